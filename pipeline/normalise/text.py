@@ -1,0 +1,99 @@
+"""Cleaning cell text of what converters add: markup, line-wrap spaces, LaTeX maths.
+
+Chinese is written without spaces, so a space next to a CJK character is an artefact of a
+line wrap or of a converter padding numbers ("受益对象满 意度", "≤19 万元", "2024 年底"). The one
+space kept is the one before a list enumerator ("…到位 2.提高…"), which separates items.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Final
+
+CJK_CLASS: Final = (
+    "\u2e80-\u2fdf"  # radicals
+    "\u3000-\u303f"  # CJK punctuation
+    "\u3400-\u4dbf"  # extension A
+    "\u4e00-\u9fff"  # unified ideographs
+    "\uf900-\ufaff"  # compatibility ideographs
+    "\ufe30-\ufe4f"  # compatibility forms
+    "\uff00-\uffef"  # full-width forms
+    "\u2018-\u201f"  # curly quotes
+    "\u2160-\u217f"  # roman numerals
+    "≥≤＞＜<>=≠±×÷"  # comparators: "≥ 95%" is "≥95%"
+)
+_TAG: Final = re.compile(r"</?\s*(?:b|strong|i|em|u|span|p|br|div|font|sup|sub|td|th|tr)\b[^>]*>", re.I)
+_LATEX_MATH: Final = re.compile(r"\$([^$]{1,80})\$")
+_LATEX_SYMBOLS: Final = {
+    r"\geq": "≥",
+    r"\ge": "≥",
+    r"\leq": "≤",
+    r"\le": "≤",
+    r"\neq": "≠",
+    r"\times": "×",
+    r"\%": "%",
+    r"\sim": "~",
+    r"\pm": "±",
+}
+_WS: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_SPACE_BY_CJK: Final = re.compile(rf"(?<=[{CJK_CLASS}]) (?!\d{{1,2}}[.．、](?!\d))|(?<=\S) (?=[{CJK_CLASS}])")
+_BOOKMARK: Final = re.compile(r"\[bookmark:[^\]]*\]")
+_HEADING_MARKS: Final = re.compile(r"^\s*#{1,6}\s*")
+
+
+def _latex_to_text(match: re.Match[str]) -> str:
+    body = match.group(1)
+    for latex, symbol in sorted(_LATEX_SYMBOLS.items(), key=lambda item: -len(item[0])):
+        body = body.replace(latex, symbol)
+    return body.replace("\\", "")
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags and entities, Word bookmarks, markdown heading marks, and LaTeX maths."""
+    text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = _BOOKMARK.sub("", text)
+    text = _HEADING_MARKS.sub("", text)
+    return _LATEX_MATH.sub(_latex_to_text, text)
+
+
+def clean_text(text: str | None) -> str:
+    """A cell's text as a reader would write it: no markup, no wrap spaces, single spaces elsewhere."""
+    if not text:
+        return ""
+    text = _WS.sub(" ", strip_markup(text)).strip()
+    previous = None
+    while previous != text:  # "满 意 度": each pass removes the spaces it can see
+        previous = text
+        text = _SPACE_BY_CJK.sub("", text)
+    return text
+
+
+def compact(text: str | None) -> str:
+    """All whitespace removed: for codes, values and labels, where no space carries meaning."""
+    if not text:
+        return ""
+    return _WS.sub("", strip_markup(text))
+
+
+def join_wrapped(first: str, second: str) -> str:
+    """Join two pieces of one cell cut by a line or page break, without inventing a space in Chinese."""
+    if not first:
+        return second
+    if not second:
+        return first
+    return clean_text(f"{first} {second}")
+
+
+_LABEL_NOISE: Final = re.compile(r"[\s:：*★☆()（）%％]")
+
+
+def label_key(text: str | None) -> str:
+    """A form label reduced for matching: "其中：财政 资金" and "资金支出计 划（%）" compare by content."""
+    return _LABEL_NOISE.sub("", compact(text))
+
+
+def strip_heading_number(text: str) -> str:
+    """"## 1.2020 年…绩效目标表" → "2020 年…绩效目标表": the running number of a table title."""
+    return re.sub(r"^\s*\d{1,3}\s*[.．、]\s*", "", text)

@@ -1,0 +1,124 @@
+"""Shared types for the path of a document: read → recognise layout → extract → normalise.
+
+A reader turns a file into a ``RawDocument``; a layout turns a ``RawDocument`` into an
+``Extraction`` (projects and indicator rows exactly as written, cleaned of serialisation
+artefacts only); the normalise step types and keys them into polars frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+Cells: TypeAlias = tuple[str, ...]
+SpendPlan: TypeAlias = tuple[tuple[str, str], ...]
+"""(month label as written, share as written) pairs, in the order of the table's columns."""
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Where a piece of a document came from: a 1-based line of a text file or a 1-based page."""
+
+    line: int | None = None
+    page: int | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts) or "unknown"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table grid as the serialisation gave it (cells may still carry markup)."""
+
+    cells: Cells
+    locator: Locator
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of running text between tables: headings, unit lines, paragraphs."""
+
+    text: str
+    locator: Locator
+
+
+Block: TypeAlias = Row | TextLine
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A document as read from disk, before any layout has looked at it.
+
+    ``lines`` is the text of the document (for binary formats, the text layer, page by page).
+    ``blocks`` is the table structure a binary reader found (PDF ruled tables, Word tables,
+    worksheet cells); text formats leave it empty and let a layout rebuild the grid from lines.
+    """
+
+    source_file: str
+    format: str
+    lines: tuple[str, ...]
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    """A project's header block (项目编码 … 绩效目标) as written in the document."""
+
+    table_no: int
+    project_code: str | None
+    project_name: str | None
+    budget_text: str | None
+    fiscal_funds_text: str | None
+    other_funds_text: str | None
+    amount_unit: str | None
+    purpose: str | None
+    goals: str | None
+    spend_plan: SpendPlan
+    locator: Locator
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorRecord:
+    """One indicator row of a performance-target table, cells as written."""
+
+    table_no: int
+    row_no: int
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    description: str | None
+    value_text: str | None
+    basis: str | None
+    locator: Locator
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What a layout found in a document."""
+
+    layout: str
+    confidence: float
+    projects: tuple[ProjectRecord, ...]
+    indicators: tuple[IndicatorRecord, ...]
+    unit_total_text: str | None = None
+    unit_total_unit: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Who published a document and for which year, read from its content."""
+
+    town: str | None
+    county: str | None
+    county_code: str | None
+    fiscal_year: int | None
+    unit_code: str | None
+    unit_name: str | None
+    amount_unit: str | None
