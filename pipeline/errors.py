@@ -20,6 +20,9 @@ ERROR_CLASSES: Final = {
     "no_indicators": "A layout recognised the document but found no indicator rows in it.",
     "validation_failed": "Extracted rows broke the frame contract (pandera); nothing was loaded.",
     "extract_failed": "A layout raised while extracting; the document is skipped.",
+    "needs_ocr": "A PDF without a text layer (a scan): it must be OCR'd before it can be read.",
+    "unreadable_table": "A table was found but is too damaged to read rows from; no rows were invented.",
+    "encrypted_file": "The file is password-protected.",
 }
 
 

@@ -1,0 +1,29 @@
+"""The layouts a document may be in, and choosing one by score — never by file name."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pipeline.errors import STAGE_RECOGNISE, IngestError
+from pipeline.layouts.base import MIN_CONFIDENCE, Layout
+from pipeline.layouts.cell_lines import CellLinesLayout
+from pipeline.layouts.html_list import HtmlListLayout
+from pipeline.layouts.tab_rows import TabRowsLayout
+from pipeline.types import RawDocument
+
+LAYOUTS: Final[tuple[Layout, ...]] = (TabRowsLayout(), CellLinesLayout(), HtmlListLayout())
+
+
+def recognise(doc: RawDocument, layouts: tuple[Layout, ...] = LAYOUTS) -> tuple[Layout, float]:
+    """The layout most sure the document is its own; ``unknown_layout`` when none is sure enough."""
+    scored = sorted(((layout.score(doc), layout.name, layout) for layout in layouts), key=lambda s: (-s[0], s[1]))
+    best_score, _, best = scored[0]
+    if best_score < MIN_CONFIDENCE:
+        summary = ", ".join(f"{name} {score:.2f}" for score, name, _ in scored)
+        raise IngestError(
+            "unknown_layout",
+            STAGE_RECOGNISE,
+            f"no layout recognised a performance-target table (scores: {summary}); "
+            "the document may hold no 绩效目标表, or a new layout is needed",
+        )
+    return best, best_score

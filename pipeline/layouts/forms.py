@@ -320,11 +320,11 @@ class FormReader:
         filled = [k for k in keys if k]
         if not filled:
             return
-        if len(filled) == 1 and _UNIT_LINE.match(compact(clean_text(cells[_first_filled(cells)]))):
-            self._on_text(TextLine(cells[_first_filled(cells)], block.locator))
+        units = [m.group(1) for c in cells if (m := _UNIT_LINE.match(compact(c)))]
+        if units:  # "单位：万元" sits above a form, never inside an indicator table
+            self._unit = units[0]
+            self._columns = None
             return
-        if any(_UNIT_LINE.match(compact(clean_text(c))) for c in cells):
-            self._unit = next(m.group(1) for c in cells if (m := _UNIT_LINE.match(compact(clean_text(c)))))
         columns = find_indicator_header(cells)
         if columns is not None:
             self._pending_plan_labels = None

@@ -1,0 +1,56 @@
+"""Reading a file from the raw folder into a ``RawDocument``: the first step of a document's path.
+
+One reader per format, chosen by file suffix; each reader raises ``IngestError`` with a
+specific ``error_class`` when the file cannot be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+from pipeline.errors import STAGE_READ, IngestError
+from pipeline.read.text import read_text
+from pipeline.types import RawDocument
+
+Reader = Callable[[bytes, str], RawDocument]
+
+READERS: Final[dict[str, Reader]] = {
+    ".txt": read_text,
+    ".md": read_text,
+    ".markdown": read_text,
+}
+LEGACY_FORMATS: Final = {
+    ".doc": "Word 97-2003 (.doc)",
+    ".xls": "Excel 97-2003 (.xls)",
+    ".wps": "WPS Writer (.wps)",
+    ".et": "WPS Spreadsheets (.et)",
+}
+
+
+def document_format(path: Path) -> str:
+    """The format name recorded in dim_document: the reader's family, or the bare suffix."""
+    suffix = path.suffix.lower()
+    return "text" if READERS.get(suffix) is read_text else suffix.lstrip(".") or "unknown"
+
+
+def read_document(data: bytes, source_file: str) -> RawDocument:
+    """Read one file's bytes; raise ``IngestError`` for empty, unsupported or unreadable input."""
+    suffix = Path(source_file).suffix.lower()
+    if suffix in LEGACY_FORMATS:
+        raise IngestError(
+            "unsupported_format",
+            STAGE_READ,
+            f"{LEGACY_FORMATS[suffix]} cannot be read; save it as .docx/.xlsx/.pdf and put that in the raw folder",
+        )
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise IngestError(
+            "unsupported_format",
+            STAGE_READ,
+            f"no reader for '{suffix or 'no suffix'}' files; supported: {', '.join(sorted(READERS))}",
+        )
+    if not data:
+        raise IngestError("empty_file", STAGE_READ, "the file is empty (0 bytes)")
+    return reader(data, source_file)

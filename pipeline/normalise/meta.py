@@ -1,0 +1,121 @@
+"""Who published a document and for which year, read from its content — never from its file name.
+
+- The unit line above each table (``909001 巨鹿县阎疃镇人民政府本级``) gives unit code and name, and
+  from the name the county and town. Titles carry OCR slips (000's title says 阎瞳镇, most unit
+  lines 阎疃镇), so the town is the one most unit lines agree on; the title is only a fallback.
+- The fiscal year is the one a title states (``2024 年部门预算绩效文本``); failing that, the year most
+  project codes carry. A project code's first six digits are the county's administrative code and
+  the next two the budget year (``13020823P…`` → 130208, 2023). A carried-over project keeps its
+  old year in its code (002), which is why a stated title year wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from pipeline.normalise.text import compact
+from pipeline.types import DocumentMeta, Extraction, RawDocument
+
+YEAR_CENTURY: Final = 2000
+TITLE_SEARCH_LINES: Final = 80
+"""A document's year is stated in its title or first paragraphs; later years are about projects."""
+
+_UNIT_LINE: Final = re.compile(r"^(\d{6})([^\d\s]{2,40}?)(?:\d[\d.,]*)?$")
+_ORG_SUFFIXES: Final = ("人民政府本级", "人民政府", "政府本级", "政府", "本级", "办事处", "党委")
+_ORG_HINT: Final = re.compile(r"政府|委员会|办事处|局|中心|党委|街道|镇|乡")
+_TOWN: Final = re.compile(r"([^县区旗市省州]{1,8}?(?:镇|乡|街道))$")
+_COUNTY: Final = re.compile(r"([^省市州]{1,6}?(?:自治县|县|区|旗|市))$")
+_TITLE_YEAR: Final = re.compile(r"(20\d{2})年度?(?:部门|单位|项目支出|整体|预算)")
+_CODE_PREFIX: Final = re.compile(r"^(\d{6})(\d{2})[A-Z]")
+
+
+@dataclass(frozen=True)
+class Place:
+    county: str | None
+    town: str | None
+
+
+def place_from_name(name: str) -> Place:
+    """巨鹿县阎疃镇人民政府本级 → (巨鹿县, 阎疃镇); a county department gives (county, None)."""
+    core = compact(name)
+    for suffix in _ORG_SUFFIXES:
+        if core.endswith(suffix):
+            core = core[: -len(suffix)]
+            break
+    town_match = _TOWN.search(core)
+    town = town_match.group(1) if town_match else None
+    rest = core[: town_match.start()] if town_match else core
+    county_match = _COUNTY.search(rest)
+    return Place(county=county_match.group(1) if county_match else None, town=town)
+
+
+def unit_lines(lines: Iterable[str]) -> list[tuple[str, str]]:
+    """(unit code, unit name) of every line that names a budget unit."""
+    found = []
+    for line in lines:
+        match = _UNIT_LINE.match(compact(line))
+        if match and _ORG_HINT.search(match.group(2)):
+            found.append((match.group(1), match.group(2)))
+    return found
+
+
+def _most_common(values: Iterable[str | int | None]) -> str | int | None:
+    counted = Counter(v for v in values if v is not None)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def _title_year(lines: Iterable[str]) -> int | None:
+    for line in lines:
+        match = _TITLE_YEAR.search(compact(line))
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _code_parts(codes: Iterable[str | None]) -> list[tuple[str, int]]:
+    parts = []
+    for code in codes:
+        match = _CODE_PREFIX.match(code or "")
+        if match:
+            parts.append((match.group(1), YEAR_CENTURY + int(match.group(2))))
+    return parts
+
+
+def _title_place(lines: Iterable[str]) -> Place:
+    for line in lines:
+        text = compact(line)
+        if _ORG_HINT.search(text) and len(text) <= TITLE_SEARCH_LINES:
+            place = place_from_name(text)
+            if place.town or place.county:
+                return place
+    return Place(None, None)
+
+
+def document_meta(doc: RawDocument, extraction: Extraction) -> DocumentMeta:
+    """Town, county, year and unit of a document, each from the most reliable place that states it."""
+    head = doc.lines[:TITLE_SEARCH_LINES]
+    units = unit_lines(doc.lines)
+    places = [place_from_name(name) for _, name in units]
+    town = _most_common(p.town for p in places)
+    county = _most_common(p.county for p in places)
+    if town is None and county is None:
+        fallback = _title_place(head)
+        town, county = fallback.town, fallback.county
+    code_parts = _code_parts(p.project_code for p in extraction.projects)
+    year = _title_year(head) or _most_common(year for _, year in code_parts)
+    unit_code = _most_common(code for code, _ in units)
+    unit_name = _most_common(name for code, name in units if code == unit_code)
+    amount_unit = _most_common(p.amount_unit for p in extraction.projects) or extraction.unit_total_unit
+    return DocumentMeta(
+        town=str(town) if town else None,
+        county=str(county) if county else None,
+        county_code=str(_most_common(code for code, _ in code_parts) or "") or None,
+        fiscal_year=int(year) if year else None,
+        unit_code=str(unit_code) if unit_code else None,
+        unit_name=str(unit_name) if unit_name else None,
+        amount_unit=str(amount_unit) if amount_unit else None,
+    )

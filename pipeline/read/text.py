@@ -1,0 +1,54 @@
+"""Plain-text documents (converter dumps: .txt, .md): decode whatever encoding the town used.
+
+UTF-8 (with or without BOM) is tried strictly first because it is by far the most common and
+a strict decode never lies; anything else is detected by charset-normalizer, which tells
+GB18030/GBK and UTF-16 apart from bytes alone. Nothing is guessed by hand.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Final
+
+from charset_normalizer import from_bytes
+
+from pipeline.errors import STAGE_READ, IngestError
+from pipeline.types import RawDocument
+
+FORMAT: Final = "text"
+MIN_PRINTABLE_SHARE: Final = 0.9
+"""A decoded text with fewer printable characters than this is a binary file with a text name."""
+
+
+def decode(data: bytes) -> str:
+    """The text of a file, or ``encoding_error`` when no encoding reads it as text."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise IngestError("encoding_error", STAGE_READ, "no text encoding reads this file; save it as UTF-8")
+    return str(best)
+
+
+def _printable_share(text: str) -> float:
+    if not text:
+        return 1.0
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r")
+    return printable / len(text)
+
+
+def read_text(data: bytes, source_file: str) -> RawDocument:
+    """A text document split into lines (1-based line numbers are positions in this tuple + 1)."""
+    text = decode(data)
+    if not text.strip():
+        raise IngestError("empty_file", STAGE_READ, "the file holds no text")
+    if _printable_share(text) < MIN_PRINTABLE_SHARE:
+        raise IngestError(
+            "encoding_error", STAGE_READ, "the file is binary data with a text name; upload the original document"
+        )
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return RawDocument(source_file=source_file, format=FORMAT, lines=tuple(lines))
