@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Final
 
 from pipeline.errors import STAGE_READ, IngestError
+from pipeline.read.excel import read_xlsx
+from pipeline.read.pdf import read_pdf
 from pipeline.read.text import read_text
+from pipeline.read.word import read_docx
 from pipeline.types import RawDocument
 
 Reader = Callable[[bytes, str], RawDocument]
@@ -20,6 +23,9 @@ READERS: Final[dict[str, Reader]] = {
     ".txt": read_text,
     ".md": read_text,
     ".markdown": read_text,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+    ".xlsx": read_xlsx,
 }
 LEGACY_FORMATS: Final = {
     ".doc": "Word 97-2003 (.doc)",

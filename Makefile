@@ -1,0 +1,34 @@
+# jixiao — township budget performance targets → DuckDB warehouse.
+# `make run` and `make test` need only python3 and the package registries.
+SHELL := /bin/bash
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export PYTHONPATH := $(CURDIR)
+UV := python3 -m uv
+RUN := $(UV) run --frozen
+
+.PHONY: install run test ui bench lint
+
+install: .venv/.installed
+
+.venv/.installed: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
+	$(UV) sync --frozen
+	@touch $@
+
+run: install
+	$(RUN) python -m pipeline.run
+
+test: install
+	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
+	$(RUN) pytest
+
+lint: install
+	$(RUN) ruff check pipeline tests
+	$(RUN) mypy
+
+ui: install
+	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
+	$(RUN) dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000

@@ -1,0 +1,14 @@
+{#-
+  Generic test: no two rows share the same values in all of `combination_of_columns`
+  (a compound natural key). Returns one row per duplicated combination.
+-#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+
+select
+    {{ combination_of_columns | join(', ') }},
+    count(*) as n_rows
+from {{ model }}
+group by {{ combination_of_columns | join(', ') }}
+having count(*) > 1
+
+{% endtest %}

@@ -1,0 +1,19 @@
+"""The Dagster code location: raw files → parsed frames → DuckDB raw tables → dbt models, one graph."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from pipeline.defs.automation import automation_sensor, ingest_job, nightly_refresh, raw_folder_sensor
+from pipeline.defs.dbt_assets import jixiao_dbt_models
+from pipeline.defs.dbt_project import DBT_EXECUTABLE, jixiao_dbt_project
+from pipeline.defs.ingest_assets import parsed_document, raw_file, raw_tables
+
+defs = dg.Definitions(
+    assets=[raw_file, parsed_document, raw_tables, jixiao_dbt_models],
+    jobs=[ingest_job],
+    schedules=[nightly_refresh],
+    sensors=[raw_folder_sensor, automation_sensor],
+    resources={"dbt": DbtCliResource(project_dir=jixiao_dbt_project, dbt_executable=DBT_EXECUTABLE)},
+)

@@ -1,0 +1,40 @@
+"""The dbt models (staging views and marts) as Dagster assets downstream of the raw tables.
+
+dbt writes to the same DuckDB file as the loader, so a build holds the warehouse lock; and it
+runs by itself after documents are loaded (eager automation), so the marts follow the raw layer.
+"""
+
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from pipeline.config import settings
+from pipeline.defs.dbt_project import export_warehouse_env, jixiao_dbt_project
+from pipeline.warehouse import prepare_raw_layer, warehouse_lock
+
+
+class JixiaoDbtTranslator(DagsterDbtTranslator):
+    """Groups follow dbt folders (staging, marts); every model refreshes once its inputs change."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "warehouse"
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        return dg.AutomationCondition.eager()
+
+
+@dbt_assets(
+    manifest=jixiao_dbt_project.manifest_path,
+    project=jixiao_dbt_project,
+    dagster_dbt_translator=JixiaoDbtTranslator(),
+)
+def jixiao_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    export_warehouse_env()
+    warehouse = settings().warehouse
+    prepare_raw_layer(warehouse)
+    with warehouse_lock(warehouse):
+        yield from dbt.cli(["build"], context=context).stream()

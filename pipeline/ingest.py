@@ -1,0 +1,104 @@
+"""The path of one document, top to bottom: read → recognise layout → extract → normalise → validate.
+
+``parse_document`` never raises for a bad document: whatever stage fails, the result is a
+failed dim_document row plus one ``ingest_errors`` row saying what to do, so the rest of a run
+goes on. Loading (``pipeline.warehouse``) and modelling (dbt) come after, in their own assets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+import pandera.polars as pa
+import polars as pl
+
+from pipeline.errors import STAGE_EXTRACT, STAGE_READ, STAGE_VALIDATE, IngestError
+from pipeline.layouts import recognise
+from pipeline.layouts.base import Layout
+from pipeline.normalise.frames import DocumentFrames, SourceInfo, extraction_frames, failed_frames
+from pipeline.normalise.meta import document_meta
+from pipeline.read import document_format, read_document
+from pipeline.schemas import DocumentFrame, IndicatorFrame, ProjectFrame, failures_summary
+from pipeline.types import Extraction, RawDocument
+
+HIDDEN_PREFIXES: Final = (".", "~$")
+"""Dotfiles and Office lock files (``~$x.docx``) are never documents."""
+
+
+def discover_documents(raw_dir: Path) -> Iterator[Path]:
+    """Every document file below the raw folder, in a stable order."""
+    for path in sorted(raw_dir.rglob("*")):
+        if path.is_file() and not path.name.startswith(HIDDEN_PREFIXES):
+            yield path
+
+
+def source_file_of(path: Path, raw_dir: Path) -> str:
+    """The path analysts see: relative to the raw folder, with forward slashes."""
+    return path.relative_to(raw_dir).as_posix()
+
+
+def _read(path: Path, source_file: str) -> tuple[bytes, str]:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise IngestError("unreadable_file", STAGE_READ, f"the file could not be opened: {err.strerror}") from err
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _extract(layout: Layout, doc: RawDocument) -> Extraction:
+    """A layout's extraction; a layout's own bug is this document's error, not the run's."""
+    try:
+        extraction = layout.extract(doc)
+    except IngestError:
+        raise
+    except Exception as err:  # noqa: BLE001 - any layout failure is recorded, never propagated
+        raise IngestError(
+            "extract_failed", STAGE_EXTRACT, f"layout {layout.name} failed: {type(err).__name__}: {err}"
+        ) from err
+    if not extraction.indicators:
+        raise IngestError(
+            "no_indicators",
+            STAGE_EXTRACT,
+            f"layout {layout.name} recognised the document but found no indicator rows in it",
+        )
+    return extraction
+
+
+def validate_frames(frames: DocumentFrames) -> None:
+    """Check every frame against its pandera model; all failures together in one message."""
+    checks: list[tuple[str, type[pa.DataFrameModel], pl.DataFrame]] = [
+        ("documents", DocumentFrame, frames.documents),
+        ("projects", ProjectFrame, frames.projects),
+        ("indicators", IndicatorFrame, frames.indicators),
+    ]
+    problems = []
+    for name, model, frame in checks:
+        try:
+            model.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as err:
+            problems.append(f"{name}: {failures_summary(err.failure_cases)}")
+    if problems:
+        raise IngestError("validation_failed", STAGE_VALIDATE, " | ".join(problems))
+
+
+def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> DocumentFrames:
+    """Everything one file contributes to the warehouse, or its failure; never raises for bad input."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    source_file = source_file_of(path, raw_dir)
+    source = SourceInfo(source_file=source_file, sha256="", format=document_format(path))
+    try:
+        data, sha256 = _read(path, source_file)
+        source = SourceInfo(source_file=source_file, sha256=sha256, format=source.format)
+        doc = read_document(data, source_file)
+        layout, _ = recognise(doc)
+        extraction = _extract(layout, doc)
+        meta = document_meta(doc, extraction)
+        frames = extraction_frames(source, meta, extraction, now)
+        validate_frames(frames)
+        return frames
+    except IngestError as err:
+        return failed_frames(source, stage=err.stage, error_class=err.error_class, message=err.message, recorded_at=now)

@@ -1,0 +1,276 @@
+"""Turning an ``Extraction`` into the typed, keyed polars frames the warehouse loads.
+
+Here the cells as written become comparable: money in 元 whatever the document's unit line says,
+indicator values typed (comparator, number, unit, date), level1/level2 on canonical names with the
+text as written kept beside them. Keys are derived from the source file so that re-running a
+document replaces exactly its own rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+import polars as pl
+
+from pipeline.normalise.categories import canonical_categories
+from pipeline.normalise.money import to_yuan
+from pipeline.normalise.values import parse_value
+from pipeline.types import DocumentMeta, Extraction, IndicatorRecord, ProjectRecord
+
+PARSER_VERSION: Final = "1"
+DOCUMENT_ID_LENGTH: Final = 16
+
+DOCUMENT_SCHEMA: Final = {
+    "document_id": pl.String,
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "format": pl.String,
+    "layout": pl.String,
+    "layout_confidence": pl.Float64,
+    "status": pl.String,
+    "town": pl.String,
+    "county": pl.String,
+    "county_code": pl.String,
+    "fiscal_year": pl.Int32,
+    "unit_code": pl.String,
+    "unit_name": pl.String,
+    "amount_unit": pl.String,
+    "unit_total_yuan": pl.Float64,
+    "project_count": pl.Int32,
+    "indicator_count": pl.Int32,
+    "parser_version": pl.String,
+    "loaded_at": pl.Datetime("us"),
+}
+PROJECT_SCHEMA: Final = {
+    "project_id": pl.String,
+    "document_id": pl.String,
+    "table_no": pl.Int32,
+    "project_code": pl.String,
+    "project_name": pl.String,
+    "budget_yuan": pl.Float64,
+    "fiscal_funds_yuan": pl.Float64,
+    "other_funds_yuan": pl.Float64,
+    "amount_unit": pl.String,
+    "budget_text": pl.String,
+    "purpose": pl.String,
+    "goals": pl.String,
+    "spend_plan": pl.String,
+    "source_file": pl.String,
+    "source_page": pl.Int32,
+    "source_line": pl.Int32,
+    "source_locator": pl.String,
+}
+INDICATOR_SCHEMA: Final = {
+    "indicator_id": pl.String,
+    "project_id": pl.String,
+    "document_id": pl.String,
+    "table_no": pl.Int32,
+    "row_no": pl.Int32,
+    "level1_raw": pl.String,
+    "level2_raw": pl.String,
+    "level1": pl.String,
+    "level2": pl.String,
+    "category_note": pl.String,
+    "level3": pl.String,
+    "description": pl.String,
+    "value_text": pl.String,
+    "basis": pl.String,
+    "comparator": pl.String,
+    "value_num": pl.Float64,
+    "value_unit": pl.String,
+    "value_kind": pl.String,
+    "value_date": pl.Date,
+    "value_std": pl.Float64,
+    "unit_std": pl.String,
+    "value_parse_note": pl.String,
+    "source_file": pl.String,
+    "source_page": pl.Int32,
+    "source_line": pl.Int32,
+}
+ERROR_SCHEMA: Final = {
+    "document_id": pl.String,
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "stage": pl.String,
+    "error_class": pl.String,
+    "message": pl.String,
+    "recorded_at": pl.Datetime("us"),
+}
+
+
+@dataclass(frozen=True)
+class DocumentFrames:
+    """Everything one document contributes to the warehouse; loaded (and replaced) together."""
+
+    source_file: str
+    documents: pl.DataFrame
+    projects: pl.DataFrame
+    indicators: pl.DataFrame
+    errors: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What is known of a file before any layout looks at it."""
+
+    source_file: str
+    sha256: str
+    format: str
+
+
+def document_id(source_file: str) -> str:
+    """Stable across edits of the file, so a changed file replaces its own rows."""
+    return hashlib.sha1(source_file.encode("utf-8")).hexdigest()[:DOCUMENT_ID_LENGTH]
+
+
+def project_id(doc_id: str, table_no: int) -> str:
+    return f"{doc_id}-p{table_no:03d}"
+
+
+def indicator_id(doc_id: str, table_no: int, row_no: int) -> str:
+    return f"{project_id(doc_id, table_no)}-r{row_no:03d}"
+
+
+def _spend_plan_json(plan: tuple[tuple[str, str], ...]) -> str:
+    return json.dumps([{"label": label, "share": share} for label, share in plan], ensure_ascii=False)
+
+
+def _project_row(doc_id: str, source_file: str, project: ProjectRecord, fallback_unit: str | None) -> dict[str, object]:
+    unit = project.amount_unit or fallback_unit
+    return {
+        "project_id": project_id(doc_id, project.table_no),
+        "document_id": doc_id,
+        "table_no": project.table_no,
+        "project_code": project.project_code,
+        "project_name": project.project_name,
+        "budget_yuan": to_yuan(project.budget_text, unit),
+        "fiscal_funds_yuan": to_yuan(project.fiscal_funds_text, unit),
+        "other_funds_yuan": to_yuan(project.other_funds_text, unit),
+        "amount_unit": unit,
+        "budget_text": project.budget_text,
+        "purpose": project.purpose,
+        "goals": project.goals,
+        "spend_plan": _spend_plan_json(project.spend_plan),
+        "source_file": source_file,
+        "source_page": project.locator.page,
+        "source_line": project.locator.line,
+        "source_locator": project.locator.describe(),
+    }
+
+
+def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[str, object]:
+    value = parse_value(row.value_text)
+    categories = canonical_categories(row.level1, row.level2)
+    return {
+        "indicator_id": indicator_id(doc_id, row.table_no, row.row_no),
+        "project_id": project_id(doc_id, row.table_no),
+        "document_id": doc_id,
+        "table_no": row.table_no,
+        "row_no": row.row_no,
+        "level1_raw": row.level1,
+        "level2_raw": row.level2,
+        "level1": categories.level1,
+        "level2": categories.level2,
+        "category_note": categories.note,
+        "level3": row.level3,
+        "description": row.description,
+        "value_text": row.value_text,
+        "basis": row.basis,
+        "comparator": value.comparator,
+        "value_num": value.value_num,
+        "value_unit": value.value_unit,
+        "value_kind": value.value_kind,
+        "value_date": value.value_date,
+        "value_std": value.value_std,
+        "unit_std": value.unit_std,
+        "value_parse_note": value.parse_note,
+        "source_file": source_file,
+        "source_page": row.locator.page,
+        "source_line": row.locator.line,
+    }
+
+
+def _frame(rows: list[dict[str, object]], schema: dict[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def empty_frame(schema: dict[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)
+
+
+def document_frame(
+    source: SourceInfo,
+    *,
+    status: str,
+    loaded_at: datetime,
+    meta: DocumentMeta | None = None,
+    extraction: Extraction | None = None,
+) -> pl.DataFrame:
+    """The one dim_document row of a file, loaded or failed."""
+    unit_total = None
+    if extraction is not None and extraction.unit_total_text is not None:
+        unit_total = to_yuan(extraction.unit_total_text, extraction.unit_total_unit)
+    row: dict[str, object] = {
+        "document_id": document_id(source.source_file),
+        "source_file": source.source_file,
+        "sha256": source.sha256,
+        "format": source.format,
+        "layout": extraction.layout if extraction else None,
+        "layout_confidence": extraction.confidence if extraction else None,
+        "status": status,
+        "town": meta.town if meta else None,
+        "county": meta.county if meta else None,
+        "county_code": meta.county_code if meta else None,
+        "fiscal_year": meta.fiscal_year if meta else None,
+        "unit_code": meta.unit_code if meta else None,
+        "unit_name": meta.unit_name if meta else None,
+        "amount_unit": meta.amount_unit if meta else None,
+        "unit_total_yuan": unit_total,
+        "project_count": len(extraction.projects) if extraction else 0,
+        "indicator_count": len(extraction.indicators) if extraction else 0,
+        "parser_version": PARSER_VERSION,
+        "loaded_at": loaded_at,
+    }
+    return _frame([row], DOCUMENT_SCHEMA)
+
+
+def extraction_frames(
+    source: SourceInfo, meta: DocumentMeta, extraction: Extraction, loaded_at: datetime
+) -> DocumentFrames:
+    """The frames of a document that was read: its dim_document row, projects and indicator rows."""
+    doc_id = document_id(source.source_file)
+    projects = [_project_row(doc_id, source.source_file, p, meta.amount_unit) for p in extraction.projects]
+    indicators = [_indicator_row(doc_id, source.source_file, row) for row in extraction.indicators]
+    return DocumentFrames(
+        source_file=source.source_file,
+        documents=document_frame(source, status="loaded", loaded_at=loaded_at, meta=meta, extraction=extraction),
+        projects=_frame(projects, PROJECT_SCHEMA),
+        indicators=_frame(indicators, INDICATOR_SCHEMA),
+        errors=empty_frame(ERROR_SCHEMA),
+    )
+
+
+def failed_frames(
+    source: SourceInfo, *, stage: str, error_class: str, message: str, recorded_at: datetime
+) -> DocumentFrames:
+    """A document that could not be read: a failed dim_document row and one ingest_errors row."""
+    error = {
+        "document_id": document_id(source.source_file),
+        "source_file": source.source_file,
+        "sha256": source.sha256,
+        "stage": stage,
+        "error_class": error_class,
+        "message": message,
+        "recorded_at": recorded_at,
+    }
+    return DocumentFrames(
+        source_file=source.source_file,
+        documents=document_frame(source, status="failed", loaded_at=recorded_at),
+        projects=empty_frame(PROJECT_SCHEMA),
+        indicators=empty_frame(INDICATOR_SCHEMA),
+        errors=_frame([error], ERROR_SCHEMA),
+    )

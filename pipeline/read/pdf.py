@@ -1,0 +1,386 @@
+"""PDF originals: the text layer for ``lines``, ruled tables and the text around them for ``blocks``.
+
+Two libraries, each for what it is good at (measured in /work/shared/fixtures/pdf/README.md):
+pypdfium2 reads the text layer of every page fast (~2 600 pages/s) and tells which pages can hold
+a 绩效目标表; pdfplumber's ``find_tables()`` rebuilds the ruled grid (~45 pages/s), so it only runs
+on those pages, and each page is closed after use (memory otherwise grows ~5×).
+
+A page gets the table extractor when its text names a form field (三级指标, 指标值, 项目名称 …),
+or when it follows a page where a table was found and has vector graphics (a continuation page
+holds only indicator rows, which name no field). On a table page the blocks are the tables'
+rows and the text lines outside them (titles, "单位：万元"), in top-to-bottom order; other pages
+give their text lines only. Every block has ``Locator(page=N)``, 1-based.
+
+Cells: merged cells come out empty (pdfplumber's None); lines wrapped inside a cell are joined
+with ``join_wrapped``, which adds no space inside Chinese.
+
+Pages: a table that goes on over a page break is just more rows on the next page, and the form
+reader keeps a table open until a new form starts. What it cannot see is a row cut in two by
+the break (Word's "allow row to break across pages"): its tail is the first row on the next page.
+The reader rejoins it cell by cell into the previous page's last row when ALL of these hold:
+
+1. an indicator table is open (its header was seen, no form label since) and the row is the
+   first non-header row of the first table on the page;
+2. its 指标值 cell is empty while the previous row's is filled — a value is a few characters
+   and never the part that overflows, while a real row always states its value;
+3. every filled cell is filled in the previous row too — a tail only continues text that was
+   started; the cut can fall in any column, even 二级指标 ("服务对象满意" / "度指标"), so a
+   filled 二级指标 or 三级指标 is not a sign of a new row;
+4. the rows have the same number of cells.
+
+On tables20_rowsplit.pdf this rejoins exactly the 11 cut rows and none of the 23 rows that start
+a page whole (their 指标值 is filled). A real row with an empty 指标值 at the top of a page right
+under a row with one would be merged wrongly; no such row is in the fixtures or the seeds.
+
+Errors: no text on any page → ``needs_ocr``; a password → ``encrypted_file``; anything pdfium or
+pdfminer cannot parse → ``unreadable_file``. Library exceptions never escape.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.page import Page
+from pdfplumber.utils.clustering import cluster_objects
+
+from pipeline.errors import STAGE_READ, IngestError
+from pipeline.layouts.forms import FORM_LABELS, ColumnMap, find_indicator_header
+from pipeline.normalise.text import compact, join_wrapped, label_key
+from pipeline.read.word import cell_text, grid_block, text_pieces
+from pipeline.types import Block, Cells, Locator, RawDocument, Row, TextLine
+
+FORMAT: Final = "pdf"
+
+TABLE_PAGE_MARKERS: Final = ("三级指标", "二级指标", "一级指标", "指标值", "项目名称", "项目编码", "绩效目标表")
+"""Text that puts a page through the table extractor (searched with all whitespace removed)."""
+LINE_TOLERANCE: Final = 3.0
+"""Words whose tops differ by less than this (pt) are on one text line."""
+PIECE_GAP_EM: Final = 2.0
+"""A gap wider than this many character heights splits a text line into separate pieces."""
+LINE_GAP_EM: Final = 1.0
+"""Lines of one paragraph are closer than this many character heights (paragraphs are further apart)."""
+WRAP_EDGE_EM: Final = 2.0
+"""A line that wrapped ends within this many character heights of the text column's right edge."""
+WRAP_MIN_WIDTH: Final = 0.6
+"""… and spans at least this share of the column (a short right-aligned "单位：万元" does not)."""
+SAME_SIZE_PT: Final = 0.5
+COLUMN_TOLERANCE: Final = 3.0
+"""Column edges of a table's parts on two pages closer than this (pt) are the same column."""
+PDFIUM_PASSWORD_ERRORS: Final = frozenset({pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY})
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What pypdfium2 says about a page: its text layer and whether it draws any vector graphics."""
+
+    text: str
+    has_paths: bool
+
+
+# -- pypdfium2: text layer and page selection ----------------------------------------------------
+def _open_error(exc: Exception) -> IngestError:
+    if getattr(exc, "err_code", None) in PDFIUM_PASSWORD_ERRORS:
+        return IngestError(
+            "encrypted_file", STAGE_READ, "the PDF is password-protected; save or print it without a password"
+        )
+    return IngestError("unreadable_file", STAGE_READ, f"the PDF could not be opened (damaged or truncated?): {exc}")
+
+
+def _clean_layer_text(text: str) -> str:
+    """pdfium's text with Windows line ends and its soft-hyphen/control marks removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch == "\n" or ch == "\t" or ch.isprintable())
+
+
+def read_page_texts(data: bytes) -> list[PageText]:
+    """The text layer of every page (pypdfium2), page by page."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise _open_error(exc) from exc
+    pages: list[PageText] = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            text = _clean_layer_text(textpage.get_text_range())
+            has_paths = next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])), None) is not None
+            textpage.close()
+            page.close()
+            pages.append(PageText(text, has_paths))
+    except Exception as exc:  # pdfium raises PdfiumError, ValueError, … on damaged pages
+        raise IngestError("unreadable_file", STAGE_READ, f"the PDF's pages could not be read: {exc}") from exc
+    finally:
+        document.close()
+    return pages
+
+
+def has_table_marker(text: str) -> bool:
+    flat = compact(text)
+    return any(marker in flat for marker in TABLE_PAGE_MARKERS)
+
+
+# -- pdfplumber: tables and the text around them --------------------------------------------------
+def _centre_inside(obj: dict[str, Any], boxes: Sequence[Box]) -> bool:
+    x = (float(obj["x0"]) + float(obj["x1"])) / 2
+    y = (float(obj["top"]) + float(obj["bottom"])) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of text outside the tables; x0/x1/size are those of its last line."""
+
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+    alone: bool
+    """The only piece on its line (a wrapped paragraph line is; "编制单位… 单位：万元" is not)."""
+
+
+def _line_runs(words: list[dict[str, Any]]) -> list[TextRun]:
+    """A line's words, left to right, split into runs where a gap is wider than PIECE_GAP_EM."""
+    groups: list[list[dict[str, Any]]] = []
+    previous_x1: float | None = None
+    for word in sorted(words, key=lambda w: float(w["x0"])):
+        height = float(word["bottom"]) - float(word["top"])
+        if previous_x1 is None or float(word["x0"]) - previous_x1 > PIECE_GAP_EM * height:
+            groups.append([])
+        groups[-1].append(word)
+        previous_x1 = float(word["x1"])
+    runs: list[TextRun] = []
+    for group in groups:
+        text = " ".join(str(w["text"]) for w in group)
+        top = min(float(w["top"]) for w in group)
+        bottom = max(float(w["bottom"]) for w in group)
+        x0, x1 = float(group[0]["x0"]), float(group[-1]["x1"])
+        runs.extend(TextRun(top, bottom, x0, x1, bottom - top, piece, len(groups) == 1) for piece in text_pieces(text))
+    return runs
+
+
+def continues_paragraph(previous: TextRun, run: TextRun, left: float, right: float) -> bool:
+    """``run`` is the next line of the paragraph ``previous`` wrapped out of (a two-line title).
+
+    The previous line filled the text column (it ends within WRAP_EDGE_EM of the right edge and
+    spans WRAP_MIN_WIDTH of the column), and the next is set in the same size right below it.
+    """
+    size = previous.size
+    return (
+        previous.alone
+        and run.alone
+        and abs(run.size - size) <= SAME_SIZE_PT
+        and 0 <= run.top - previous.bottom <= LINE_GAP_EM * size
+        and previous.x1 >= right - WRAP_EDGE_EM * size
+        and previous.x1 - previous.x0 >= WRAP_MIN_WIDTH * (right - left)
+    )
+
+
+def join_paragraph_lines(runs: Sequence[TextRun], left: float, right: float) -> list[TextRun]:
+    joined: list[TextRun] = []
+    for run in sorted(runs, key=lambda r: (r.top, r.x0)):
+        if joined and continues_paragraph(joined[-1], run, left, right):
+            head = joined[-1]
+            run = TextRun(head.top, run.bottom, run.x0, run.x1, run.size, join_wrapped(head.text, run.text), True)
+            joined[-1] = run
+        else:
+            joined.append(run)
+    return joined
+
+
+def _text_outside(page: Page, boxes: Sequence[Box]) -> list[TextRun]:
+    """Text outside the tables, wrapped paragraph lines joined."""
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _centre_inside(obj, boxes))
+    words: list[dict[str, Any]] = outside.extract_words()
+    runs = [run for line in cluster_objects(words, lambda w: float(w["top"]), LINE_TOLERANCE) for run in _line_runs(line)]
+    edges = [(float(c["x0"]), float(c["x1"])) for c in page.chars] + [(box[0], box[2]) for box in boxes]
+    if not edges:
+        return runs
+    return join_paragraph_lines(runs, min(e[0] for e in edges), max(e[1] for e in edges))
+
+
+@dataclass(frozen=True)
+class PageTable:
+    top: float
+    rows: tuple[Cells, ...]
+    columns: tuple[float, ...]
+    """The left edge of each grid column, in the order of the cells of ``rows``."""
+
+
+PageItem = PageTable | TextRun
+
+
+def _page_items(page: Page) -> list[PageItem]:
+    """Tables and outside text of a page, top to bottom."""
+    tables = page.find_tables()
+    items: list[PageItem] = [
+        PageTable(
+            float(t.bbox[1]),
+            tuple(tuple(cell_text(c) for c in row) for row in t.extract()),
+            tuple(sorted({float(cell[0]) for cell in t.cells})),
+        )
+        for t in tables
+    ]
+    boxes = [(float(t.bbox[0]), float(t.bbox[1]), float(t.bbox[2]), float(t.bbox[3])) for t in tables]
+    items.extend(_text_outside(page, boxes))
+    return sorted(items, key=lambda item: item.top)
+
+
+# -- joining pages -------------------------------------------------------------------------------
+def is_row_tail(row: Cells, previous: Cells, columns: ColumnMap) -> bool:
+    """The rule of the module docstring (points 2-4): ``row`` is the rest of ``previous``.
+
+    A row holding a form label (项目编码 …) starts a new form and is never a tail.
+    """
+    value = columns.get("value")
+    if value is None or len(row) != len(previous) or value >= len(row):
+        return False
+    if row[value] or not previous[value] or any(label_key(c) in FORM_LABELS for c in row):
+        return False
+    filled = [index for index, cell in enumerate(row) if cell]
+    return bool(filled) and all(previous[index] for index in filled)
+
+
+def align_columns(table: PageTable, grid: tuple[float, ...]) -> PageTable | None:
+    """The table's rows re-laid on another table's column grid, or None when its columns are not on it.
+
+    A table that goes on over a page break can lose columns: a grid line that only the header
+    block drew (指标值确定依据 spanning two columns under a split cell above) is absent on the next
+    page, so pdfplumber numbers that page's columns differently. Matched by left edge, the cells
+    land in the columns the header named.
+    """
+    if table.columns == grid:
+        return table
+    targets: list[int] = []
+    for x in table.columns:
+        match = next((i for i, edge in enumerate(grid) if abs(edge - x) <= COLUMN_TOLERANCE), None)
+        if match is None or (targets and match <= targets[-1]):
+            return None
+        targets.append(match)
+    rows = []
+    for row in table.rows:
+        cells = [""] * len(grid)
+        for target, cell in zip(targets, row, strict=True):
+            cells[target] = cell
+        rows.append(tuple(cells))
+    return PageTable(table.top, tuple(rows), grid)
+
+
+def join_rows(previous: Cells, tail: Cells) -> Cells:
+    return tuple(join_wrapped(a, b) for a, b in zip(previous, tail, strict=True))
+
+
+@dataclass
+class PageJoiner:
+    """Blocks of consecutive pages, with rows cut by a page break put back together."""
+
+    blocks: list[Block] = field(default_factory=list)
+    columns: ColumnMap | None = None
+    grid: tuple[float, ...] = ()
+    """Column edges of the last table, for a continuation on the next page."""
+    last_row_index: int | None = None
+    rejoined: int = 0
+
+    def _track(self, cells: Cells) -> None:
+        header = find_indicator_header(cells)
+        if header is not None:
+            self.columns = header
+        elif any(label_key(c) in FORM_LABELS for c in cells):
+            self.columns = None
+
+    def add_row(self, cells: Cells, locator: Locator, page_top: bool) -> None:
+        """A table row; ``page_top`` when no data row of this page's first table came before it."""
+        if page_top and self._rejoin(cells):
+            return
+        block = grid_block(cells, locator)
+        self.blocks.append(block)
+        if isinstance(block, Row):
+            self._track(cells)
+            self.last_row_index = len(self.blocks) - 1
+
+    def _rejoin(self, cells: Cells) -> bool:
+        if self.columns is None or self.last_row_index is None:
+            return False
+        previous = self.blocks[self.last_row_index]
+        assert isinstance(previous, Row)
+        if find_indicator_header(previous.cells) is not None or not is_row_tail(cells, previous.cells, self.columns):
+            return False
+        self.blocks[self.last_row_index] = Row(join_rows(previous.cells, cells), previous.locator)
+        self.rejoined += 1
+        return True
+
+    def add_text(self, text: str, locator: Locator) -> None:
+        self.blocks.append(TextLine(text, locator))
+
+    def add_page(self, number: int, items: Sequence[PageItem]) -> bool:
+        """Feed one table page; True when it held a table."""
+        locator = Locator(page=number)
+        page_top = True
+        found_table = False
+        for item in items:
+            if isinstance(item, TextRun):
+                self.add_text(item.text, locator)
+                continue
+            if not found_table and self.columns is not None:
+                item = align_columns(item, self.grid) or item
+            found_table = True
+            self.grid = item.columns
+            for cells in item.rows:
+                if find_indicator_header(cells) is not None and page_top and self.columns is not None:
+                    self.blocks.append(Row(cells, locator))  # a repeated header: the tail may follow it
+                    continue
+                self.add_row(cells, locator, page_top)
+                page_top = False
+            page_top = False
+        return found_table
+
+
+# -- the reader ----------------------------------------------------------------------------------
+def _table_blocks(data: bytes, pages: Sequence[PageText]) -> list[Block]:
+    joiner = PageJoiner()
+    previous_had_table = False
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page_text in enumerate(pages, start=1):
+                if not (has_table_marker(page_text.text) or (previous_had_table and page_text.has_paths)):
+                    for line in page_text.text.split("\n"):
+                        for piece in text_pieces(line):
+                            joiner.add_text(piece, Locator(page=number))
+                    previous_had_table = False
+                    continue
+                page = pdf.pages[number - 1]
+                try:
+                    items = _page_items(page)
+                finally:
+                    page.close()
+                previous_had_table = joiner.add_page(number, items)
+    except IngestError:
+        raise
+    except Exception as exc:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError, … on damaged files
+        raise IngestError("unreadable_file", STAGE_READ, f"the PDF's tables could not be read: {exc}") from exc
+    return joiner.blocks
+
+
+def read_pdf(data: bytes, source_file: str) -> RawDocument:
+    """A PDF's text layer (``lines``) and its tables and text as blocks, page by page."""
+    pages = read_page_texts(data)
+    if not any(page.text.strip() for page in pages):
+        raise IngestError(
+            "needs_ocr",
+            STAGE_READ,
+            f"none of the {len(pages)} pages has a text layer (a scan); run OCR on it (e.g. ocrmypdf "
+            "--language chi_sim) or get the original Word/Excel file, then put that in the raw folder",
+        )
+    lines = tuple(line for page in pages for line in page.text.split("\n"))
+    blocks = _table_blocks(data, pages)
+    return RawDocument(source_file=source_file, format=FORMAT, lines=lines, blocks=tuple(blocks))

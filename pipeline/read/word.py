@@ -1,0 +1,238 @@
+"""Word documents (.docx): real tables and the paragraphs between them, in body order.
+
+The form reader needs the paragraphs as much as the tables: the project title ("1.xxx绩效目标表")
+and the "单位：万元" line are paragraphs above each table. So the body's XML children are walked
+in document order (``w:p``, ``w:tbl``, and the content of ``w:sdt`` controls), rather than
+python-docx's ``doc.paragraphs`` and ``doc.tables``, which lose the interleaving.
+
+Each table row becomes a ``Row`` with one cell per layout-grid column:
+
+- a cell spanning several grid columns (``w:gridSpan``) gives its text at its first column and
+  ``""`` at the others, so labels and values stay in the columns they stand in (the spend plan
+  pairs each share with the month label above it by column);
+- the continuation of a vertically merged cell (``w:vMerge`` without ``restart``) is ``""``: the
+  form reader carries 一级指标 down itself;
+- the paragraphs of a cell are joined with ``join_wrapped``, as wrapped lines are in a PDF.
+
+Provenance: ``Locator(line=N)`` where N counts, from 1, every body paragraph and every table row in
+document order (empty paragraphs included, so N does not depend on what the reader keeps). Two
+text pieces of one paragraph (split at a tab or a wide run of spaces, see ``text_pieces``) share
+their paragraph's N. Word has no stable page numbers in the file, so ``page`` stays None.
+
+A .docx is a zip: ``check_zip`` refuses bombs before python-docx inflates anything. The same
+guard and the caption rule (``grid_block``) are used by the Excel and PDF readers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from functools import reduce
+from typing import Any, Final, TypeAlias
+
+from docx import Document
+from docx.oxml.ns import qn
+
+from pipeline.errors import STAGE_READ, IngestError
+from pipeline.layouts.forms import FORM_LABELS, find_indicator_header
+from pipeline.normalise.text import clean_text, join_wrapped, label_key
+from pipeline.types import Block, Cells, Locator, RawDocument, Row, TextLine
+
+FORMAT: Final = "docx"
+
+MAX_UNCOMPRESSED_BYTES: Final = 200 * 1024 * 1024
+"""A real budget document inflates to a few MB; anything above this is refused as a zip bomb."""
+MAX_COMPRESSION_RATIO: Final = 100
+"""OOXML parts compress 5-30×; an archive inflating more than this is refused as a zip bomb."""
+MIN_BYTES_FOR_RATIO: Final = 1024 * 1024
+"""Below this inflated size the ratio is not checked: a tiny archive cannot exhaust anything."""
+OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""Compound-file signature: a password-protected Office file, or a .doc/.xls renamed to .docx/.xlsx."""
+OLE_ENCRYPTION_STREAM: Final = "EncryptionInfo".encode("utf-16-le")
+
+_PIECE_SEPARATOR: Final = re.compile(r"\t|[ \u00a0\u3000]{2,}")
+"""A tab or a run of spaces lays two pieces of text apart on one line (编制单位：… ⟶ 单位：万元)."""
+
+XmlElement: TypeAlias = Any
+"""An lxml element of the document XML (lxml ships no type stubs in this environment)."""
+
+W_P: Final = qn("w:p")
+W_TBL: Final = qn("w:tbl")
+W_TR: Final = qn("w:tr")
+W_TC: Final = qn("w:tc")
+W_SDT: Final = qn("w:sdt")
+W_SDT_CONTENT: Final = qn("w:sdtContent")
+W_T: Final = qn("w:t")
+W_TXBX: Final = qn("w:txbxContent")
+W_VAL: Final = qn("w:val")
+_SPECIAL_CHARS: Final = {
+    qn("w:tab"): "\t",
+    qn("w:br"): "\n",
+    qn("w:cr"): "\n",
+    qn("w:noBreakHyphen"): "-",
+}
+
+
+# -- shared by the binary readers ---------------------------------------------------------------
+def check_zip(
+    data: bytes,
+    kind: str,
+    max_bytes: int = MAX_UNCOMPRESSED_BYTES,
+    max_ratio: float = MAX_COMPRESSION_RATIO,
+) -> None:
+    """Refuse what is not a sane zip before a library inflates it.
+
+    The declared sizes are trusted because ``zipfile`` never inflates a member past its declared
+    size (a lying entry ends in a CRC error, which the readers turn into ``unreadable_file``).
+    """
+    if data.startswith(OLE_MAGIC):
+        if OLE_ENCRYPTION_STREAM in data:
+            raise IngestError("encrypted_file", STAGE_READ, f"the {kind} file is password-protected; save it without a password")
+        raise IngestError(
+            "unsupported_format",
+            STAGE_READ,
+            f"this is an old-format (97-2003) Office file with a new-format name; open it and save it as {kind}",
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise IngestError("unreadable_file", STAGE_READ, f"not a {kind} file (not a readable zip container): {exc}") from exc
+    inflated = sum(info.file_size for info in infos)
+    compressed = sum(info.compress_size for info in infos)
+    if inflated > max_bytes:
+        raise IngestError(
+            "unreadable_file",
+            STAGE_READ,
+            f"the {kind} file would inflate to {inflated:,} bytes (limit {max_bytes:,}); refused as a possible zip bomb",
+        )
+    if inflated >= MIN_BYTES_FOR_RATIO and inflated > max_ratio * max(compressed, 1):
+        raise IngestError(
+            "unreadable_file",
+            STAGE_READ,
+            f"the {kind} file inflates {inflated / max(compressed, 1):.0f}× (limit {max_ratio:.0f}×); "
+            "refused as a possible zip bomb",
+        )
+
+
+def cell_text(text: str | None) -> str:
+    """A cell's lines joined as one text, without inventing spaces inside Chinese."""
+    if not text:
+        return ""
+    return reduce(join_wrapped, (clean_text(line) for line in text.split("\n")), "")
+
+
+def grid_block(cells: Sequence[str], locator: Locator) -> Block:
+    """A table row, or a caption when only its first cell holds text (a title merged across the table).
+
+    Form labels and header names stay rows: a lone "资金支出计划" is still part of the form.
+    """
+    filled = [index for index, cell in enumerate(cells) if cell]
+    if len(cells) > 1 and filled == [0]:
+        key = label_key(cells[0])
+        if key not in FORM_LABELS and find_indicator_header(cells) is None:
+            return TextLine(cells[0], locator)
+    return Row(tuple(cells), locator)
+
+
+def text_pieces(text: str) -> list[str]:
+    """The pieces of a line laid apart by tabs or wide spaces, each cleaned; empty pieces dropped."""
+    return [piece for piece in (clean_text(p) for p in _PIECE_SEPARATOR.split(text)) if piece]
+
+
+# -- Word XML -----------------------------------------------------------------------------------
+def _paragraph_text(paragraph: XmlElement) -> str:
+    """The visible text of a ``w:p``: runs, hyperlinks and insertions; text boxes left out."""
+    parts: list[str] = []
+    for element in paragraph.iter(W_T, *_SPECIAL_CHARS):
+        if any(True for _ in element.iterancestors(W_TXBX)):
+            continue
+        parts.append(element.text or "" if element.tag == W_T else _SPECIAL_CHARS[str(element.tag)])
+    return "".join(parts)
+
+
+def _int_property(element: XmlElement, path: str, default: int) -> int:
+    found = element.find(path)
+    if found is None:
+        return default
+    try:
+        return int(found.get(W_VAL, default))
+    except ValueError:
+        return default
+
+
+def _is_merge_continuation(tc: XmlElement) -> bool:
+    v_merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+    return v_merge is not None and v_merge.get(W_VAL, "continue") == "continue"
+
+
+def _tc_text(tc: XmlElement) -> str:
+    lines = [_paragraph_text(p) for p in tc.iterchildren(W_P)]
+    return cell_text("\n".join(lines))
+
+
+def row_cells(tr: XmlElement, width: int) -> Cells:
+    """One cell per grid column: spanned and vertically continued positions are ``""``."""
+    cells: list[str] = [""] * _int_property(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)
+    for tc in tr.iterchildren(W_TC):
+        span = max(1, _int_property(tc, f"{qn('w:tcPr')}/{qn('w:gridSpan')}", 1))
+        text = "" if _is_merge_continuation(tc) else _tc_text(tc)
+        cells.append(text)
+        cells.extend([""] * (span - 1))
+    cells.extend([""] * (width - len(cells)))
+    return tuple(cells)
+
+
+def _grid_width(tbl: XmlElement) -> int:
+    grid = tbl.find(qn("w:tblGrid"))
+    return 0 if grid is None else len(grid.findall(qn("w:gridCol")))
+
+
+def _body_elements(parent: XmlElement) -> Iterator[XmlElement]:
+    """Paragraphs and tables in document order, looking through content controls."""
+    for child in parent.iterchildren():
+        if child.tag in (W_P, W_TBL):
+            yield child
+        elif child.tag == W_SDT:
+            content = child.find(W_SDT_CONTENT)
+            if content is not None:
+                yield from _body_elements(content)
+
+
+def body_blocks(body: XmlElement) -> tuple[list[Block], list[str]]:
+    """Blocks and text lines of a document body (see the module docstring for the numbering)."""
+    blocks: list[Block] = []
+    lines: list[str] = []
+    number = 0
+    for element in _body_elements(body):
+        if element.tag == W_P:
+            number += 1
+            text = _paragraph_text(element)
+            lines.append(text)
+            blocks.extend(TextLine(piece, Locator(line=number)) for piece in text_pieces(text))
+            continue
+        width = _grid_width(element)
+        for tr in element.iterchildren(W_TR):
+            number += 1
+            cells = row_cells(tr, width)
+            lines.append("\t".join(cells))
+            if any(cells):
+                blocks.append(grid_block(cells, Locator(line=number)))
+    return blocks, lines
+
+
+def read_docx(data: bytes, source_file: str) -> RawDocument:
+    """A Word document's paragraphs and table rows, in body order."""
+    check_zip(data, "Word (.docx)")
+    try:
+        document = Document(io.BytesIO(data))
+        blocks, lines = body_blocks(document.element.body)
+    except IngestError:
+        raise
+    except Exception as exc:  # python-docx/lxml/zipfile raise many types on a damaged file
+        raise IngestError("unreadable_file", STAGE_READ, f"the Word file could not be parsed: {exc}") from exc
+    if not any(line.strip() for line in lines):
+        raise IngestError("empty_file", STAGE_READ, "the Word document holds no text")
+    return RawDocument(source_file=source_file, format=FORMAT, lines=tuple(lines), blocks=tuple(blocks))

@@ -1,0 +1,127 @@
+"""Loading a document's frames into the DuckDB ``raw`` schema: one document, one transaction.
+
+DuckDB allows one writer per file, and Dagster may run documents in parallel processes, so every
+write goes through ``writer()``, which holds an exclusive file lock beside the database for the
+length of the transaction. A document's rows in every raw table are deleted and inserted in the
+same transaction, keyed by ``source_file``: a re-run replaces exactly that document, and a crash
+mid-load leaves the previous state (DuckDB rolls back an uncommitted transaction on reopen).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import polars as pl
+from filelock import FileLock
+
+from pipeline.normalise.frames import (
+    DOCUMENT_SCHEMA,
+    ERROR_SCHEMA,
+    INDICATOR_SCHEMA,
+    PROJECT_SCHEMA,
+    DocumentFrames,
+)
+
+RAW_SCHEMA: Final = "raw"
+LOCK_TIMEOUT_SECONDS: Final = 600
+RAW_TABLES: Final[dict[str, dict[str, pl.DataType | type[pl.DataType]]]] = {
+    "documents": DOCUMENT_SCHEMA,
+    "projects": PROJECT_SCHEMA,
+    "indicators": INDICATOR_SCHEMA,
+    "ingest_errors": ERROR_SCHEMA,
+}
+_DUCKDB_TYPES: Final[dict[type[pl.DataType], str]] = {
+    pl.String: "VARCHAR",
+    pl.Int32: "INTEGER",
+    pl.Float64: "DOUBLE",
+    pl.Date: "DATE",
+    pl.Datetime: "TIMESTAMP",
+}
+
+
+def _duckdb_type(dtype: pl.DataType | type[pl.DataType]) -> str:
+    base = dtype if isinstance(dtype, type) else type(dtype)
+    return _DUCKDB_TYPES[base]
+
+
+def lock_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
+@contextmanager
+def warehouse_lock(warehouse: Path) -> Iterator[None]:
+    """Exclusive right to write the warehouse file, across processes (loaders and dbt alike)."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lock_path(warehouse)), timeout=LOCK_TIMEOUT_SECONDS):
+        yield
+
+
+@contextmanager
+def writer(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one connection allowed to write, held under the warehouse lock until closed."""
+    with warehouse_lock(warehouse):
+        con = duckdb.connect(str(warehouse))
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw tables, and add columns a newer parser writes to tables an older one made."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    for table, schema in RAW_TABLES.items():
+        columns = ", ".join(f'"{name}" {_duckdb_type(dtype)}' for name, dtype in schema.items())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({columns})")
+        existing = {
+            row[0]
+            for row in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+                [RAW_SCHEMA, table],
+            ).fetchall()
+        }
+        for name, dtype in schema.items():
+            if name not in existing:
+                con.execute(f'ALTER TABLE {RAW_SCHEMA}.{table} ADD COLUMN "{name}" {_duckdb_type(dtype)}')
+
+
+def _frames_by_table(frames: DocumentFrames) -> dict[str, pl.DataFrame]:
+    return {
+        "documents": frames.documents,
+        "projects": frames.projects,
+        "indicators": frames.indicators,
+        "ingest_errors": frames.errors,
+    }
+
+
+def replace_document(con: duckdb.DuckDBPyConnection, frames: DocumentFrames) -> None:
+    """Delete a document's rows from every raw table and insert its new ones, atomically."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, frame in _frames_by_table(frames).items():
+            con.execute(f"DELETE FROM {RAW_SCHEMA}.{table} WHERE source_file = ?", [frames.source_file])
+            if frame.height:
+                con.register("incoming", frame.to_arrow())
+                con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} BY NAME SELECT * FROM incoming")
+                con.unregister("incoming")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def prepare_raw_layer(warehouse: Path) -> None:
+    """Create the raw tables if missing, so dbt builds (empty marts) even before any document loads."""
+    with writer(warehouse) as con:
+        ensure_raw_tables(con)
+
+
+def load_document(warehouse: Path, frames: DocumentFrames) -> None:
+    """Load one document's frames, replacing whatever an earlier run loaded for the same file."""
+    with writer(warehouse) as con:
+        ensure_raw_tables(con)
+        replace_document(con, frames)
