@@ -19,12 +19,21 @@ import polars as pl
 from pipeline.errors import STAGE_EXTRACT, STAGE_READ, STAGE_VALIDATE, IngestError
 from pipeline.layouts import recognise
 from pipeline.layouts.base import Layout
-from pipeline.normalise.frames import DocumentFrames, SourceInfo, extraction_frames, failed_frames
+from pipeline.normalise.frames import (
+    DocumentFrames,
+    SourceInfo,
+    extraction_frames,
+    failed_frames,
+    withdrawn_frames,
+)
 from pipeline.normalise.meta import document_meta
 from pipeline.read import document_format, read_document
 from pipeline.schemas import DocumentFrame, IndicatorFrame, ProjectFrame, failures_summary
 from pipeline.types import Extraction, RawDocument
+from pipeline.version import PARSER_VERSION
+from pipeline.warehouse import loaded_version
 
+HASH_CHUNK_BYTES: Final = 1 << 20
 HIDDEN_PREFIXES: Final = (".", "~$")
 """Dotfiles and Office lock files (``~$x.docx``) are never documents."""
 
@@ -55,7 +64,7 @@ def _extract(layout: Layout, doc: RawDocument) -> Extraction:
         extraction = layout.extract(doc)
     except IngestError:
         raise
-    except Exception as err:  # noqa: BLE001 - any layout failure is recorded, never propagated
+    except Exception as err:
         raise IngestError(
             "extract_failed", STAGE_EXTRACT, f"layout {layout.name} failed: {type(err).__name__}: {err}"
         ) from err
@@ -85,10 +94,28 @@ def validate_frames(frames: DocumentFrames) -> None:
         raise IngestError("validation_failed", STAGE_VALIDATE, " | ".join(problems))
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(HASH_CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_unchanged(path: Path, raw_dir: Path, warehouse: Path) -> bool:
+    """The warehouse already holds this exact file, parsed by this exact parser: no work to do."""
+    if not path.is_file():
+        return False
+    loaded = loaded_version(warehouse, source_file_of(path, raw_dir))
+    return loaded == (file_sha256(path), PARSER_VERSION)
+
+
 def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> DocumentFrames:
     """Everything one file contributes to the warehouse, or its failure; never raises for bad input."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
     source_file = source_file_of(path, raw_dir)
+    if not path.exists() and not path.is_symlink():
+        return withdrawn_frames(source_file, now)
     source = SourceInfo(source_file=source_file, sha256="", format=document_format(path))
     try:
         data, sha256 = _read(path, source_file)

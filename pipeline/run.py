@@ -38,8 +38,9 @@ def materialise_all(instance: dg.DagsterInstance) -> None:
     from pipeline.defs.dbt_assets import jixiao_dbt_models
     from pipeline.defs.ingest_assets import INGEST_GROUP
 
-    keys = sorted(fingerprints(settings().raw_dir))
-    sync_partitions(instance, keys)
+    present = sorted(fingerprints(settings().raw_dir))
+    sync_partitions(instance, present)
+    keys = sorted(instance.get_dynamic_partitions(DOCUMENTS_PARTITION_NAME))  # deleted files: withdrawn
     assets = list(defs.assets or [])
     resources = dict(defs.resources or {})
     ingest = dg.AssetSelection.groups(INGEST_GROUP)

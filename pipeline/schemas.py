@@ -14,7 +14,7 @@ import polars as pl
 
 COMPARATORS: Final = [">=", "<=", "=", ">", "<"]
 VALUE_KINDS: Final = ["quantitative", "date", "qualitative", "missing"]
-DOCUMENT_STATUSES: Final = ["loaded", "failed"]
+DOCUMENT_STATUSES: Final = ["loaded", "failed", "withdrawn"]
 MAX_FAILURES_IN_MESSAGE: Final = 10
 
 

@@ -98,6 +98,11 @@ def _frames_by_table(frames: DocumentFrames) -> dict[str, pl.DataFrame]:
     }
 
 
+def rows_of(frames: DocumentFrames, table: str) -> int:
+    """How many rows a document brings to one raw table."""
+    return _frames_by_table(frames)[table].height
+
+
 def replace_document(con: duckdb.DuckDBPyConnection, frames: DocumentFrames) -> None:
     """Delete a document's rows from every raw table and insert its new ones, atomically."""
     con.execute("BEGIN TRANSACTION")
@@ -120,8 +125,32 @@ def prepare_raw_layer(warehouse: Path) -> None:
         ensure_raw_tables(con)
 
 
+def mark_withdrawn(con: duckdb.DuckDBPyConnection, source_file: str, withdrawn_at: object) -> None:
+    """Keep a deleted file's rows as history; only its status changes, so marts leave it out."""
+    con.execute(
+        f"UPDATE {RAW_SCHEMA}.documents SET status = 'withdrawn', loaded_at = ? WHERE source_file = ?",
+        [withdrawn_at, source_file],
+    )
+
+
 def load_document(warehouse: Path, frames: DocumentFrames) -> None:
     """Load one document's frames, replacing whatever an earlier run loaded for the same file."""
     with writer(warehouse) as con:
         ensure_raw_tables(con)
-        replace_document(con, frames)
+        if frames.withdrawn:
+            mark_withdrawn(con, frames.source_file, frames.documents["loaded_at"][0])
+        else:
+            replace_document(con, frames)
+
+
+def loaded_version(warehouse: Path, source_file: str) -> tuple[str, str] | None:
+    """(sha256, parser_version) of what is loaded for a file, or None if nothing is."""
+    if not warehouse.exists():
+        return None
+    with writer(warehouse) as con:
+        ensure_raw_tables(con)
+        found = con.execute(
+            f"SELECT sha256, parser_version FROM {RAW_SCHEMA}.documents WHERE source_file = ? AND status <> 'withdrawn'",
+            [source_file],
+        ).fetchone()
+    return (str(found[0]), str(found[1])) if found else None

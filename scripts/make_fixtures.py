@@ -23,7 +23,8 @@ PDF: the .docx files are converted by LibreOffice (``soffice --headless --conver
 ``soffice`` is on PATH; otherwise the PDFs are left as they are (the tests skip missing PDFs).
 Fonts: DejaVu Serif for Latin and digits and Noto Serif CJK SC for Chinese, 10.5 pt (16 pt bold
 titles), as in tests/fixtures/pdf. On Debian: ``apt-get install -y libreoffice-writer-nogui
-fonts-noto-cjk`` (LibreOffice 7.4 and fonts-noto-cjk 20220127 were used for the committed PDFs).
+fonts-noto-cjk`` (LibreOffice 7.4.7, fonts-noto-cjk 20220127 and fonts-dejavu-core 2.37 made the
+committed PDFs).
 
 Run: ``PYTHONPATH=. .venv/bin/python scripts/make_fixtures.py``. The output is deterministic apart
 from the timestamps inside the zip/PDF containers.
@@ -240,7 +241,9 @@ def _add_table(document: object, grid: list[list[Cell]]) -> None:
     _fill(table, grid)
 
 
-def _paragraph(document: object, text: str, size: float, bold: bool, align: int, page_break: bool = False) -> None:
+def _paragraph(
+    document: object, text: str, size: float, bold: bool, align: int, page_break: bool = False
+) -> None:
     paragraph = document.add_paragraph()  # type: ignore[attr-defined]
     paragraph.alignment = align
     paragraph.paragraph_format.page_break_before = page_break
@@ -374,7 +377,9 @@ def main() -> int:
         manifest[name] = {"seed": seed, "tables": list(tables), "files": files}
         rows = sum(len(f.rows) for f in forms)
         print(f"{name}: {len(forms)} forms, {rows} indicator rows → {', '.join(files)}")
-    (OUT_DIR / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (OUT_DIR / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ scans, passwords and damaged files are checked on PDFs made in the test.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import struct
 from pathlib import Path
@@ -22,7 +23,7 @@ from pipeline.normalise.text import compact
 from pipeline.read import read_document
 from pipeline.read.pdf import is_row_tail, read_pdf
 from pipeline.read.word import read_docx
-from pipeline.types import Extraction, IndicatorRecord, RawDocument
+from pipeline.types import Extraction, IndicatorRecord, Locator, RawDocument, TextLine
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 GROUND_TRUTH: list[dict[str, Any]] = json.loads((FIXTURES / "ground_truth.json").read_text(encoding="utf-8"))
@@ -149,9 +150,10 @@ def test_rows_cut_by_a_page_break_are_rejoined(extractions: dict[str, Extraction
     whole = extractions["tables20.pdf"].indicators
     cut = extractions["tables20_rowsplit.pdf"].indicators
     assert [_six(r) for r in cut] == [_six(r) for r in whole]
-    moved = [a for a, b in zip(whole, cut, strict=True) if a.locator.page != b.locator.page]
+    pages = [(a.locator.page or 0, b.locator.page or 0) for a, b in zip(whole, cut, strict=True)]
+    moved = [(a, b) for a, b in pages if a != b]
     assert len(moved) == CUT_ROWS
-    assert all(b.locator.page == a.locator.page - 1 for a, b in zip(whole, cut, strict=True) if a in moved)
+    assert all(b == a - 1 for a, b in moved)
 
 
 def test_tail_rule() -> None:
@@ -159,7 +161,9 @@ def test_tail_rule() -> None:
     previous = ("", "服务对象满意", "群众满意度", "辖区群众对项", "≥90%", "问卷调查")
     assert is_row_tail(("", "度指标", "", "目实施效果的满意程度", "", ""), previous, columns)
     # a whole row states its value
-    assert not is_row_tail(("", "服务对象满意度指标", "群众满意度", "辖区…", "≥90%", "问卷调查"), previous, columns)
+    assert not is_row_tail(
+        ("", "服务对象满意度指标", "群众满意度", "辖区…", "≥90%", "问卷调查"), previous, columns
+    )
     # a tail only continues cells that were started
     assert not is_row_tail(("效益指标", "", "", "满意程度", "", ""), previous, columns)
     assert not is_row_tail(("", "", "", "", "", ""), previous, columns)
@@ -167,8 +171,8 @@ def test_tail_rule() -> None:
 
 def test_docx_locators_number_body_elements(documents: dict[str, RawDocument]) -> None:
     doc = documents["tables20.docx"]
-    numbers = [block.locator.line for block in doc.blocks]
-    assert all(isinstance(n, int) and n >= 1 for n in numbers)
+    numbers = [block.locator.line or 0 for block in doc.blocks]
+    assert all(n >= 1 for n in numbers)
     assert numbers == sorted(numbers)
     assert all(block.locator.page is None for block in doc.blocks)
 
@@ -184,6 +188,28 @@ def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
         read_pdf(scan.read_bytes(), "scan.pdf")
     assert caught.value.error_class == "needs_ocr"
     assert "OCR" in caught.value.message
+
+
+def test_typed_cover_with_scanned_tables_needs_ocr(tmp_path: Path) -> None:
+    """A text page that names no form field, then scanned pages: the tables can only be in the scans."""
+    source = pdfium.PdfDocument(FIXTURES / "tables20.pdf")
+    source[0].render(scale=0.5).to_pil().save(tmp_path / "scan.pdf", "PDF")
+    source.close()
+    merged = pdfium.PdfDocument.new()
+    for part in (pdfium.PdfDocument(_plain_pdf()), pdfium.PdfDocument(tmp_path / "scan.pdf")):
+        merged.import_pages(part)
+    buffer = io.BytesIO()
+    merged.save(buffer)
+    with pytest.raises(IngestError) as caught:
+        read_pdf(buffer.getvalue(), "mixed.pdf")
+    assert caught.value.error_class == "needs_ocr"
+    assert "1 of 2 pages" in caught.value.message
+
+
+def test_text_pdf_without_tables_is_read() -> None:
+    doc = read_pdf(_plain_pdf(), "note.pdf")
+    assert doc.lines == ("Hello secret",)
+    assert doc.blocks == (TextLine("Hello secret", Locator(page=1)),)
 
 
 def test_truncated_pdf_is_unreadable() -> None:
@@ -202,14 +228,13 @@ def test_not_a_pdf_is_unreadable() -> None:
 
 def test_pdfminer_errors_never_escape(monkeypatch: pytest.MonkeyPatch) -> None:
     """pdfium may open a file pdfminer chokes on: the table pass converts whatever pdfminer raises."""
+    import pdfplumber
     from pdfminer.psexceptions import PSSyntaxError
-
-    import pipeline.read.pdf as pdf_module
 
     def broken_open(*_: object, **__: object) -> None:
         raise PSSyntaxError("damaged xref")
 
-    monkeypatch.setattr(pdf_module.pdfplumber, "open", broken_open)
+    monkeypatch.setattr(pdfplumber, "open", broken_open)
     with pytest.raises(IngestError) as caught:
         read_pdf((FIXTURES / "tables20.pdf").read_bytes(), "x.pdf")
     assert caught.value.error_class == "unreadable_file"
@@ -250,6 +275,41 @@ def _rc4_rounds(key: bytes, data: bytes) -> bytes:
     return data
 
 
+_TEXT = b"Hello secret"
+
+
+def _one_page_pdf(content: bytes, encrypt: bytes | None = None, file_id: bytes = b"") -> bytes:
+    """A one-page PDF showing ``content`` (a content stream), with an /Encrypt dictionary if given."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    trailer = b"/Size %d /Root 1 0 R" % (len(objects) + 1 + (encrypt is not None))
+    if encrypt is not None:
+        objects.append(encrypt)
+        trailer += b" /Encrypt 6 0 R /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode())
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< %s >>\nstartxref\n%d\n%%%%EOF\n" % (trailer, xref)
+    return bytes(out)
+
+
+def _plain_pdf() -> bytes:
+    return _one_page_pdf(b"BT /F1 24 Tf 72 700 Td (" + _TEXT + b") Tj ET")
+
+
 def _encrypted_pdf(user_password: str, owner_password: str) -> bytes:
     file_id = hashlib.md5(b"jixiao test").digest()
     owner_key = hashlib.md5(_padded(owner_password)).digest()
@@ -261,34 +321,14 @@ def _encrypted_pdf(user_password: str, owner_password: str) -> bytes:
         key = hashlib.md5(key[:_KEY_BYTES]).digest()
     key = key[:_KEY_BYTES]
     u_value = _rc4_rounds(key, hashlib.md5(_PAD + file_id).digest()) + bytes(16)
-    content = b"BT /F1 24 Tf 72 700 Td (Hello secret) Tj ET"
+    content = b"BT /F1 24 Tf 72 700 Td (" + _TEXT + b") Tj ET"
     object_key = hashlib.md5(key + (4).to_bytes(3, "little") + (0).to_bytes(2, "little")).digest()[:16]
-    stream = _rc4(object_key, content)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Filter /Standard /V 2 /R 3 /Length 128 /P %d /O <%s> /U <%s> >>"
-        % (_PERMISSIONS, o_value.hex().encode(), u_value.hex().encode()),
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 6 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        file_id.hex().encode(),
-        file_id.hex().encode(),
-        xref,
+    encrypt = b"<< /Filter /Standard /V 2 /R 3 /Length 128 /P %d /O <%s> /U <%s> >>" % (
+        _PERMISSIONS,
+        o_value.hex().encode(),
+        u_value.hex().encode(),
     )
-    return bytes(out)
+    return _one_page_pdf(_rc4(object_key, content), encrypt, file_id)
 
 
 def test_password_protected_pdf_is_encrypted_file() -> None:
@@ -304,8 +344,8 @@ def test_password_protected_pdf_is_encrypted_file() -> None:
 def test_owner_password_only_pdf_is_read() -> None:
     """Permissions-only encryption (empty user password) is common in published PDFs: it opens."""
     doc = read_pdf(_encrypted_pdf(user_password="", owner_password="owner"), "restricted.pdf")
-    assert "Hello secret" in doc.lines
-    assert [getattr(block, "text", None) for block in doc.blocks] == ["Hello secret"]
+    assert doc.lines == ("Hello secret",)
+    assert doc.blocks == (TextLine("Hello secret", Locator(page=1)),)
 
 
 def test_docx_reader_direct_call() -> None:

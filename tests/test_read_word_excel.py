@@ -8,6 +8,7 @@ tables layout, the seed through the text layout, and rows and project fields mus
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import zipfile
 from pathlib import Path
@@ -107,25 +108,50 @@ def test_docx_paragraphs_come_between_tables_in_body_order() -> None:
         "912001承德县三家镇人民政府本级",
         "单位：万元",
     ]
-    second_title = next(i for i, b in enumerate(doc.blocks) if isinstance(b, TextLine) and b.text.startswith("2."))
+    second_title = next(
+        i for i, b in enumerate(doc.blocks) if isinstance(b, TextLine) and b.text.startswith("2.")
+    )
     assert isinstance(doc.blocks[second_title - 1], Row)  # the first form's table ends right before it
     numbers = [b.locator.line for b in doc.blocks]
     assert numbers[:4] == [1, 2, 3, 4]  # three paragraphs, then the first table row
-    assert all(a is not None and b is not None and a < b for a, b in zip(numbers, numbers[1:]))
+    assert all(a is not None and b is not None and a < b for a, b in itertools.pairwise(numbers))
 
 
 def test_docx_table_split_by_a_page_break_reads_as_one_table() -> None:
     document = Document(str(FORMATS / "seed000.docx"))
     assert len(document.tables) == 4  # form 1 is cut into two Word tables
-    extraction = RuledTablesLayout().extract(read_docx((FORMATS / "seed000.docx").read_bytes(), "seed000.docx"))
+    extraction = RuledTablesLayout().extract(
+        read_docx((FORMATS / "seed000.docx").read_bytes(), "seed000.docx")
+    )
     text, _ = _text_extraction("seed000")
     assert _rows(extraction, (1,)) == _rows(text, (1,))
     assert len(_rows(extraction, (1,))) == 7
 
 
+def test_docx_nested_table_rows_follow_the_row_holding_them(tmp_path: Path) -> None:
+    document = Document()
+    document.add_paragraph("单位：万元")
+    outer = document.add_table(rows=2, cols=2)
+    outer.cell(0, 0).text, outer.cell(0, 1).text = "项目名称", "执法工作经费"
+    nested = outer.cell(1, 1).add_table(rows=1, cols=3)
+    for cell, text in zip(nested.rows[0].cells, ("一级指标", "二级指标", "指标值"), strict=True):
+        cell.text = text
+    path = tmp_path / "nested.docx"
+    document.save(str(path))
+    doc = read_docx(path.read_bytes(), "nested.docx")
+    assert [(type(b).__name__, b.locator.line) for b in doc.blocks] == [
+        ("TextLine", 1),
+        ("Row", 2),
+        ("Row", 4),  # row 3 (the outer row holding the nested table) has no text of its own
+    ]
+    assert doc.blocks[2].cells == ("一级指标", "二级指标", "指标值")  # type: ignore[union-attr]
+
+
 def test_caption_rows_become_text() -> None:
     locator = Locator(line=1)
-    assert grid_block(("2.执法工作经费绩效目标表", "", ""), locator) == TextLine("2.执法工作经费绩效目标表", locator)
+    assert grid_block(("2.执法工作经费绩效目标表", "", ""), locator) == TextLine(
+        "2.执法工作经费绩效目标表", locator
+    )
     assert isinstance(grid_block(("资金支出计划", "", ""), locator), Row)  # a form label stays in the form
     assert isinstance(grid_block(("", "驻村工作组经费", ""), locator), Row)  # a purpose row
 
@@ -153,11 +179,26 @@ def test_formulas_are_never_evaluated(tmp_path: Path) -> None:
     assert sheet is not None
     sheet["A1"] = "预算数"
     sheet["B1"] = "=1+1"
+    sheet["C1"] = "万元"
     path = tmp_path / "formula.xlsx"
     workbook.save(path)
     doc = read_xlsx(path.read_bytes(), "formula.xlsx")
     row = next(b for b in doc.blocks if isinstance(b, Row))
-    assert row.cells == ("预算数", "")
+    assert row.cells == ("预算数", "", "万元")
+
+
+def test_sheet_formatted_to_the_bottom_is_read_sparsely(tmp_path: Path) -> None:
+    """Empty styled cells far down do not make the reader walk a million rows."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["A1"], sheet["B1"] = "项目编码", "123"
+    for row in (500_000, 1_048_576):
+        sheet.cell(row=row, column=16_000).number_format = "0.00"
+    path = tmp_path / "styled.xlsx"
+    workbook.save(path)
+    doc = read_xlsx(path.read_bytes(), "styled.xlsx")
+    assert [b.cells for b in doc.blocks if isinstance(b, Row)] == [("项目编码", "123")]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 -- Every document's indicator_count equals the number of its rows in fct_indicator
--- (0 for failed documents, whose rows must not reach the mart). Returns the mismatches.
+-- (withdrawn documents keep their counts as history and are left out; 0 for failed documents, whose rows must not reach the mart). Returns the mismatches.
 with indicator_rows as (
 
     select document_id, count(*) as n_rows
@@ -18,4 +18,5 @@ select
 from {{ ref('dim_document') }} as dim_document
 left join indicator_rows
     on dim_document.document_id = indicator_rows.document_id
-where dim_document.indicator_count is distinct from coalesce(indicator_rows.n_rows, 0)
+where dim_document.status <> 'withdrawn'
+  and dim_document.indicator_count is distinct from coalesce(indicator_rows.n_rows, 0)

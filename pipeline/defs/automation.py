@@ -18,7 +18,6 @@ SENSOR_INTERVAL_SECONDS: Final = 60
 ingest_job = dg.define_asset_job(
     "ingest_documents",
     selection=dg.AssetSelection.groups(INGEST_GROUP),
-    partitions_def=documents_partitions,
     description="Read, parse, validate and load one document (one partition).",
 )
 
@@ -31,12 +30,13 @@ ingest_job = dg.define_asset_job(
     description="Every night: every document in the raw folder is re-read; dbt follows by automation.",
 )
 def nightly_refresh(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest]:
-    keys = sorted(fingerprints(settings().raw_dir))
+    """Unchanged documents are skipped inside the run; deleted ones are marked withdrawn."""
+    present = sorted(fingerprints(settings().raw_dir))
     known = set(context.instance.get_dynamic_partitions(DOCUMENTS_PARTITION_NAME))
-    new = [k for k in keys if k not in known]
+    new = [k for k in present if k not in known]
     if new:
         context.instance.add_dynamic_partitions(DOCUMENTS_PARTITION_NAME, new)
-    return [dg.RunRequest(partition_key=key, run_key=None) for key in keys]
+    return [dg.RunRequest(partition_key=key, run_key=None) for key in sorted(known | set(present))]
 
 
 @dg.sensor(
@@ -51,7 +51,7 @@ def raw_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     changes = folder_changes(previous, current)
     requests = [
         dg.RunRequest(partition_key=key, run_key=f"{key}@{current[key]}") for key in changes.added + changes.changed
-    ]
+    ] + [dg.RunRequest(partition_key=key, run_key=f"{key}@withdrawn") for key in changes.removed]
     return dg.SensorResult(
         run_requests=requests,
         dynamic_partitions_requests=[documents_partitions.build_add_request(changes.added)] if changes.added else [],

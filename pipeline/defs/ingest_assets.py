@@ -5,16 +5,15 @@ Each body is a few lines calling the plain functions in ``pipeline.ingest`` and
 """
 
 
-import hashlib
 from typing import Final
 
 import dagster as dg
 
 from pipeline.config import settings
 from pipeline.defs.partitions import documents_partitions
-from pipeline.ingest import parse_document
+from pipeline.ingest import file_sha256, is_unchanged, parse_document
 from pipeline.normalise.frames import DocumentFrames
-from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, load_document
+from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, load_document, rows_of
 
 INGEST_GROUP: Final = "ingest"
 RAW_TABLE_DESCRIPTIONS: Final = {
@@ -32,7 +31,7 @@ RAW_TABLE_DESCRIPTIONS: Final = {
 )
 def raw_file(context: dg.AssetExecutionContext) -> dg.Output[str]:
     path = settings().raw_dir / context.partition_key
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+    sha256 = file_sha256(path) if path.is_file() else "missing"
     return dg.Output(
         context.partition_key,
         data_version=dg.DataVersion(sha256),
@@ -45,14 +44,17 @@ def raw_file(context: dg.AssetExecutionContext) -> dg.Output[str]:
     group_name=INGEST_GROUP,
     description="The document read, its layout recognised, rows extracted, typed and validated (polars frames).",
 )
-def parsed_document(context: dg.AssetExecutionContext, raw_file: str) -> dg.Output[DocumentFrames]:
-    raw_dir = settings().raw_dir
-    frames = parse_document(raw_dir / raw_file, raw_dir)
-    status = frames.documents["status"][0]
+def parsed_document(context: dg.AssetExecutionContext, raw_file: str) -> dg.Output[DocumentFrames | None]:
+    """None when the warehouse already holds this file parsed by this parser (nothing to redo)."""
+    config = settings()
+    path = config.raw_dir / raw_file
+    if is_unchanged(path, config.raw_dir, config.warehouse):
+        return dg.Output(None, metadata={"status": "unchanged"})
+    frames = parse_document(path, config.raw_dir)
     return dg.Output(
         frames,
         metadata={
-            "status": status,
+            "status": str(frames.documents["status"][0]),
             "layout": str(frames.documents["layout"][0]),
             "projects": frames.projects.height,
             "indicators": frames.indicators.height,
@@ -74,14 +76,10 @@ def parsed_document(context: dg.AssetExecutionContext, raw_file: str) -> dg.Outp
     ],
     partitions_def=documents_partitions,
 )
-def raw_tables(context: dg.AssetExecutionContext, parsed_document: DocumentFrames) -> object:
-    """Replace the document's rows in every raw table in one DuckDB transaction."""
-    load_document(settings().warehouse, parsed_document)
-    frames = {
-        "documents": parsed_document.documents,
-        "projects": parsed_document.projects,
-        "indicators": parsed_document.indicators,
-        "ingest_errors": parsed_document.errors,
-    }
-    for table, frame in frames.items():
-        yield dg.MaterializeResult(asset_key=dg.AssetKey([RAW_SCHEMA, table]), metadata={"rows": frame.height})
+def raw_tables(context: dg.AssetExecutionContext, parsed_document: DocumentFrames | None) -> object:
+    """Replace the document's rows in every raw table in one DuckDB transaction (skip if unchanged)."""
+    if parsed_document is not None:
+        load_document(settings().warehouse, parsed_document)
+    for table in RAW_TABLES:
+        rows = rows_of(parsed_document, table) if parsed_document is not None else "unchanged"
+        yield dg.MaterializeResult(asset_key=dg.AssetKey([RAW_SCHEMA, table]), metadata={"rows": rows})

@@ -20,8 +20,8 @@ from pipeline.normalise.categories import canonical_categories
 from pipeline.normalise.money import to_yuan
 from pipeline.normalise.values import parse_value
 from pipeline.types import DocumentMeta, Extraction, IndicatorRecord, ProjectRecord
+from pipeline.version import PARSER_VERSION
 
-PARSER_VERSION: Final = "1"
 DOCUMENT_ID_LENGTH: Final = 16
 
 DOCUMENT_SCHEMA: Final = {
@@ -111,6 +111,8 @@ class DocumentFrames:
     projects: pl.DataFrame
     indicators: pl.DataFrame
     errors: pl.DataFrame
+    withdrawn: bool = False
+    """The file is gone from the raw folder: its rows stay as history, marked withdrawn."""
 
 
 @dataclass(frozen=True)
@@ -273,4 +275,17 @@ def failed_frames(
         projects=empty_frame(PROJECT_SCHEMA),
         indicators=empty_frame(INDICATOR_SCHEMA),
         errors=_frame([error], ERROR_SCHEMA),
+    )
+
+
+def withdrawn_frames(source_file: str, withdrawn_at: datetime) -> DocumentFrames:
+    """A document whose file was deleted: the loader marks its rows withdrawn instead of replacing them."""
+    source = SourceInfo(source_file=source_file, sha256="", format="")
+    return DocumentFrames(
+        source_file=source_file,
+        documents=document_frame(source, status="withdrawn", loaded_at=withdrawn_at),
+        projects=empty_frame(PROJECT_SCHEMA),
+        indicators=empty_frame(INDICATOR_SCHEMA),
+        errors=empty_frame(ERROR_SCHEMA),
+        withdrawn=True,
     )

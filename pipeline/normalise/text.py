@@ -23,7 +23,7 @@ CJK_CLASS: Final = (
     "\u2160-\u217f"  # roman numerals
     "≥≤＞＜<>=≠±×÷"  # comparators: "≥ 95%" is "≥95%"
 )
-_TAG: Final = re.compile(r"</?\s*(?:b|strong|i|em|u|span|p|br|div|font|sup|sub|td|th|tr)\b[^>]*>", re.I)
+_TAG: Final = re.compile(r"</?\s*(?:b|strong|i|em|u|span|p|br|div|font|sup|sub|td|th|tr)\b[^>]*>", re.IGNORECASE)
 _LATEX_MATH: Final = re.compile(r"\$([^$]{1,80})\$")
 _LATEX_SYMBOLS: Final = {
     r"\geq": "≥",

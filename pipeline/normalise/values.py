@@ -21,12 +21,17 @@ Decisions, so that every reader of the warehouse can rely on them:
   平方米), optionally with a magnitude (万人, 万元) and a per-unit (元/株, 万元/年, 元/人·月). Text
   that is not a unit is never read as one: ``≥95安全生产`` has no unit. A one-character counter glued
   to more text (``≥95项目完成率``: 项 or 项目?) is not taken as a unit either. ``4.5/平方米`` keeps
-  ``/平方米`` as written and notes that the numerator unit is missing.
+  ``/平方米`` as written and notes that the numerator unit is missing. A number without a unit
+  (``≥95``, ``≥0``), text before or after the value (``增幅20%``) and a second number in the cell
+  (``200人≥1次``: the first is read) are all noted.
 * Standard values. Money goes to 元 (``≤19万元`` → 190000 元, ``≤1.7万元/年`` → 17000 元/年);
   ‰ goes to %; everything else is kept as written (``value_std == value_num``).
-* Dates. A calendar deadline becomes ``value_kind="date"`` with ``value_date``: ``2024年12月底`` and
-  ``2024年12月`` → 2024-12-31, ``2024年底前`` → 2024-12-31, ``2023年12月31日完成`` → 2023-12-31,
-  ``2021年1月至12月`` → 2021-12-31 (end of the period), quarters and half years → their last day.
+* Dates. A calendar deadline becomes ``value_kind="date"`` with ``value_date``: ``2024年12月底`` →
+  2024-12-31, ``2024年底前`` → 2024-12-31, ``2023年12月31日完成`` → 2023-12-31, quarters and half
+  years → their last day; with a note, ``2021年1月至12月`` → 2021-12-31 (end of the period),
+  ``2024年12月`` → 2024-12-31 and ``2024年`` → 2024-12-31 (no day written: the period's end). Four
+  digits before 年 are a year only within ``MIN_YEAR``–``MAX_YEAR``; an impossible day is a date
+  with ``value_date=None`` and a note.
   Relative deadlines and schedules (一年内, 7工作日内, 年底前, 每月, 按年, 每季度, 按时完成, 及时)
   are ``date`` with ``value_date=None`` and a note: they speak about timing but name no day. An
   explicit comparator makes a duration a quantity: ``≤7工作日`` is ``("<=", 7, "工作日")``.
@@ -172,7 +177,7 @@ PER_MILLE_IN_PERCENT: Final = Decimal(10)
 
 MIN_YEAR: Final = 1949
 MAX_YEAR: Final = 2100
-"""Four digits before 年 are a year only within these bounds; 5000年 is a quantity."""
+"""Four digits before 年 are a year only within these bounds (no PRC budget predates 1949); 5000年 is a quantity."""
 MONTHS_IN_YEAR: Final = 12
 DECEMBER: Final = 12
 HALF_YEAR_END_MONTH: Final = {"上": 6, "下": 12}

@@ -7,7 +7,8 @@ its top-left cell and ``""`` at every other cell it covers, as a Word table's sp
 
 Provenance: ``Locator(page=S, line=R)`` where S is the 1-based worksheet number in workbook order
 (the "page" of a workbook) and R the worksheet row number Excel shows. Each sheet starts with its
-name as a ``TextLine`` (Locator(page=S)); completely empty rows are skipped.
+name as a ``TextLine`` (Locator(page=S)); rows without text are skipped, and every row of a
+sheet has one cell per column from A to the last column holding text in that sheet.
 
 Numbers are written as Excel displays them for the common formats ("0.00" → "19.00", "0%" →
 "25%"); a budget typed as a number must read like the same budget typed as text. The one-project-
@@ -19,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from typing import Final
+from collections.abc import Iterator
+from typing import Any, Final
 
 import openpyxl
 
 from pipeline.errors import STAGE_READ, IngestError
 from pipeline.read.word import cell_text, check_zip, grid_block
-from pipeline.types import Block, Locator, RawDocument, TextLine
+from pipeline.types import Block, Cells, Locator, RawDocument, TextLine
 
 FORMAT: Final = "xlsx"
 
@@ -73,6 +75,23 @@ def display_text(value: object, number_format: str) -> str:
     return cell_text(str(value))
 
 
+def sheet_rows(sheet: Any) -> Iterator[tuple[int, Cells]]:
+    """(row number, cells from column A to the sheet's last column with text), for rows with text.
+
+    Reads only the cells the file holds (``Worksheet._cells``): ``iter_rows`` creates a cell for
+    every coordinate of the used range, which is a million rows when a user formatted a column
+    to the bottom of the sheet.
+    """
+    texts: dict[int, dict[int, str]] = {}
+    for (row, column), cell in sheet._cells.items():
+        text = display_text(cell.value, str(cell.number_format or ""))
+        if text:
+            texts.setdefault(int(row), {})[int(column)] = text
+    width = max((column for row in texts.values() for column in row), default=0)
+    for row in sorted(texts):
+        yield row, tuple(texts[row].get(column, "") for column in range(1, width + 1))
+
+
 def read_xlsx(data: bytes, source_file: str) -> RawDocument:
     """Every worksheet's non-empty rows, in order, with merged ranges given once."""
     check_zip(data, "Excel (.xlsx)")
@@ -86,18 +105,17 @@ def read_xlsx(data: bytes, source_file: str) -> RawDocument:
         for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
             blocks.append(TextLine(str(sheet.title), Locator(page=sheet_number)))
             lines.append(str(sheet.title))
-            for row in sheet.iter_rows():
-                cells = tuple(display_text(cell.value, str(cell.number_format or "")) for cell in row)
-                if not any(cells):
-                    continue
+            for row_number, cells in sheet_rows(sheet):
                 rows_found += 1
                 lines.append("\t".join(cells))
-                blocks.append(grid_block(cells, Locator(page=sheet_number, line=int(row[0].row))))
+                blocks.append(grid_block(cells, Locator(page=sheet_number, line=row_number)))
         workbook.close()
     except IngestError:
         raise
     except Exception as exc:  # openpyxl/zipfile/lxml raise many types on a damaged workbook
-        raise IngestError("unreadable_file", STAGE_READ, f"the Excel file could not be parsed: {exc}") from exc
+        raise IngestError(
+            "unreadable_file", STAGE_READ, f"the Excel file could not be parsed: {exc}"
+        ) from exc
     if not rows_found:
         raise IngestError("empty_file", STAGE_READ, "the workbook's sheets hold no cells")
     return RawDocument(source_file=source_file, format=FORMAT, lines=tuple(lines), blocks=tuple(blocks))

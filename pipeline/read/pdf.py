@@ -26,14 +26,24 @@ The reader rejoins it cell by cell into the previous page's last row when ALL of
 3. every filled cell is filled in the previous row too — a tail only continues text that was
    started; the cut can fall in any column, even 二级指标 ("服务对象满意" / "度指标"), so a
    filled 二级指标 or 三级指标 is not a sign of a new row;
-4. the rows have the same number of cells.
+4. the rows have the same number of cells, once the page's table is laid on the previous
+   page's column grid (``align_columns``: a continued table can lose a grid line that only the
+   header block drew, which renumbers pdfplumber's columns).
 
-On tables20_rowsplit.pdf this rejoins exactly the 11 cut rows and none of the 23 rows that start
-a page whole (their 指标值 is filled). A real row with an empty 指标值 at the top of a page right
-under a row with one would be merged wrongly; no such row is in the fixtures or the seeds.
+On tables20_rowsplit.pdf this rejoins exactly the 11 cut rows; on tables20.pdf, whose 14 tables
+go on over a page break with a whole row, it rejoins none; on the LibreOffice print of
+tests/fixtures/formats/seed000.docx it rejoins the one cut row. A real row with an empty 指标值
+at the top of a page right under a row with one would be merged wrongly; no such row is in the
+fixtures or the seeds. A value cut in two ("≥320" / "人次") is not recognised as a tail.
 
-Errors: no text on any page → ``needs_ocr``; a password → ``encrypted_file``; anything pdfium or
-pdfminer cannot parse → ``unreadable_file``. Library exceptions never escape.
+Text outside tables: a line split by a wide gap gives one block per piece ("编制单位：…" and
+"单位：万元" are two, so the unit line is seen), and the lines of a paragraph that wrapped (a
+two-line title) are joined back into one (``continues_paragraph``).
+
+Errors: no text on any page, or scanned pages in a PDF whose text names no form field →
+``needs_ocr``; a password → ``encrypted_file``; anything pdfium or pdfminer cannot parse →
+``unreadable_file``. Library exceptions never escape. A PDF with an owner password only
+(printing/copying restrictions, no password to open) is read normally.
 """
 
 from __future__ import annotations
@@ -57,7 +67,15 @@ from pipeline.types import Block, Cells, Locator, RawDocument, Row, TextLine
 
 FORMAT: Final = "pdf"
 
-TABLE_PAGE_MARKERS: Final = ("三级指标", "二级指标", "一级指标", "指标值", "项目名称", "项目编码", "绩效目标表")
+TABLE_PAGE_MARKERS: Final = (
+    "三级指标",
+    "二级指标",
+    "一级指标",
+    "指标值",
+    "项目名称",
+    "项目编码",
+    "绩效目标表",
+)
 """Text that puts a page through the table extractor (searched with all whitespace removed)."""
 LINE_TOLERANCE: Final = 3.0
 """Words whose tops differ by less than this (pt) are on one text line."""
@@ -79,10 +97,16 @@ Box = tuple[float, float, float, float]
 
 @dataclass(frozen=True)
 class PageText:
-    """What pypdfium2 says about a page: its text layer and whether it draws any vector graphics."""
+    """What pypdfium2 says about a page: its text layer and what it draws."""
 
     text: str
     has_paths: bool
+    """Vector graphics: the rules of a table."""
+    has_images: bool
+
+    @property
+    def is_scan(self) -> bool:
+        return self.has_images and not self.text.strip()
 
 
 # -- pypdfium2: text layer and page selection ----------------------------------------------------
@@ -91,13 +115,19 @@ def _open_error(exc: Exception) -> IngestError:
         return IngestError(
             "encrypted_file", STAGE_READ, "the PDF is password-protected; save or print it without a password"
         )
-    return IngestError("unreadable_file", STAGE_READ, f"the PDF could not be opened (damaged or truncated?): {exc}")
+    return IngestError(
+        "unreadable_file", STAGE_READ, f"the PDF could not be opened (damaged or truncated?): {exc}"
+    )
 
 
 def _clean_layer_text(text: str) -> str:
     """pdfium's text with Windows line ends and its soft-hyphen/control marks removed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(ch for ch in text if ch == "\n" or ch == "\t" or ch.isprintable())
+
+
+def _draws(page: pdfium.PdfPage, object_type: int) -> bool:
+    return next(iter(page.get_objects(filter=[object_type])), None) is not None
 
 
 def read_page_texts(data: bytes) -> list[PageText]:
@@ -112,10 +142,11 @@ def read_page_texts(data: bytes) -> list[PageText]:
             page = document[index]
             textpage = page.get_textpage()
             text = _clean_layer_text(textpage.get_text_range())
-            has_paths = next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])), None) is not None
+            has_paths = _draws(page, pdfium_c.FPDF_PAGEOBJ_PATH)
+            has_images = _draws(page, pdfium_c.FPDF_PAGEOBJ_IMAGE)
             textpage.close()
             page.close()
-            pages.append(PageText(text, has_paths))
+            pages.append(PageText(text, has_paths, has_images))
     except Exception as exc:  # pdfium raises PdfiumError, ValueError, … on damaged pages
         raise IngestError("unreadable_file", STAGE_READ, f"the PDF's pages could not be read: {exc}") from exc
     finally:
@@ -165,7 +196,9 @@ def _line_runs(words: list[dict[str, Any]]) -> list[TextRun]:
         top = min(float(w["top"]) for w in group)
         bottom = max(float(w["bottom"]) for w in group)
         x0, x1 = float(group[0]["x0"]), float(group[-1]["x1"])
-        runs.extend(TextRun(top, bottom, x0, x1, bottom - top, piece, len(groups) == 1) for piece in text_pieces(text))
+        runs.extend(
+            TextRun(top, bottom, x0, x1, bottom - top, piece, len(groups) == 1) for piece in text_pieces(text)
+        )
     return runs
 
 
@@ -191,7 +224,9 @@ def join_paragraph_lines(runs: Sequence[TextRun], left: float, right: float) -> 
     for run in sorted(runs, key=lambda r: (r.top, r.x0)):
         if joined and continues_paragraph(joined[-1], run, left, right):
             head = joined[-1]
-            run = TextRun(head.top, run.bottom, run.x0, run.x1, run.size, join_wrapped(head.text, run.text), True)
+            run = TextRun(
+                head.top, run.bottom, run.x0, run.x1, run.size, join_wrapped(head.text, run.text), True
+            )
             joined[-1] = run
         else:
             joined.append(run)
@@ -202,7 +237,11 @@ def _text_outside(page: Page, boxes: Sequence[Box]) -> list[TextRun]:
     """Text outside the tables, wrapped paragraph lines joined."""
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _centre_inside(obj, boxes))
     words: list[dict[str, Any]] = outside.extract_words()
-    runs = [run for line in cluster_objects(words, lambda w: float(w["top"]), LINE_TOLERANCE) for run in _line_runs(line)]
+    runs = [
+        run
+        for line in cluster_objects(words, lambda w: float(w["top"]), LINE_TOLERANCE)
+        for run in _line_runs(line)
+    ]
     edges = [(float(c["x0"]), float(c["x1"])) for c in page.chars] + [(box[0], box[2]) for box in boxes]
     if not edges:
         return runs
@@ -313,7 +352,9 @@ class PageJoiner:
             return False
         previous = self.blocks[self.last_row_index]
         assert isinstance(previous, Row)
-        if find_indicator_header(previous.cells) is not None or not is_row_tail(cells, previous.cells, self.columns):
+        if find_indicator_header(previous.cells) is not None or not is_row_tail(
+            cells, previous.cells, self.columns
+        ):
             return False
         self.blocks[self.last_row_index] = Row(join_rows(previous.cells, cells), previous.locator)
         self.rejoined += 1
@@ -338,6 +379,7 @@ class PageJoiner:
             for cells in item.rows:
                 if find_indicator_header(cells) is not None and page_top and self.columns is not None:
                     self.blocks.append(Row(cells, locator))  # a repeated header: the tail may follow it
+                    self._track(cells)
                     continue
                 self.add_row(cells, locator, page_top)
                 page_top = False
@@ -367,20 +409,38 @@ def _table_blocks(data: bytes, pages: Sequence[PageText]) -> list[Block]:
     except IngestError:
         raise
     except Exception as exc:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError, … on damaged files
-        raise IngestError("unreadable_file", STAGE_READ, f"the PDF's tables could not be read: {exc}") from exc
+        raise IngestError(
+            "unreadable_file", STAGE_READ, f"the PDF's tables could not be read: {exc}"
+        ) from exc
     return joiner.blocks
+
+
+OCR_ADVICE: Final = (
+    "run OCR on it (e.g. ocrmypdf --language chi_sim) or get the original Word/Excel file, "
+    "then put that in the raw folder"
+)
+
+
+def check_text_layer(pages: Sequence[PageText]) -> None:
+    """``needs_ocr`` when the tables can only be in scanned pages."""
+    if not any(page.text.strip() for page in pages):
+        raise IngestError(
+            "needs_ocr", STAGE_READ, f"none of the {len(pages)} pages has a text layer (a scan); {OCR_ADVICE}"
+        )
+    scans = [number for number, page in enumerate(pages, start=1) if page.is_scan]
+    if scans and not any(has_table_marker(page.text) for page in pages):
+        raise IngestError(
+            "needs_ocr",
+            STAGE_READ,
+            f"{len(scans)} of {len(pages)} pages are scans without text (first: page {scans[0]}) and the "
+            f"text of the others names no 绩效目标表 field; {OCR_ADVICE}",
+        )
 
 
 def read_pdf(data: bytes, source_file: str) -> RawDocument:
     """A PDF's text layer (``lines``) and its tables and text as blocks, page by page."""
     pages = read_page_texts(data)
-    if not any(page.text.strip() for page in pages):
-        raise IngestError(
-            "needs_ocr",
-            STAGE_READ,
-            f"none of the {len(pages)} pages has a text layer (a scan); run OCR on it (e.g. ocrmypdf "
-            "--language chi_sim) or get the original Word/Excel file, then put that in the raw folder",
-        )
+    check_text_layer(pages)
     lines = tuple(line for page in pages for line in page.text.split("\n"))
     blocks = _table_blocks(data, pages)
     return RawDocument(source_file=source_file, format=FORMAT, lines=lines, blocks=tuple(blocks))

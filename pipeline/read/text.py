@@ -22,8 +22,7 @@ MIN_PRINTABLE_SHARE: Final = 0.9
 
 def decode(data: bytes) -> str:
     """The text of a file, or ``encoding_error`` when no encoding reads it as text."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -12,15 +12,19 @@ Each table row becomes a ``Row`` with one cell per layout-grid column:
   pairs each share with the month label above it by column);
 - the continuation of a vertically merged cell (``w:vMerge`` without ``restart``) is ``""``: the
   form reader carries 一级指标 down itself;
-- the paragraphs of a cell are joined with ``join_wrapped``, as wrapped lines are in a PDF.
+- the paragraphs of a cell are joined with ``join_wrapped``, as wrapped lines are in a PDF;
+- a table nested in a cell gives its rows right after the row holding it.
 
-Provenance: ``Locator(line=N)`` where N counts, from 1, every body paragraph and every table row in
-document order (empty paragraphs included, so N does not depend on what the reader keeps). Two
-text pieces of one paragraph (split at a tab or a wide run of spaces, see ``text_pieces``) share
-their paragraph's N. Word has no stable page numbers in the file, so ``page`` stays None.
+Provenance: ``Locator(line=N)`` where N counts, from 1, every body paragraph and every table row
+in document order (empty ones included, so N does not depend on what the reader keeps; a nested
+table's rows are counted right after the row holding it; paragraphs inside cells belong to their
+row). Two text pieces of one paragraph (split at a tab or a wide run of spaces, see
+``text_pieces``) share their paragraph's N. A .docx stores no page numbers, so ``page`` is None.
 
-A .docx is a zip: ``check_zip`` refuses bombs before python-docx inflates anything. The same
-guard and the caption rule (``grid_block``) are used by the Excel and PDF readers.
+A .docx is a zip: ``check_zip`` refuses bombs before python-docx inflates anything. This module
+also holds what the Excel and PDF readers share with it: the zip guard, ``cell_text`` and the
+caption rule (``grid_block``: a row whose only text is in its first cell is a caption, so a title
+merged across a table reaches the form reader as a title).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any, Final, TypeAlias
 
@@ -64,8 +69,13 @@ W_TR: Final = qn("w:tr")
 W_TC: Final = qn("w:tc")
 W_SDT: Final = qn("w:sdt")
 W_SDT_CONTENT: Final = qn("w:sdtContent")
+_WRAPPERS: Final = frozenset({W_SDT, qn("w:customXml")})
+_HIDDEN_CONTAINERS: Final = (
+    qn("w:txbxContent"),
+    qn("w:moveFrom"),
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+)
 W_T: Final = qn("w:t")
-W_TXBX: Final = qn("w:txbxContent")
 W_VAL: Final = qn("w:val")
 _SPECIAL_CHARS: Final = {
     qn("w:tab"): "\t",
@@ -89,7 +99,11 @@ def check_zip(
     """
     if data.startswith(OLE_MAGIC):
         if OLE_ENCRYPTION_STREAM in data:
-            raise IngestError("encrypted_file", STAGE_READ, f"the {kind} file is password-protected; save it without a password")
+            raise IngestError(
+                "encrypted_file",
+                STAGE_READ,
+                f"the {kind} file is password-protected; save it without a password",
+            )
         raise IngestError(
             "unsupported_format",
             STAGE_READ,
@@ -99,7 +113,9 @@ def check_zip(
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise IngestError("unreadable_file", STAGE_READ, f"not a {kind} file (not a readable zip container): {exc}") from exc
+        raise IngestError(
+            "unreadable_file", STAGE_READ, f"not a {kind} file (not a readable zip container): {exc}"
+        ) from exc
     inflated = sum(info.file_size for info in infos)
     compressed = sum(info.compress_size for info in infos)
     if inflated > max_bytes:
@@ -125,12 +141,13 @@ def cell_text(text: str | None) -> str:
 
 
 def grid_block(cells: Sequence[str], locator: Locator) -> Block:
-    """A table row, or a caption when only its first cell holds text (a title merged across the table).
+    """A table row, or a caption when only its first cell holds text (a title merged across the
+    table, a one-column frame around a paragraph, a note in column A of a sheet).
 
     Form labels and header names stay rows: a lone "资金支出计划" is still part of the form.
     """
     filled = [index for index, cell in enumerate(cells) if cell]
-    if len(cells) > 1 and filled == [0]:
+    if filled == [0]:
         key = label_key(cells[0])
         if key not in FORM_LABELS and find_indicator_header(cells) is None:
             return TextLine(cells[0], locator)
@@ -143,11 +160,26 @@ def text_pieces(text: str) -> list[str]:
 
 
 # -- Word XML -----------------------------------------------------------------------------------
+def _children(parent: XmlElement, *tags: str) -> Iterator[XmlElement]:
+    """Children with one of ``tags``, looking through content controls and custom-XML wrappers."""
+    for child in parent.iterchildren():
+        if child.tag in tags:
+            yield child
+        elif child.tag in _WRAPPERS:
+            content = child.find(W_SDT_CONTENT) if child.tag == W_SDT else child
+            if content is not None:
+                yield from _children(content, *tags)
+
+
 def _paragraph_text(paragraph: XmlElement) -> str:
-    """The visible text of a ``w:p``: runs, hyperlinks and insertions; text boxes left out."""
+    """The visible text of a ``w:p``: runs, hyperlinks and insertions.
+
+    Left out: text boxes (floating, and doubled in mc:Fallback) and text moved away by a tracked
+    change (``w:moveFrom``; deleted text is ``w:delText``, which is not read at all).
+    """
     parts: list[str] = []
     for element in paragraph.iter(W_T, *_SPECIAL_CHARS):
-        if any(True for _ in element.iterancestors(W_TXBX)):
+        if any(True for _ in element.iterancestors(*_HIDDEN_CONTAINERS)):
             continue
         parts.append(element.text or "" if element.tag == W_T else _SPECIAL_CHARS[str(element.tag)])
     return "".join(parts)
@@ -169,14 +201,13 @@ def _is_merge_continuation(tc: XmlElement) -> bool:
 
 
 def _tc_text(tc: XmlElement) -> str:
-    lines = [_paragraph_text(p) for p in tc.iterchildren(W_P)]
-    return cell_text("\n".join(lines))
+    return cell_text("\n".join(_paragraph_text(p) for p in _children(tc, W_P)))
 
 
 def row_cells(tr: XmlElement, width: int) -> Cells:
     """One cell per grid column: spanned and vertically continued positions are ``""``."""
     cells: list[str] = [""] * _int_property(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)
-    for tc in tr.iterchildren(W_TC):
+    for tc in _children(tr, W_TC):
         span = max(1, _int_property(tc, f"{qn('w:tcPr')}/{qn('w:gridSpan')}", 1))
         text = "" if _is_merge_continuation(tc) else _tc_text(tc)
         cells.append(text)
@@ -190,37 +221,39 @@ def _grid_width(tbl: XmlElement) -> int:
     return 0 if grid is None else len(grid.findall(qn("w:gridCol")))
 
 
-def _body_elements(parent: XmlElement) -> Iterator[XmlElement]:
-    """Paragraphs and tables in document order, looking through content controls."""
-    for child in parent.iterchildren():
-        if child.tag in (W_P, W_TBL):
-            yield child
-        elif child.tag == W_SDT:
-            content = child.find(W_SDT_CONTENT)
-            if content is not None:
-                yield from _body_elements(content)
+@dataclass
+class BodyReader:
+    """Blocks and text lines of a document body, numbered as the module docstring says."""
 
+    blocks: list[Block] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    number: int = 0
 
-def body_blocks(body: XmlElement) -> tuple[list[Block], list[str]]:
-    """Blocks and text lines of a document body (see the module docstring for the numbering)."""
-    blocks: list[Block] = []
-    lines: list[str] = []
-    number = 0
-    for element in _body_elements(body):
-        if element.tag == W_P:
-            number += 1
-            text = _paragraph_text(element)
-            lines.append(text)
-            blocks.extend(TextLine(piece, Locator(line=number)) for piece in text_pieces(text))
-            continue
-        width = _grid_width(element)
-        for tr in element.iterchildren(W_TR):
-            number += 1
+    def paragraph(self, p: XmlElement) -> None:
+        self.number += 1
+        text = _paragraph_text(p)
+        self.lines.append(text)
+        self.blocks.extend(TextLine(piece, Locator(line=self.number)) for piece in text_pieces(text))
+
+    def table(self, tbl: XmlElement) -> None:
+        """Each row, then the rows of any table nested in its cells (a form drawn inside a cell)."""
+        width = _grid_width(tbl)
+        for tr in _children(tbl, W_TR):
+            self.number += 1
             cells = row_cells(tr, width)
-            lines.append("\t".join(cells))
+            self.lines.append("\t".join(cells))
             if any(cells):
-                blocks.append(grid_block(cells, Locator(line=number)))
-    return blocks, lines
+                self.blocks.append(grid_block(cells, Locator(line=self.number)))
+            for tc in _children(tr, W_TC):
+                for nested in _children(tc, W_TBL):
+                    self.table(nested)
+
+    def body(self, body: XmlElement) -> None:
+        for element in _children(body, W_P, W_TBL):
+            if element.tag == W_P:
+                self.paragraph(element)
+            else:
+                self.table(element)
 
 
 def read_docx(data: bytes, source_file: str) -> RawDocument:
@@ -228,7 +261,9 @@ def read_docx(data: bytes, source_file: str) -> RawDocument:
     check_zip(data, "Word (.docx)")
     try:
         document = Document(io.BytesIO(data))
-        blocks, lines = body_blocks(document.element.body)
+        reader = BodyReader()
+        reader.body(document.element.body)
+        blocks, lines = reader.blocks, reader.lines
     except IngestError:
         raise
     except Exception as exc:  # python-docx/lxml/zipfile raise many types on a damaged file

@@ -1,0 +1,43 @@
+"""The raw-folder sensor: new and changed files are ingested, deleted ones withdrawn, nothing twice."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipeline.config import RAW_DIR_ENV
+from pipeline.discovery import folder_changes
+
+
+def test_folder_changes() -> None:
+    changes = folder_changes({"a.txt": "1:1", "b.txt": "2:2"}, {"b.txt": "2:3", "c.txt": "5:5"})
+    assert (changes.added, changes.changed, changes.removed) == (["c.txt"], ["b.txt"], ["a.txt"])
+
+
+def test_sensor_requests_runs_for_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.defs.automation import raw_folder_sensor
+
+    monkeypatch.setenv(RAW_DIR_ENV, str(tmp_path))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("一", encoding="utf-8")
+    (tmp_path / "sub" / "镇 文件.txt").write_text("二", encoding="utf-8")
+    (tmp_path / ".hidden").write_text("x", encoding="utf-8")
+    with dg.instance_for_test() as instance:
+        first = raw_folder_sensor(dg.build_sensor_context(instance=instance, cursor=None))
+        assert sorted(r.partition_key for r in first.run_requests) == ["a.txt", "sub/镇 文件.txt"]
+        assert first.dynamic_partitions_requests[0].partition_keys == ["a.txt", "sub/镇 文件.txt"]
+
+        again = raw_folder_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        assert again.run_requests == []
+
+        (tmp_path / "a.txt").write_text("一改", encoding="utf-8")
+        os.utime(tmp_path / "a.txt", ns=(1, 1))
+        (tmp_path / "sub" / "镇 文件.txt").unlink()
+        later = raw_folder_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        assert sorted((r.partition_key, r.run_key.split("@")[1] == "withdrawn") for r in later.run_requests) == [
+            ("a.txt", False),
+            ("sub/镇 文件.txt", True),
+        ]
