@@ -1,0 +1,39 @@
+"""The HTML report as a Dagster asset, downstream of the analyst marts.
+
+The body calls ``pipeline.report.write_report`` (what the tests exercise): it reads the marts
+read-only and writes ``report/index.html`` plus one page per town next to the warehouse file.
+"""
+
+from typing import Final
+
+import dagster as dg
+
+from pipeline.config import settings
+from pipeline.report import write_report
+
+REPORT_GROUP: Final = "report"
+REPORT_MARTS: Final = ("mart_town_year", "mart_project_quality", "mart_indicator_quality", "mart_category_targets")
+
+
+@dg.asset(
+    deps=[dg.AssetKey(name) for name in REPORT_MARTS],
+    group_name=REPORT_GROUP,
+    automation_condition=dg.AutomationCondition.eager(),
+    description=(
+        "Static HTML report next to the warehouse (report/index.html): a cross-town overview and one "
+        "page per town with plotly charts of share quantified, flags by kind and satisfaction targets. "
+        "Opens offline (plotly.min.js is written beside the pages)."
+    ),
+)
+def town_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
+    warehouse = settings().warehouse
+    out_dir = warehouse.parent / "report"
+    pages = write_report(warehouse, out_dir)
+    context.log.info(f"wrote {len(pages)} pages to {out_dir}")
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(pages[0])),
+            "pages": len(pages),
+            "towns": len(pages) - 1,
+        }
+    )

@@ -1,0 +1,188 @@
+"""The HTML report: built from the seeds' marts, opened in headless Chromium, charts drawn.
+
+Chromium must be installed (Debian/Ubuntu: ``apt-get install -y chromium``) or named by
+``JIXIAO_CHROMIUM``; without it the browser tests fail with that instruction rather than pass
+silently. The warehouse is the session's seed build (tests/warehouse_build.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from PIL import Image
+
+from pipeline.report import INDEX, PLOTLY_JS, charts, read_report_data, town_page_name, write_report
+from tests.warehouse_build import BuiltWarehouse, built_warehouse
+
+CHROMIUM_ENV = "JIXIAO_CHROMIUM"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+CHROMIUM_INSTALL = "apt-get update && apt-get install -y chromium"
+CHROMIUM_TIMEOUT_SECONDS = 120
+FIXED_NOW = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
+TOWNS = ("阎疃镇", "李钊庄镇", "三家镇", "亮甲店镇", "浩门镇")
+CHARTS_PER_PAGE = {"overview": 4, "town": 4}
+CHART_BLUE = (0x2B, 0x6C, 0xB0)
+"""pipeline.report.charts.BLUE as RGB."""
+COLOUR_SLACK = 12
+
+
+def _near(rgb: tuple[int, int, int], reference: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= COLOUR_SLACK for a, b in zip(rgb, reference, strict=True))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    return built_warehouse(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def report(built: BuiltWarehouse, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_report(built.path, tmp_path_factory.mktemp("report"), now=FIXED_NOW)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of a Chromium (or Chrome) binary: JIXIAO_CHROMIUM, else the first on PATH. Fails if none."""
+    configured = os.environ.get(CHROMIUM_ENV)
+    if configured:
+        found = shutil.which(configured)
+        if found is None:
+            pytest.fail(f"{CHROMIUM_ENV}={configured!r} is not an executable")
+        return found
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail(
+        "Chromium is needed to check that the report's charts render, and none was found on PATH "
+        f"(looked for {', '.join(CHROMIUM_NAMES)}). Install it with `{CHROMIUM_INSTALL}` "
+        f"(Debian/Ubuntu, as root) or set {CHROMIUM_ENV}=/path/to/chromium."
+    )
+
+
+def run_chromium(chromium: str, page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess[bytes]:
+    """Headless Chromium on a local page, offline: no network services, a throwaway profile."""
+    args = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=10000",
+        "--window-size=1200,900",
+        *mode,
+        page.as_uri(),
+    ]
+    return subprocess.run(args, capture_output=True, timeout=CHROMIUM_TIMEOUT_SECONDS, check=False)
+
+
+def test_one_page_per_town_plus_an_overview(report: list[Path], built: BuiltWarehouse) -> None:
+    folder = report[0].parent
+    assert report[0].name == INDEX
+    assert len(report) == 1 + len(TOWNS)
+    assert (folder / PLOTLY_JS).stat().st_size > 1_000_000  # the library itself, shipped from PyPI
+    index = report[0].read_text(encoding="utf-8")
+    for town in read_report_data(built.path).towns:
+        page = folder / town_page_name(town)
+        assert page in report
+        assert f'href="{page.name}"' in index
+        assert f"<h1>{town.town}" in page.read_text(encoding="utf-8")
+    for town in TOWNS:
+        assert town in index
+
+
+def test_pages_work_offline(report: list[Path]) -> None:
+    for page in report:
+        html = page.read_text(encoding="utf-8")
+        sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
+        assert sources == [PLOTLY_JS], (page.name, sources)
+        assert "cdn." not in html and "https://" not in html.split("</head>")[0]
+
+
+def test_pages_carry_the_findings(report: list[Path], built: BuiltWarehouse) -> None:
+    towns = {t.town: t for t in read_report_data(built.path).towns}
+    yantuan = (report[0].parent / town_page_name(towns["阎疃镇"])).read_text(encoding="utf-8")
+    assert "backwards: 运转保障率 is a rate where more is better" in yantuan
+    assert "satisfaction target of ≥25% is under 50%" in yantuan
+    haomen = (report[0].parent / town_page_name(towns["浩门镇"])).read_text(encoding="utf-8")
+    assert "projects fall short of the unit total by 100.00 元" in haomen
+    sanjia = (report[0].parent / town_page_name(towns["三家镇"])).read_text(encoding="utf-8")
+    assert "cost_mismatch: 资金总成本 24万元" in sanjia
+
+
+def test_writing_twice_changes_nothing(report: list[Path], built: BuiltWarehouse) -> None:
+    before = {p.name: p.read_bytes() for p in report[0].parent.iterdir()}
+    again = write_report(built.path, report[0].parent, now=FIXED_NOW)
+    assert [p.name for p in again] == [p.name for p in report]
+    assert {p.name: p.read_bytes() for p in report[0].parent.iterdir()} == before
+
+
+def test_stale_town_pages_are_removed(built: BuiltWarehouse, tmp_path: Path) -> None:
+    stale = tmp_path / "town-0000000000.html"
+    stale.write_text("old", encoding="utf-8")
+    write_report(built.path, tmp_path, now=FIXED_NOW)
+    assert not stale.exists()
+
+
+@pytest.mark.parametrize("kind", ["overview", "town"])
+def test_charts_render_in_chromium(
+    kind: str, chromium: str, report: list[Path], built: BuiltWarehouse, tmp_path: Path
+) -> None:
+    towns = {t.town: t for t in read_report_data(built.path).towns}
+    page = report[0] if kind == "overview" else report[0].parent / town_page_name(towns["浩门镇"])
+    expected = CHARTS_PER_PAGE[kind]
+    assert charts.BLUE == "#{:02x}{:02x}{:02x}".format(*CHART_BLUE)
+    assert page.read_text(encoding="utf-8").count('class="plotly-graph-div"') == expected
+
+    dom = run_chromium(chromium, page, tmp_path / "profile-dom", "--dump-dom")
+    assert dom.returncode == 0, dom.stderr.decode(errors="replace")[-2000:]
+    rendered = dom.stdout.decode("utf-8")
+    # plotly.js ran: every chart div became a plot with its SVG layers and at least one trace.
+    assert rendered.count("js-plotly-plot") == expected
+    assert rendered.count('class="main-svg"') >= expected
+    assert rendered.count('class="trace') >= expected - 1  # the heatmap draws into an image, not a trace group
+
+    png = tmp_path / f"{kind}.png"
+    shot = run_chromium(chromium, page, tmp_path / "profile-shot", f"--screenshot={png}")
+    assert shot.returncode == 0 and png.is_file(), shot.stderr.decode(errors="replace")[-2000:]
+    with Image.open(png) as image:
+        pixels = image.convert("RGB")
+        assert pixels.size == (1200, 900)
+        colours = pixels.getcolors(maxcolors=1_000_000) or []
+        non_white = sum(count for count, rgb in colours if sum(rgb) < 3 * 235)
+        chart_blue = sum(count for count, rgb in colours if _near(rgb, CHART_BLUE))
+    assert len(colours) > 50, "the screenshot is (almost) one colour"
+    assert non_white > 0.08 * 1200 * 900, "the screenshot is almost blank"
+    # Only plotly draws in the charts' blue (#2b6cb0); links and text never use it. Without the
+    # library the page still has its tables but this count is 0.
+    assert chart_blue > 5_000, "no chart bars or points drawn (the charts' blue is missing)"
+
+
+def test_dagster_asset_writes_the_report_next_to_the_warehouse(
+    built: BuiltWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.defs.report_assets import REPORT_GROUP, town_report
+
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(built.path))
+    spec = town_report.specs_by_key[dg.AssetKey("town_report")]
+    assert {dep.asset_key for dep in spec.deps} >= {dg.AssetKey("mart_town_year"), dg.AssetKey("mart_project_quality")}
+    assert spec.group_name == REPORT_GROUP
+    result = dg.materialize([town_report])
+    assert result.success
+    index = built.path.parent / "report" / INDEX
+    assert index.is_file()
+    [event] = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    assert metadata["towns"].value == len(TOWNS)

@@ -1,0 +1,91 @@
+"""The bundled seed documents built into a real warehouse once per test session (not a test module).
+
+``built_warehouse`` parses the five seeds of ``data/raw`` with ``pipeline.ingest.parse_document``,
+loads them with ``pipeline.warehouse.load_document`` into a DuckDB file in a temporary folder,
+and runs ``dbt build`` (every model, data test and unit test) against it with dbtRunner. The
+first caller builds; later callers in the same session (tests/test_marts.py and
+tests/test_report.py) get the same result. The environment is restored afterwards.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RAW_DIR = REPO / "data" / "raw"
+DBT_DIR = REPO / "dbt_project"
+SEED_COUNT = 5
+
+
+@dataclass(frozen=True)
+class BuiltWarehouse:
+    path: Path
+    dbt_result: Any
+
+    def statuses(self) -> dict[str, str]:
+        """dbt node name → status (success, pass, warn, error, fail, skipped)."""
+        return {r.node.name: str(r.status) for r in self.dbt_result.result.results}
+
+
+_built: dict[str, BuiltWarehouse] = {}
+
+
+def release_dbt_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after an in-process run.
+
+    Otherwise a later ``duckdb.connect(..., read_only=True)`` on the same file (the report does
+    that) fails with "Can't open a connection to same database file with a different configuration".
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+    gc.collect()
+
+
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    """The seeds loaded and modelled in a temporary warehouse; built once per session."""
+    if "seeds" in _built:
+        return _built["seeds"]
+    from dbt.cli.main import dbtRunner
+
+    from pipeline.ingest import discover_documents, parse_document
+    from pipeline.warehouse import load_document
+
+    tmp = tmp_path_factory.mktemp("marts")
+    warehouse = tmp / "warehouse" / "jixiao.duckdb"
+    warehouse.parent.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JIXIAO_RAW_DIR", str(RAW_DIR))
+        mp.setenv("JIXIAO_WAREHOUSE", str(warehouse))
+        mp.setenv("DO_NOT_TRACK", "1")
+        mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        documents = list(discover_documents(RAW_DIR))
+        assert len(documents) == SEED_COUNT, documents
+        for path in documents:
+            load_document(warehouse, parse_document(path, RAW_DIR))
+        result = dbtRunner().invoke(
+            [
+                "build",
+                "--project-dir",
+                str(DBT_DIR),
+                "--profiles-dir",
+                str(DBT_DIR),
+                "--target-path",
+                str(tmp / "target"),
+                "--log-path",
+                str(tmp / "logs"),
+                "--no-use-colors",
+                "--quiet",
+            ]
+        )
+    release_dbt_duckdb()
+    _built["seeds"] = BuiltWarehouse(path=warehouse, dbt_result=result)
+    return _built["seeds"]
