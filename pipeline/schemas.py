@@ -14,6 +14,7 @@ import polars as pl
 
 COMPARATORS: Final = [">=", "<=", "=", ">", "<"]
 VALUE_KINDS: Final = ["quantitative", "date", "qualitative", "missing"]
+DOCUMENT_KINDS: Final = ["target", "self_evaluation"]
 DOCUMENT_STATUSES: Final = ["loaded", "failed", "withdrawn"]
 MAX_FAILURES_IN_MESSAGE: Final = 10
 
@@ -27,6 +28,8 @@ class DocumentFrame(pa.DataFrameModel):
     format: pl.String
     layout: Optional[pl.String] = pa.Field(nullable=True)
     layout_confidence: Optional[pl.Float64] = pa.Field(nullable=True, ge=0, le=1)
+    low_confidence: Optional[pl.Boolean] = pa.Field(nullable=True)
+    document_kind: Optional[pl.String] = pa.Field(nullable=True, isin=DOCUMENT_KINDS)
     status: pl.String = pa.Field(isin=DOCUMENT_STATUSES)
     town: Optional[pl.String] = pa.Field(nullable=True)
     county: Optional[pl.String] = pa.Field(nullable=True)
@@ -100,12 +103,20 @@ class IndicatorFrame(pa.DataFrameModel):
     value_std: Optional[pl.Float64] = pa.Field(nullable=True)
     unit_std: Optional[pl.String] = pa.Field(nullable=True)
     value_parse_note: Optional[pl.String] = pa.Field(nullable=True)
+    actual_text: Optional[pl.String] = pa.Field(nullable=True)
+    actual_num: Optional[pl.Float64] = pa.Field(nullable=True)
     source_file: pl.String
     source_page: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
     source_line: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
 
     class Config:
         strict = True
+
+    @pa.dataframe_check
+    def actual_num_read_from_actual_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """An actual number only comes from an actual value as written (self-evaluation tables), and is finite."""
+        actual = pl.col("actual_num")
+        return data.lazyframe.select(actual.is_null() | (pl.col("actual_text").is_not_null() & actual.is_finite()))
 
     @pa.dataframe_check
     def row_numbers_unique_per_table(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -96,6 +96,8 @@ class IndicatorRecord:
     value_text: str | None
     basis: str | None
     locator: Locator
+    actual_text: str | None = None
+    """实际完成值 as written (self-evaluation tables); None in a target table."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ class Extraction:
     unit_total_text: str | None = None
     unit_total_unit: str | None = None
     notes: tuple[str, ...] = field(default=())
+    document_kind: str = "target"
+    """``target`` (绩效目标表 / 申报表 / 审批表) or ``self_evaluation`` (绩效自评表: targets and actuals)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ import pytest
 from pipeline.ingest import parse_document
 from pipeline.normalise.frames import DocumentFrames
 
+pytest_plugins = ["tests.layout_metrics"]  # prints row recall / cell accuracy of the layout fixtures
+
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 

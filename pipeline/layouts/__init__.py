@@ -6,17 +6,39 @@ from typing import Final
 
 from pipeline.errors import STAGE_RECOGNISE, IngestError
 from pipeline.layouts.base import MIN_CONFIDENCE, Layout
+from pipeline.layouts.blank_line_cells import BlankLineCellsLayout
 from pipeline.layouts.cell_lines import CellLinesLayout
+from pipeline.layouts.cell_pipe_lines import CellPipeLinesLayout
 from pipeline.layouts.html_list import HtmlListLayout
+from pipeline.layouts.pipe_tables import PipeTablesLayout
+from pipeline.layouts.ruled_tables import RuledTablesLayout
+from pipeline.layouts.spaced_columns import SpacedColumnsLayout
 from pipeline.layouts.tab_rows import TabRowsLayout
 from pipeline.types import RawDocument
 
-LAYOUTS: Final[tuple[Layout, ...]] = (TabRowsLayout(), CellLinesLayout(), HtmlListLayout())
+LAYOUTS: Final[tuple[Layout, ...]] = (
+    TabRowsLayout(),
+    CellLinesLayout(),
+    HtmlListLayout(),
+    RuledTablesLayout(),
+    PipeTablesLayout(),
+    CellPipeLinesLayout(),
+    BlankLineCellsLayout(),
+    SpacedColumnsLayout(),
+)
+
+
+def _safe_score(layout: Layout, doc: RawDocument) -> float:
+    """A layout that raises while looking at a document is simply not sure of it."""
+    try:
+        return layout.score(doc)
+    except Exception:  # noqa: BLE001 - a scoring bug must not cost the document its other layouts
+        return 0.0
 
 
 def recognise(doc: RawDocument, layouts: tuple[Layout, ...] = LAYOUTS) -> tuple[Layout, float]:
     """The layout most sure the document is its own; ``unknown_layout`` when none is sure enough."""
-    scored = sorted(((layout.score(doc), layout.name, layout) for layout in layouts), key=lambda s: (-s[0], s[1]))
+    scored = sorted(((_safe_score(layout, doc), layout.name, layout) for layout in layouts), key=lambda s: (-s[0], s[1]))
     best_score, _, best = scored[0]
     if best_score < MIN_CONFIDENCE:
         summary = ", ".join(f"{name} {score:.2f}" for score, name, _ in scored)

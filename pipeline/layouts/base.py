@@ -8,6 +8,10 @@ from pipeline.types import Extraction, RawDocument
 
 MIN_CONFIDENCE: Final = 0.5
 """Below this score no layout may claim a document: it is recorded as ``unknown_layout``."""
+LOW_CONFIDENCE: Final = 0.9
+"""A loaded document whose layout scored below this is flagged ``low_confidence`` in dim_document.
+For the form-reading layouts it means more than a quarter of the table rows could not be read as
+indicator rows (confidence = 0.6 + 0.4 × read / (read + rejected))."""
 
 
 class Layout(Protocol):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-from pipeline.layouts.forms import FORM_LABELS, find_indicator_header, read_forms
+from pipeline.layouts.forms import FORM_LABELS, find_indicator_header, forms_extraction, read_forms
 from pipeline.normalise.text import label_key
 from pipeline.types import Block, Extraction, Locator, RawDocument, Row, TextLine
 
@@ -99,10 +99,4 @@ class CellLinesLayout:
         return read_forms(blocks_from_lines(doc.lines)).confidence()
 
     def extract(self, doc: RawDocument) -> Extraction:
-        result = read_forms(blocks_from_lines(doc.lines))
-        return Extraction(
-            layout=NAME,
-            confidence=result.confidence(),
-            projects=tuple(result.projects),
-            indicators=tuple(result.indicators),
-        )
+        return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))

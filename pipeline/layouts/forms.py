@@ -5,32 +5,116 @@ The common township template is a form: a header block (项目编码, 项目名�
 its columns (一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据). Layouts rebuild the grid
 as ``Row``s and ``TextLine``s; this module reads the form from the labels themselves, so column
 order, extra columns and a page break inside a table do not matter.
+
+The indicator table is found by its header row, never by its position. Header cells are matched
+on their label with any parenthesised note removed (``指标值（包含数字及文字描述）`` is 指标值,
+``权重（%）`` is 权重), against ``INDICATOR_COLUMNS`` (read into the row) and ``OTHER_COLUMNS``
+(recognised, so that a header is known as one, but not stored: 分值/权重, 得分, 指标方向性, 偏差原因 …).
+Decisions on the variants seen in the wild:
+
+* **Value columns.** 指标值 and its variants (年度指标值, 年度目标值, 目标值 …) are the target,
+  ``value_text``; 实际完成值 / 全年实际值 / 实际值 are the actual, ``actual_text`` (self-evaluation
+  tables, 绩效自评表). A table with an actual column makes the document a ``self_evaluation``.
+* **指标性质.** A column of comparators (≥ ≤ = > <, or 大于等于 …) is prefixed to the value as written:
+  ``≥`` + ``95`` + ``%`` reads ``≥95%``. 定性/定量 in that column is not a comparator and is dropped.
+* **度量单位.** The unit column is appended to a value that is a bare number (``95`` → ``95%``); a
+  value that already carries text (``95%``, ``优``) is kept as written. The same holds for the actual.
+* **Split headers.** A header spread over two rows (``绩效指标 | | | 指标值`` above ``一级指标 | 二级指标 |
+  三级指标 |``, or ``指标值`` above ``年度指标值 | 实际完成值``) is merged column by column, the lower row
+  winning where both name a column.
+* **Page breaks.** A header repeated inside a table is skipped and carried-down levels are kept; a
+  row holding only the tail of wrapped text cells continues the previous row.
+* **Merged cells.** A blank 一级指标 / 二级指标 is carried down from the row above.
+* **Total rows** (总分, 合计 …) are not indicators and are skipped.
+* **Labelled fields.** ``项目名称：基层卫生`` (label and value in one cell, as text dumps of 申报表 write
+  them) reads as the label and its value. Inside an indicator table only 项目编码 / 项目名称 are read
+  so, so that a description such as ``资金用途：…`` stays a description.
+* **Running titles.** A title line printed more than once (a page header) does not start a table.
+* **Damaged rows.** A row that names nothing it measures (no 三级指标 and no description, e.g. bare
+  numbers) or whose name is a template placeholder (``XX``, ``**``, ``……``, ``请填写``) is rejected,
+  never guessed at. A document whose tables hold only such rows is ``unreadable_table``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Final
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final, Literal
 
+from pipeline.errors import STAGE_EXTRACT, IngestError
 from pipeline.normalise.text import clean_text, compact, join_wrapped, label_key, strip_heading_number
-from pipeline.types import Block, Cells, IndicatorRecord, Locator, ProjectRecord, Row, TextLine
+from pipeline.types import Block, Cells, Extraction, IndicatorRecord, Locator, ProjectRecord, Row, TextLine
 
 ColumnMap = dict[str, int]
+DocumentKind = Literal["target", "self_evaluation"]
 
 INDICATOR_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "level3": ("三级指标",),
-    "description": ("绩效指标描述", "指标描述", "指标解释", "指标说明", "指标内容"),
-    "value": ("指标值", "年度指标值", "目标值", "指标目标值", "年度目标值", "预期指标值"),
+    "level1": ("一级指标", "一级指标名称"),
+    "level2": ("二级指标", "二级指标名称"),
+    "level3": ("三级指标", "三级指标名称", "绩效指标名称", "指标名称"),
+    "description": ("绩效指标描述", "指标描述", "指标解释", "指标说明", "指标内容", "指标定义"),
+    "value": (
+        "指标值",
+        "年度指标值",
+        "目标值",
+        "指标目标值",
+        "年度目标值",
+        "预期指标值",
+        "绩效指标值",
+        "全年指标值",
+        "预期目标值",
+        "年度绩效指标值",
+        "计划指标值",
+        "年度计划值",
+    ),
+    "actual": (
+        "实际完成值",
+        "全年实际值",
+        "实际值",
+        "实际完成指标值",
+        "全年实际完成值",
+        "年度实际完成值",
+        "实际完成情况",
+        "实际完成",
+        "完成值",
+        "实际达成值",
+    ),
     "basis": ("指标值确定依据", "确定依据", "指标值设定依据", "设定依据"),
+    "comparator": ("指标性质", "运算符号", "运算符", "计算符号", "比较符号"),
+    "unit": ("度量单位", "计量单位", "指标单位", "单位"),
 }
+"""Columns read into an indicator row, each by the header labels that name it."""
+
+OTHER_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "weight": ("分值", "权重", "指标权重", "权重分值", "标准分值", "指标分值"),
+    "score": ("得分", "自评得分", "评价得分"),
+    "direction": ("指标方向性", "指标方向"),
+    "deviation": (
+        "偏差原因分析及改进措施",
+        "偏差原因分析",
+        "偏差原因",
+        "改进措施",
+        "未完成原因分析",
+        "偏差原因分析及改进措施说明",
+    ),
+    "scoring": ("评分标准", "评计分标准", "计分标准", "计分方法", "评分规则"),
+    "remark": ("备注", "序号", "绩效指标", "绩效指标体系"),
+}
+"""Columns an indicator header may have that are recognised but not stored."""
+
+VALUE_COLUMNS: Final = frozenset({"value", "actual", "comparator", "unit", "weight", "score"})
+"""Columns a real indicator row fills in and the tail of a wrapped row never does."""
+TEXT_COLUMNS: Final = frozenset({"level3", "description", "basis", "deviation", "scoring", "remark"})
+"""Columns whose long text wraps onto a following line or page."""
+
 CODE_LABELS: Final = frozenset({"项目编码", "项目代码", "项目编号"})
 NAME_LABELS: Final = frozenset({"项目名称"})
 BUDGET_LABELS: Final = frozenset({"预算数", "预算金额", "年度预算数", "项目预算数", "年度资金总额", "资金总额"})
-FISCAL_LABELS: Final = frozenset({"其中财政资金", "财政资金", "其中财政拨款", "财政拨款"})
+FISCAL_LABELS: Final = frozenset(
+    {"其中财政资金", "财政资金", "其中财政拨款", "财政拨款", "其中当年财政拨款", "当年财政拨款"}
+)
 OTHER_LABELS: Final = frozenset({"其他资金"})
 PURPOSE_LABELS: Final = frozenset({"资金用途", "项目用途"})
 PURPOSE_BLOCK_LABELS: Final = frozenset({"预算规模及资金用途"})
@@ -47,31 +131,101 @@ FORM_LABELS: Final = (
     | PLAN_LABELS
     | GOAL_LABELS
 )
-_ALL_HEADER_KEYS: Final = frozenset(k for keys in INDICATOR_COLUMNS.values() for k in keys)
+TOTAL_LABELS: Final = frozenset({"总分", "合计", "总计", "小计", "合计得分", "总得分"})
+
+_ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS}
+_ALL_HEADER_KEYS: Final = frozenset(k for keys in _ALL_COLUMNS.values() for k in keys)
+_LEVEL_NAMES: Final = ("level1", "level2", "level3")
 
 _UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]\s*(万元|千元|元)\s*$")
+_UNIT_IN_LABEL: Final = re.compile(r"^(?:项目资金|资金|金额|预算|资金情况)?[（(](万元|千元|元)[)）]$")
 _TITLE_LINE: Final = re.compile(r"绩效目标(?:表|申报表|审批表)|绩效自评表|^\d{1,3}\s*[.．、]")
+_SELF_EVALUATION_TITLE: Final = re.compile(r"自评")
+_NOTE_IN_PARENS: Final = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\]]")
+_OPEN_NOTE: Final = re.compile(r"[（(【\[][^（()）【】\[\]]*$")
+"""A note whose closing parenthesis wrapped onto the next line: ``指标值（包含数字``."""
+_LABELLED_FIELD: Final = re.compile(r"^(?P<label>.{2,16})[:：]\s*(?P<value>[^:：\s][^:：]*)$")
+_COMPARATOR_CELL: Final = re.compile(
+    r"^(?:[≥≤=＝<>＜＞≧≦]{1,2}|大于或等于|小于或等于|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过|不多于|不大于|不小于)$"
+)
+_STARTS_WITH_COMPARATOR: Final = re.compile(
+    r"^(?:[≥≤=＝<>＜＞≧≦]|大于|小于|等于|不低于|不高于|不少于|不超过|不多于|不大于|不小于)"
+)
+_BARE_NUMBER: Final = re.compile(r"^[≥≤=＝<>＜＞≧≦]*-?\d+(?:[.．]\d+)?$")
+_NO_UNIT: Final = frozenset({"/", "-", "—", "——", "无", "－"})
+_PLACEHOLDER: Final = re.compile(r"[Xx×＊*]{2,}|…|\.{3,}|。{3,}|请填写|请输入|待填|待定|填写说明|[○□_＿]{2,}")
 
 MIN_HEADER_FIELDS: Final = 4
-"""An indicator header names at least this many of the six columns (and always 指标值)."""
+"""An indicator header names at least this many columns (and always 指标值 and a level)."""
+MIN_CONFIDENCE_READ: Final = 0.6
+"""The confidence of a document whose every table row read; falls towards it as rows are rejected."""
+CONFIDENCE_TABLE_ONLY: Final = 0.55
+"""A table header was found but no row could be read: the layout claims the document (it is one of
+its tables) so that it fails as ``unreadable_table`` / ``no_indicators``, not ``unknown_layout``."""
+
+
+def header_key(cell: str) -> str:
+    """A header cell reduced for matching: label noise and any parenthesised note removed."""
+    return label_key(_OPEN_NOTE.sub("", _NOTE_IN_PARENS.sub("", compact(cell))))
+
+
+def header_columns(cells: Sequence[str]) -> ColumnMap:
+    """Every known column a row names, by its first occurrence."""
+    columns: ColumnMap = {}
+    for index, cell in enumerate(cells):
+        key = header_key(cell)
+        if not key:
+            continue
+        for name, aliases in _ALL_COLUMNS.items():
+            if key in aliases and name not in columns:
+                columns[name] = index
+    return columns
+
+
+def is_indicator_header(columns: Mapping[str, int]) -> bool:
+    """Whether a column map is a complete indicator header: a value, a level, enough columns."""
+    has_level = "level3" in columns or "level2" in columns
+    return "value" in columns and has_level and len(columns) >= MIN_HEADER_FIELDS
 
 
 def find_indicator_header(cells: Sequence[str]) -> ColumnMap | None:
     """The column of each indicator field if these cells are an indicator table's header row."""
-    columns: ColumnMap = {}
-    for index, cell in enumerate(cells):
-        key = label_key(cell)
-        for name, aliases in INDICATOR_COLUMNS.items():
-            if key in aliases and name not in columns:
-                columns[name] = index
-    has_level = "level3" in columns or "level2" in columns
-    if "value" in columns and has_level and len(columns) >= MIN_HEADER_FIELDS:
-        return columns
-    return None
+    columns = header_columns(cells)
+    return columns if is_indicator_header(columns) else None
+
+
+def is_header_label(text: str) -> bool:
+    """The label of an indicator table column (一级指标, 指标值, 分值 …)."""
+    return header_key(text) in _ALL_HEADER_KEYS
+
+
+def is_header_row(cells: Sequence[str]) -> bool:
+    """Every filled cell is a header label (a header row, whole or half of a split one)."""
+    keys = [header_key(c) for c in cells if clean_text(c)]
+    return len(keys) >= 2 and all(k in _ALL_HEADER_KEYS for k in keys)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """A template placeholder (``XX``, ``**``, ``……``, ``请填写``) instead of content."""
+    return bool(text) and _PLACEHOLDER.search(compact(text)) is not None
+
+
+def compose_value(value: str | None, comparator: str | None = None, unit: str | None = None) -> str | None:
+    """A value cell completed by its 指标性质 and 度量单位 columns: ``≥`` + ``95`` + ``%`` → ``≥95%``."""
+    text = compact(value)
+    if not text:
+        return None
+    measure = compact(unit)
+    if measure and measure not in _NO_UNIT and _BARE_NUMBER.match(text):
+        text += measure
+    mark = compact(comparator)
+    if mark and _COMPARATOR_CELL.match(mark) and not _STARTS_WITH_COMPARATOR.match(text):
+        text = mark + text
+    return text
 
 
 def _is_repeated_header(cells: Sequence[str]) -> bool:
-    keys = [label_key(c) for c in cells if c.strip()]
+    keys = [header_key(c) for c in cells if c.strip()]
     return bool(keys) and all(k in _ALL_HEADER_KEYS for k in keys)
 
 
@@ -143,23 +297,30 @@ class FormsResult:
     projects: list[ProjectRecord] = field(default_factory=list)
     indicators: list[IndicatorRecord] = field(default_factory=list)
     rejected_rows: int = 0
+    tables: int = 0
+    document_kind: DocumentKind = "target"
+    notes: list[str] = field(default_factory=list)
 
     def confidence(self) -> float:
-        """0 without indicator rows; otherwise the share of table rows that read as rows, from 0.6 up."""
+        """0 without an indicator table; 0.55 with tables but no readable row; else 0.6 up to 1 as
+        the share of table rows that read as rows grows."""
         if not self.indicators:
-            return 0.0
+            return CONFIDENCE_TABLE_ONLY if self.tables else 0.0
         read = len(self.indicators)
-        return 0.6 + 0.4 * read / (read + self.rejected_rows)
+        return MIN_CONFIDENCE_READ + (1 - MIN_CONFIDENCE_READ) * read / (read + self.rejected_rows)
 
 
 class FormReader:
     """A state machine over blocks: header block fields, then the indicator table, then the next form."""
 
-    def __init__(self) -> None:
+    def __init__(self, running_titles: frozenset[str] = frozenset()) -> None:
         self.result = FormsResult()
+        self._running_titles = running_titles
         self._drafts: list[_ProjectDraft] = []
         self._current: _ProjectDraft | None = None
         self._columns: ColumnMap | None = None
+        self._header_above: ColumnMap | None = None
+        self._rows_since_header = 0
         self._last_title: str | None = None
         self._title_since_rows = False
         self._unit: str | None = None
@@ -179,6 +340,10 @@ class FormReader:
             self._unit = unit.group(1)
             return
         if _TITLE_LINE.search(text):
+            if _SELF_EVALUATION_TITLE.search(text):
+                self.result.document_kind = "self_evaluation"
+            if text in self._running_titles:
+                return  # a running page header, not the title of the next table
             self._last_title = text
             self._title_since_rows = True
 
@@ -234,8 +399,8 @@ class FormReader:
                 self._pending_plan_labels = (cells, index + 1)
                 return True
             elif key in GOAL_LABELS and self._current is not None and index == _first_filled(cells):
-                goals = [clean_text(c) for c in cells[index + 1 :]]
-                self._current.goals = " ".join(g for g in goals if g) or None
+                goals = _distinct([clean_text(c) for c in cells[index + 1 :]])
+                self._current.goals = " ".join(goals) or None
                 return True
         return handled
 
@@ -247,50 +412,97 @@ class FormReader:
         self._current.purpose = " ".join(filled)
         return True
 
+    def _on_unit_label(self, cells: Sequence[str]) -> None:
+        """``项目资金（万元）``: the amount unit stated in a label of the form itself."""
+        for cell in cells:
+            match = _UNIT_IN_LABEL.match(compact(cell))
+            if match:
+                self._unit = match.group(1)
+                current = self._current
+                if current is not None and not current.has_indicators and current.amount_unit is None:
+                    current.amount_unit = match.group(1)
+                return
+
     # -- indicator rows ------------------------------------------------------
     def _on_header(self, row: Row, columns: ColumnMap) -> None:
         current = self._current
-        new_table = current is None or (current.has_indicators and self._title_since_rows)
+        new_table = current is None or (
+            current.has_indicators and self._title_since_rows and self._last_title != current.title
+        )
         if new_table:
             current = self._start_project(row.locator)
+        if self._columns is None or self._rows_since_header:
+            self.result.tables += 1
+        if "actual" in columns:
+            self.result.document_kind = "self_evaluation"
         self._columns = columns
+        self._rows_since_header = 0
         self._title_since_rows = False
         self._carry_level1 = ""
         self._carry_level2 = ""
 
+    def _on_header_row(self, row: Row, columns: ColumnMap, complete: bool) -> None:
+        """A header row, whole or one half of a header split over two rows."""
+        above = self._header_above
+        self._header_above = columns
+        merged = {**above, **columns} if above is not None else columns
+        if not complete and not is_indicator_header(merged):
+            return  # the first half of a split header: wait for the other
+        target = columns if complete and (above is None or not is_indicator_header(merged)) else merged
+        if self._columns is not None and not self._title_since_rows:
+            if self._rows_since_header and _is_repeated_header(row.cells):
+                if target != self._columns and above is not None:
+                    self._columns = target  # the second half of a header repeated after a page break
+                return  # a header repeated after a page break: the table goes on
+            if target == self._columns:
+                return
+        self._on_header(row, target)
+
     def _on_indicator_row(self, row: Row, columns: ColumnMap) -> None:
         cells = row.cells
-        fields = {name: _cell(cells, index) for name, index in columns.items()}
+        fields = {name: _cell(cells, index) for name, index in columns.items() if name in INDICATOR_COLUMNS}
         if not any(fields.values()):
+            return
+        if label_key(next((c for c in cells if clean_text(c)), "")) in TOTAL_LABELS:
             return
         current = self._current
         assert current is not None
-        starts_row = any(fields.get(name) for name in ("level1", "level2", "level3", "value"))
+        self._rows_since_header += 1
+        starts_row = any(fields.get(name) for name in ("level1", "level2", "level3", "value", "actual"))
         if not starts_row:
             self._continue_previous(fields)
             return
-        if not (fields.get("level3") or fields.get("description") or fields.get("value")):
+        name = fields.get("level3") or fields.get("description")
+        if (
+            not name
+            or is_placeholder(fields.get("level3"))
+            or (not fields.get("level3") and is_placeholder(fields.get("description")))
+        ):
             self.result.rejected_rows += 1
+            self.result.notes.append(f"{row.locator.describe()}: row names nothing it measures, not read")
             return
         level1 = fields.get("level1") or self._carry_level1
         level2 = fields.get("level2") or (self._carry_level2 if not fields.get("level1") else "")
         self._carry_level1, self._carry_level2 = level1, level2
+        record = IndicatorRecord(
+            table_no=current.table_no,
+            row_no=self._row_no + 1,
+            level1=level1 or None,
+            level2=level2 or None,
+            level3=fields.get("level3") or None,
+            description=fields.get("description") or None,
+            value_text=compose_value(fields.get("value"), fields.get("comparator"), fields.get("unit")),
+            basis=fields.get("basis") or None,
+            locator=row.locator,
+            actual_text=compose_value(fields.get("actual"), None, fields.get("unit")),
+        )
+        if _already_in_table(record, self.result.indicators):
+            self.result.notes.append(f"{row.locator.describe()}: a row of this table emitted twice; read once")
+            return
         self._row_no += 1
         current.has_indicators = True
         self._title_since_rows = False
-        self.result.indicators.append(
-            IndicatorRecord(
-                table_no=current.table_no,
-                row_no=self._row_no,
-                level1=level1 or None,
-                level2=level2 or None,
-                level3=fields.get("level3") or None,
-                description=fields.get("description") or None,
-                value_text=compact(fields.get("value")) or None,
-                basis=fields.get("basis") or None,
-                locator=row.locator,
-            )
-        )
+        self.result.indicators.append(record)
 
     def _continue_previous(self, fields: dict[str, str]) -> None:
         """A row holding only the tail of wrapped cells: the previous row was cut by a page break."""
@@ -308,6 +520,7 @@ class FormReader:
             value_text=previous.value_text,
             basis=_joined(previous.basis, fields.get("basis")),
             locator=previous.locator,
+            actual_text=previous.actual_text,
         )
 
     # -- dispatch ------------------------------------------------------------
@@ -324,14 +537,16 @@ class FormReader:
         if units:  # "单位：万元" sits above a form, never inside an indicator table
             self._unit = units[0]
             self._columns = None
+            self._header_above = None
             return
-        columns = find_indicator_header(cells)
-        if columns is not None:
-            self._pending_plan_labels = None
-            if self._columns is not None and _is_repeated_header(cells) and not self._title_since_rows:
+        if is_header_row(cells) or find_indicator_header(cells) is not None:
+            columns = header_columns(cells)
+            complete = is_indicator_header(columns)
+            if complete or any(name in columns for name in INDICATOR_COLUMNS):
+                self._pending_plan_labels = None
+                self._on_header_row(block, columns, complete)
                 return
-            self._on_header(block, columns)
-            return
+        self._header_above = None
         if self._pending_plan_labels is not None:
             labels, start = self._pending_plan_labels
             self._pending_plan_labels = None
@@ -340,6 +555,10 @@ class FormReader:
                 return
             if self._current is not None:
                 self._current.plan = _spend_plan(labels, (), start)
+        self._on_unit_label(cells)
+        split = _split_labelled_fields(cells, inside_table=self._columns is not None)
+        if split is not None:
+            block, keys = Row(split, block.locator), [label_key(c) for c in split]
         if any(k in FORM_LABELS for k in keys):
             self._after_budget = False
             if self._on_form_row(block, keys):
@@ -359,17 +578,87 @@ class FormReader:
         return self.result
 
 
+def _same_cells(first: IndicatorRecord, second: IndicatorRecord) -> bool:
+    return replace(first, row_no=0, locator=Locator()) == replace(second, row_no=0, locator=Locator())
+
+
+def _already_in_table(record: IndicatorRecord, read: list[IndicatorRecord]) -> bool:
+    """Two rows of one table with every cell equal are one row emitted twice, not two targets."""
+    for earlier in reversed(read):
+        if earlier.table_no != record.table_no:
+            return False
+        if _same_cells(record, earlier):
+            return True
+    return False
+
+
+def _split_labelled_fields(cells: Sequence[str], inside_table: bool) -> Cells | None:
+    """``项目名称：基层卫生`` in one cell read as the label and its value; None when no cell is one.
+
+    Inside an indicator table only the fields that start a new project (项目编码, 项目名称) are split,
+    so that a description such as ``资金用途：…`` stays a description."""
+    labels = CODE_LABELS | NAME_LABELS if inside_table else FORM_LABELS
+    split: list[str] = []
+    for cell in cells:
+        match = _LABELLED_FIELD.match(clean_text(cell))
+        if match and label_key(match.group("label")) in labels:
+            split.extend((match.group("label"), match.group("value")))
+        else:
+            split.append(cell)
+    return tuple(split) if len(split) != len(cells) else None
+
+
 def _first_filled(cells: Sequence[str]) -> int:
     return next((i for i, c in enumerate(cells) if clean_text(c)), 0)
+
+
+def _distinct(texts: Iterable[str]) -> list[str]:
+    """Filled texts without the copies a converter writes into every column of a merged cell."""
+    kept: list[str] = []
+    for text in texts:
+        if text and (not kept or kept[-1] != text):
+            kept.append(text)
+    return kept
 
 
 def _joined(first: str | None, second: str | None) -> str | None:
     return join_wrapped(first or "", second or "") or None
 
 
+def running_titles(blocks: Sequence[Block]) -> frozenset[str]:
+    """Title lines printed more than once: running page headers (or one title shared by every
+    table), which do not start a new table — the project's own rows do."""
+    texts = Counter(
+        text for block in blocks if isinstance(block, TextLine) and _TITLE_LINE.search(text := clean_text(block.text))
+    )
+    return frozenset(text for text, count in texts.items() if count > 1)
+
+
 def read_forms(blocks: Iterable[Block]) -> FormsResult:
     """Every project form and indicator row in a stream of blocks."""
-    reader = FormReader()
-    for block in blocks:
+    listed = list(blocks)
+    reader = FormReader(running_titles(listed))
+    for block in listed:
         reader.feed(block)
     return reader.finish()
+
+
+def forms_extraction(layout: str, result: FormsResult) -> Extraction:
+    """A layout's ``Extraction`` of what the form reader found; ``unreadable_table`` when the
+    document's tables were found but not one row in them could be read (nothing is invented)."""
+    if not result.indicators and result.rejected_rows:
+        raise IngestError(
+            "unreadable_table",
+            STAGE_EXTRACT,
+            f"layout {layout} found {result.tables} indicator table(s) but none of their "
+            f"{result.rejected_rows} row(s) names what it measures (placeholders such as XX/**, or "
+            "numbers without indicator names); no rows were invented",
+        )
+    return Extraction(
+        layout=layout,
+        confidence=result.confidence(),
+        projects=tuple(result.projects),
+        indicators=tuple(result.indicators),
+        notes=tuple(result.notes),
+        document_kind=result.document_kind,
+    )

@@ -71,12 +71,21 @@ LEVEL2_FAMILY: Final[dict[str, str]] = {
 CN_NUMERAL: Final = "一二三四五六七八九十"
 COMPARATORS: Final = "≥≤><＞＜=≠"
 _PARAGRAPH_TAG: Final = re.compile(r"</?\s*p\b[^>]*>", re.IGNORECASE)
+MAX_HEADING_DEBRIS: Final = 6
+"""Characters tolerated before a known category name for the paragraph still to be its heading."""
 _WS: Final = re.compile(r"\s+")
+_TAG_DEBRIS: Final = re.compile(r"^\s*<\s*/?\s*p?\s*>|^\s*/?\s*p\s*>|<\s*/?\s*p?\s*$", re.I)
+"""What is left of a <p> or </p> whose other half a converter dropped ("p>(一) 数量指标", "…1次</")."""
 _AMOUNT_UNIT: Final = re.compile(r"[(（]\s*(万元|千元|元)\s*[)）]")
-_LEVEL1_HEADING: Final = re.compile(rf"^[{CN_NUMERAL}]+\s*[、.．]\s*(?P<name>.{{0,20}}?指标)\s*[:：]?$")
+_LEVEL1_HEADING: Final = re.compile(rf"^[{CN_NUMERAL}]+\s*[、.．]\s*(?P<name>[^\d≥≤＞＜<>=%％:：\s/]{{1,12}})\s*[:：]?$")
+"""一、产出指标 — or a damaged name (一、产出标): an enumerated short name carrying no value. "三. 委人员满意度
+≥95%" carries a value, so it is an item whose enumerator is a slip."""
 _LEVEL2_HEADING: Final = re.compile(
-    rf"^[(（]\s*[{CN_NUMERAL}]+\s*[)）]\s*[、.．]?\s*(?P<name>.{{0,20}}?指标)\s*[:：]?$"
+    rf"^[(（]\s*[{CN_NUMERAL}]+\s*[)）]\s*[、.．]?\s*(?P<name>[^\d≥≤＞＜<>=%％:：\s/]{{1,20}})"
 )
+"""Items are numbered 1. 2. …; a paragraph numbered (一) (二) … is a level2 heading even when its name
+is damaged ("(一) 数量标:") or trailed by broken markup ("(一) 数量指标:/p>"): the name, up to the first
+colon, space or value, is kept raw for the category step to repair or leave null."""
 _ITEM_BREAK: Final = re.compile(r"\s+(?=\d{1,2}\s*[.．、](?!\d))")
 _ITEM_NUMBER: Final = re.compile(r"^(?P<number>\d{1,2})\s*[.．、]\s*")
 _CN_NUMERAL_MARK: Final = re.compile(rf"^(?P<numeral>[{CN_NUMERAL}]+)\s*[、.．]\s*")
@@ -131,7 +140,7 @@ def find_columns(cells: list[str]) -> Columns | None:
 
 def paragraphs(cell: str) -> list[str]:
     """The ``<p>`` paragraphs of a cell, markup removed and whitespace runs made single spaces."""
-    parts = (_WS.sub(" ", strip_markup(part)).strip() for part in _PARAGRAPH_TAG.split(cell))
+    parts = (_WS.sub(" ", strip_markup(_TAG_DEBRIS.sub("", part))).strip() for part in _PARAGRAPH_TAG.split(cell))
     return [part for part in parts if part]
 
 
@@ -142,10 +151,10 @@ def heading(text: str) -> Item | None:
         if match:
             return Item(level, compact(match.group("name")))
     bare = _TRAILING_COLON.sub("", compact(text))
-    if bare in LEVEL1_NAMES:
-        return Item(1, bare)
-    if bare in LEVEL2_FAMILY:
-        return Item(2, bare)
+    for level, names in ((1, LEVEL1_NAMES), (2, LEVEL2_FAMILY)):
+        for name in sorted(names, key=len, reverse=True):
+            if bare.endswith(name) and len(bare) - len(name) <= MAX_HEADING_DEBRIS:
+                return Item(level, name)  # "产出指标", or one behind debris of a broken tag ("0p>一、产出指标")
     return None
 
 
@@ -269,6 +278,7 @@ class HtmlListLayout:
         notes: list[str] = []
         unit_total: tuple[str, str | None] | None = None
         columns: Columns | None = None
+        project_lines: set[str] = set()
         for number, line in enumerate(doc.lines, start=1):
             cells = line.split(CELL_SEPARATOR)
             header = find_columns(cells)
@@ -287,6 +297,10 @@ class HtmlListLayout:
                 continue
             if not name:
                 continue
+            if line in project_lines:  # one project emitted twice by the converter: read once
+                notes.append(f"line {number}: repeats an earlier project row, read once")
+                continue
+            project_lines.add(line)
             locator = Locator(line=number)
             table_no = len(projects) + 1
             projects.append(

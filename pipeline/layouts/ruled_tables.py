@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from pipeline.layouts.forms import read_forms
+from pipeline.layouts.forms import forms_extraction, read_forms
 from pipeline.types import Extraction, RawDocument
 
 NAME: Final = "ruled_tables"
@@ -24,10 +24,4 @@ class RuledTablesLayout:
         return read_forms(doc.blocks).confidence()
 
     def extract(self, doc: RawDocument) -> Extraction:
-        result = read_forms(doc.blocks)
-        return Extraction(
-            layout=NAME,
-            confidence=result.confidence(),
-            projects=tuple(result.projects),
-            indicators=tuple(result.indicators),
-        )
+        return forms_extraction(NAME, read_forms(doc.blocks))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from pipeline.layouts.forms import read_forms
+from pipeline.layouts.forms import forms_extraction, read_forms
 from pipeline.types import Block, Extraction, Locator, RawDocument, Row, TextLine
 
 NAME: Final = "tab_rows"
@@ -39,10 +39,4 @@ class TabRowsLayout:
         return read_forms(blocks_from_lines(doc.lines)).confidence()
 
     def extract(self, doc: RawDocument) -> Extraction:
-        result = read_forms(blocks_from_lines(doc.lines))
-        return Extraction(
-            layout=NAME,
-            confidence=result.confidence(),
-            projects=tuple(result.projects),
-            indicators=tuple(result.indicators),
-        )
+        return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))

@@ -16,6 +16,7 @@ from typing import Final
 
 import polars as pl
 
+from pipeline.layouts.base import LOW_CONFIDENCE
 from pipeline.normalise.categories import canonical_categories
 from pipeline.normalise.money import to_yuan
 from pipeline.normalise.values import parse_value
@@ -31,6 +32,8 @@ DOCUMENT_SCHEMA: Final = {
     "format": pl.String,
     "layout": pl.String,
     "layout_confidence": pl.Float64,
+    "low_confidence": pl.Boolean,
+    "document_kind": pl.String,
     "status": pl.String,
     "town": pl.String,
     "county": pl.String,
@@ -87,6 +90,8 @@ INDICATOR_SCHEMA: Final = {
     "value_std": pl.Float64,
     "unit_std": pl.String,
     "value_parse_note": pl.String,
+    "actual_text": pl.String,
+    "actual_num": pl.Float64,
     "source_file": pl.String,
     "source_page": pl.Int32,
     "source_line": pl.Int32,
@@ -190,6 +195,8 @@ def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[
         "value_std": value.value_std,
         "unit_std": value.unit_std,
         "value_parse_note": value.parse_note,
+        "actual_text": row.actual_text,
+        "actual_num": parse_value(row.actual_text).value_num if row.actual_text else None,
         "source_file": source_file,
         "source_page": row.locator.page,
         "source_line": row.locator.line,
@@ -223,6 +230,8 @@ def document_frame(
         "format": source.format,
         "layout": extraction.layout if extraction else None,
         "layout_confidence": extraction.confidence if extraction else None,
+        "low_confidence": extraction.confidence < LOW_CONFIDENCE if extraction else None,
+        "document_kind": extraction.document_kind if extraction else None,
         "status": status,
         "town": meta.town if meta else None,
         "county": meta.county if meta else None,

@@ -3,6 +3,10 @@
 - The unit line above each table (``909001 巨鹿县阎疃镇人民政府本级``) gives unit code and name, and
   from the name the county and town. Titles carry OCR slips (000's title says 阎瞳镇, most unit
   lines 阎疃镇), so the town is the one most unit lines agree on; the title is only a fallback.
+  Forms without a coded unit line name their unit in a labelled field (``填报单位（盖章）：威县卫生
+  健康局``, ``编制单位：…``, ``单位名称：…``), kept without a code.
+- County departments and county-level documents have no town (town is null); their county is the
+  county name the unit's name starts with (``平乡县农业农村局`` → 平乡县).
 - The fiscal year is the one a title states (``2024 年部门预算绩效文本``); failing that, the year most
   project codes carry. A project code's first six digits are the county's administrative code and
   the next two the budget year (``13020823P…`` → 130208, 2023). A carried-over project keeps its
@@ -25,6 +29,12 @@ TITLE_SEARCH_LINES: Final = 80
 """A document's year is stated in its title or first paragraphs; later years are about projects."""
 
 _UNIT_LINE: Final = re.compile(r"^(\d{6})([^\d\s]{2,40}?)(?:\d[\d.,]*)?$")
+_LABELLED_UNIT: Final = re.compile(
+    r"^(?:填报单位|编制单位|预算单位|申报单位|单位名称|部门名称|部门[（(]单位[)）]名称)(?:[（(]盖章[)）])?[:：]"
+    r"(?:(\d{6}))?([^\d\s:：]{2,40})$"
+)
+_FIELD_GAP: Final = re.compile(r"\s{2,}|\t|\u3000")
+_COUNTY_PREFIX: Final = re.compile(r"([^省市县区旗]{1,6}?(?:自治县|县|区|旗))")
 _ORG_SUFFIXES: Final = ("人民政府本级", "人民政府", "政府本级", "政府", "本级", "办事处", "党委")
 _ORG_HINT: Final = re.compile(r"政府|委员会|办事处|局|中心|党委|街道|镇|乡")
 _TOWN: Final = re.compile(r"([^县区旗市省州]{1,8}?(?:镇|乡|街道))$")
@@ -50,16 +60,23 @@ def place_from_name(name: str) -> Place:
     town = town_match.group(1) if town_match else None
     rest = core[: town_match.start()] if town_match else core
     county_match = _COUNTY.search(rest)
+    if county_match is None and town is None:  # a county department: 平乡县农业农村局
+        county_match = _COUNTY_PREFIX.search(rest)
     return Place(county=county_match.group(1) if county_match else None, town=town)
 
 
-def unit_lines(lines: Iterable[str]) -> list[tuple[str, str]]:
-    """(unit code, unit name) of every line that names a budget unit."""
-    found = []
+def unit_lines(lines: Iterable[str]) -> list[tuple[str | None, str]]:
+    """(unit code, unit name) of every line that names a budget unit; a labelled unit may have no code."""
+    found: list[tuple[str | None, str]] = []
     for line in lines:
         match = _UNIT_LINE.match(compact(line))
         if match and _ORG_HINT.search(match.group(2)):
             found.append((match.group(1), match.group(2)))
+            continue
+        for field in _FIELD_GAP.split(line):
+            labelled = _LABELLED_UNIT.match(compact(field))
+            if labelled and _ORG_HINT.search(labelled.group(2)):
+                found.append((labelled.group(1), labelled.group(2)))
     return found
 
 

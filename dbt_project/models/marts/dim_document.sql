@@ -13,6 +13,8 @@ select
     format,
     layout,
     layout_confidence,
+    low_confidence,
+    document_kind,
     status,
     town,
     county,

@@ -46,6 +46,8 @@ select
     indicators.value_std,
     indicators.unit_std,
     indicators.value_parse_note,
+    indicators.actual_text,
+    indicators.actual_num,
     indicators.source_file,
     indicators.source_page,
     indicators.source_line,

@@ -14,6 +14,8 @@ renamed as (
         cast(format as varchar)               as format,
         cast(layout as varchar)               as layout,
         cast(layout_confidence as double)     as layout_confidence,
+        cast(low_confidence as boolean)       as low_confidence,
+        cast(document_kind as varchar)        as document_kind,
         cast(status as varchar)               as status,
         cast(town as varchar)                 as town,
         cast(county as varchar)               as county,

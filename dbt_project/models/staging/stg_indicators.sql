@@ -30,6 +30,8 @@ renamed as (
         cast(value_std as double)             as value_std,
         cast(unit_std as varchar)             as unit_std,
         cast(value_parse_note as varchar)     as value_parse_note,
+        cast(actual_text as varchar)          as actual_text,
+        cast(actual_num as double)            as actual_num,
         cast(source_file as varchar)          as source_file,
         cast(source_page as integer)          as source_page,
         cast(source_line as integer)          as source_line
