@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 UV := python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install run test ui bench lint
+.PHONY: install browser run test ui bench lint
 
 install: .venv/.installed
 
@@ -18,10 +18,16 @@ install: .venv/.installed
 	$(UV) sync --frozen
 	@touch $@
 
+# The report test renders the HTML report in headless Chromium (Debian package; needs root or sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 run: install
 	$(RUN) python -m pipeline.run
 
-test: install
+test: install browser
 	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
 	$(RUN) pytest
 

@@ -5,19 +5,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from pipeline.ingest import discover_documents, source_file_of
+
+_KEY_ESCAPES: Final = (("%", "%25"), ("...", "%2E%2E%2E"), ("\n", "%0A"), ("\r", "%0D"), ("\t", "%09"))
+"""Dagster partition keys may not contain these; a file name may. Escaped both ways, '%' first."""
 
 Fingerprint = str
 """size and modification time: cheap to take for thousands of files, changes when a file does."""
 
 
+def partition_key(source_file: str) -> str:
+    """The Dagster partition key of a document: its path relative to the raw folder, escaped."""
+    for raw, escaped in _KEY_ESCAPES:
+        source_file = source_file.replace(raw, escaped)
+    return source_file
+
+
+def source_file_of_key(key: str) -> str:
+    for raw, escaped in reversed(_KEY_ESCAPES):
+        key = key.replace(escaped, raw)
+    return key
+
+
 def fingerprints(raw_dir: Path) -> dict[str, Fingerprint]:
-    """Every document's partition key (its path relative to the raw folder) and fingerprint."""
+    """Every document's partition key and fingerprint; a dangling symlink still counts as present."""
     prints = {}
     for path in discover_documents(raw_dir):
-        stat = path.stat()
-        prints[source_file_of(path, raw_dir)] = f"{stat.st_size}:{stat.st_mtime_ns}"
+        stat = path.lstat() if not path.exists() else path.stat()
+        prints[partition_key(source_file_of(path, raw_dir))] = f"{stat.st_size}:{stat.st_mtime_ns}"
     return prints
 
 

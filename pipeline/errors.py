@@ -23,6 +23,8 @@ ERROR_CLASSES: Final = {
     "needs_ocr": "A PDF without a text layer (a scan): it must be OCR'd before it can be read.",
     "unreadable_table": "A table was found but is too damaged to read rows from; no rows were invented.",
     "encrypted_file": "The file is password-protected.",
+    "file_too_large": "The file is larger than the size limit for its format; it was not read.",
+    "unsafe_path": "The path leads outside the raw folder (a symlink) and was not followed.",
 }
 
 

@@ -8,6 +8,7 @@ goes on. Loading (``pipeline.warehouse``) and modelling (dbt) come after, in the
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,27 +28,60 @@ from pipeline.normalise.frames import (
     withdrawn_frames,
 )
 from pipeline.normalise.meta import document_meta
-from pipeline.read import document_format, read_document
+from pipeline.read import document_format, read_document, size_limit
 from pipeline.schemas import DocumentFrame, IndicatorFrame, ProjectFrame, failures_summary
 from pipeline.types import Extraction, RawDocument
 from pipeline.version import PARSER_VERSION
 from pipeline.warehouse import loaded_version
 
 HASH_CHUNK_BYTES: Final = 1 << 20
+MIB: Final = 1 << 20
 HIDDEN_PREFIXES: Final = (".", "~$")
 """Dotfiles and Office lock files (``~$x.docx``) are never documents."""
 
 
 def discover_documents(raw_dir: Path) -> Iterator[Path]:
-    """Every document file below the raw folder, in a stable order."""
-    for path in sorted(raw_dir.rglob("*")):
-        if path.is_file() and not path.name.startswith(HIDDEN_PREFIXES):
-            yield path
+    """Every document file below the raw folder, in a stable order; folder symlinks are not entered.
+
+    A file symlink is listed (so that one pointing outside the folder is reported, not ignored).
+    """
+    found = []
+    for folder, subfolders, files in os.walk(raw_dir, followlinks=False):
+        subfolders[:] = [d for d in subfolders if not d.startswith(HIDDEN_PREFIXES)]
+        found.extend(Path(folder) / name for name in files if not name.startswith(HIDDEN_PREFIXES))
+    yield from sorted(found)
 
 
 def source_file_of(path: Path, raw_dir: Path) -> str:
     """The path analysts see: relative to the raw folder, with forward slashes."""
     return path.relative_to(raw_dir).as_posix()
+
+
+def is_inside(path: Path, raw_dir: Path) -> bool:
+    """Whether the file really lives in the raw folder once symlinks are resolved."""
+    return path.resolve().is_relative_to(raw_dir.resolve())
+
+
+def check_path(path: Path, raw_dir: Path) -> None:
+    """Never follow a symlink out of the raw folder, and never read a file past its size limit."""
+    if not is_inside(path, raw_dir):
+        raise IngestError(
+            "unsafe_path",
+            STAGE_READ,
+            f"the path points outside the raw folder (to {path.resolve()}); copy the document into the folder instead",
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise IngestError("unreadable_file", STAGE_READ, f"the file could not be opened: {err.strerror}") from err
+    limit = size_limit(path)
+    if size > limit:
+        raise IngestError(
+            "file_too_large",
+            STAGE_READ,
+            f"the file is {size / MIB:.0f} MiB, over the {limit / MIB:.0f} MiB limit for {path.suffix or 'this'} files; "
+            "split it or remove pages without performance tables",
+        )
 
 
 def _read(path: Path, source_file: str) -> tuple[bytes, str]:
@@ -118,6 +152,7 @@ def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> Do
         return withdrawn_frames(source_file, now)
     source = SourceInfo(source_file=source_file, sha256="", format=document_format(path))
     try:
+        check_path(path, raw_dir)
         data, sha256 = _read(path, source_file)
         source = SourceInfo(source_file=source_file, sha256=sha256, format=source.format)
         doc = read_document(data, source_file)

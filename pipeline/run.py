@@ -37,6 +37,7 @@ def materialise_all(instance: dg.DagsterInstance) -> None:
     from pipeline.definitions import defs  # needs the manifest, prepared above
     from pipeline.defs.dbt_assets import jixiao_dbt_models
     from pipeline.defs.ingest_assets import INGEST_GROUP
+    from pipeline.defs.report_assets import REPORT_GROUP
 
     present = sorted(fingerprints(settings().raw_dir))
     sync_partitions(instance, present)
@@ -47,7 +48,8 @@ def materialise_all(instance: dg.DagsterInstance) -> None:
     for key in keys:
         dg.materialize(assets, selection=ingest, partition_key=key, instance=instance, resources=resources)
         print(f"ingested {key}", flush=True)
-    dg.materialize(assets, selection=dg.AssetSelection.assets(jixiao_dbt_models), instance=instance, resources=resources)
+    models_and_report = dg.AssetSelection.assets(jixiao_dbt_models) | dg.AssetSelection.groups(REPORT_GROUP)
+    dg.materialize(assets, selection=models_and_report, instance=instance, resources=resources)
 
 
 def print_summary() -> None:

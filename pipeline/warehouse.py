@@ -34,12 +34,19 @@ RAW_TABLES: Final[dict[str, dict[str, pl.DataType | type[pl.DataType]]]] = {
     "indicators": INDICATOR_SCHEMA,
     "ingest_errors": ERROR_SCHEMA,
 }
+LOAD_HISTORY_DDL: Final = f"""
+CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.load_history (
+    source_file VARCHAR, sha256 VARCHAR, parser_version VARCHAR, status VARCHAR,
+    project_count INTEGER, indicator_count INTEGER, loaded_at TIMESTAMP
+)"""
+"""Every load of every document, appended: counts of the same bytes must not change between loads."""
 _DUCKDB_TYPES: Final[dict[type[pl.DataType], str]] = {
     pl.String: "VARCHAR",
     pl.Int32: "INTEGER",
     pl.Float64: "DOUBLE",
     pl.Date: "DATE",
     pl.Datetime: "TIMESTAMP",
+    pl.Boolean: "BOOLEAN",
 }
 
 
@@ -74,6 +81,7 @@ def writer(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables, and add columns a newer parser writes to tables an older one made."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    con.execute(LOAD_HISTORY_DDL)
     for table, schema in RAW_TABLES.items():
         columns = ", ".join(f'"{name}" {_duckdb_type(dtype)}' for name, dtype in schema.items())
         con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({columns})")
@@ -98,6 +106,17 @@ def _frames_by_table(frames: DocumentFrames) -> dict[str, pl.DataFrame]:
     }
 
 
+def _record_load(con: duckdb.DuckDBPyConnection, documents: pl.DataFrame) -> None:
+    """Append what this load brought, so counts can be compared across loads of the same bytes."""
+    con.register("loaded_document", documents.to_arrow())
+    con.execute(
+        f"""INSERT INTO {RAW_SCHEMA}.load_history
+        SELECT source_file, sha256, parser_version, status, project_count, indicator_count, loaded_at
+        FROM loaded_document"""
+    )
+    con.unregister("loaded_document")
+
+
 def rows_of(frames: DocumentFrames, table: str) -> int:
     """How many rows a document brings to one raw table."""
     return _frames_by_table(frames)[table].height
@@ -113,6 +132,7 @@ def replace_document(con: duckdb.DuckDBPyConnection, frames: DocumentFrames) -> 
                 con.register("incoming", frame.to_arrow())
                 con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} BY NAME SELECT * FROM incoming")
                 con.unregister("incoming")
+        _record_load(con, frames.documents)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -141,6 +161,17 @@ def load_document(warehouse: Path, frames: DocumentFrames) -> None:
             mark_withdrawn(con, frames.source_file, frames.documents["loaded_at"][0])
         else:
             replace_document(con, frames)
+
+
+@contextmanager
+def reader(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection taken between writes (DuckDB refuses readers while a process writes)."""
+    with warehouse_lock(warehouse):
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def loaded_version(warehouse: Path, source_file: str) -> tuple[str, str] | None:

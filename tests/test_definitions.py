@@ -26,6 +26,21 @@ EXPECTED_ASSETS = {
     "dim_project": ("marts", ["staging/stg_documents", "staging/stg_projects"], False),
     "fct_indicator": ("marts", ["staging/stg_documents", "staging/stg_indicators", "staging/stg_projects"], False),
     "ingest_errors": ("marts", ["staging/stg_ingest_errors"], False),
+    "mart_category_targets": ("marts", ["mart_indicator_quality"], False),
+    "mart_indicator_quality": ("marts", ["dim_project", "fct_indicator"], False),
+    "mart_project_quality": ("marts", ["dim_project", "mart_indicator_quality"], False),
+    "mart_town_year": ("marts", ["dim_document", "dim_project", "mart_indicator_quality"], False),
+    "town_report": (
+        "report",
+        ["mart_category_targets", "mart_indicator_quality", "mart_project_quality", "mart_town_year"],
+        False,
+    ),
+}
+EXPECTED_PYTHON_CHECKS = {
+    ("dim_project", "every_project_has_indicators"),
+    ("dim_document", "row_counts_stable_across_reloads"),
+    ("fct_indicator", "every_indicator_is_located"),
+    ("ingest_errors", "no_ingest_errors"),
 }
 
 
@@ -45,6 +60,12 @@ def test_asset_graph_snapshot(repository: dg.RepositoryDefinition) -> None:
         parents = sorted(parent.to_user_string() for parent in node.parent_keys)
         actual[key.to_user_string()] = (node.group_name, parents, node.partitions_def is not None)
     assert actual == EXPECTED_ASSETS
+
+
+def test_invariants_are_asset_checks(repository: dg.RepositoryDefinition) -> None:
+    checks = {(key.asset_key.to_user_string(), key.name) for key in repository.asset_graph.asset_check_keys}
+    assert EXPECTED_PYTHON_CHECKS <= checks
+    assert ("fct_indicator", "unique_fct_indicator_indicator_id") in checks  # dbt tests show up as checks too
 
 
 def test_schedule_sensors_and_jobs(repository: dg.RepositoryDefinition) -> None:

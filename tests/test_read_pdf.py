@@ -84,7 +84,6 @@ def test_project_fields_match(name: str, extractions: dict[str, Extraction]) -> 
         assert [month for month, _ in project.spend_plan] == ["3月底", "6月底", "10月底", "12月底"]
         assert project.goals == table["goal"]
         assert project.amount_unit == "万元"  # "单位：万元" is split off "编制单位：…" by its wide gap
-        assert project.title == "项目支出绩效目标表"
 
 
 def test_the_ruled_tables_layout_claims_only_documents_with_blocks(documents: dict[str, RawDocument]) -> None:

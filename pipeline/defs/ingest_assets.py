@@ -11,7 +11,8 @@ import dagster as dg
 
 from pipeline.config import settings
 from pipeline.defs.partitions import documents_partitions
-from pipeline.ingest import file_sha256, is_unchanged, parse_document
+from pipeline.discovery import source_file_of_key
+from pipeline.ingest import file_sha256, is_inside, is_unchanged, parse_document
 from pipeline.normalise.frames import DocumentFrames
 from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, load_document, rows_of
 
@@ -30,10 +31,12 @@ RAW_TABLE_DESCRIPTIONS: Final = {
     description="A document file in the raw folder (JIXIAO_RAW_DIR); its sha256 is its data version.",
 )
 def raw_file(context: dg.AssetExecutionContext) -> dg.Output[str]:
-    path = settings().raw_dir / context.partition_key
-    sha256 = file_sha256(path) if path.is_file() else "missing"
+    raw_dir = settings().raw_dir
+    source_file = source_file_of_key(context.partition_key)
+    path = raw_dir / source_file
+    sha256 = file_sha256(path) if path.is_file() and is_inside(path, raw_dir) else "unavailable"
     return dg.Output(
-        context.partition_key,
+        source_file,
         data_version=dg.DataVersion(sha256),
         metadata={"sha256": sha256, "path": str(path)},
     )

@@ -35,6 +35,17 @@ LEGACY_FORMATS: Final = {
 }
 
 
+MAX_TEXT_BYTES: Final = 64 << 20
+"""A text dump of even a 200-page budget book is a few MiB; a bigger "text" file is not a document."""
+MAX_BINARY_BYTES: Final = 256 << 20
+"""PDF, Word and Excel originals: large scanned books exist, but past this they are not read whole."""
+
+
+def size_limit(path: Path) -> int:
+    """The largest file of this format that is read into memory (documented in the README)."""
+    return MAX_TEXT_BYTES if READERS.get(path.suffix.lower()) is read_text else MAX_BINARY_BYTES
+
+
 def document_format(path: Path) -> str:
     """The format name recorded in dim_document: the reader's family, or the bare suffix."""
     suffix = path.suffix.lower()

@@ -29,7 +29,12 @@ def decode(data: bytes) -> str:
         pass
     best = from_bytes(data).best()
     if best is None:
-        raise IngestError("encoding_error", STAGE_READ, "no text encoding reads this file; save it as UTF-8")
+        raise IngestError(
+            "encoding_error",
+            STAGE_READ,
+            "no text encoding reads this file: save a text dump as UTF-8, or upload the original document "
+            "if this is a PDF/Word/Excel file with a .txt name",
+        )
     return str(best)
 
 

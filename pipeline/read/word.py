@@ -114,7 +114,7 @@ def check_zip(
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise IngestError(
-            "unreadable_file", STAGE_READ, f"not a {kind} file (not a readable zip container): {exc}"
+            "unreadable_file", STAGE_READ, f"not a valid {kind} file (not a readable zip container): {exc}"
         ) from exc
     inflated = sum(info.file_size for info in infos)
     compressed = sum(info.compress_size for info in infos)
