@@ -18,6 +18,8 @@ import duckdb
 import pytest
 import yaml
 
+from tests.warehouse_build import dbt_build
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = PROJECT_ROOT / "dbt_project"
 SOURCES_YML = DBT_DIR / "models" / "staging" / "sources.yml"
@@ -390,7 +392,6 @@ def _create_raw(path: Path) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Any]]:
     """A warehouse with the fixture raw layer, after one ``dbt build``; yields (path, dbt result)."""
-    from dbt.cli.main import dbtRunner
 
     tmp = tmp_path_factory.mktemp("dbt")
     warehouse = tmp / "warehouse.duckdb"
@@ -400,20 +401,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Any]
         mp.setenv("DBT_PROFILES_DIR", str(DBT_DIR))
         mp.setenv("DO_NOT_TRACK", "1")
         mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        result = dbtRunner().invoke(
-            [
-                "build",
-                "--project-dir",
-                str(DBT_DIR),
-                "--profiles-dir",
-                str(DBT_DIR),
-                "--target-path",
-                str(tmp / "target"),
-                "--log-path",
-                str(tmp / "logs"),
-                "--no-use-colors",
-            ]
-        )
+        result = dbt_build(tmp)
         yield warehouse, result
 
 

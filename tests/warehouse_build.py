@@ -35,6 +35,15 @@ class BuiltWarehouse:
 _built: dict[str, BuiltWarehouse] = {}
 
 
+def dbt_build(tmp: Path, *extra: str) -> Any:
+    """``dbt build`` in this process, with target and logs in ``tmp`` so parallel runs never collide."""
+    from dbt.cli.main import dbtRunner
+
+    args = ["build", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+            "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--no-use-colors", *extra]
+    return dbtRunner().invoke(args)
+
+
 def release_dbt_duckdb() -> None:
     """Close the DuckDB database dbt-duckdb keeps open in this process after an in-process run.
 
@@ -54,7 +63,6 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
     """The seeds loaded and modelled in a temporary warehouse; built once per session."""
     if "seeds" in _built:
         return _built["seeds"]
-    from dbt.cli.main import dbtRunner
 
     from pipeline.ingest import discover_documents, parse_document
     from pipeline.warehouse import load_document
@@ -71,21 +79,7 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
         assert len(documents) == SEED_COUNT, documents
         for path in documents:
             load_document(warehouse, parse_document(path, RAW_DIR))
-        result = dbtRunner().invoke(
-            [
-                "build",
-                "--project-dir",
-                str(DBT_DIR),
-                "--profiles-dir",
-                str(DBT_DIR),
-                "--target-path",
-                str(tmp / "target"),
-                "--log-path",
-                str(tmp / "logs"),
-                "--no-use-colors",
-                "--quiet",
-            ]
-        )
+        result = dbt_build(tmp, "--quiet")
     release_dbt_duckdb()
     _built["seeds"] = BuiltWarehouse(path=warehouse, dbt_result=result)
     return _built["seeds"]

@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import Final
 
 from pipeline.layouts.cell_runs import rows_from_cells
-from pipeline.layouts.forms import forms_extraction, read_forms
-from pipeline.types import Block, Extraction, RawDocument
+from pipeline.layouts.grid import GridLayout
+from pipeline.types import Block, RawDocument
 
 NAME: Final = "blank_line_cells"
 TAB: Final = "\t"
@@ -58,13 +58,11 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     return rows_from_cells(cells, numbers)
 
 
-class BlankLineCellsLayout:
+class BlankLineCellsLayout(GridLayout):
     name = NAME
 
-    def score(self, doc: RawDocument) -> float:
-        if doc.blocks or any(TAB in line for line in doc.lines):
-            return 0.0  # tab-separated or tab-marked cells belong to other layouts
-        return read_forms(blocks_from_lines(doc.lines)).confidence()
+    def applies(self, doc: RawDocument) -> bool:
+        return not doc.blocks and not any(TAB in line for line in doc.lines)  # tab cells are other layouts'
 
-    def extract(self, doc: RawDocument) -> Extraction:
-        return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))
+    def blocks(self, doc: RawDocument) -> list[Block]:
+        return blocks_from_lines(doc.lines)

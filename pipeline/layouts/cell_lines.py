@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-from pipeline.layouts.forms import FORM_LABELS, find_indicator_header, forms_extraction, read_forms
+from pipeline.layouts.forms import FORM_LABELS, find_indicator_header
+from pipeline.layouts.grid import GridLayout
 from pipeline.normalise.text import label_key
-from pipeline.types import Block, Extraction, Locator, RawDocument, Row, TextLine
+from pipeline.types import Block, Locator, RawDocument, Row, TextLine
 
 NAME: Final = "cell_lines"
 CELL_MARK: Final = "\t"
@@ -90,13 +91,8 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     return blocks
 
 
-class CellLinesLayout:
+class CellLinesLayout(GridLayout):
     name = NAME
 
-    def score(self, doc: RawDocument) -> float:
-        if doc.blocks:
-            return 0.0
-        return read_forms(blocks_from_lines(doc.lines)).confidence()
-
-    def extract(self, doc: RawDocument) -> Extraction:
-        return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))
+    def blocks(self, doc: RawDocument) -> list[Block]:
+        return blocks_from_lines(doc.lines)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Final
 
 from pipeline.layouts.cell_runs import CellRun, rows_from_runs
-from pipeline.layouts.forms import forms_extraction, read_forms
-from pipeline.types import Block, Extraction, Locator, RawDocument, TextLine
+from pipeline.layouts.grid import GridLayout
+from pipeline.types import Block, Locator, RawDocument, TextLine
 
 NAME: Final = "cell_pipe_lines"
 PIPE: Final = "|"
@@ -67,13 +67,11 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     return rows_from_runs(_items(lines))
 
 
-class CellPipeLinesLayout:
+class CellPipeLinesLayout(GridLayout):
     name = NAME
 
-    def score(self, doc: RawDocument) -> float:
-        if doc.blocks or sum(1 for line in doc.lines if cell_text(line) is not None) < MIN_CELL_LINES:
-            return 0.0
-        return read_forms(blocks_from_lines(doc.lines)).confidence()
+    def applies(self, doc: RawDocument) -> bool:
+        return not doc.blocks and sum(1 for line in doc.lines if cell_text(line) is not None) >= MIN_CELL_LINES
 
-    def extract(self, doc: RawDocument) -> Extraction:
-        return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))
+    def blocks(self, doc: RawDocument) -> list[Block]:
+        return blocks_from_lines(doc.lines)

@@ -74,7 +74,7 @@ _PARAGRAPH_TAG: Final = re.compile(r"</?\s*p\b[^>]*>", re.IGNORECASE)
 MAX_HEADING_DEBRIS: Final = 6
 """Characters tolerated before a known category name for the paragraph still to be its heading."""
 _WS: Final = re.compile(r"\s+")
-_TAG_DEBRIS: Final = re.compile(r"^\s*<\s*/?\s*p?\s*>|^\s*/?\s*p\s*>|<\s*/?\s*p?\s*$", re.I)
+_TAG_DEBRIS: Final = re.compile(r"^\s*<\s*/?\s*p?\s*>|^\s*/?\s*p\s*>|<\s*/?\s*p?\s*$", re.IGNORECASE)
 """What is left of a <p> or </p> whose other half a converter dropped ("p>(一) 数量指标", "…1次</")."""
 _AMOUNT_UNIT: Final = re.compile(r"[(（]\s*(万元|千元|元)\s*[)）]")
 _LEVEL1_HEADING: Final = re.compile(rf"^[{CN_NUMERAL}]+\s*[、.．]\s*(?P<name>[^\d≥≤＞＜<>=%％:：\s/]{{1,12}})\s*[:：]?$")

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from pipeline.layouts.forms import forms_extraction, read_forms
-from pipeline.types import Block, Extraction, Locator, RawDocument, Row, TextLine
+from pipeline.layouts.grid import GridLayout
+from pipeline.types import Block, Locator, RawDocument, Row, TextLine
 
 NAME: Final = "pipe_tables"
 PIPE: Final = "|"
@@ -61,13 +61,11 @@ def _has_pipe_rows(lines: tuple[str, ...]) -> bool:
     return any(line.lstrip().startswith(PIPE) for line in lines)
 
 
-class PipeTablesLayout:
+class PipeTablesLayout(GridLayout):
     name = NAME
 
-    def score(self, doc: RawDocument) -> float:
-        if doc.blocks or not _has_pipe_rows(doc.lines):
-            return 0.0
-        return read_forms(blocks_from_lines(doc.lines)).confidence()
+    def applies(self, doc: RawDocument) -> bool:
+        return not doc.blocks and _has_pipe_rows(doc.lines)
 
-    def extract(self, doc: RawDocument) -> Extraction:
-        return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))
+    def blocks(self, doc: RawDocument) -> list[Block]:
+        return blocks_from_lines(doc.lines)

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from typing import Final
 
-from pipeline.layouts.forms import forms_extraction, read_forms
-from pipeline.types import Extraction, RawDocument
+from pipeline.layouts.grid import GridLayout
+from pipeline.types import Block, RawDocument
 
 NAME: Final = "ruled_tables"
 
 
-class RuledTablesLayout:
+class RuledTablesLayout(GridLayout):
     name = NAME
 
-    def score(self, doc: RawDocument) -> float:
-        if not doc.blocks:
-            return 0.0
-        return read_forms(doc.blocks).confidence()
+    def applies(self, doc: RawDocument) -> bool:
+        return bool(doc.blocks)
 
-    def extract(self, doc: RawDocument) -> Extraction:
-        return forms_extraction(NAME, read_forms(doc.blocks))
+    def blocks(self, doc: RawDocument) -> tuple[Block, ...]:
+        return doc.blocks

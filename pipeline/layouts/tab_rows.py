@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from pipeline.layouts.forms import forms_extraction, read_forms
-from pipeline.types import Block, Extraction, Locator, RawDocument, Row, TextLine
+from pipeline.layouts.grid import GridLayout
+from pipeline.types import Block, Locator, RawDocument, Row, TextLine
 
 NAME: Final = "tab_rows"
 CELL_SEPARATOR: Final = "\t"
@@ -30,13 +30,8 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     return blocks
 
 
-class TabRowsLayout:
+class TabRowsLayout(GridLayout):
     name = NAME
 
-    def score(self, doc: RawDocument) -> float:
-        if doc.blocks:
-            return 0.0
-        return read_forms(blocks_from_lines(doc.lines)).confidence()
-
-    def extract(self, doc: RawDocument) -> Extraction:
-        return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))
+    def blocks(self, doc: RawDocument) -> list[Block]:
+        return blocks_from_lines(doc.lines)
