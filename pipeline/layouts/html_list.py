@@ -70,7 +70,8 @@ LEVEL2_FAMILY: Final[dict[str, str]] = {
 
 CN_NUMERAL: Final = "一二三四五六七八九十"
 COMPARATORS: Final = "≥≤><＞＜=≠"
-_PARAGRAPH_TAG: Final = re.compile(r"</?\s*p\b[^>]*>", re.IGNORECASE)
+_PARAGRAPH_TAG: Final = re.compile(r"</?\s*p\b[^>]*>|<br\s*/?>|\n", re.IGNORECASE)
+"""Paragraphs of a cell: <p> in HTML dumps, <br> or a line break inside a worksheet or Word cell."""
 MAX_HEADING_DEBRIS: Final = 6
 """Characters tolerated before a known category name for the paragraph still to be its heading."""
 _WS: Final = re.compile(r"\s+")

@@ -92,6 +92,25 @@ def sheet_rows(sheet: Any) -> Iterator[tuple[int, Cells]]:
         yield row, tuple(texts[row].get(column, "") for column in range(1, width + 1))
 
 
+def line_text(value: object) -> str:
+    """A cell for the text layer: a line break typed in the cell (Alt+Enter) kept as <br>, since in
+    a worksheet it separates paragraphs (a list of indicators), where in a PDF it is only a wrap."""
+    if not isinstance(value, str):
+        return ""
+    lines = (line.replace("\t", " ").strip() for line in value.split("\n"))
+    return "<br>".join(line for line in lines if line)  # spaces as typed: "情况 提高" is name and value
+
+
+def sheet_lines(sheet: Any) -> dict[int, str]:
+    """Each row's text-layer line (cells joined by tabs), by row number."""
+    cells: dict[int, dict[int, str]] = {}
+    for (row, column), cell in sheet._cells.items():
+        cells.setdefault(int(row), {})[int(column)] = line_text(cell.value) or display_text(
+            cell.value, str(cell.number_format or "")
+        )
+    return {row: "\t".join(by_column.get(c, "") for c in range(1, max(by_column) + 1)) for row, by_column in cells.items()}
+
+
 def read_xlsx(data: bytes, source_file: str) -> RawDocument:
     """Every worksheet's non-empty rows, in order, with merged ranges given once."""
     check_zip(data, "Excel (.xlsx)")
@@ -105,9 +124,10 @@ def read_xlsx(data: bytes, source_file: str) -> RawDocument:
         for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
             blocks.append(TextLine(str(sheet.title), Locator(page=sheet_number)))
             lines.append(str(sheet.title))
+            text_layer = sheet_lines(sheet)
             for row_number, cells in sheet_rows(sheet):
                 rows_found += 1
-                lines.append("\t".join(cells))
+                lines.append(text_layer[row_number])
                 blocks.append(grid_block(cells, Locator(page=sheet_number, line=row_number)))
         workbook.close()
     except IngestError:
