@@ -201,3 +201,64 @@ def test_every_row_is_located(seed: Seed, number: str) -> None:
     located = frames.indicators.filter(pl.col("source_line").is_not_null() | pl.col("source_page").is_not_null())
     assert located.height == frames.indicators.height > 0
     assert frames.indicators["source_file"].unique().to_list() == [frames.source_file]
+
+
+# -- typed values and canonical categories (issue 4), per seed, through the whole path ------------
+
+TYPED = ("comparator", "value_num", "value_unit", "value_kind")
+
+
+def typed(frames: DocumentFrames, table_no: int, row_no: int) -> tuple[object, ...]:
+    found = row(frames, table_no, row_no)
+    return tuple(found[c] for c in TYPED)
+
+
+def test_000_typed_values(seed: Seed) -> None:
+    frames = seed("000")
+    assert typed(frames, 13, 2) == ("<=", 95.0, "%", "quantitative")  # 县派驻村工作队经费 质量指标 ≤95%
+    assert typed(frames, 8, 1) == (None, 133.96, "亩", "quantitative")  # 老漳河东岸土地补偿 占地亩数
+    cost = row(frames, 1, 4)  # ≤19 万元: money in 元
+    assert (cost["value_std"], cost["unit_std"]) == (190000.0, "元")
+    deadline = row(frames, 13, 3)  # 2024年12月底
+    assert (deadline["value_kind"], str(deadline["value_date"])) == ("date", "2024-12-31")
+
+
+def test_001_typed_values(seed: Seed) -> None:
+    frames = seed("001")
+    money = row(frames, 1, 4)  # 每村分配金额 ≤7500元
+    assert typed(frames, 1, 4) == ("<=", 7500.0, "元", "quantitative") and money["value_std"] == 7500.0
+    done = row(frames, 1, 3)  # 工作完成时间 2023年12月31日完成
+    assert (done["value_kind"], str(done["value_date"])) == ("date", "2023-12-31")
+    assert typed(frames, 1, 5)[3] == "qualitative"  # 社会影响力 优
+
+
+def test_002_typed_values(seed: Seed) -> None:
+    frames = seed("002")
+    assert typed(frames, 1, 3) == ("<=", 7.0, "工作日", "quantitative")  # 报账时间 ≤7 工作日
+    assert row(frames, 1, 2)["value_std"] == 240000.0  # 资金总成本 24 万元
+    below = row(frames, 2, 5)  # 小于等于核定数: a comparator against no number
+    assert (below["comparator"], below["value_num"], below["value_kind"]) == ("<=", None, "qualitative")
+
+
+def test_003_typed_values_glued_to_text(seed: Seed) -> None:
+    glued = row(seed("003"), 1, 1)  # ≥95安全生产: the unit is missing, said rather than guessed
+    assert (glued["comparator"], glued["value_num"], glued["value_unit"]) == (">=", 95.0, None)
+    assert glued["value_parse_note"]
+
+
+def test_004_typed_values_and_canonical_categories(seed: Seed) -> None:
+    frames = seed("004")
+    assert typed(frames, 1, 1) == (None, 39.0, "人次", "quantitative")  # 培训乡村两级调委会成员数 39人次
+    satisfaction = frames.indicators.filter(
+        (pl.col("table_no") == 1) & (pl.col("level3") == "群众满意度")
+    ).row(0, named=True)
+    assert (satisfaction["level1_raw"], satisfaction["level2_raw"]) == ("满意度指标", None)
+    assert (satisfaction["level1"], satisfaction["level2"]) == ("满意度指标", "服务对象满意度指标")
+    assert satisfaction["category_note"]
+    assert typed(frames, 1, 14)[:3] == (">=", 95.0, "%")
+
+
+def test_canonical_levels_everywhere(seed: Seed) -> None:
+    level1 = {"产出指标", "效益指标", "满意度指标", "成本指标", None}
+    for number in ("000", "001", "002", "003", "004"):
+        assert set(seed(number).indicators["level1"].to_list()) <= level1
