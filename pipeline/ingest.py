@@ -7,6 +7,7 @@ goes on. Loading (``pipeline.warehouse``) and modelling (dbt) come after, in the
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterator
@@ -20,16 +21,24 @@ import polars as pl
 from pipeline.errors import STAGE_EXTRACT, STAGE_READ, STAGE_VALIDATE, IngestError
 from pipeline.layouts import recognise
 from pipeline.layouts.base import Layout
+from pipeline.normalise.department import department_targets
 from pipeline.normalise.frames import (
     DocumentFrames,
     SourceInfo,
+    department_target_frame,
     extraction_frames,
     failed_frames,
     withdrawn_frames,
 )
 from pipeline.normalise.meta import document_meta
 from pipeline.read import document_format, read_document, size_limit
-from pipeline.schemas import DocumentFrame, IndicatorFrame, ProjectFrame, failures_summary
+from pipeline.schemas import (
+    DepartmentTargetFrame,
+    DocumentFrame,
+    IndicatorFrame,
+    ProjectFrame,
+    failures_summary,
+)
 from pipeline.types import Extraction, RawDocument
 from pipeline.version import PARSER_VERSION
 from pipeline.warehouse import loaded_version
@@ -117,6 +126,7 @@ def validate_frames(frames: DocumentFrames) -> None:
         ("documents", DocumentFrame, frames.documents),
         ("projects", ProjectFrame, frames.projects),
         ("indicators", IndicatorFrame, frames.indicators),
+        ("department_targets", DepartmentTargetFrame, frames.department_targets),
     ]
     problems = []
     for name, model, frame in checks:
@@ -126,6 +136,20 @@ def validate_frames(frames: DocumentFrames) -> None:
             problems.append(f"{name}: {failures_summary(err.failure_cases)}")
     if problems:
         raise IngestError("validation_failed", STAGE_VALIDATE, " | ".join(problems))
+
+
+def _department_targets(doc: RawDocument, source_file: str) -> pl.DataFrame | None:
+    """The department-level targets of a document, or None when reading them failed.
+
+    Optional: a failure here (a bug, or rows breaking the contract) records nothing and never
+    fails the document, whose tables are what the warehouse is for.
+    """
+    try:
+        frame = department_target_frame(source_file, department_targets(doc))
+        DepartmentTargetFrame.validate(frame, lazy=True)
+    except Exception:  # noqa: BLE001 — optional extraction: never fail the document for it
+        return None
+    return frame
 
 
 def file_sha256(path: Path) -> str:
@@ -160,6 +184,9 @@ def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> Do
         extraction = _extract(layout, doc)
         meta = document_meta(doc, extraction)
         frames = extraction_frames(source, meta, extraction, now)
+        targets = _department_targets(doc, source_file)
+        if targets is not None:
+            frames = dataclasses.replace(frames, department_targets=targets)
         validate_frames(frames)
         return frames
     except IngestError as err:

@@ -15,6 +15,7 @@ import polars as pl
 COMPARATORS: Final = [">=", "<=", "=", ">", "<"]
 VALUE_KINDS: Final = ["quantitative", "date", "qualitative", "missing"]
 DOCUMENT_KINDS: Final = ["target", "self_evaluation"]
+DEPARTMENT_TARGET_SECTIONS: Final = ["总体绩效目标", "分项绩效目标"]
 DOCUMENT_STATUSES: Final = ["loaded", "failed", "withdrawn"]
 MAX_FAILURES_IN_MESSAGE: Final = 10
 
@@ -149,6 +150,39 @@ class IndicatorFrame(pa.DataFrameModel):
     def located(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Every row can be found again in its source: a line or a page."""
         return data.lazyframe.select(pl.col("source_line").is_not_null() | pl.col("source_page").is_not_null())
+
+
+class DepartmentTargetFrame(pa.DataFrameModel):
+    """One row per clause of a department-level sub-goal (or per goal without clauses)."""
+
+    target_id: pl.String = pa.Field(unique=True)
+    document_id: pl.String
+    section: pl.String = pa.Field(isin=DEPARTMENT_TARGET_SECTIONS)
+    goal_no: pl.Int32 = pa.Field(ge=0)
+    goal_title: Optional[pl.String] = pa.Field(nullable=True)
+    goal_text: Optional[pl.String] = pa.Field(nullable=True)
+    clause_no: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
+    clause: Optional[pl.String] = pa.Field(nullable=True)
+    comparator: Optional[pl.String] = pa.Field(nullable=True, isin=COMPARATORS)
+    value_num: Optional[pl.Float64] = pa.Field(nullable=True)
+    value_unit: Optional[pl.String] = pa.Field(nullable=True)
+    value_kind: pl.String = pa.Field(isin=VALUE_KINDS)
+    source_file: pl.String
+    source_line: pl.Int32 = pa.Field(ge=1)
+
+    class Config:
+        strict = True
+
+    @pa.dataframe_check
+    def kind_matches_columns(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """quantitative ⇔ a number was read; missing ⇔ no clause."""
+        kind = pl.col("value_kind")
+        return data.lazyframe.select(
+            pl.when(kind == "quantitative")
+            .then(pl.col("value_num").is_not_null() & pl.col("value_num").is_finite())
+            .otherwise(pl.col("value_num").is_null())
+            & ((kind == "missing") == pl.col("clause").is_null())
+        )
 
 
 class ErrorFrame(pa.DataFrameModel):

@@ -110,6 +110,25 @@ MART_COLUMNS: dict[str, list[str]] = {
         "recorded_at",
         "document_id",
     ],
+    "fct_department_target": [
+        "target_id",
+        "document_id",
+        "source_file",
+        "source_line",
+        "town",
+        "county",
+        "fiscal_year",
+        "section",
+        "goal_no",
+        "goal_title",
+        "goal_text",
+        "clause_no",
+        "clause",
+        "comparator",
+        "value_num",
+        "value_unit",
+        "value_kind",
+    ],
 }
 
 
@@ -357,11 +376,52 @@ INGEST_ERRORS: list[dict[str, Any]] = [
     },
 ]
 
+
+def _department_target(
+    doc_id: str, source_file: str, n: int, goal_no: int, clause_no: int | None, **typed: Any
+) -> dict[str, Any]:
+    return {
+        "target_id": f"{doc_id}-t{n:03d}",
+        "document_id": doc_id,
+        "section": "分项绩效目标",
+        "goal_no": goal_no,
+        "goal_title": "加强综合治理，维护社会稳定",
+        "goal_text": "不断加大社会治安综合治理工作力度。",
+        "clause_no": clause_no,
+        "clause": typed.get("clause"),
+        "comparator": typed.get("comparator"),
+        "value_num": typed.get("value_num"),
+        "value_unit": typed.get("value_unit"),
+        "value_kind": typed.get("value_kind", "missing"),
+        "source_file": source_file,
+        "source_line": 40 + n,
+    }
+
+
+DEPARTMENT_TARGETS: list[dict[str, Any]] = [
+    _department_target(
+        D1,
+        YANTUAN,
+        1,
+        1,
+        1,
+        clause="非法进京上访案件0起",
+        comparator="=",
+        value_num=0.0,
+        value_unit="起",
+        value_kind="quantitative",
+    ),
+    _department_target(D1, YANTUAN, 2, 1, 2, clause="落实属地责任", value_kind="qualitative"),
+    _department_target(D1, YANTUAN, 3, 2, None),
+    _department_target(D3, FAILED, 1, 1, None),  # a failed document's rows stay out of the mart
+]
+
 RAW_ROWS = {
     "documents": DOCUMENTS,
     "projects": PROJECTS,
     "indicators": INDICATORS,
     "ingest_errors": INGEST_ERRORS,
+    "department_targets": DEPARTMENT_TARGETS,
 }
 
 
@@ -456,29 +516,31 @@ def test_schemas_and_columns_are_the_contract(built: tuple[Path, Any]) -> None:
         assert found == columns, table
     views = {
         r[0]
-        for r in _query(
-            warehouse, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'staging'"
-        )
+        for r in _query(warehouse, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'staging'")
     }
-    assert views == {"stg_documents", "stg_projects", "stg_indicators", "stg_ingest_errors"}
+    assert views == {"stg_documents", "stg_projects", "stg_indicators", "stg_ingest_errors", "stg_department_targets"}
 
 
 def test_row_counts(built: tuple[Path, Any]) -> None:
     warehouse, _ = built
     counts = {t: _query(warehouse, f"SELECT count(*) FROM main.{t}")[0][0] for t in MART_COLUMNS}
-    assert counts == {"dim_document": 3, "dim_project": 3, "fct_indicator": 4, "ingest_errors": 1}
+    assert counts == {
+        "dim_document": 3,
+        "dim_project": 3,
+        "fct_indicator": 4,
+        "ingest_errors": 1,
+        "fct_department_target": 3,
+    }
 
 
 def test_failed_document_only_in_dim_document_and_ingest_errors(built: tuple[Path, Any]) -> None:
     warehouse, _ = built
-    assert _query(warehouse, "SELECT status FROM main.dim_document WHERE document_id = ?", [D3]) == [
-        ("failed",)
-    ]
+    assert _query(warehouse, "SELECT status FROM main.dim_document WHERE document_id = ?", [D3]) == [("failed",)]
     assert _query(warehouse, "SELECT count(*) FROM main.fct_indicator WHERE document_id = ?", [D3]) == [(0,)]
     assert _query(warehouse, "SELECT count(*) FROM main.dim_project WHERE document_id = ?", [D3]) == [(0,)]
-    assert _query(
-        warehouse, "SELECT error_class, stage FROM main.ingest_errors WHERE document_id = ?", [D3]
-    ) == [("validation_failed", "validate")]
+    assert _query(warehouse, "SELECT error_class, stage FROM main.ingest_errors WHERE document_id = ?", [D3]) == [
+        ("validation_failed", "validate")
+    ]
 
 
 def test_document_attributes_joined_onto_facts(built: tuple[Path, Any]) -> None:
@@ -494,9 +556,7 @@ def test_document_attributes_joined_onto_facts(built: tuple[Path, Any]) -> None:
         ("阎疃镇", "巨鹿县", 2024, "农村人居环境整治", 95.0, "quantitative"),
         ("阎疃镇", "巨鹿县", 2024, "村内道路维修养护", None, "date"),
     ]
-    assert _query(warehouse, "SELECT DISTINCT town FROM main.dim_project WHERE document_id = ?", [D2]) == [
-        ("堤村乡",)
-    ]
+    assert _query(warehouse, "SELECT DISTINCT town FROM main.dim_project WHERE document_id = ?", [D2]) == [("堤村乡",)]
 
 
 def test_spend_plan_is_json(built: tuple[Path, Any]) -> None:

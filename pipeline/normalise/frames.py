@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
@@ -18,6 +18,7 @@ import polars as pl
 
 from pipeline.layouts.base import LOW_CONFIDENCE
 from pipeline.normalise.categories import canonical_categories
+from pipeline.normalise.department import DepartmentTarget
 from pipeline.normalise.money import to_yuan
 from pipeline.normalise.values import parse_value
 from pipeline.types import DocumentMeta, Extraction, IndicatorRecord, ProjectRecord
@@ -96,6 +97,22 @@ INDICATOR_SCHEMA: Final = {
     "source_page": pl.Int32,
     "source_line": pl.Int32,
 }
+DEPARTMENT_TARGET_SCHEMA: Final = {
+    "target_id": pl.String,
+    "document_id": pl.String,
+    "section": pl.String,
+    "goal_no": pl.Int32,
+    "goal_title": pl.String,
+    "goal_text": pl.String,
+    "clause_no": pl.Int32,
+    "clause": pl.String,
+    "comparator": pl.String,
+    "value_num": pl.Float64,
+    "value_unit": pl.String,
+    "value_kind": pl.String,
+    "source_file": pl.String,
+    "source_line": pl.Int32,
+}
 ERROR_SCHEMA: Final = {
     "document_id": pl.String,
     "source_file": pl.String,
@@ -118,6 +135,8 @@ class DocumentFrames:
     errors: pl.DataFrame
     withdrawn: bool = False
     """The file is gone from the raw folder: its rows stay as history, marked withdrawn."""
+    department_targets: pl.DataFrame = field(default_factory=lambda: empty_frame(DEPARTMENT_TARGET_SCHEMA))
+    """The department-level targets (部门整体绩效目标) read from the prose; empty when none or failed."""
 
 
 @dataclass(frozen=True)
@@ -263,6 +282,39 @@ def extraction_frames(
         indicators=_frame(indicators, INDICATOR_SCHEMA),
         errors=empty_frame(ERROR_SCHEMA),
     )
+
+
+def target_id(doc_id: str, target_no: int) -> str:
+    return f"{doc_id}-t{target_no:03d}"
+
+
+def department_target_frame(source_file: str, targets: list[DepartmentTarget]) -> pl.DataFrame:
+    """One row per department-level target clause (see ``pipeline.normalise.department``)."""
+    doc_id = document_id(source_file)
+    rows: list[dict[str, object]] = []
+    clause_no: dict[tuple[str, int], int] = {}
+    for target_no, target in enumerate(targets, start=1):
+        key = (target.section, target.goal_no)
+        clause_no[key] = clause_no.get(key, 0) + (target.clause is not None)
+        rows.append(
+            {
+                "target_id": target_id(doc_id, target_no),
+                "document_id": doc_id,
+                "section": target.section,
+                "goal_no": target.goal_no,
+                "goal_title": target.goal_title,
+                "goal_text": target.goal_text,
+                "clause_no": clause_no[key] if target.clause is not None else None,
+                "clause": target.clause,
+                "comparator": target.comparator,
+                "value_num": target.value_num,
+                "value_unit": target.value_unit,
+                "value_kind": target.value_kind,
+                "source_file": source_file,
+                "source_line": target.source_line,
+            }
+        )
+    return _frame(rows, DEPARTMENT_TARGET_SCHEMA)
 
 
 def failed_frames(
