@@ -35,6 +35,10 @@ lint: install
 	$(RUN) ruff check pipeline tests
 	$(RUN) mypy
 
+# Throughput: synthetic corpus at 100/1000/10000 documents, parse vs floor, end to end, PDFs.
+bench: install
+	$(RUN) python -m bench.run $(if $(SIZES),--sizes $(SIZES),)
+
 ui: install
 	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
 	$(RUN) dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000

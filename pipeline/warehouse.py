@@ -19,6 +19,7 @@ import polars as pl
 from filelock import FileLock
 
 from pipeline.normalise.frames import (
+    DEPARTMENT_TARGET_SCHEMA,
     DOCUMENT_SCHEMA,
     ERROR_SCHEMA,
     INDICATOR_SCHEMA,
@@ -33,6 +34,7 @@ RAW_TABLES: Final[dict[str, dict[str, pl.DataType | type[pl.DataType]]]] = {
     "projects": PROJECT_SCHEMA,
     "indicators": INDICATOR_SCHEMA,
     "ingest_errors": ERROR_SCHEMA,
+    "department_targets": DEPARTMENT_TARGET_SCHEMA,
 }
 LOAD_HISTORY_DDL: Final = f"""
 CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.load_history (
@@ -103,6 +105,7 @@ def _frames_by_table(frames: DocumentFrames) -> dict[str, pl.DataFrame]:
         "projects": frames.projects,
         "indicators": frames.indicators,
         "ingest_errors": frames.errors,
+        "department_targets": frames.department_targets,
     }
 
 

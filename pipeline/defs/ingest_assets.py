@@ -4,7 +4,6 @@ Each body is a few lines calling the plain functions in ``pipeline.ingest`` and
 ``pipeline.warehouse``; those functions are what the tests exercise.
 """
 
-
 from typing import Final
 
 import dagster as dg
@@ -13,6 +12,7 @@ from pipeline.config import settings
 from pipeline.defs.partitions import documents_partitions
 from pipeline.discovery import source_file_of_key
 from pipeline.ingest import file_sha256, is_inside, is_unchanged, parse_document
+from pipeline.lake import lake_dir, write_document
 from pipeline.normalise.frames import DocumentFrames
 from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, load_document, rows_of
 
@@ -22,6 +22,7 @@ RAW_TABLE_DESCRIPTIONS: Final = {
     "projects": "One row per project table: code, name, budget in 元, purpose, goals, spending plan.",
     "indicators": "One row per indicator row, cells as written plus typed values and canonical categories.",
     "ingest_errors": "One row per document that failed, with the stage, error_class and what to do.",
+    "department_targets": "One row per clause of a department-level sub-goal (部门整体绩效目标), typed like indicator values.",
 }
 
 
@@ -80,9 +81,15 @@ def parsed_document(context: dg.AssetExecutionContext, raw_file: str) -> dg.Outp
     partitions_def=documents_partitions,
 )
 def raw_tables(context: dg.AssetExecutionContext, parsed_document: DocumentFrames | None) -> object:
-    """Replace the document's rows in every raw table in one DuckDB transaction (skip if unchanged)."""
+    """Replace the document's rows in every raw table in one DuckDB transaction (skip if unchanged).
+
+    The frames also go to the Parquet lake beside the warehouse (``pipeline.lake``), from which
+    the raw layer can be rebuilt by DuckDB when parsing runs on other machines.
+    """
     if parsed_document is not None:
-        load_document(settings().warehouse, parsed_document)
+        warehouse = settings().warehouse
+        load_document(warehouse, parsed_document)
+        write_document(lake_dir(warehouse), parsed_document)
     for table in RAW_TABLES:
         rows = rows_of(parsed_document, table) if parsed_document is not None else "unchanged"
         yield dg.MaterializeResult(asset_key=dg.AssetKey([RAW_SCHEMA, table]), metadata={"rows": rows})

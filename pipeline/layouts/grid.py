@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.layouts.forms import forms_extraction, read_forms
+from pipeline.layouts.forms import FormsResult, forms_extraction, read_forms
 from pipeline.types import Block, Extraction, RawDocument
 
 
@@ -24,8 +24,21 @@ class GridLayout:
     def blocks(self, doc: RawDocument) -> Sequence[Block]:
         raise NotImplementedError
 
+    _last_read: tuple[RawDocument, FormsResult] | None = None
+    """The document this layout last read and what the form reader found in it: ``recognise``
+    scores every layout, then the winner extracts the same document, and reading the forms is
+    most of the parse time (bench/results.md), so the winner's reading is reused, not redone."""
+
+    def _read(self, doc: RawDocument) -> FormsResult:
+        last = self._last_read  # one read of the attribute: a (document, result) pair set whole
+        if last is not None and last[0] is doc:
+            return last[1]
+        result = read_forms(self.blocks(doc))
+        self._last_read = (doc, result)
+        return result
+
     def score(self, doc: RawDocument) -> float:
-        return read_forms(self.blocks(doc)).confidence() if self.applies(doc) else 0.0
+        return self._read(doc).confidence() if self.applies(doc) else 0.0
 
     def extract(self, doc: RawDocument) -> Extraction:
-        return forms_extraction(self.name, read_forms(self.blocks(doc)))
+        return forms_extraction(self.name, self._read(doc))

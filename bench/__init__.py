@@ -1,0 +1,1 @@
+"""Throughput benchmarks (``make bench``): a synthetic corpus, parse vs a plain-Python floor, end to end."""
