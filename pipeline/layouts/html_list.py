@@ -70,15 +70,20 @@ LEVEL2_FAMILY: Final[dict[str, str]] = {
 
 CN_NUMERAL: Final = "一二三四五六七八九十"
 COMPARATORS: Final = "≥≤><＞＜=≠"
-_PARAGRAPH_TAG: Final = re.compile(r"</?\s*p\b[^>]*>|<br\s*/?>|\n", re.IGNORECASE)
-"""Paragraphs of a cell: <p> in HTML dumps, <br> or a line break inside a worksheet or Word cell."""
+_PARAGRAPH_TAG: Final = re.compile(r"</?\s*p\b[^>]*>|<br\s*/?>|<[^<>\u4e00-\u9fff]{0,4}>|\n", re.IGNORECASE)
+"""Paragraphs of a cell: <p> in HTML dumps (or a short tag a converter garbled, "<0p>"), <br>, or a
+line break inside a worksheet or Word cell."""
 MAX_HEADING_DEBRIS: Final = 6
 """Characters tolerated before a known category name for the paragraph still to be its heading."""
 _WS: Final = re.compile(r"\s+")
-_TAG_DEBRIS: Final = re.compile(r"^\s*<\s*/?\s*p?\s*>|^\s*/?\s*p\s*>|<\s*/?\s*p?\s*$", re.IGNORECASE)
+_TAG_DEBRIS: Final = re.compile(
+    r"^\s*(?:<\s*/?\s*p?\s*>|/?\s*p\s*>)|(?:<\s*/?\s*p?\s*>?|/\s*p?\s*>)\s*$", re.IGNORECASE
+)
 """What is left of a <p> or </p> whose other half a converter dropped ("p>(一) 数量指标", "…1次</")."""
 _AMOUNT_UNIT: Final = re.compile(r"[(（]\s*(万元|千元|元)\s*[)）]")
-_LEVEL1_HEADING: Final = re.compile(rf"^[{CN_NUMERAL}]+\s*[、.．]\s*(?P<name>[^\d≥≤＞＜<>=%％:：\s/]{{1,12}})\s*[:：]?$")
+_LEVEL1_NAMED: Final = re.compile(rf"^[{CN_NUMERAL}]+\s*[、.．]\s*(?P<name>.{{1,12}}?指标)\s*[:：]?$")
+"""一、产出指标, also when a character of the name is damaged (一、0出指标): it still ends in 指标."""
+_LEVEL1_HEADING: Final = re.compile(rf"^[{CN_NUMERAL}]+\s*[、.．]\s*(?P<name>[^\s≥≤＞＜<>=:：/]{{1,12}})\s*[:：]?$")
 """一、产出指标 — or a damaged name (一、产出标): an enumerated short name carrying no value. "三. 委人员满意度
 ≥95%" carries a value, so it is an item whose enumerator is a slip."""
 _LEVEL2_HEADING: Final = re.compile(
@@ -147,7 +152,7 @@ def paragraphs(cell: str) -> list[str]:
 
 def heading(text: str) -> Item | None:
     """A level1 or level2 heading, by its enumerator or (without one) by being a known category name."""
-    for level, pattern in ((1, _LEVEL1_HEADING), (2, _LEVEL2_HEADING)):
+    for level, pattern in ((1, _LEVEL1_NAMED), (1, _LEVEL1_HEADING), (2, _LEVEL2_HEADING)):
         match = pattern.match(text)
         if match:
             return Item(level, compact(match.group("name")))
