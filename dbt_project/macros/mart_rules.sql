@@ -51,3 +51,15 @@
 {% macro mart_sql_list(name) -%}
     ({%- for item in mart_rule(name) -%}'{{ item }}'{%- if not loop.last -%}, {% endif -%}{%- endfor -%})
 {%- endmacro %}
+
+{#- The count of each quality flag over a group of mart_indicator_quality rows: one list, so the
+    project and town-year marts cannot drift apart when a flag is added. -#}
+{% macro flag_counts() %}
+        count(*) filter (where unquantified)                             as unquantified_count,
+        count(*) filter (where backwards)                                as backwards_count,
+        count(*) filter (where implausible)                              as implausible_count,
+        count(*) filter (where cost_mismatch)                            as cost_mismatch_count,
+        count(*) filter (where echo)                                     as echo_count,
+        count(*) filter (where boilerplate)                              as boilerplate_count,
+        count(*) filter (where no_basis)                                 as no_basis_count
+{%- endmacro %}
