@@ -1,0 +1,30 @@
+"""The lists the Python side writes and the dbt tests accept are the same lists.
+
+An error class, stage or status added in Python but not in dbt_project.yml would fail dbt's
+accepted_values test on the first document that has it, and dbt would skip the marts built on it.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from pipeline import errors
+from pipeline.schemas import COMPARATORS, DOCUMENT_STATUSES, VALUE_KINDS
+from tests.conftest import REPO
+
+DBT_VARS = yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+def test_error_classes_match() -> None:
+    assert sorted(DBT_VARS["jixiao_error_classes"]) == sorted(errors.ERROR_CLASSES)
+
+
+def test_stages_match() -> None:
+    stages = {value for name, value in vars(errors).items() if name.startswith("STAGE_")}
+    assert sorted(DBT_VARS["jixiao_ingest_stages"]) == sorted(stages)
+
+
+def test_statuses_value_kinds_and_comparators_match() -> None:
+    assert sorted(DBT_VARS["jixiao_document_statuses"]) == sorted(DOCUMENT_STATUSES)
+    assert sorted(DBT_VARS["jixiao_value_kinds"]) == sorted(VALUE_KINDS)
+    assert sorted(DBT_VARS["jixiao_comparators"]) == sorted(COMPARATORS)
