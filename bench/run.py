@@ -12,8 +12,9 @@ For each corpus size (``bench/corpus.py``):
   with the same instance and no file changed, which
   must parse nothing (counted where the ingest step hands documents to the parser pool) and
   build nothing;
-- **peak RSS** so far (``resource.getrusage``, so it only grows) of the benchmark process and of
-  the largest child process (parser workers, dbt).
+- **peak RSS** of the benchmark process so far (``resource.getrusage``, so it only grows), and
+  during the ingest steps alone (``/proc/self/status`` VmHWM, reset when a step starts), which
+  must not grow with the number of documents. Parser workers and dbt are separate processes.
 
 Then PDFs: pages/s through ``parse_document`` on ``tables200p.pdf`` beside bare pdfplumber
 ``extract_tables()`` and pypdfium2 text, and on a budget book (``bench/pdfbook.py``: 150 text
@@ -45,10 +46,8 @@ DEFAULT_SIZES: Final = (100, 1000, 10000)
 
 
 def peak_rss() -> str:
-    """Peak RSS of this process and of the largest finished child (parser workers, dbt)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return f"{own:.0f} MiB (bench process), {child:.0f} MiB (largest child: parser workers, dbt)"
+    """Peak RSS of this process (children such as parser workers and dbt not included)."""
+    return f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (bench process)"
 
 
 def documents_of(folder: Path) -> list[Path]:
@@ -80,34 +79,67 @@ def parse_all(paths: list[Path], raw_dir: Path) -> Counter[str]:
     return statuses
 
 
+def reset_peak_rss() -> None:
+    """Start a new peak (VmHWM) for this process (Linux ``clear_refs``; elsewhere a no-op)."""
+    clear = Path("/proc/self/clear_refs")
+    if clear.exists():
+        clear.write_text("5")
+
+
+def current_peak_rss_mib() -> float:
+    """This process's peak RSS since the last ``reset_peak_rss`` (VmHWM), or since it started."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 class ParseCounter:
-    """Counts the documents the ingest step hands to the parser (pool), to prove a second run parses nothing."""
+    """Counts the documents the ingest step hands to the parser (pool), to prove a second run parses nothing.
+
+    Also keeps the bench process's peak RSS during the ingest steps (each step's peak, measured
+    from its start), apart from dbt and the report that follow.
+    """
 
     def __init__(self) -> None:
         from pipeline import batch
+        from pipeline.defs import ingest_assets
 
         self.batch = batch
+        self.assets = ingest_assets
         self.original = batch.parse_all
+        self.original_ingest = ingest_assets.ingest_documents
         self.calls = 0
+        self.ingest_peak_mib = 0.0
 
     def __enter__(self) -> Self:
         def counting(jobs: Sequence[Any], *args: Any, **kwargs: Any) -> Any:
             self.calls += len(jobs)
             return self.original(jobs, *args, **kwargs)
 
+        def measured(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            reset_peak_rss()
+            yield from self.original_ingest(*args, **kwargs)
+            self.ingest_peak_mib = max(self.ingest_peak_mib, current_peak_rss_mib())
+
         self.batch.parse_all = counting  # type: ignore[assignment]
+        self.assets.ingest_documents = measured  # type: ignore[assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.batch.parse_all = self.original  # type: ignore[assignment]
+        self.assets.ingest_documents = self.original_ingest  # type: ignore[assignment]
 
 
-def dagster_run(instance: Any) -> int:
+def dagster_run(instance: Any) -> tuple[int, float]:
+    """Documents parsed, and the bench process's peak RSS during ingest (MiB)."""
     from pipeline.run import materialise_all
 
     with ParseCounter() as counter:
         materialise_all(instance)
-    return counter.calls
+    return counter.calls, counter.ingest_peak_mib
 
 
 @contextmanager
@@ -144,15 +176,16 @@ def end_to_end(raw_dir: Path) -> dict[str, Any]:
         try:
             prepare_manifest()
             with quiet(raw_dir.parent / f"e2e-{raw_dir.name}.log"), dg.DagsterInstance.ephemeral() as instance:
-                first_s, first_parsed = timed(lambda: dagster_run(instance))
-                second_s, second_parsed = timed(lambda: dagster_run(instance))
+                first_s, (first_parsed, ingest_peak) = timed(lambda: dagster_run(instance))
+                second_s, (second_parsed, _) = timed(lambda: dagster_run(instance))
         finally:
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-    return {"first_s": first_s, "first_parsed": first_parsed, "second_s": second_s, "second_parsed": second_parsed}
+    return {"first_s": first_s, "first_parsed": first_parsed, "second_s": second_s, "second_parsed": second_parsed,
+            "ingest_peak_mib": ingest_peak}
 
 
 def bench_size(size: int, parse_sample: int, e2e_max: int) -> float:
@@ -183,6 +216,7 @@ def bench_size(size: int, parse_sample: int, e2e_max: int) -> float:
     print(f"  second run, nothing changed: {second:.1f} s ({100 * second / first:.1f} % of the first), "
           f"parsed {result['second_parsed']}"
           f" ({'skipped parsing: OK' if result['second_parsed'] == 0 else 'PARSED AGAIN: BUG'})")
+    print(f"  peak RSS of the bench process during ingest: {result['ingest_peak_mib']:.0f} MiB")
     print(f"peak RSS so far: {peak_rss()}", flush=True)
     return ratio
 
