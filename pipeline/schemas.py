@@ -12,6 +12,8 @@ from typing import Final, Optional
 import pandera.polars as pa
 import polars as pl
 
+from pipeline.types import SOURCE_KINDS, SOURCE_PROSE
+
 COMPARATORS: Final = [">=", "<=", "=", ">", "<"]
 VALUE_KINDS: Final = ["quantitative", "date", "qualitative", "missing"]
 DOCUMENT_KINDS: Final = ["target", "self_evaluation"]
@@ -69,9 +71,20 @@ class ProjectFrame(pa.DataFrameModel):
     source_page: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
     source_line: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
     source_locator: pl.String
+    source_kind: pl.String = pa.Field(isin=list(SOURCE_KINDS))
+    layout: pl.String
+    linked_project_id: Optional[pl.String] = pa.Field(nullable=True)
 
     class Config:
         strict = True
+
+    @pa.dataframe_check
+    def only_prose_restates(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Only a prose project is linked to another (the table of the same project), never to itself."""
+        linked = pl.col("linked_project_id")
+        return data.lazyframe.select(
+            linked.is_null() | ((pl.col("source_kind") == SOURCE_PROSE) & (linked != pl.col("project_id")))
+        )
 
     @pa.dataframe_check
     def named(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -106,6 +119,7 @@ class IndicatorFrame(pa.DataFrameModel):
     value_parse_note: Optional[pl.String] = pa.Field(nullable=True)
     actual_text: Optional[pl.String] = pa.Field(nullable=True)
     actual_num: Optional[pl.Float64] = pa.Field(nullable=True)
+    is_core: pl.Boolean
     source_file: pl.String
     source_page: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
     source_line: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)

@@ -17,9 +17,12 @@ from typing import Final
 import polars as pl
 
 from pipeline.layouts.base import LOW_CONFIDENCE
+from pipeline.layouts.prose_targets import CORE_MARK
 from pipeline.normalise.categories import canonical_categories
 from pipeline.normalise.department import DepartmentTarget
+from pipeline.normalise.links import restatement_links
 from pipeline.normalise.money import to_yuan
+from pipeline.normalise.text import clean_text
 from pipeline.normalise.values import parse_value
 from pipeline.types import DocumentMeta, Extraction, IndicatorRecord, ProjectRecord
 from pipeline.version import PARSER_VERSION
@@ -67,6 +70,9 @@ PROJECT_SCHEMA: Final = {
     "source_page": pl.Int32,
     "source_line": pl.Int32,
     "source_locator": pl.String,
+    "source_kind": pl.String,
+    "layout": pl.String,
+    "linked_project_id": pl.String,
 }
 INDICATOR_SCHEMA: Final = {
     "indicator_id": pl.String,
@@ -93,6 +99,7 @@ INDICATOR_SCHEMA: Final = {
     "value_parse_note": pl.String,
     "actual_text": pl.String,
     "actual_num": pl.Float64,
+    "is_core": pl.Boolean,
     "source_file": pl.String,
     "source_page": pl.Int32,
     "source_line": pl.Int32,
@@ -165,7 +172,9 @@ def _spend_plan_json(plan: tuple[tuple[str, str], ...]) -> str:
     return json.dumps([{"label": label, "share": share} for label, share in plan], ensure_ascii=False)
 
 
-def _project_row(doc_id: str, source_file: str, project: ProjectRecord, fallback_unit: str | None) -> dict[str, object]:
+def _project_row(
+    doc_id: str, source_file: str, project: ProjectRecord, fallback_unit: str | None, layout: str
+) -> dict[str, object]:
     unit = project.amount_unit or fallback_unit
     return {
         "project_id": project_id(doc_id, project.table_no),
@@ -185,6 +194,9 @@ def _project_row(doc_id: str, source_file: str, project: ProjectRecord, fallback
         "source_page": project.locator.page,
         "source_line": project.locator.line,
         "source_locator": project.locator.describe(),
+        "source_kind": project.source_kind,
+        "layout": project.layout or layout,
+        "linked_project_id": None,
     }
 
 
@@ -216,6 +228,7 @@ def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[
         "value_parse_note": value.parse_note,
         "actual_text": row.actual_text,
         "actual_num": parse_value(row.actual_text).value_num if row.actual_text else None,
+        "is_core": row.is_core or clean_text(row.level3).startswith(CORE_MARK),
         "source_file": source_file,
         "source_page": row.locator.page,
         "source_line": row.locator.line,
@@ -273,7 +286,12 @@ def extraction_frames(
 ) -> DocumentFrames:
     """The frames of a document that was read: its dim_document row, projects and indicator rows."""
     doc_id = document_id(source.source_file)
-    projects = [_project_row(doc_id, source.source_file, p, meta.amount_unit) for p in extraction.projects]
+    projects = [
+        _project_row(doc_id, source.source_file, p, meta.amount_unit, extraction.layout) for p in extraction.projects
+    ]
+    links = restatement_links(projects)
+    for project in projects:
+        project["linked_project_id"] = links.get(str(project["project_id"]))
     indicators = [_indicator_row(doc_id, source.source_file, row) for row in extraction.indicators]
     return DocumentFrames(
         source_file=source.source_file,
