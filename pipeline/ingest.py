@@ -33,6 +33,7 @@ from pipeline.normalise.frames import (
 )
 from pipeline.normalise.meta import document_meta
 from pipeline.read import document_format, read_document, size_limit
+from pipeline.schema_fastpath import passes
 from pipeline.schemas import (
     DepartmentTargetFrame,
     DocumentFrame,
@@ -167,6 +168,8 @@ def validate_frames(frames: DocumentFrames) -> None:
     ]
     problems = []
     for name, model, frame in checks:
+        if passes(model, frame):
+            continue
         try:
             model.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as err:
@@ -183,7 +186,8 @@ def _department_targets(doc: RawDocument, source_file: str) -> pl.DataFrame | No
     """
     try:
         frame = department_target_frame(source_file, department_targets(doc))
-        DepartmentTargetFrame.validate(frame, lazy=True)
+        if not passes(DepartmentTargetFrame, frame):
+            DepartmentTargetFrame.validate(frame, lazy=True)
     except Exception:  # noqa: BLE001 — optional extraction: never fail the document for it
         return None
     return frame
