@@ -7,6 +7,7 @@ extra column, a NaN, a broken code string).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pandera.errors
@@ -16,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.errors import IngestError
+from pipeline.ingest import validate_frames
 from pipeline.normalise.frames import DocumentFrames
 from pipeline.schema_fastpath import passes
 from pipeline.schemas import DepartmentTargetFrame, DocumentFrame, IndicatorFrame, ProjectFrame
@@ -121,3 +124,13 @@ def test_damage_is_caught_by_both(seed: Seed, name: str, column: str, kind: str)
     damaged = _damage(frame_of(seed("003"), name), column, kind, 0)
     assert not passes(MODELS[name], damaged)
     assert not pandera_accepts(MODELS[name], damaged)
+
+
+def test_a_damaged_document_fails_validation_with_pandera_message(seed: Seed) -> None:
+    frames = seed("003")
+    broken = frames.projects.with_columns(pl.lit(-5.0).alias("budget_yuan"))
+    with pytest.raises(IngestError) as caught:
+        validate_frames(dataclasses.replace(frames, projects=broken))
+    assert caught.value.error_class == "validation_failed"
+    assert caught.value.message.startswith("projects: ")
+    assert "budget_yuan" in caught.value.message
