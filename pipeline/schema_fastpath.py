@@ -39,13 +39,15 @@ def _check_results(check: Any, data: PolarsData, alias: str) -> pl.LazyFrame | b
     return _reduce(out, bool(check.ignore_na), alias)
 
 
-def _column_results(name: str, column: Any, frame: pl.DataFrame, lazy: pl.LazyFrame) -> list[pl.LazyFrame] | None:
-    """Per-check one-row results for a column, or None when the column surely fails or is not modelled."""
-    if column.regex or column.coerce or column.default is not None or name not in frame.columns:
-        return None
-    dtype = frame.schema[name]
-    if column.dtype is not None and not column.dtype.check(polars_engine.Engine.dtype(dtype)):
-        return None
+def _column_is_modelled(column: Any, dtype: pl.DataType | None) -> bool:
+    """The column is there, with the model's dtype, and has no feature this pass does not model."""
+    if dtype is None or column.regex or column.coerce or column.default is not None:
+        return False
+    return column.dtype is None or bool(column.dtype.check(polars_engine.Engine.dtype(dtype)))
+
+
+def _column_results(name: str, column: Any, dtype: pl.DataType, lazy: pl.LazyFrame) -> list[pl.LazyFrame] | None:
+    """Per-check one-row results for a column, or None when a check surely fails or is not modelled."""
     results: list[pl.LazyFrame] = []
     if not column.nullable:
         missing = pl.col(name).is_null()
@@ -83,10 +85,13 @@ def _passes(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> bool:
     schema = model.to_schema()
     if not _schema_is_modelled(schema, frame):
         return False
+    dtypes = dict(frame.schema)
+    if not all(_column_is_modelled(column, dtypes.get(name)) for name, column in schema.columns.items()):
+        return False
     lazy = frame.lazy()
     results: list[pl.LazyFrame] = []
     for name, column in schema.columns.items():
-        column_results = _column_results(name, column, frame, lazy)
+        column_results = _column_results(name, column, dtypes[name], lazy)
         if column_results is None:
             return False
         results.extend(column_results)
