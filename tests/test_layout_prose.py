@@ -26,7 +26,8 @@ from pipeline.layouts.prose_targets import (
 )
 from pipeline.normalise.frames import DocumentFrames
 from pipeline.normalise.links import restatement_links
-from pipeline.types import RawDocument
+from pipeline.read import read_document
+from pipeline.types import Extraction, RawDocument
 from tests.conftest import CELLS, FIXED_NOW, REPO
 
 Seed = Callable[[str], DocumentFrames]
@@ -302,3 +303,29 @@ def test_prose_layout_ignores_grid_lines() -> None:
         "x.txt", "text", ("项目名称：甲", "\t数量指标：★新建温棚数量(≥**栋)>=6栋；", "|数量指标-长度-≥-3-公里|")
     )
     assert ProseTargetsLayout().extract(doc).indicators == ()
+
+
+def _wrapped(doc: RawDocument, width: int) -> RawDocument:
+    """The document as a PDF or Word text layer gives it: paragraphs cut into lines of ``width``."""
+    lines: list[str] = []
+    for line in doc.lines:
+        if len(line) > width and "，" in line and not line.startswith("\t"):
+            lines.extend(line[start : start + width] for start in range(0, len(line), width))
+        else:
+            lines.append(line)
+    return RawDocument(doc.source_file, doc.format, tuple(lines))
+
+
+def _cells(extraction: Extraction) -> list[tuple[object, ...]]:
+    projects = [(p.table_no, p.project_name, p.budget_text, p.spend_plan) for p in extraction.projects]
+    rows = [(r.table_no, r.level2, r.level3, r.description, r.value_text, r.basis) for r in extraction.indicators]
+    return [*projects, *rows]
+
+
+@pytest.mark.parametrize("width", [26, 29, 38, 41, 52])  # 26, 41, 52 cut a sentence after its 。
+def test_003_prose_wrapped_into_lines_reads_the_same(width: int) -> None:
+    path = REPO / "data" / "raw" / "003_88a2649a8df46961.txt"
+    doc = read_document(path.read_bytes(), path.name)
+    whole = ProseTargetsLayout().extract(doc)
+    assert len(whole.indicators) == 68
+    assert _cells(ProseTargetsLayout().extract(_wrapped(doc, width))) == _cells(whole)

@@ -29,6 +29,10 @@ Decisions, so that every reader of the warehouse can rely on them:
   description keeps the item exactly as written, template and ★ included.
 * Level 1 comes from a level-1 name written before the level 2 (``产出指标：数量指标：…``) or a
   level-1 heading line (``一、产出指标``); otherwise the normalise step infers it from level 2.
+* Lines. Text layers of PDF and Word wrap paragraphs: a line of at least ``MIN_WRAPPED_CHARS``
+  that does not end a sentence goes on in the next line, unless that one starts something of its
+  own (a colon statement, a budget sentence, a numbered or labelled line). A spending plan in a
+  paragraph after the budget sentence still belongs to its project.
 * Confidence is 0.6 + 0.4 × (items with a value / items); no statement after a project, no claim.
 """
 
@@ -60,6 +64,8 @@ NAME_SIMILARITY: Final = 0.6
 MIN_CONTAINED_CHARS: Final = 4
 """A name inside another counts as the same name only from this length (项目 is inside every name)."""
 MAX_HEADING_CHARS: Final = 40
+MIN_WRAPPED_CHARS: Final = 25
+"""A line this long that does not end a sentence may go on in the next line (a wrapped paragraph)."""
 CORE_MARK: Final = "★"
 _INDICATOR_SUFFIX: Final = "指标"
 _VALUED_KINDS: Final = frozenset({"quantitative", "date"})
@@ -76,6 +82,8 @@ _LIST_NUMBER: Final = (
 )
 _CMP: Final = r"(?:≥|≤|≧|≦|>=|<=|=>|＞=|＜=|=|＝|>|<|＞|＜)"
 
+_NUMBERED_START: Final = re.compile(rf"^{_LIST_NUMBER}")
+_PARAGRAPH_END: Final = re.compile(r"[。；;：:！!？?]$")
 _HYPHEN_START: Final = re.compile(rf"^(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*-")
 _COLON_STATEMENT: Final = re.compile(
     rf"^(?:(?P<l1>(?:{_LEVEL1})指标)\s*[：:]\s*)?(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*[：:]\s*(?P<items>.*\S.*)$"
@@ -303,12 +311,14 @@ class _Reader:
         self.level1 = None
 
     @staticmethod
-    def _label(project: _Project, text: str) -> None:
-        """A ``预算资金：`` or ``绩效目标：`` line of a project announced by its name label."""
+    def _details(project: _Project, text: str) -> None:
+        """A line after a project's announcement: its ``预算资金：``, ``绩效目标：`` or spending plan."""
         if project.budget_text is None and (budget := _BUDGET_LABEL.search(text)):
             project.budget_text, project.amount_unit = budget.group("amount"), budget.group("unit")
         elif project.goals is None and (goals := _GOALS_LABEL.match(text)):
             project.goals = goals.group("goals")
+        elif not project.spend_plan and not project.items:
+            project.spend_plan = spend_plan(text)
 
     def read(self, line: int, text: str) -> None:
         sentence = _sentence_project(text, line, self.heading)
@@ -324,7 +334,7 @@ class _Reader:
         elif (level1 := _LEVEL1_HEADING.match(re.sub(rf"^\s*{_LIST_NUMBER}\s*", "", text))) is not None:
             self.level1 = level1.group("l1")
         elif self.current is not None:
-            self._label(self.current, text)
+            self._details(self.current, text)
         self.heading = _heading_stem(text)
 
 
@@ -333,19 +343,53 @@ def _is_table_line(raw: str) -> bool:
     return raw.startswith("\t") or "\t" in raw.strip() or raw.lstrip().startswith("|") or "<td" in raw.lower()
 
 
-def _lines(doc: RawDocument) -> Iterator[tuple[int, str]]:
+def _starts_block(text: str) -> bool:
+    """A line that begins something of its own: a colon statement, a budget sentence, a numbered or
+    labelled line, a heading.
+
+    A line starting like a hyphen item (``成本-…``) is not one: a wrap can cut an item just there,
+    and joining it to a statement that really ended is harmless (items are cut on ``，`` anyway).
+    """
+    return bool(
+        _COLON_STATEMENT.match(text)
+        or _NUMBERED_START.match(text)
+        or _BUDGET_SENTENCE.match(text)
+        or _NAME_LABEL.match(text)
+        or _LEVEL1_HEADING.match(text)
+    )
+
+
+def _continues(previous: str, text: str) -> bool:
+    """``text`` is the rest of ``previous``, cut by a line wrap (PDF and Word text layers wrap paragraphs)."""
+    return len(previous) >= MIN_WRAPPED_CHARS and not _PARAGRAPH_END.search(previous) and not _starts_block(text)
+
+
+def _join_wrap(first: str, second: str) -> str:
+    """Two pieces of a wrapped line: no space, except between two Latin letters (a wrapped word gap)."""
+    if first[-1].isascii() and first[-1].isalpha() and second[0].isascii() and second[0].isalpha():
+        return f"{first} {second}"
+    return first + second
+
+
+def _paragraphs(doc: RawDocument) -> Iterator[tuple[int, str]]:
+    """(first line number, text) of each paragraph outside the tables, wrapped lines joined."""
+    pending: tuple[int, str] | None = None
     for number, raw in enumerate(doc.lines, start=1):
-        if _is_table_line(raw):
+        text = "" if _is_table_line(raw) else clean_text(raw)
+        if pending is not None and text and _continues(pending[1], text):
+            pending = (pending[0], _join_wrap(pending[1], text))
             continue
-        text = clean_text(raw)
-        if text:
-            yield number, text
+        if pending is not None:
+            yield pending
+        pending = (number, text) if text else None
+    if pending is not None:
+        yield pending
 
 
 def read_prose(doc: RawDocument) -> list[_Project]:
     """Every project with at least one statement, in document order."""
     reader = _Reader()
-    for number, text in _lines(doc):
+    for number, text in _paragraphs(doc):
         reader.read(number, text)
     return [project for project in reader.projects if project.items]
 
