@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final
+from typing import Final, TypeAlias
 
 import polars as pl
 
@@ -28,8 +29,10 @@ from pipeline.types import DocumentMeta, Extraction, IndicatorRecord, ProjectRec
 from pipeline.version import PARSER_VERSION
 
 DOCUMENT_ID_LENGTH: Final = 16
+FrameSchema: TypeAlias = Mapping[str, pl.DataType | type[pl.DataType]]
+"""Column name → polars dtype of a frame the warehouse loads (the raw tables' DDL is made from it)."""
 
-DOCUMENT_SCHEMA: Final = {
+DOCUMENT_SCHEMA: Final[FrameSchema] = {
     "document_id": pl.String,
     "source_file": pl.String,
     "sha256": pl.String,
@@ -52,7 +55,7 @@ DOCUMENT_SCHEMA: Final = {
     "parser_version": pl.String,
     "loaded_at": pl.Datetime("us"),
 }
-PROJECT_SCHEMA: Final = {
+PROJECT_SCHEMA: Final[FrameSchema] = {
     "project_id": pl.String,
     "document_id": pl.String,
     "table_no": pl.Int32,
@@ -74,7 +77,7 @@ PROJECT_SCHEMA: Final = {
     "layout": pl.String,
     "linked_project_id": pl.String,
 }
-INDICATOR_SCHEMA: Final = {
+INDICATOR_SCHEMA: Final[FrameSchema] = {
     "indicator_id": pl.String,
     "project_id": pl.String,
     "document_id": pl.String,
@@ -104,7 +107,7 @@ INDICATOR_SCHEMA: Final = {
     "source_page": pl.Int32,
     "source_line": pl.Int32,
 }
-DEPARTMENT_TARGET_SCHEMA: Final = {
+DEPARTMENT_TARGET_SCHEMA: Final[FrameSchema] = {
     "target_id": pl.String,
     "document_id": pl.String,
     "section": pl.String,
@@ -120,7 +123,7 @@ DEPARTMENT_TARGET_SCHEMA: Final = {
     "source_file": pl.String,
     "source_line": pl.Int32,
 }
-ERROR_SCHEMA: Final = {
+ERROR_SCHEMA: Final[FrameSchema] = {
     "document_id": pl.String,
     "source_file": pl.String,
     "sha256": pl.String,
@@ -235,11 +238,11 @@ def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[
     }
 
 
-def _frame(rows: list[dict[str, object]], schema: dict[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
+def _frame(rows: list[dict[str, object]], schema: FrameSchema) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def empty_frame(schema: dict[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
+def empty_frame(schema: FrameSchema) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
