@@ -329,3 +329,17 @@ def test_003_prose_wrapped_into_lines_reads_the_same(width: int) -> None:
     whole = ProseTargetsLayout().extract(doc)
     assert len(whole.indicators) == 68
     assert _cells(ProseTargetsLayout().extract(_wrapped(doc, width))) == _cells(whole)
+
+
+def test_one_line_with_several_categories() -> None:
+    items = statement_items(
+        "产出指标：1.数量指标：新建温棚6栋，硬化道路3.5公里；2.质量指标：验收合格率≥90%；3.时效指标：2024年10月底前完工。",
+        None,
+    )
+    assert items is not None
+    assert [(i.level1, i.level2, i.level3, i.value_text) for i in items] == [
+        ("产出指标", "数量指标", "新建温棚", "6栋"),
+        ("产出指标", "数量指标", "硬化道路", "3.5公里"),
+        ("产出指标", "质量指标", "验收合格率", "≥90%"),
+        ("产出指标", "时效指标", None, "2024年10月底前完工"),
+    ]

@@ -24,7 +24,9 @@ Decisions, so that every reader of the warehouse can rely on them:
   after it when it is a known unit): ``≥-99.00-百分比``. Before it, the first part is the level 3 and
   the rest the description; after it, the basis. Without a comparator, ``文字描述-`` introduces a
   qualitative value, else the first part that reads as a number or date is the value.
-* Colon items. ``name(template)value``: the name is the level 3; the value as written, with the
+* Colon items are cut on ``；`` (and on ``，`` when every comma piece holds a number); an item that
+  starts with a category and a colon (``…；2.质量指标：验收合格率≥90%``) switches the level 2.
+  ``name(template)value``: the name is the level 3; the value as written, with the
   template's unit added when the value has none (``验收合格率(≥**%)>=90`` → ``>=90%``); the
   description keeps the item exactly as written, template and ★ included.
 * Level 1 comes from a level-1 name written before the level 2 (``产出指标：数量指标：…``) or a
@@ -86,7 +88,7 @@ _NUMBERED_START: Final = re.compile(rf"^{_LIST_NUMBER}")
 _PARAGRAPH_END: Final = re.compile(r"[。；;：:！!？?]$")
 _HYPHEN_START: Final = re.compile(rf"^(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*-")
 _COLON_STATEMENT: Final = re.compile(
-    rf"^(?:(?P<l1>(?:{_LEVEL1})指标)\s*[：:]\s*)?(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*[：:]\s*(?P<items>.*\S.*)$"
+    rf"^(?:(?P<l1>(?:{_LEVEL1})指标)\s*[：:]\s*(?:{_LIST_NUMBER})?\s*)?(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*[：:]\s*(?P<items>.*\S.*)$"
 )
 _LEVEL1_HEADING: Final = re.compile(rf"^(?P<l1>(?:{_LEVEL1})指标)\s*[：:]?$")
 _HYPHEN_VALUE: Final = re.compile(rf"(?P<cmp>{_CMP})\s*-?\s*(?P<num>\d+(?:\.\d+)?)(?:-(?P<unit>[^-，,]{{1,6}}))?")
@@ -257,12 +259,30 @@ def statement_items(text: str, level1: str | None) -> list[ProseItem] | None:
     text = re.sub(rf"^\s*{_LIST_NUMBER}\s*", "", text)
     if _HYPHEN_START.match(text):
         return [hyphen_item(item, level1) for item in split_hyphen_items(text)]
-    colon = _COLON_STATEMENT.match(text)
-    if colon is None:
+    if _COLON_STATEMENT.match(text) is None:
         return None
-    items = [piece for piece in _SEMICOLON.split(colon.group("items").rstrip("。. ")) if piece.strip()]
-    level = colon.group("l1") or level1
-    return [colon_item(piece, level, colon.group("cat")) for piece in items]
+    items: list[ProseItem] = []
+    level2 = ""
+    for piece in _colon_pieces(text):
+        heading = _COLON_STATEMENT.match(re.sub(rf"^\s*{_LIST_NUMBER}\s*", "", piece))
+        if heading is not None:  # "…；2.质量指标：验收合格率≥90%": a new category inside the line
+            level1 = heading.group("l1") or level1
+            level2, piece = heading.group("cat"), heading.group("items")
+        items.append(colon_item(piece, level1, level2))
+    return items
+
+
+def _colon_pieces(text: str) -> list[str]:
+    """A colon statement cut into items: on ``；``, and on ``，`` where every comma piece has a number."""
+    pieces: list[str] = []
+    for part in _SEMICOLON.split(text.rstrip("。. ")):
+        part = part.strip()
+        if not part:
+            continue
+        commas = [p.strip() for p in _COMMA.split(part) if p.strip()]
+        numbered = len(commas) > 1 and all(any(ch.isdigit() for ch in p) for p in commas)
+        pieces.extend(commas if numbered else [part])
+    return pieces
 
 
 # --- projects ---------------------------------------------------------------------------------------
