@@ -343,3 +343,31 @@ def test_one_line_with_several_categories() -> None:
         ("产出指标", "质量指标", "验收合格率", "≥90%"),
         ("产出指标", "时效指标", None, "2024年10月底前完工"),
     ]
+
+
+def _prose_cells(frames: DocumentFrames) -> list[tuple[object, ...]]:
+    prose = frames.projects.filter(pl.col("source_kind") == "prose").sort("table_no")
+    projects = prose.select("project_name", "budget_yuan", "spend_plan").rows()
+    rows = (
+        frames.indicators.join(prose.select("project_id", "project_name"), on="project_id")
+        .sort("table_no", "row_no")
+        .select("project_name", "row_no", *CELLS[1:])
+        .rows()
+    )
+    return [*projects, *rows]
+
+
+@pytest.mark.parametrize("name", ["prose003.docx", "prose003.pdf"])
+def test_003_prose_from_word_and_pdf_reads_as_from_text(seed: Seed, name: str) -> None:
+    """scripts/make_prose_fixtures.py: 003's prose as Word paragraphs (printed to PDF: wrapped lines)
+    before its 信访维稳（保险） form; the prose reads as from the text, and links to that form."""
+    frames = parse_document(PROSE_DIR / name, PROSE_DIR, now=FIXED_NOW)
+    assert frames.documents["layout"].item() == "ruled_tables"
+    assert _prose_cells(frames) == _prose_cells(seed("003"))
+    table = frames.projects.filter(pl.col("source_kind") == "table").row(0, named=True)
+    assert table["project_name"] == "信访维稳（保险）"
+    linked = frames.projects.filter(pl.col("linked_project_id") == table["project_id"])
+    assert linked["project_name"].to_list() == ["信访维稳（保险）"]
+    if name.endswith(".pdf"):  # where a PDF row is: its page (1: 人员类经费 … 3: 河渠清理)
+        pages = frames.projects.filter(pl.col("source_kind") == "prose")["source_page"].to_list()
+        assert pages == [1, 1, 2, 2, 2, 3, 3, 3]

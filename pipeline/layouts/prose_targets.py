@@ -55,6 +55,7 @@ from pipeline.types import (
     Locator,
     ProjectRecord,
     RawDocument,
+    Row,
     SpendPlan,
 )
 
@@ -134,13 +135,13 @@ class ProseItem:
 @dataclass
 class _Project:
     name: str
-    line: int
+    locator: Locator
     budget_text: str | None = None
     amount_unit: str | None = None
     goals: str | None = None
     title: str | None = None
     spend_plan: SpendPlan = ()
-    items: list[tuple[ProseItem, int]] = field(default_factory=list)
+    items: list[tuple[ProseItem, Locator]] = field(default_factory=list)
 
 
 # --- names ------------------------------------------------------------------------------------------
@@ -298,7 +299,7 @@ def spend_plan(text: str) -> SpendPlan:
     return tuple(zip(labels, shares, strict=True)) if len(labels) == len(shares) else ()
 
 
-def _sentence_project(text: str, line: int, heading: str | None) -> _Project | None:
+def _sentence_project(text: str, locator: Locator, heading: str | None) -> _Project | None:
     """A project announced by a budget sentence, named by the heading before it when alike."""
     match = _BUDGET_SENTENCE.match(text)
     if match is None:
@@ -307,7 +308,7 @@ def _sentence_project(text: str, line: int, heading: str | None) -> _Project | N
     title = heading if heading is not None and name_similarity(heading, name) >= NAME_SIMILARITY else None
     return _Project(
         name=title or name,
-        line=line,
+        locator=locator,
         budget_text=match.group("amount"),
         amount_unit=match.group("unit"),
         goals=text,
@@ -340,17 +341,17 @@ class _Reader:
         elif not project.spend_plan and not project.items:
             project.spend_plan = spend_plan(text)
 
-    def read(self, line: int, text: str) -> None:
-        sentence = _sentence_project(text, line, self.heading)
+    def read(self, locator: Locator, text: str) -> None:
+        sentence = _sentence_project(text, locator, self.heading)
         if sentence is not None:
             self._start(sentence)
         elif (label := _NAME_LABEL.match(text)) is not None:
-            self._start(_Project(name=label.group("name").strip(), line=line))
+            self._start(_Project(name=label.group("name").strip(), locator=locator))
         elif (items := statement_items(text, self.level1)) is not None:
             if self.current is None and self.heading is not None:
-                self._start(_Project(name=self.heading, line=line))
+                self._start(_Project(name=self.heading, locator=locator))
             if self.current is not None:
-                self.current.items.extend((item, line) for item in items)
+                self.current.items.extend((item, locator) for item in items)
         elif (level1 := _LEVEL1_HEADING.match(re.sub(rf"^\s*{_LIST_NUMBER}\s*", "", text))) is not None:
             self.level1 = level1.group("l1")
         elif self.current is not None:
@@ -391,17 +392,27 @@ def _join_wrap(first: str, second: str) -> str:
     return first + second
 
 
-def _paragraphs(doc: RawDocument) -> Iterator[tuple[int, str]]:
-    """(first line number, text) of each paragraph outside the tables, wrapped lines joined."""
-    pending: tuple[int, str] | None = None
+def _text_lines(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
+    """The running text outside the tables, where it is: a binary reader's text blocks (PDF pages,
+    Word paragraphs) when it gave tables, else the lines of a text file without its grid lines."""
+    if any(isinstance(block, Row) for block in doc.blocks):
+        for block in doc.blocks:
+            yield block.locator, "" if isinstance(block, Row) else clean_text(block.text)
+        return
     for number, raw in enumerate(doc.lines, start=1):
-        text = "" if _is_table_line(raw) else clean_text(raw)
+        yield Locator(line=number), "" if _is_table_line(raw) else clean_text(raw)
+
+
+def _paragraphs(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
+    """(where it starts, text) of each paragraph outside the tables, wrapped lines joined."""
+    pending: tuple[Locator, str] | None = None
+    for locator, text in _text_lines(doc):
         if pending is not None and text and _continues(pending[1], text):
             pending = (pending[0], _join_wrap(pending[1], text))
             continue
         if pending is not None:
             yield pending
-        pending = (number, text) if text else None
+        pending = (locator, text) if text else None
     if pending is not None:
         yield pending
 
@@ -409,8 +420,8 @@ def _paragraphs(doc: RawDocument) -> Iterator[tuple[int, str]]:
 def read_prose(doc: RawDocument) -> list[_Project]:
     """Every project with at least one statement, in document order."""
     reader = _Reader()
-    for number, text in _paragraphs(doc):
-        reader.read(number, text)
+    for locator, text in _paragraphs(doc):
+        reader.read(locator, text)
     return [project for project in reader.projects if project.items]
 
 
@@ -430,7 +441,7 @@ def _records(projects: list[_Project]) -> tuple[tuple[ProjectRecord, ...], tuple
                 purpose=None,
                 goals=project.goals,
                 spend_plan=project.spend_plan,
-                locator=Locator(line=project.line),
+                locator=project.locator,
                 title=project.title,
                 source_kind="prose",
                 layout=NAME,
@@ -446,10 +457,10 @@ def _records(projects: list[_Project]) -> tuple[tuple[ProjectRecord, ...], tuple
                 description=item.description,
                 value_text=item.value_text,
                 basis=item.basis,
-                locator=Locator(line=line),
+                locator=locator,
                 is_core=item.is_core,
             )
-            for row_no, (item, line) in enumerate(project.items, start=1)
+            for row_no, (item, locator) in enumerate(project.items, start=1)
         )
     return tuple(records), tuple(indicators)
 
