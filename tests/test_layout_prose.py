@@ -371,3 +371,21 @@ def test_003_prose_from_word_and_pdf_reads_as_from_text(seed: Seed, name: str) -
     if name.endswith(".pdf"):  # where a PDF row is: its page (1: 人员类经费 … 3: 河渠清理)
         pages = frames.projects.filter(pl.col("source_kind") == "prose")["source_page"].to_list()
         assert pages == [1, 1, 2, 2, 2, 3, 3, 3]
+
+
+def test_a_sentence_about_this_project_takes_the_heading_name() -> None:
+    doc = RawDocument(
+        "x.txt",
+        "text",
+        (
+            "（三）农村饮水安全巩固提升项目",
+            "该项目年初预算安排12.5万元，资金支出进度为六月底、十二月底分别达到50%、100%。",
+            "数量指标-维修管网长度-≥-3-公里-实施方案，服务对象满意度指标-群众满意度-≥-90-百分比-问卷调查。",
+        ),
+    )
+    (project,) = ProseTargetsLayout().extract(doc).projects
+    assert (project.project_name, project.budget_text, project.amount_unit) == (
+        "农村饮水安全巩固提升项目",
+        "12.5",
+        "万元",
+    )

@@ -14,7 +14,8 @@ A project is announced by a budget sentence (``1.信访维稳（保险）年初�
 ``预算资金：`` / ``项目资金：`` line, its goals from ``绩效目标：``), or, failing both, by the short heading line before its first
 statement. Statements belong to the project announced last. A heading line right before a budget
 sentence names the project when the two names are alike (``人员类经费绩效目标`` over
-``人员经费年初安排…``): the heading is the title, the sentence's subject a paraphrase.
+``人员经费年初安排…``): the heading is the title, the sentence's subject a paraphrase; and when the
+sentence names nothing (``该项目年初预算安排…``).
 
 Decisions, so that every reader of the warehouse can rely on them:
 
@@ -104,6 +105,8 @@ _BUDGET_SENTENCE: Final = re.compile(
     rf"^(?:{_LIST_NUMBER})?\s*(?P<name>[^，,。；;：:]{{2,60}}?)\s*(?:年初|本年|全年|年度)?(?:预算)?安排(?:资金|经费)?(?:为|共)?\s*"
     r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
 )
+_GENERIC_SUBJECT: Final = re.compile(r"^(?:该|本|此)?(?:项目|经费|资金)$")
+"""A budget sentence that names no project (该项目年初安排…): the heading above names it."""
 _NAME_LABEL: Final = re.compile(rf"^(?:{_LIST_NUMBER})?\s*项目名称\s*[：:]\s*(?P<name>.+)$")
 _GOALS_LABEL: Final = re.compile(r"^(?:项目)?(?:绩效目标|年度目标|总体目标)\s*[：:]\s*(?P<goals>\S.*)$")
 _BUDGET_LABEL: Final = re.compile(
@@ -300,12 +303,14 @@ def spend_plan(text: str) -> SpendPlan:
 
 
 def _sentence_project(text: str, locator: Locator, heading: str | None) -> _Project | None:
-    """A project announced by a budget sentence, named by the heading before it when alike."""
+    """A project announced by a budget sentence, named by the heading before it when alike (or when
+    the sentence only says 该项目)."""
     match = _BUDGET_SENTENCE.match(text)
     if match is None:
         return None
     name = match.group("name").strip()
-    title = heading if heading is not None and name_similarity(heading, name) >= NAME_SIMILARITY else None
+    alike = heading is not None and (_GENERIC_SUBJECT.match(name) or name_similarity(heading, name) >= NAME_SIMILARITY)
+    title = heading if alike else None
     return _Project(
         name=title or name,
         locator=locator,
