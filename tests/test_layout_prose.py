@@ -389,3 +389,21 @@ def test_a_sentence_about_this_project_takes_the_heading_name() -> None:
         "12.5",
         "万元",
     )
+
+
+def test_a_name_then_its_budget_after_a_comma() -> None:
+    doc = RawDocument(
+        "x.txt",
+        "text",
+        (
+            "2.村级道路硬化项目，预算资金35.5万元，主要用于硬化村内道路。",
+            "数量指标：硬化道路长度>=3.5公里；质量指标：工程验收合格率=100%；",
+        ),
+    )
+    extraction = ProseTargetsLayout().extract(doc)
+    (project,) = extraction.projects
+    assert (project.project_name, project.budget_text, project.amount_unit) == ("村级道路硬化项目", "35.5", "万元")
+    assert [(r.level2, r.level3, r.value_text) for r in extraction.indicators] == [
+        ("数量指标", "硬化道路长度", ">=3.5公里"),
+        ("质量指标", "工程验收合格率", "=100%"),
+    ]

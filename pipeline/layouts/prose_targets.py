@@ -10,7 +10,7 @@ hold tables:
   ``**`` a placeholder the clerk never filled in.
 
 A project is announced by a budget sentence (``1.信访维稳（保险）年初安排30000元，…资金支出进度为三月底、
-六月底、九月底、十二月底分别达到25%、50%、75%、100%``), by a ``项目名称：`` label (its budget from a
+六月底、九月底、十二月底分别达到25%、50%、75%、100%``, ``2.村级道路硬化项目，预算资金35.5万元，…``), by a ``项目名称：`` label (its budget from a
 ``预算资金：`` / ``项目资金：`` line, its goals from ``绩效目标：``), or, failing both, by the short heading line before its first
 statement. Statements belong to the project announced last. A heading line right before a budget
 sentence names the project when the two names are alike (``人员类经费绩效目标`` over
@@ -102,8 +102,9 @@ _COLON_VALUE_START: Final = re.compile(rf"{_CMP}|\d")
 _TEMPLATE_UNIT: Final = re.compile(rf"^(?:{_CMP})?\s*\**\s*(?P<unit>[^*\d\s]+)$")
 
 _BUDGET_SENTENCE: Final = re.compile(
-    rf"^(?:{_LIST_NUMBER})?\s*(?P<name>[^，,。；;：:]{{2,60}}?)\s*(?:年初|本年|全年|年度)?(?:预算)?安排(?:资金|经费)?(?:为|共)?\s*"
-    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+    rf"^(?:{_LIST_NUMBER})?\s*(?P<name>[^，,。；;：:]{{2,60}}?)\s*"
+    r"(?:(?:年初|本年|全年|年度)?(?:预算)?安排(?:资金|经费)?|[，,]\s*(?:年度|项目)?(?:预算资金|预算金额|资金总额|总投资))"
+    r"(?:为|共)?\s*[：:]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
 )
 _GENERIC_SUBJECT: Final = re.compile(r"^(?:该|本|此)?(?:项目|经费|资金)$")
 """A budget sentence that names no project (该项目年初安排…): the heading above names it."""
