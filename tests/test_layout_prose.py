@@ -407,3 +407,12 @@ def test_a_name_then_its_budget_after_a_comma() -> None:
         ("数量指标", "硬化道路长度", ">=3.5公里"),
         ("质量指标", "工程验收合格率", "=100%"),
     ]
+
+
+def test_a_repeated_statement_adds_no_rows() -> None:
+    """Regression (fuzzing): 003 with its 日常公用 statement line duplicated gave 9 rows more."""
+    statement = "数量指标-项目完成率-≥-95.00-百分比-项目完成率，质量指标-质量指标-≥-95.00-百分比-质量指标。"
+    doc = RawDocument(
+        "x.txt", "text", ("6.河渠清理及河长制项目年初预算安排20000元，以下具体说明：", statement, statement)
+    )
+    assert len(ProseTargetsLayout().extract(doc).indicators) == 2

@@ -36,6 +36,8 @@ Decisions, so that every reader of the warehouse can rely on them:
   that does not end a sentence goes on in the next line, unless that one starts something of its
   own (a colon statement, a budget sentence, a numbered or labelled line). A spending plan in a
   paragraph after the budget sentence still belongs to its project.
+* An item equal to one the project already has is dropped (a repeated line), as the form reader
+  drops a repeated table row.
 * Confidence is 0.6 + 0.4 × (items with a value / items); no statement after a project, no claim.
 """
 
@@ -146,6 +148,12 @@ class _Project:
     title: str | None = None
     spend_plan: SpendPlan = ()
     items: list[tuple[ProseItem, Locator]] = field(default_factory=list)
+
+    def add(self, items: list[ProseItem], locator: Locator) -> None:
+        """A statement's items, but for those the project already has (a line repeated by a copy or
+        a page header), as the form reader drops a repeated table row."""
+        seen = {item for item, _ in self.items}
+        self.items.extend((item, locator) for item in items if item not in seen)
 
 
 # --- names ------------------------------------------------------------------------------------------
@@ -357,7 +365,7 @@ class _Reader:
             if self.current is None and self.heading is not None:
                 self._start(_Project(name=self.heading, locator=locator))
             if self.current is not None:
-                self.current.items.extend((item, locator) for item in items)
+                self.current.add(items, locator)
         elif (level1 := _LEVEL1_HEADING.match(re.sub(rf"^\s*{_LIST_NUMBER}\s*", "", text))) is not None:
             self.level1 = level1.group("l1")
         elif self.current is not None:
