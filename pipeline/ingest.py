@@ -38,7 +38,6 @@ from pipeline.schemas import (
     IndicatorFrame,
     ProjectFrame,
     failures_summary,
-    validate,
 )
 from pipeline.types import Extraction, RawDocument
 from pipeline.version import PARSER_VERSION
@@ -132,7 +131,7 @@ def validate_frames(frames: DocumentFrames) -> None:
     problems = []
     for name, model, frame in checks:
         try:
-            validate(model, frame)
+            model.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as err:
             problems.append(f"{name}: {failures_summary(err.failure_cases)}")
     if problems:
@@ -147,7 +146,7 @@ def _department_targets(doc: RawDocument, source_file: str) -> pl.DataFrame | No
     """
     try:
         frame = department_target_frame(source_file, department_targets(doc))
-        validate(DepartmentTargetFrame, frame)
+        DepartmentTargetFrame.validate(frame, lazy=True)
     except Exception:  # noqa: BLE001 — optional extraction: never fail the document for it
         return None
     return frame

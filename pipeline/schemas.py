@@ -11,8 +11,6 @@ from typing import Final, Optional
 
 import pandera.polars as pa
 import polars as pl
-from pandera.api.polars.types import PolarsData
-from pandera.backends.polars.checks import PolarsCheckBackend
 
 COMPARATORS: Final = [">=", "<=", "=", ">", "<"]
 VALUE_KINDS: Final = ["quantitative", "date", "qualitative", "missing"]
@@ -200,100 +198,6 @@ class ErrorFrame(pa.DataFrameModel):
 
     class Config:
         strict = True
-
-
-def validate(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> None:
-    """``model.validate(frame, lazy=True)``, skipped when one polars pass proves it would pass.
-
-    pandera runs one lazy ``collect`` per check per column (~250 per document); ``passes`` asks
-    the same questions of the same checks in a single ``collect``. Only a frame that does not
-    plainly pass goes to pandera, so every failure and its message are still pandera's own.
-    """
-    if not passes(model.to_schema(), frame):
-        model.validate(frame, lazy=True)
-
-
-def passes(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> bool:
-    """Whether pandera would accept ``frame``: same dtype tests, null/NaN and duplicate rules, checks.
-
-    Conservative: False whenever the schema uses a feature this pass does not mirror (coercion,
-    optional or regex columns, element-wise checks, frame-level options) or anything raises, so
-    the caller falls back to pandera. Only True is a verdict.
-    """
-    try:
-        verdicts = _verdicts(schema, frame)
-    except Exception:  # noqa: BLE001 — any surprise means: let pandera decide
-        return False
-    if verdicts is None:
-        return False
-    return not verdicts or all(pl.concat(verdicts, how="horizontal").collect().row(0))
-
-
-def _mirrored(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> bool:
-    """The schema only uses what ``_verdicts`` mirrors, and the frame has exactly its columns
-
-    (so whether a column is ``required`` does not matter: every one is present).
-    """
-    frame_level = (schema.coerce, schema.unique, schema.ordered, schema.add_missing_columns, schema.drop_invalid_rows)
-    columns = schema.columns.values()
-    plain_columns = all(
-        not c.regex and not c.coerce and not c.drop_invalid_rows and c.dtype is not None
-        and not any(check.element_wise for check in c.checks)
-        for c in columns
-    )
-    plain_checks = not any(check.element_wise for check in schema.checks)
-    return (schema.strict is True and not any(frame_level) and plain_columns and plain_checks
-            and set(frame.columns) == set(schema.columns))
-
-
-def _check_output(check: pa.Check, data: PolarsData) -> pl.LazyFrame | bool:
-    """What pandera's ``Check.__call__`` computes before reducing: the builtin function reloaded
-    for the polars types registered since the check was made, applied by the polars backend."""
-    builtin_name = getattr(check._check_fn, "__name__", None)
-    if builtin_name is not None and check.is_builtin_check(builtin_name):
-        check._check_fn = check.get_builtin_check_fn(builtin_name)
-    output: pl.LazyFrame | bool = PolarsCheckBackend(check).apply(data)
-    return output
-
-
-def _check_verdict(output: pl.LazyFrame | bool, ignore_na: bool, alias: str) -> pl.LazyFrame:
-    """A check's output reduced to one boolean, with pandera's reading of nulls (ignore_na)."""
-    if isinstance(output, bool):
-        return pl.LazyFrame({alias: [output]})
-    result = pl.first()
-    result = (result | result.is_null()) if ignore_na else result.fill_null(False)
-    return output.select(result.all().alias(alias))
-
-
-def _verdicts(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> list[pl.LazyFrame] | None:
-    """One single-row boolean frame per test pandera would run; None if it cannot be mirrored."""
-    if not _mirrored(schema, frame):
-        return None
-    lazy = frame.lazy()
-    schema.register_default_backends(pl.LazyFrame)
-    if pa.Check.get_backend(lazy) is not PolarsCheckBackend:
-        return None
-    core: list[pl.Expr] = []
-    verdicts: list[pl.LazyFrame] = []
-    for name, column in schema.columns.items():
-        if not column.dtype.check(frame.schema[name], PolarsData(lazy.select(name), name)):
-            return None
-        if not column.nullable:
-            present = pl.col(name).is_not_null()
-            if frame.schema[name].is_float():
-                present = present & pl.col(name).is_not_nan()
-            core.append(present.all())
-        if column.unique:
-            core.append(~pl.col(name).is_duplicated().any())
-        for check in column.checks:
-            output = _check_output(check, PolarsData(lazy, name))
-            verdicts.append(_check_verdict(output, check.ignore_na, f"check{len(verdicts)}"))
-    for check in schema.checks:
-        output = _check_output(check, PolarsData(lazy, "*"))
-        verdicts.append(_check_verdict(output, check.ignore_na, f"check{len(verdicts)}"))
-    if core:
-        verdicts.append(lazy.select(pl.all_horizontal(core).alias("core")))
-    return verdicts
 
 
 def failures_summary(failure_cases: pl.DataFrame) -> str:
