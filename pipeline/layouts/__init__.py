@@ -11,6 +11,7 @@ from pipeline.layouts.cell_lines import CellLinesLayout
 from pipeline.layouts.cell_pipe_lines import CellPipeLinesLayout
 from pipeline.layouts.html_list import HtmlListLayout
 from pipeline.layouts.pipe_tables import PipeTablesLayout
+from pipeline.layouts.prose_targets import ProseTargetsLayout
 from pipeline.layouts.ruled_tables import RuledTablesLayout
 from pipeline.layouts.spaced_columns import SpacedColumnsLayout
 from pipeline.layouts.tab_rows import TabRowsLayout
@@ -26,6 +27,10 @@ LAYOUTS: Final[tuple[Layout, ...]] = (
     BlankLineCellsLayout(),
     SpacedColumnsLayout(),
 )
+"""Layouts of the 绩效目标表 grid: one of them reads a document's tables."""
+PROSE_LAYOUTS: Final[tuple[Layout, ...]] = (ProseTargetsLayout(),)
+"""Layouts of targets written as prose: they read what is written beside the tables, in any document,
+and their projects are added to the tables' own (``pipeline.layouts.combine``)."""
 
 
 def _safe_score(layout: Layout, doc: RawDocument) -> float:

@@ -245,6 +245,7 @@ _UNIT_CORE: Final = (
 )
 _UNIT_RE: Final = re.compile(rf"^(?P<num>{_UNIT_CORE})?(?P<per>(?:/{_UNIT_CORE}(?:·{_UNIT_CORE})*)+)?")
 _RANGE_RE: Final = re.compile(r"^(?:-|~|至|到)(?P<num>\d+(?:\.\d+)?)")
+_WHOLE_UNIT: Final = re.compile(rf"^(?:{_alternation(MAGNITUDES)})?(?:{_alternation(UNITS)})$")
 _CHINESE_COUNT: Final = re.compile(rf"[一二两三四五六七八九十]+(?:{_alternation(UNITS)})")
 _HYPHEN_FORM: Final = re.compile(
     rf"^(?P<cmp>{_alternation(list(PREFIX_COMPARATORS))})-(?P<num>\d+(?:\.\d+)?)-(?P<unit>[^-]+)(?:-(?P<tail>.*))?$"
@@ -280,6 +281,11 @@ _RELATIVE: Final = (
 
 
 # --- small pieces ------------------------------------------------------------------------------------
+
+
+def is_unit(text: str) -> bool:
+    """Whether the whole text is one unit the whitelist knows (百分比, 万元, 栋), magnitude allowed."""
+    return bool(_WHOLE_UNIT.match(text))
 
 
 def _quote(text: str) -> str:
