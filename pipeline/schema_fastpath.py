@@ -18,14 +18,17 @@ that does anything but ``select`` on its frame makes the model "not modelled": p
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, Final
 
 import pandera.backends.polars.builtin_checks  # noqa: F401 — registers the polars check functions
 import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 from pandera.engines import polars_engine
+
+DTYPE_SETS_REMEMBERED: Final = 64
+"""Frames of one model nearly always have the same dtypes: the dtype verdict is remembered per set."""
 
 
 class _Recorder:
@@ -96,6 +99,13 @@ def _column_is_modelled(column: Any, dtype: pl.DataType | None) -> bool:
     return column.dtype is None or bool(column.dtype.check(polars_engine.Engine.dtype(dtype)))
 
 
+@lru_cache(maxsize=DTYPE_SETS_REMEMBERED)
+def _columns_are_modelled(model: type[pa.DataFrameModel], dtypes: tuple[tuple[str, pl.DataType], ...]) -> bool:
+    """Every column of the model is modelled for a frame with these dtypes (asked once per model and dtypes)."""
+    present = dict(dtypes)
+    return all(_column_is_modelled(column, present.get(name)) for name, column in model.to_schema().columns.items())
+
+
 def _schema_is_modelled(schema: Any, frame: pl.DataFrame) -> bool:
     if schema.coerce or schema.unique or schema.ordered or schema.add_missing_columns or schema.drop_invalid_rows:
         return False
@@ -116,8 +126,7 @@ def _passes(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> bool:
     schema = model.to_schema()
     if not _schema_is_modelled(schema, frame):
         return False
-    dtypes = dict(frame.schema)
-    if not all(_column_is_modelled(column, dtypes.get(name)) for name, column in schema.columns.items()):
+    if not _columns_are_modelled(model, tuple(frame.schema.items())):
         return False
     exprs = _model_exprs(model)
     if exprs is None:
