@@ -9,11 +9,17 @@ answers True only when every check certainly passes, and False on anything it do
 pandera itself, so a failing frame still gets pandera's verdict and messages; pandera stays the
 contract, this only skips it for frames that satisfy it. tests/test_schema_fastpath.py checks
 ``passes(frame) ⇒ pandera accepts frame`` on valid and damaged frames.
+
+The checks' expressions do not depend on the data: each check function is called once per model
+on a stand-in for the frame that records what it selects (``_Recorder``), and every frame is then
+one eager ``select`` of those expressions — no lazy plan to build and optimise per frame. A check
+that does anything but ``select`` on its frame makes the model "not modelled": pandera decides.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, Final
 
 import pandera.backends.polars.builtin_checks  # noqa: F401 — registers the polars check functions
 import pandera.polars as pa
@@ -21,22 +27,69 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 from pandera.engines import polars_engine
 
-_FLOAT_TYPES = (pl.Float32, pl.Float64)
+DTYPE_SETS_REMEMBERED: Final = 64
+"""Frames of one model nearly always have the same dtypes: the dtype verdict is remembered per set."""
 
 
-def _reduce(out: pl.LazyFrame, ignore_na: bool, alias: str) -> pl.LazyFrame:
-    """A check's row-wise boolean output → one row, one column: did every row pass?"""
-    filled = [pl.col(name).fill_null(ignore_na) for name in out.collect_schema().names()]
-    return out.select(pl.all_horizontal(filled).all().alias(alias))
+class _Recorder:
+    """Stands in for the LazyFrame a check function is given: keeps the expressions it selects."""
+
+    def __init__(self) -> None:
+        self.selected: list[pl.Expr] = []
+
+    def select(self, *exprs: pl.Expr) -> _Recorder:
+        self.selected.extend(exprs)
+        return self
 
 
-def _check_results(check: Any, data: PolarsData, alias: str) -> pl.LazyFrame | bool:
+def _check_expr(check: Any, key: str) -> pl.Expr | None:
+    """One boolean expression: did every row pass this check (pandera's null reading)? None if not modelled."""
     if check.element_wise or getattr(check, "groupby", None) is not None:
-        return False
-    out = check._check_fn(data, **check._check_kwargs)
-    if isinstance(out, bool):
-        return out
-    return _reduce(out, bool(check.ignore_na), alias)
+        return None
+    recorder = _Recorder()
+    out = check._check_fn(PolarsData(recorder, key), **check._check_kwargs)  # type: ignore[arg-type]
+    if out is True:
+        return pl.lit(True)
+    if out is not recorder or not recorder.selected:
+        return None
+    filled = [expr.fill_null(bool(check.ignore_na)) for expr in recorder.selected]
+    return pl.all_horizontal(filled).all()
+
+
+def _column_exprs(name: str, column: Any) -> list[pl.Expr] | None:
+    """The column's null, uniqueness and check expressions (floats: NaN counts as null), or None."""
+    exprs: list[pl.Expr] = []
+    if not column.nullable:
+        missing = pl.col(name).is_null()
+        if column.dtype is not None and polars_engine.Engine.dtype(column.dtype).type.is_float():
+            missing = missing | pl.col(name).is_nan()
+        exprs.append(~missing.any())
+    if column.unique:
+        exprs.append(pl.col(name).is_unique().all())
+    for check in column.checks:
+        expr = _check_expr(check, name)
+        if expr is None:
+            return None
+        exprs.append(expr)
+    return exprs
+
+
+@cache
+def _model_exprs(model: type[pa.DataFrameModel]) -> tuple[pl.Expr, ...] | None:
+    """Every check of the model as one-row boolean expressions, or None when one is not modelled."""
+    schema = model.to_schema()
+    exprs: list[pl.Expr] = []
+    for name, column in schema.columns.items():
+        column_exprs = _column_exprs(name, column)
+        if column_exprs is None:
+            return None
+        exprs.extend(column_exprs)
+    for check in schema.checks:
+        expr = _check_expr(check, "*")
+        if expr is None:
+            return None
+        exprs.append(expr)
+    return tuple(expr.alias(f"check{index}") for index, expr in enumerate(exprs))
 
 
 def _column_is_modelled(column: Any, dtype: pl.DataType | None) -> bool:
@@ -46,23 +99,11 @@ def _column_is_modelled(column: Any, dtype: pl.DataType | None) -> bool:
     return column.dtype is None or bool(column.dtype.check(polars_engine.Engine.dtype(dtype)))
 
 
-def _column_results(name: str, column: Any, dtype: pl.DataType, lazy: pl.LazyFrame) -> list[pl.LazyFrame] | None:
-    """Per-check one-row results for a column, or None when a check surely fails or is not modelled."""
-    results: list[pl.LazyFrame] = []
-    if not column.nullable:
-        missing = pl.col(name).is_null()
-        if isinstance(dtype, _FLOAT_TYPES):
-            missing = missing | pl.col(name).is_nan()
-        results.append(lazy.select((~missing.any()).alias(f"{name}:not_null")))
-    if column.unique:
-        results.append(lazy.select(pl.col(name).is_unique().all().alias(f"{name}:unique")))
-    for index, check in enumerate(column.checks):
-        result = _check_results(check, PolarsData(lazy, name), f"{name}:{index}")
-        if result is False:
-            return None
-        if isinstance(result, pl.LazyFrame):
-            results.append(result)
-    return results
+@lru_cache(maxsize=DTYPE_SETS_REMEMBERED)
+def _columns_are_modelled(model: type[pa.DataFrameModel], dtypes: tuple[tuple[str, pl.DataType], ...]) -> bool:
+    """Every column of the model is modelled for a frame with these dtypes (asked once per model and dtypes)."""
+    present = dict(dtypes)
+    return all(_column_is_modelled(column, present.get(name)) for name, column in model.to_schema().columns.items())
 
 
 def _schema_is_modelled(schema: Any, frame: pl.DataFrame) -> bool:
@@ -85,23 +126,9 @@ def _passes(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> bool:
     schema = model.to_schema()
     if not _schema_is_modelled(schema, frame):
         return False
-    dtypes = dict(frame.schema)
-    if not all(_column_is_modelled(column, dtypes.get(name)) for name, column in schema.columns.items()):
+    if not _columns_are_modelled(model, tuple(frame.schema.items())):
         return False
-    lazy = frame.lazy()
-    results: list[pl.LazyFrame] = []
-    for name, column in schema.columns.items():
-        column_results = _column_results(name, column, dtypes[name], lazy)
-        if column_results is None:
-            return False
-        results.extend(column_results)
-    for index, check in enumerate(schema.checks):
-        result = _check_results(check, PolarsData(lazy, "*"), f"frame:{index}")
-        if result is False:
-            return False
-        if isinstance(result, pl.LazyFrame):
-            results.append(result)
-    if not results:
-        return True
-    verdicts = pl.concat(results, how="horizontal").collect()
-    return bool(verdicts.select(pl.all_horizontal(pl.all())).item())
+    exprs = _model_exprs(model)
+    if exprs is None:
+        return False
+    return not exprs or all(frame.select(exprs).row(0))

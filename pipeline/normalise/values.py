@@ -51,10 +51,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final, Literal, get_args
 
 from pipeline.normalise.money import UNIT_SCALE, YUAN, scale_decimal
-from pipeline.normalise.text import strip_markup
+from pipeline.normalise.text import CACHED_STRINGS, strip_markup
 
 Comparator = Literal[">=", "<=", "=", ">", "<"]
 ValueKind = Literal["quantitative", "date", "qualitative", "missing"]
@@ -652,8 +653,9 @@ def _read(text: str | None) -> ParsedValue:
     )
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def parse_value(text: str | None) -> ParsedValue:
-    """Read a 指标值 cell; never raises (an unexpected failure becomes a qualitative value with a note)."""
+    """Read a 指标值 cell (remembered: the same cells recur across rows and documents); never raises (an unexpected failure becomes a qualitative value with a note)."""
     try:
         return _read(text)
     except Exception as error:  # noqa: BLE001 — one odd cell must not fail a whole document
