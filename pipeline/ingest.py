@@ -19,8 +19,9 @@ import pandera.polars as pa
 import polars as pl
 
 from pipeline.errors import STAGE_EXTRACT, STAGE_READ, STAGE_VALIDATE, IngestError
-from pipeline.layouts import recognise
-from pipeline.layouts.base import Layout
+from pipeline.layouts import PROSE_LAYOUTS, recognise
+from pipeline.layouts.base import MIN_CONFIDENCE, Layout
+from pipeline.layouts.combine import combine
 from pipeline.normalise.department import department_targets
 from pipeline.normalise.frames import (
     DocumentFrames,
@@ -32,6 +33,7 @@ from pipeline.normalise.frames import (
 )
 from pipeline.normalise.meta import document_meta
 from pipeline.read import document_format, read_document, size_limit
+from pipeline.schema_fastpath import passes
 from pipeline.schemas import (
     DepartmentTargetFrame,
     DocumentFrame,
@@ -43,6 +45,8 @@ from pipeline.types import Extraction, RawDocument
 from pipeline.version import PARSER_VERSION
 from pipeline.warehouse import LoadedVersion
 
+PROSE_CAN_REPLACE: Final = frozenset({"unknown_layout", "no_indicators"})
+"""Table-layout errors that only mean "no table": a document whose targets are all prose is fine."""
 HASH_CHUNK_BYTES: Final = 1 << 20
 MIB: Final = 1 << 20
 HIDDEN_PREFIXES: Final = (".", "~$")
@@ -121,16 +125,55 @@ def _extract(layout: Layout, doc: RawDocument) -> Extraction:
     return extraction
 
 
+def _optional_extract(layout: Layout, doc: RawDocument) -> Extraction | None:
+    """A layout's extraction, or None when it fails: for what a document may hold beside its tables."""
+    try:
+        return layout.extract(doc)
+    except Exception:  # noqa: BLE001 — optional extraction: never fail the document for it
+        return None
+
+
+def _prose_projects(doc: RawDocument) -> Extraction | None:
+    """Projects written as prose, or None when there are none (or reading them failed)."""
+    for layout in PROSE_LAYOUTS:
+        extraction = _optional_extract(layout, doc)
+        if extraction is not None and extraction.indicators and extraction.confidence >= MIN_CONFIDENCE:
+            return extraction
+    return None
+
+
+def _extract_document(doc: RawDocument) -> Extraction:
+    """The tables of the recognised layout plus the projects written as prose beside them.
+
+    A document whose only targets are prose is read by the prose layout alone; with neither, the
+    table layouts' error (``unknown_layout`` / ``no_indicators``) stands.
+    """
+    prose = _prose_projects(doc)
+    try:
+        layout, _ = recognise(doc)
+        tables = _extract(layout, doc)
+    except IngestError as err:
+        if prose is None or err.error_class not in PROSE_CAN_REPLACE:
+            raise
+        return prose
+    return combine(tables, prose) if prose is not None else tables
+
+
 def validate_frames(frames: DocumentFrames) -> None:
-    """Check every frame against its pandera model; all failures together in one message."""
+    """Check the document's frames against their pandera models; all failures together in one message.
+
+    Department targets are checked where they are read (``_department_targets``): a failure there
+    drops them and never fails the document.
+    """
     checks: list[tuple[str, type[pa.DataFrameModel], pl.DataFrame]] = [
         ("documents", DocumentFrame, frames.documents),
         ("projects", ProjectFrame, frames.projects),
         ("indicators", IndicatorFrame, frames.indicators),
-        ("department_targets", DepartmentTargetFrame, frames.department_targets),
     ]
     problems = []
     for name, model, frame in checks:
+        if passes(model, frame):
+            continue
         try:
             model.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as err:
@@ -147,7 +190,8 @@ def _department_targets(doc: RawDocument, source_file: str) -> pl.DataFrame | No
     """
     try:
         frame = department_target_frame(source_file, department_targets(doc))
-        DepartmentTargetFrame.validate(frame, lazy=True)
+        if not passes(DepartmentTargetFrame, frame):
+            DepartmentTargetFrame.validate(frame, lazy=True)
     except Exception:  # noqa: BLE001 — optional extraction: never fail the document for it
         return None
     return frame
@@ -201,8 +245,7 @@ def parse_document(
         data, sha256 = _read(path, sha256)
         source = SourceInfo(source_file=source_file, sha256=sha256, format=source.format)
         doc = read_document(data, source_file)
-        layout, _ = recognise(doc)
-        extraction = _extract(layout, doc)
+        extraction = _extract_document(doc)
         meta = document_meta(doc, extraction)
         frames = extraction_frames(source, meta, extraction, now)
         targets = _department_targets(doc, source_file)

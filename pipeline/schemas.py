@@ -12,6 +12,8 @@ from typing import Final, Optional
 import pandera.polars as pa
 import polars as pl
 
+from pipeline.types import SOURCE_KINDS, SOURCE_PROSE
+
 COMPARATORS: Final = [">=", "<=", "=", ">", "<"]
 VALUE_KINDS: Final = ["quantitative", "date", "qualitative", "missing"]
 DOCUMENT_KINDS: Final = ["target", "self_evaluation"]
@@ -69,11 +71,24 @@ class ProjectFrame(pa.DataFrameModel):
     source_page: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
     source_line: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
     source_locator: pl.String
+    source_kind: pl.String = pa.Field(isin=list(SOURCE_KINDS))
+    layout: pl.String
+    linked_project_id: Optional[pl.String] = pa.Field(nullable=True)
 
     class Config:
         strict = True
 
     @pa.dataframe_check
+    @classmethod
+    def only_prose_restates(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Only a prose project is linked to another (the table of the same project), never to itself."""
+        linked = pl.col("linked_project_id")
+        return data.lazyframe.select(
+            linked.is_null() | ((pl.col("source_kind") == SOURCE_PROSE) & (linked != pl.col("project_id")))
+        )
+
+    @pa.dataframe_check
+    @classmethod
     def named(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A project is known by its code or its name; a table with neither is not a project."""
         return data.lazyframe.select(pl.col("project_code").is_not_null() | pl.col("project_name").is_not_null())
@@ -106,6 +121,7 @@ class IndicatorFrame(pa.DataFrameModel):
     value_parse_note: Optional[pl.String] = pa.Field(nullable=True)
     actual_text: Optional[pl.String] = pa.Field(nullable=True)
     actual_num: Optional[pl.Float64] = pa.Field(nullable=True)
+    is_core: pl.Boolean
     source_file: pl.String
     source_page: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
     source_line: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
@@ -114,25 +130,30 @@ class IndicatorFrame(pa.DataFrameModel):
         strict = True
 
     @pa.dataframe_check
+    @classmethod
     def actual_num_read_from_actual_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """An actual number only comes from an actual value as written (self-evaluation tables), and is finite."""
         actual = pl.col("actual_num")
         return data.lazyframe.select(actual.is_null() | (pl.col("actual_text").is_not_null() & actual.is_finite()))
 
     @pa.dataframe_check
+    @classmethod
     def row_numbers_unique_per_table(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(~pl.struct("table_no", "row_no").is_duplicated())
 
     @pa.dataframe_check
+    @classmethod
     def has_level3_or_description(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """An indicator row names what it measures; a row with neither is an extraction error."""
         return data.lazyframe.select(pl.col("level3").is_not_null() | pl.col("description").is_not_null())
 
     @pa.dataframe_check
+    @classmethod
     def value_num_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("value_num").is_null() | pl.col("value_num").is_finite())
 
     @pa.dataframe_check
+    @classmethod
     def kind_matches_columns(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """quantitative ⇔ a number was read; a date kind carries no number; missing has no text."""
         kind = pl.col("value_kind")
@@ -147,6 +168,7 @@ class IndicatorFrame(pa.DataFrameModel):
         )
 
     @pa.dataframe_check
+    @classmethod
     def located(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Every row can be found again in its source: a line or a page."""
         return data.lazyframe.select(pl.col("source_line").is_not_null() | pl.col("source_page").is_not_null())
@@ -174,6 +196,7 @@ class DepartmentTargetFrame(pa.DataFrameModel):
         strict = True
 
     @pa.dataframe_check
+    @classmethod
     def kind_matches_columns(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """quantitative ⇔ a number was read; missing ⇔ no clause."""
         kind = pl.col("value_kind")

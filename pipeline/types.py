@@ -8,7 +8,13 @@ artefacts only); the normalise step types and keys them into polars frames.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Final, Literal, TypeAlias
+
+SourceKind: TypeAlias = Literal["table", "prose"]
+"""Where a project's targets were read: a 绩效目标表 grid, or sentences / hyphen-joined strings."""
+SOURCE_TABLE: Final = "table"
+SOURCE_PROSE: Final = "prose"
+SOURCE_KINDS: Final[tuple[str, ...]] = (SOURCE_TABLE, SOURCE_PROSE)
 
 Cells: TypeAlias = tuple[str, ...]
 SpendPlan: TypeAlias = tuple[tuple[str, str], ...]
@@ -81,6 +87,9 @@ class ProjectRecord:
     spend_plan: SpendPlan
     locator: Locator
     title: str | None = None
+    source_kind: SourceKind = "table"
+    layout: str | None = None
+    """The layout that read this project when it is not the document's own (prose beside tables)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,8 @@ class IndicatorRecord:
     locator: Locator
     actual_text: str | None = None
     """实际完成值 as written (self-evaluation tables); None in a target table."""
+    is_core: bool = False
+    """Marked ★ (核心指标) in the document."""
 
 
 @dataclass(frozen=True)

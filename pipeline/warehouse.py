@@ -27,11 +27,12 @@ from pipeline.normalise.frames import (
     INDICATOR_SCHEMA,
     PROJECT_SCHEMA,
     DocumentFrames,
+    FrameSchema,
 )
 
 RAW_SCHEMA: Final = "raw"
 LOCK_TIMEOUT_SECONDS: Final = 600
-RAW_TABLES: Final[dict[str, dict[str, pl.DataType | type[pl.DataType]]]] = {
+RAW_TABLES: Final[dict[str, FrameSchema]] = {
     "documents": DOCUMENT_SCHEMA,
     "projects": PROJECT_SCHEMA,
     "indicators": INDICATOR_SCHEMA,

@@ -10,6 +10,7 @@ import yaml
 
 from pipeline import errors
 from pipeline.schemas import COMPARATORS, DOCUMENT_STATUSES, VALUE_KINDS
+from pipeline.types import SOURCE_KINDS
 from tests.conftest import REPO
 
 DBT_VARS = yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
@@ -28,3 +29,7 @@ def test_statuses_value_kinds_and_comparators_match() -> None:
     assert sorted(DBT_VARS["jixiao_document_statuses"]) == sorted(DOCUMENT_STATUSES)
     assert sorted(DBT_VARS["jixiao_value_kinds"]) == sorted(VALUE_KINDS)
     assert sorted(DBT_VARS["jixiao_comparators"]) == sorted(COMPARATORS)
+
+
+def test_source_kinds_match() -> None:
+    assert sorted(DBT_VARS["jixiao_source_kinds"]) == sorted(SOURCE_KINDS)

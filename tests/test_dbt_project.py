@@ -64,6 +64,10 @@ MART_COLUMNS: dict[str, list[str]] = {
         "source_locator",
         "source_page",
         "source_line",
+        "source_kind",
+        "layout",
+        "linked_project_id",
+        "counts_in_totals",
         "town",
         "county",
         "fiscal_year",
@@ -95,6 +99,8 @@ MART_COLUMNS: dict[str, list[str]] = {
         "value_parse_note",
         "actual_text",
         "actual_num",
+        "is_core",
+        "source_kind",
         "source_file",
         "source_page",
         "source_line",
@@ -248,6 +254,9 @@ def _project(
         "source_page": None,
         "source_line": line,
         "source_locator": f"line {line}",
+        "source_kind": "table",
+        "layout": "tab_rows",
+        "linked_project_id": None,
     }
 
 
@@ -286,6 +295,7 @@ def _indicator(doc: str, source_file: str, table_no: int, row_no: int, **values:
         "value_parse_note": None,
         "actual_text": None,
         "actual_num": None,
+        "is_core": False,
         "source_file": source_file,
         "source_page": None,
         "source_line": 10 * table_no + row_no,

@@ -229,12 +229,24 @@ def test_004_unit_total_differs_by_100_yuan(built: BuiltWarehouse) -> None:
 def test_town_year(built: BuiltWarehouse) -> None:
     rows = {r["town"]: r for r in query(built, "SELECT * FROM main.mart_town_year")}
     assert set(rows) == {"阎疃镇", "李钊庄镇", "三家镇", "亮甲店镇", "浩门镇"}
-    assert sum(r["indicator_count"] for r in rows.values()) == 609
+    assert sum(r["indicator_count"] for r in rows.values()) == 609 + 68  # 003's prose rows count too
+    liangjiadian = rows["亮甲店镇"]
+    # six tables + 人员类经费 + 日常公用类经费; the six prose restatements of the tables count once
+    assert liangjiadian["project_count"] == 8
+    assert liangjiadian["total_budget_yuan"] == pytest.approx(12477818.06 + 690028 + 20000 + 102000 + 20000 + 30000 + 20000 + 30000)
     yantuan = rows["阎疃镇"]
     assert (yantuan["fiscal_year"], yantuan["project_count"], yantuan["backwards_count"]) == (2024, 18, 10)
     assert yantuan["median_satisfaction_target_pct"] == 95.0
     assert yantuan["min_satisfaction_target_pct"] == 25.0
-    assert rows["亮甲店镇"]["share_flagged"] == 1.0  # every 003 target echoes its name
+    echoes = query(
+        built,
+        "SELECT p.source_kind, count(*) AS n, count(*) FILTER (WHERE q.echo) AS echo, "
+        "count(*) FILTER (WHERE q.unquantified) AS unquantified FROM main.mart_indicator_quality q "
+        "JOIN main.dim_project p USING (project_id) WHERE q.town = '亮甲店镇' GROUP BY ALL ORDER BY 1",
+    )
+    # every 003 table target echoes its name (≥95安全生产); the prose lists do not, and one prose
+    # target (信访维稳 成本指标: 文字描述--时间精力等) has no number
+    assert [tuple(r.values()) for r in echoes] == [("prose", 68, 0, 1), ("table", 54, 54, 0)]
     assert 0 < rows["李钊庄镇"]["share_quantified"] < 1
 
 

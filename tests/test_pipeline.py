@@ -18,6 +18,8 @@ from pipeline.config import RAW_DIR_ENV, WAREHOUSE_ENV
 from pipeline.defs.dbt_project import prepare_manifest
 from tests.conftest import SEED_DIR, SEEDS
 
+LIANGJIADIAN_ROWS = 54 + 68
+"""003's rows: 54 in its six 绩效目标表, 68 in its prose projects (tests/test_layout_prose.py)."""
 QUERIES = {
     "documents": "select * exclude (layout_confidence) from main.dim_document order by source_file",
     "projects": "select * from main.dim_project order by project_id",
@@ -72,7 +74,7 @@ def test_bad_files_are_recorded_and_good_ones_load(world: tuple[Path, Path, dg.D
         "old.doc": "failed",
     }
     assert errors == {"empty.txt": "empty_file", "minutes.txt": "unknown_layout", "old.doc": "unsupported_format"}
-    assert rows == {"sanjia.txt": 22, "liangjiadian.txt": 54}
+    assert rows == {"sanjia.txt": 22, "liangjiadian.txt": LIANGJIADIAN_ROWS}
     assert town == [("三家镇",)]
 
 
@@ -116,6 +118,6 @@ def test_deleted_file_is_withdrawn_not_forgotten(world: tuple[Path, Path, dg.Dag
         status = con.execute("select status, indicator_count from main.dim_document where source_file = 'liangjiadian.txt'").fetchall()
         in_marts = con.execute("select count(*) from main.fct_indicator where source_file = 'liangjiadian.txt'").fetchone()
         history = con.execute("select count(*) from raw.indicators where source_file = 'liangjiadian.txt'").fetchone()
-    assert status == [("withdrawn", 54)]
+    assert status == [("withdrawn", LIANGJIADIAN_ROWS)]
     assert in_marts == (0,)
-    assert history == (54,)
+    assert history == (LIANGJIADIAN_ROWS,)

@@ -120,6 +120,9 @@ def test_pages_carry_the_findings(report: list[Path], built: BuiltWarehouse) -> 
     assert "projects fall short of the unit total by 100.00 元" in haomen
     sanjia = (report[0].parent / town_page_name(towns["三家镇"])).read_text(encoding="utf-8")
     assert "cost_mismatch: 资金总成本 24万元" in sanjia
+    liangjiadian = (report[0].parent / town_page_name(towns["亮甲店镇"])).read_text(encoding="utf-8")
+    assert "<td>文字·人员类经费</td>" in liangjiadian  # 003's prose project, marked as such
+    assert "<td>残疾人保障金</td>" in liangjiadian and "<td>文字·预算残疾人保障金</td>" in liangjiadian
 
 
 def test_writing_twice_changes_nothing(report: list[Path], built: BuiltWarehouse) -> None:

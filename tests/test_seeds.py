@@ -160,7 +160,9 @@ def test_003_counts_and_yuan(seed: Seed) -> None:
     frames = seed("003")
     doc = document(frames)
     assert (doc["town"], doc["county"], doc["fiscal_year"], doc["amount_unit"]) == ("亮甲店镇", "玉田县", 2025, "元")
-    assert per_table(frames) == {n: 9 for n in range(1, 7)}
+    tables = frames.projects.filter(pl.col("source_kind") == "table")["table_no"].to_list()
+    assert tables == [1, 2, 3, 4, 5, 6]  # the six 绩效目标表; 7–14 are the prose projects (test_layout_prose)
+    assert {n: count for n, count in per_table(frames).items() if n in tables} == {n: 9 for n in tables}
     assert project(frames, 1)["budget_yuan"] == 20000.0  # 20000.00 元, not 万元
     assert project(frames, 2)["project_name"] == "残疾人保障金"
     assert project(frames, 2)["budget_yuan"] == 102000.0
@@ -177,9 +179,13 @@ def test_003_row_with_cells_separated_by_blank_lines(seed: Seed) -> None:
     assert row(frames, 6, 7)["source_line"] == 686
 
 
-def test_003_prose_section_does_not_count_as_rows(seed: Seed) -> None:
+def test_003_prose_section_gives_prose_rows_only(seed: Seed) -> None:
+    """Lines 1–36 are 第一部分 (prose): their rows belong to prose projects, never to a table's."""
     frames = seed("003")
-    assert frames.indicators.filter(pl.col("source_line") < 40).height == 0
+    prose = set(frames.projects.filter(pl.col("source_kind") == "prose")["table_no"].to_list())
+    early = frames.indicators.filter(pl.col("source_line") < 40)
+    assert early.height == 18 + 9 + 8 + 7 + 8 + 9 + 9
+    assert set(early["table_no"].to_list()) == prose
 
 
 # -- 004 门源县浩门镇 2023, wide table with <p> lists ------------------------------------

@@ -4,6 +4,7 @@ with projects as (
 
     select county, town, fiscal_year, count(*) as n_projects, coalesce(sum(budget_yuan), 0) as budget_yuan
     from {{ ref('dim_project') }}
+    where counts_in_totals
     group by all
 
 )

@@ -13,6 +13,7 @@ with project_totals as (
         count(*)                    as n_projects,
         count(budget_yuan)          as n_projects_with_budget
     from {{ ref('dim_project') }}
+    where counts_in_totals  -- a project stated in prose and as a table counts once
     group by document_id
 
 )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Final
 
 from pipeline.errors import STAGE_RECOGNISE, IngestError
-from pipeline.layouts.base import MIN_CONFIDENCE, Layout
+from pipeline.layouts.base import CERTAIN, MIN_CONFIDENCE, Layout
 from pipeline.layouts.blank_line_cells import BlankLineCellsLayout
 from pipeline.layouts.cell_lines import CellLinesLayout
 from pipeline.layouts.cell_pipe_lines import CellPipeLinesLayout
 from pipeline.layouts.html_list import HtmlListLayout
 from pipeline.layouts.pipe_tables import PipeTablesLayout
+from pipeline.layouts.prose_targets import ProseTargetsLayout
 from pipeline.layouts.ruled_tables import RuledTablesLayout
 from pipeline.layouts.spaced_columns import SpacedColumnsLayout
 from pipeline.layouts.tab_rows import TabRowsLayout
@@ -26,6 +27,10 @@ LAYOUTS: Final[tuple[Layout, ...]] = (
     BlankLineCellsLayout(),
     SpacedColumnsLayout(),
 )
+"""Layouts of the 绩效目标表 grid: one of them reads a document's tables."""
+PROSE_LAYOUTS: Final[tuple[Layout, ...]] = (ProseTargetsLayout(),)
+"""Layouts of targets written as prose: they read what is written beside the tables, in any document,
+and their projects are added to the tables' own (``pipeline.layouts.combine``)."""
 
 
 def _safe_score(layout: Layout, doc: RawDocument) -> float:
@@ -36,9 +41,25 @@ def _safe_score(layout: Layout, doc: RawDocument) -> float:
         return 0.0
 
 
+def _scored(doc: RawDocument, layouts: tuple[Layout, ...]) -> list[tuple[float, str, Layout]]:
+    """(score, name, layout), best first, ties to the first name.
+
+    Layouts are scored in name order and scoring stops at the first certain one: no layout after
+    it can score higher, and a tie would go to it by name. Scoring a grid layout runs the whole
+    form reader, so a document recognised early is not read by every other layout as well.
+    """
+    scored: list[tuple[float, str, Layout]] = []
+    for layout in sorted(layouts, key=lambda candidate: candidate.name):
+        score = _safe_score(layout, doc)
+        scored.append((score, layout.name, layout))
+        if score >= CERTAIN:
+            break
+    return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
 def recognise(doc: RawDocument, layouts: tuple[Layout, ...] = LAYOUTS) -> tuple[Layout, float]:
     """The layout most sure the document is its own; ``unknown_layout`` when none is sure enough."""
-    scored = sorted(((_safe_score(layout, doc), layout.name, layout) for layout in layouts), key=lambda s: (-s[0], s[1]))
+    scored = _scored(doc, layouts)
     best_score, _, best = scored[0]
     if best_score < MIN_CONFIDENCE:
         summary = ", ".join(f"{name} {score:.2f}" for score, name, _ in scored)

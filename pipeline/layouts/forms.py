@@ -40,11 +40,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Final, Literal
 
 from pipeline.errors import STAGE_EXTRACT, IngestError
-from pipeline.normalise.text import clean_text, compact, join_wrapped, label_key, strip_heading_number
+from pipeline.normalise.text import CACHED_STRINGS, clean_text, compact, join_wrapped, label_key, strip_heading_number
 from pipeline.types import Block, Cells, Extraction, IndicatorRecord, Locator, ProjectRecord, Row, TextLine
 
 ColumnMap = dict[str, int]
@@ -164,20 +165,28 @@ CONFIDENCE_TABLE_ONLY: Final = 0.55
 its tables) so that it fails as ``unreadable_table`` / ``no_indicators``, not ``unknown_layout``."""
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def header_key(cell: str) -> str:
     """A header cell reduced for matching: label noise and any parenthesised note removed."""
     return label_key(_OPEN_NOTE.sub("", _NOTE_IN_PARENS.sub("", compact(cell))))
+
+
+@lru_cache(maxsize=CACHED_STRINGS)
+def _cell_columns(cell: str) -> tuple[str, ...]:
+    """The known columns one header cell names, in ``_ALL_COLUMNS`` order (every row of every
+    layout's reading asks, so the answer per cell text is remembered)."""
+    key = header_key(cell)
+    if not key:
+        return ()
+    return tuple(name for name, aliases in _ALL_COLUMNS.items() if key in aliases)
 
 
 def header_columns(cells: Sequence[str]) -> ColumnMap:
     """Every known column a row names, by its first occurrence."""
     columns: ColumnMap = {}
     for index, cell in enumerate(cells):
-        key = header_key(cell)
-        if not key:
-            continue
-        for name, aliases in _ALL_COLUMNS.items():
-            if key in aliases and name not in columns:
+        for name in _cell_columns(cell):
+            if name not in columns:
                 columns[name] = index
     return columns
 
@@ -578,8 +587,12 @@ class FormReader:
         return self.result
 
 
+_CELL_FIELDS: Final = tuple(f.name for f in fields(IndicatorRecord) if f.name not in ("row_no", "locator"))
+"""What two rows must share to be one row emitted twice: every field but where they are."""
+
+
 def _same_cells(first: IndicatorRecord, second: IndicatorRecord) -> bool:
-    return replace(first, row_no=0, locator=Locator()) == replace(second, row_no=0, locator=Locator())
+    return all(getattr(first, name) == getattr(second, name) for name in _CELL_FIELDS)
 
 
 def _already_in_table(record: IndicatorRecord, read: list[IndicatorRecord]) -> bool:

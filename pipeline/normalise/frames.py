@@ -10,23 +10,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final
+from typing import Final, TypeAlias
 
 import polars as pl
 
 from pipeline.layouts.base import LOW_CONFIDENCE
+from pipeline.layouts.prose_targets import CORE_MARK
 from pipeline.normalise.categories import canonical_categories
 from pipeline.normalise.department import DepartmentTarget
+from pipeline.normalise.links import restatement_links
 from pipeline.normalise.money import to_yuan
+from pipeline.normalise.text import clean_text
 from pipeline.normalise.values import parse_value
 from pipeline.types import DocumentMeta, Extraction, IndicatorRecord, ProjectRecord
 from pipeline.version import PARSER_VERSION
 
 DOCUMENT_ID_LENGTH: Final = 16
+FrameSchema: TypeAlias = Mapping[str, pl.DataType | type[pl.DataType]]
+"""Column name → polars dtype of a frame the warehouse loads (the raw tables' DDL is made from it)."""
 
-DOCUMENT_SCHEMA: Final = {
+DOCUMENT_SCHEMA: Final[FrameSchema] = {
     "document_id": pl.String,
     "source_file": pl.String,
     "sha256": pl.String,
@@ -49,7 +55,7 @@ DOCUMENT_SCHEMA: Final = {
     "parser_version": pl.String,
     "loaded_at": pl.Datetime("us"),
 }
-PROJECT_SCHEMA: Final = {
+PROJECT_SCHEMA: Final[FrameSchema] = {
     "project_id": pl.String,
     "document_id": pl.String,
     "table_no": pl.Int32,
@@ -67,8 +73,11 @@ PROJECT_SCHEMA: Final = {
     "source_page": pl.Int32,
     "source_line": pl.Int32,
     "source_locator": pl.String,
+    "source_kind": pl.String,
+    "layout": pl.String,
+    "linked_project_id": pl.String,
 }
-INDICATOR_SCHEMA: Final = {
+INDICATOR_SCHEMA: Final[FrameSchema] = {
     "indicator_id": pl.String,
     "project_id": pl.String,
     "document_id": pl.String,
@@ -93,11 +102,12 @@ INDICATOR_SCHEMA: Final = {
     "value_parse_note": pl.String,
     "actual_text": pl.String,
     "actual_num": pl.Float64,
+    "is_core": pl.Boolean,
     "source_file": pl.String,
     "source_page": pl.Int32,
     "source_line": pl.Int32,
 }
-DEPARTMENT_TARGET_SCHEMA: Final = {
+DEPARTMENT_TARGET_SCHEMA: Final[FrameSchema] = {
     "target_id": pl.String,
     "document_id": pl.String,
     "section": pl.String,
@@ -113,7 +123,7 @@ DEPARTMENT_TARGET_SCHEMA: Final = {
     "source_file": pl.String,
     "source_line": pl.Int32,
 }
-ERROR_SCHEMA: Final = {
+ERROR_SCHEMA: Final[FrameSchema] = {
     "document_id": pl.String,
     "source_file": pl.String,
     "sha256": pl.String,
@@ -165,7 +175,9 @@ def _spend_plan_json(plan: tuple[tuple[str, str], ...]) -> str:
     return json.dumps([{"label": label, "share": share} for label, share in plan], ensure_ascii=False)
 
 
-def _project_row(doc_id: str, source_file: str, project: ProjectRecord, fallback_unit: str | None) -> dict[str, object]:
+def _project_row(
+    doc_id: str, source_file: str, project: ProjectRecord, fallback_unit: str | None, layout: str
+) -> dict[str, object]:
     unit = project.amount_unit or fallback_unit
     return {
         "project_id": project_id(doc_id, project.table_no),
@@ -185,6 +197,9 @@ def _project_row(doc_id: str, source_file: str, project: ProjectRecord, fallback
         "source_page": project.locator.page,
         "source_line": project.locator.line,
         "source_locator": project.locator.describe(),
+        "source_kind": project.source_kind,
+        "layout": project.layout or layout,
+        "linked_project_id": None,
     }
 
 
@@ -216,17 +231,18 @@ def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[
         "value_parse_note": value.parse_note,
         "actual_text": row.actual_text,
         "actual_num": parse_value(row.actual_text).value_num if row.actual_text else None,
+        "is_core": row.is_core or clean_text(row.level3).startswith(CORE_MARK),
         "source_file": source_file,
         "source_page": row.locator.page,
         "source_line": row.locator.line,
     }
 
 
-def _frame(rows: list[dict[str, object]], schema: dict[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
+def _frame(rows: list[dict[str, object]], schema: FrameSchema) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def empty_frame(schema: dict[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
+def empty_frame(schema: FrameSchema) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
@@ -273,7 +289,12 @@ def extraction_frames(
 ) -> DocumentFrames:
     """The frames of a document that was read: its dim_document row, projects and indicator rows."""
     doc_id = document_id(source.source_file)
-    projects = [_project_row(doc_id, source.source_file, p, meta.amount_unit) for p in extraction.projects]
+    projects = [
+        _project_row(doc_id, source.source_file, p, meta.amount_unit, extraction.layout) for p in extraction.projects
+    ]
+    links = restatement_links(projects)
+    for project in projects:
+        project["linked_project_id"] = links.get(str(project["project_id"]))
     indicators = [_indicator_row(doc_id, source.source_file, row) for row in extraction.indicators]
     return DocumentFrames(
         source_file=source.source_file,

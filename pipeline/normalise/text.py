@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Final
 
 CJK_CLASS: Final = (
@@ -40,6 +41,9 @@ _WS: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _SPACE_BY_CJK: Final = re.compile(rf"(?<=[{CJK_CLASS}]) (?!\d{{1,2}}[.．、](?!\d))|(?<=\S) (?=[{CJK_CLASS}])")
 _BOOKMARK: Final = re.compile(r"\[bookmark:[^\]]*\]")
 _HEADING_MARKS: Final = re.compile(r"^\s*#{1,6}\s*")
+CACHED_STRINGS: Final = 1 << 13
+"""Distinct cell texts remembered per cleaning function: every layout that scores a document cleans
+the same cells again, so the cache turns most of those regex passes into lookups (bounded memory)."""
 
 
 def _latex_to_text(match: re.Match[str]) -> str:
@@ -49,6 +53,7 @@ def _latex_to_text(match: re.Match[str]) -> str:
     return body.replace("\\", "")
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def strip_markup(text: str) -> str:
     """Remove HTML tags and entities, Word bookmarks, markdown heading marks, and LaTeX maths."""
     text = _TAG.sub(" ", text)
@@ -58,6 +63,7 @@ def strip_markup(text: str) -> str:
     return _LATEX_MATH.sub(_latex_to_text, text)
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def clean_text(text: str | None) -> str:
     """A cell's text as a reader would write it: no markup, no wrap spaces, single spaces elsewhere."""
     if not text:
@@ -70,6 +76,7 @@ def clean_text(text: str | None) -> str:
     return text
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def compact(text: str | None) -> str:
     """All whitespace removed: for codes, values and labels, where no space carries meaning."""
     if not text:
@@ -89,6 +96,7 @@ def join_wrapped(first: str, second: str) -> str:
 _LABEL_NOISE: Final = re.compile(r"[\s:：*★☆()（）%％]")
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def label_key(text: str | None) -> str:
     """A form label reduced for matching: "其中：财政 资金" and "资金支出计 划（%）" compare by content."""
     return _LABEL_NOISE.sub("", compact(text))

@@ -51,10 +51,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final, Literal, get_args
 
 from pipeline.normalise.money import UNIT_SCALE, YUAN, scale_decimal
-from pipeline.normalise.text import strip_markup
+from pipeline.normalise.text import CACHED_STRINGS, strip_markup
 
 Comparator = Literal[">=", "<=", "=", ">", "<"]
 ValueKind = Literal["quantitative", "date", "qualitative", "missing"]
@@ -245,6 +246,7 @@ _UNIT_CORE: Final = (
 )
 _UNIT_RE: Final = re.compile(rf"^(?P<num>{_UNIT_CORE})?(?P<per>(?:/{_UNIT_CORE}(?:·{_UNIT_CORE})*)+)?")
 _RANGE_RE: Final = re.compile(r"^(?:-|~|至|到)(?P<num>\d+(?:\.\d+)?)")
+_WHOLE_UNIT: Final = re.compile(rf"^(?:{_alternation(MAGNITUDES)})?(?:{_alternation(UNITS)})$")
 _CHINESE_COUNT: Final = re.compile(rf"[一二两三四五六七八九十]+(?:{_alternation(UNITS)})")
 _HYPHEN_FORM: Final = re.compile(
     rf"^(?P<cmp>{_alternation(list(PREFIX_COMPARATORS))})-(?P<num>\d+(?:\.\d+)?)-(?P<unit>[^-]+)(?:-(?P<tail>.*))?$"
@@ -280,6 +282,11 @@ _RELATIVE: Final = (
 
 
 # --- small pieces ------------------------------------------------------------------------------------
+
+
+def is_unit(text: str) -> bool:
+    """Whether the whole text is one unit the whitelist knows (百分比, 万元, 栋), magnitude allowed."""
+    return bool(_WHOLE_UNIT.match(text))
 
 
 def _quote(text: str) -> str:
@@ -646,8 +653,9 @@ def _read(text: str | None) -> ParsedValue:
     )
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def parse_value(text: str | None) -> ParsedValue:
-    """Read a 指标值 cell; never raises (an unexpected failure becomes a qualitative value with a note)."""
+    """Read a 指标值 cell (remembered: the same cells recur across rows and documents); never raises (an unexpected failure becomes a qualitative value with a note)."""
     try:
         return _read(text)
     except Exception as error:  # noqa: BLE001 — one odd cell must not fail a whole document

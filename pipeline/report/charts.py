@@ -11,7 +11,7 @@ from typing import Final
 
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-from pipeline.report.data import FLAG_KINDS, Row, TownData
+from pipeline.report.data import FLAG_KINDS, Row, TownData, project_title
 
 PLOT_CONFIG: Final = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 FONT: Final = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -176,7 +176,7 @@ def towns_scores(towns: list[TownData]) -> str:
 
 def _project_label(project: Row, several_years: bool) -> str:
     prefix = f"{project['fiscal_year']} " if several_years else ""
-    return f"{prefix}{project['table_no']:02d} {short(project['project_name'])}"
+    return f"{prefix}{project['table_no']:02d} {short(project_title(project))}"
 
 
 def town_share_quantified(town: TownData) -> str:

@@ -29,6 +29,15 @@ SUBSTANTIVE_FLAGS: Final[tuple[str, ...]] = ("backwards", "implausible", "cost_m
 """Flags that say a target is wrong, not merely vague or undocumented."""
 
 Row = dict[str, Any]
+PROSE_MARK: Final = "文字·"
+"""Put before the name of a project read from prose (first, so a shortened label keeps it)."""
+
+
+def project_title(project: Row) -> str:
+    """A project's name as the report shows it: a project read from prose says so (its table, if
+    any, is another row with the same name and the targets of the table)."""
+    name = project["project_name"] or "—"
+    return f"{PROSE_MARK}{name}" if project.get("source_kind") == "prose" else name
 
 TOWN_SQL: Final = """
 select * from main.mart_town_year order by county, town, fiscal_year

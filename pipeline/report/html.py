@@ -16,7 +16,15 @@ from typing import Final
 from plotly.offline import get_plotlyjs  # type: ignore[import-untyped]
 
 from pipeline.report import charts
-from pipeline.report.data import FLAG_KINDS, SUBSTANTIVE_FLAGS, ReportData, Row, TownData, read_report_data
+from pipeline.report.data import (
+    FLAG_KINDS,
+    SUBSTANTIVE_FLAGS,
+    ReportData,
+    Row,
+    TownData,
+    project_title,
+    read_report_data,
+)
 
 INDEX: Final = "index.html"
 PLOTLY_JS: Final = "plotly.min.js"
@@ -225,7 +233,7 @@ def town_page(town: TownData, generated: str) -> str:
     project_rows = [
         [
             (f"{p['fiscal_year']} " if several else "") + f"{p['table_no']:02d}",
-            escape(p["project_name"] or "—"),
+            escape(project_title(p)),
             _wan(p["budget_yuan"]),
             str(p["indicator_count"]),
             _pct(p["share_quantified"]),

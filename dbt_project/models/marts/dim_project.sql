@@ -29,6 +29,10 @@ select
     projects.source_locator,
     projects.source_page,
     projects.source_line,
+    projects.source_kind,
+    projects.layout,
+    projects.linked_project_id,
+    projects.linked_project_id is null                  as counts_in_totals,
     loaded_documents.town,
     loaded_documents.county,
     loaded_documents.fiscal_year

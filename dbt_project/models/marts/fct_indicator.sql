@@ -48,6 +48,8 @@ select
     indicators.value_parse_note,
     indicators.actual_text,
     indicators.actual_num,
+    indicators.is_core,
+    projects.source_kind,
     indicators.source_file,
     indicators.source_page,
     indicators.source_line,

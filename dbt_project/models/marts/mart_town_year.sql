@@ -35,6 +35,7 @@ document_budgets as (
     from documents
     left join projects
         on documents.document_id = projects.document_id
+        and projects.counts_in_totals
     group by all
 
 ),

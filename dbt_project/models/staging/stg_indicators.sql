@@ -32,6 +32,7 @@ renamed as (
         cast(value_parse_note as varchar)     as value_parse_note,
         cast(actual_text as varchar)          as actual_text,
         cast(actual_num as double)            as actual_num,
+        cast(is_core as boolean)              as is_core,
         cast(source_file as varchar)          as source_file,
         cast(source_page as integer)          as source_page,
         cast(source_line as integer)          as source_line

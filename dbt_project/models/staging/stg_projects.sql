@@ -24,7 +24,10 @@ renamed as (
         cast(source_file as varchar)          as source_file,
         cast(source_page as integer)          as source_page,
         cast(source_line as integer)          as source_line,
-        cast(source_locator as varchar)       as source_locator
+        cast(source_locator as varchar)       as source_locator,
+        cast(source_kind as varchar)          as source_kind,
+        cast(layout as varchar)               as layout,
+        cast(linked_project_id as varchar)    as linked_project_id
 
     from source
 
