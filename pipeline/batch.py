@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -29,7 +31,8 @@ BATCH_DOCUMENTS: Final = 100
 """Documents per load transaction: few enough to keep memory small, enough to make inserts cheap."""
 POOL_MIN_DOCUMENTS: Final = 8
 """Fewer documents to parse than this are parsed in this process: starting workers takes seconds."""
-POOL_CHUNK: Final = 4
+IN_FLIGHT: Final = 2 * BATCH_DOCUMENTS
+"""Documents submitted to the workers and not yet loaded, at most: keeps memory flat."""
 UNCHANGED: Final = "unchanged"
 UNAVAILABLE: Final = "unavailable"
 
@@ -84,13 +87,23 @@ def parse_job(job: ParseJob, raw_dir: Path) -> DocumentFrames:
 
 
 def parse_all(jobs: Sequence[ParseJob], raw_dir: Path, workers: int) -> Iterator[DocumentFrames]:
-    """The jobs' frames in order, parsed by ``workers`` spawn processes (or here, for a few documents)."""
+    """The jobs' frames in order, parsed by ``workers`` spawn processes (or here, for a few documents).
+
+    At most ``IN_FLIGHT`` documents are submitted and not yet taken: when loading falls behind
+    parsing, the workers wait instead of piling up parsed frames in memory.
+    """
     parse = partial(parse_job, raw_dir=raw_dir)
     if workers <= 1 or len(jobs) < POOL_MIN_DOCUMENTS:
         yield from map(parse, jobs)
         return
-    with multiprocessing.get_context("spawn").Pool(processes=min(workers, len(jobs))) as pool:
-        yield from pool.imap(parse, jobs, chunksize=POOL_CHUNK)
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=spawn) as pool:
+        waiting = iter(jobs)
+        in_flight = deque(pool.submit(parse, job) for job in islice(waiting, IN_FLIGHT))
+        while in_flight:
+            frames = in_flight.popleft().result()
+            in_flight.extend(pool.submit(parse, job) for job in islice(waiting, 1))
+            yield frames
 
 
 def batches(frames: Iterable[DocumentFrames], size: int) -> Iterator[list[DocumentFrames]]:
