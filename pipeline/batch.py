@@ -33,6 +33,8 @@ POOL_MIN_DOCUMENTS: Final = 8
 """Fewer documents to parse than this are parsed in this process: starting workers takes seconds."""
 IN_FLIGHT: Final = 2 * BATCH_DOCUMENTS
 """Documents submitted to the workers and not yet loaded, at most: keeps memory flat."""
+FAILURES_LISTED: Final = 10
+"""A warehouse that refuses every write fails every document: name a few, count the rest."""
 UNCHANGED: Final = "unchanged"
 UNAVAILABLE: Final = "unavailable"
 
@@ -144,5 +146,12 @@ def ingest_documents(
                 write_document(lake, frames)
                 yield outcome_of(frames)
     if failed:
-        listed = "; ".join(f"{name}: {type(err).__name__}: {err}" for name, err in sorted(failed.items()))
-        raise LoadFailedError(f"{len(failed)} document(s) could not be loaded: {listed}")
+        raise LoadFailedError(load_failure_message(failed))
+
+
+def load_failure_message(failed: dict[str, Exception]) -> str:
+    """The documents that could not be loaded and why: the first ``FAILURES_LISTED`` of them."""
+    shown = sorted(failed.items())[:FAILURES_LISTED]
+    listed = "; ".join(f"{name}: {type(err).__name__}: {err}" for name, err in shown)
+    more = f"; and {len(failed) - len(shown)} more" if len(failed) > len(shown) else ""
+    return f"{len(failed)} document(s) could not be loaded: {listed}{more}"

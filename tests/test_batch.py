@@ -21,7 +21,7 @@ import polars as pl
 import pytest
 
 import pipeline.ingest
-from pipeline.batch import UNCHANGED, ingest_documents, plan
+from pipeline.batch import UNCHANGED, ingest_documents, load_failure_message, plan
 from pipeline.config import RAW_DIR_ENV, WAREHOUSE_ENV
 from pipeline.defs.partitions import partition_ranges, range_tags
 from pipeline.ingest import parse_document
@@ -108,6 +108,14 @@ def test_a_bad_document_never_costs_the_batch(tmp_path: Path) -> None:
     failed = load_documents(warehouse, [frames[0], broken, frames[2]])
     assert list(failed) == [names[1]]
     assert indicator_rows(warehouse) == {name: ROWS[f"00{i}"] for i, name in enumerate(names)}
+
+
+def test_load_failure_message_names_a_few_and_counts_the_rest() -> None:
+    failed: dict[str, Exception] = {f"{i:02d}.txt": ValueError("refused") for i in range(12)}
+    message = load_failure_message(failed)
+    assert message.startswith("12 document(s) could not be loaded: 00.txt: ValueError: refused;")
+    assert "09.txt" in message and "10.txt" not in message
+    assert message.endswith("; and 2 more")
 
 
 def test_partition_ranges() -> None:
