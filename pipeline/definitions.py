@@ -9,11 +9,11 @@ from pipeline.defs.automation import automation_sensor, ingest_job, nightly_refr
 from pipeline.defs.checks import warehouse_checks
 from pipeline.defs.dbt_assets import jixiao_dbt_models
 from pipeline.defs.dbt_project import DBT_EXECUTABLE, jixiao_dbt_project
-from pipeline.defs.ingest_assets import parsed_document, raw_file, raw_tables
+from pipeline.defs.ingest_assets import documents
 from pipeline.defs.report_assets import town_report
 
 defs = dg.Definitions(
-    assets=[raw_file, parsed_document, raw_tables, jixiao_dbt_models, town_report],
+    assets=[documents, jixiao_dbt_models, town_report],
     asset_checks=warehouse_checks,
     jobs=[ingest_job],
     schedules=[nightly_refresh],

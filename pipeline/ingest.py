@@ -43,7 +43,7 @@ from pipeline.schemas import (
 )
 from pipeline.types import Extraction, RawDocument
 from pipeline.version import PARSER_VERSION
-from pipeline.warehouse import loaded_version
+from pipeline.warehouse import LoadedVersion
 
 PROSE_CAN_REPLACE: Final = frozenset({"unknown_layout", "no_indicators"})
 """Table-layout errors that only mean "no table": a document whose targets are all prose is fine."""
@@ -97,12 +97,13 @@ def check_path(path: Path, raw_dir: Path) -> None:
         )
 
 
-def _read(path: Path, source_file: str) -> tuple[bytes, str]:
+def _read(path: Path, sha256: str | None) -> tuple[bytes, str]:
+    """The file's bytes and digest; a digest the caller already took is not taken again."""
     try:
         data = path.read_bytes()
     except OSError as err:
         raise IngestError("unreadable_file", STAGE_READ, f"the file could not be opened: {err.strerror}") from err
-    return data, hashlib.sha256(data).hexdigest()
+    return data, sha256 or hashlib.sha256(data).hexdigest()
 
 
 def _extract(layout: Layout, doc: RawDocument) -> Extraction:
@@ -204,16 +205,36 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def is_unchanged(path: Path, raw_dir: Path, warehouse: Path) -> bool:
-    """The warehouse already holds this exact file, parsed by this exact parser: no work to do."""
-    if not path.is_file():
+def document_digest(path: Path, raw_dir: Path) -> str | None:
+    """The sha256 of a readable regular file inside the raw folder; None otherwise (gone, unsafe, unreadable)."""
+    if not path.is_file() or not is_inside(path, raw_dir):
+        return None
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+def is_unchanged(loaded: LoadedVersion | None, sha256: str | None) -> bool:
+    """The warehouse already holds this exact file parsed by this exact parser, or already knows it is gone.
+
+    ``loaded`` is what ``pipeline.warehouse.loaded_versions`` read for the file; ``sha256`` its
+    digest now (``document_digest``), None when there is no readable file.
+    """
+    if loaded is None:
         return False
-    loaded = loaded_version(warehouse, source_file_of(path, raw_dir))
-    return loaded == (file_sha256(path), PARSER_VERSION)
+    if sha256 is None:
+        return loaded.status == "withdrawn"
+    return loaded.status != "withdrawn" and (loaded.sha256, loaded.parser_version) == (sha256, PARSER_VERSION)
 
 
-def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> DocumentFrames:
-    """Everything one file contributes to the warehouse, or its failure; never raises for bad input."""
+def parse_document(
+    path: Path, raw_dir: Path, now: datetime | None = None, sha256: str | None = None
+) -> DocumentFrames:
+    """Everything one file contributes to the warehouse, or its failure; never raises for bad input.
+
+    ``sha256``: the file's digest if the caller already took it (it is then not hashed again).
+    """
     now = now or datetime.now(UTC).replace(tzinfo=None)
     source_file = source_file_of(path, raw_dir)
     if not path.exists() and not path.is_symlink():
@@ -221,7 +242,7 @@ def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> Do
     source = SourceInfo(source_file=source_file, sha256="", format=document_format(path))
     try:
         check_path(path, raw_dir)
-        data, sha256 = _read(path, source_file)
+        data, sha256 = _read(path, sha256)
         source = SourceInfo(source_file=source_file, sha256=sha256, format=source.format)
         doc = read_document(data, source_file)
         extraction = _extract_document(doc)

@@ -1,18 +1,20 @@
-"""Loading a document's frames into the DuckDB ``raw`` schema: one document, one transaction.
+"""Loading documents' frames into the DuckDB ``raw`` schema: each document replaced atomically.
 
 DuckDB allows one writer per file, and Dagster may run documents in parallel processes, so every
 write goes through ``writer()``, which holds an exclusive file lock beside the database for the
 length of the transaction. A document's rows in every raw table are deleted and inserted in the
 same transaction, keyed by ``source_file``: a re-run replaces exactly that document, and a crash
 mid-load leaves the previous state (DuckDB rolls back an uncommitted transaction on reopen).
+Many documents load as a batch (``load_documents``): one transaction and one insert per raw table
+for the batch, falling back to one transaction per document when the batch fails.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 import duckdb
 import polars as pl
@@ -43,6 +45,16 @@ CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.load_history (
     project_count INTEGER, indicator_count INTEGER, loaded_at TIMESTAMP
 )"""
 """Every load of every document, appended: counts of the same bytes must not change between loads."""
+
+
+class LoadedVersion(NamedTuple):
+    """What the warehouse holds for one file: compared with the file's digest to skip unchanged ones."""
+
+    sha256: str
+    parser_version: str
+    status: str
+
+
 _DUCKDB_TYPES: Final[dict[type[pl.DataType], str]] = {
     pl.String: "VARCHAR",
     pl.Int32: "INTEGER",
@@ -126,21 +138,40 @@ def rows_of(frames: DocumentFrames, table: str) -> int:
     return _frames_by_table(frames)[table].height
 
 
-def replace_document(con: duckdb.DuckDBPyConnection, frames: DocumentFrames) -> None:
-    """Delete a document's rows from every raw table and insert its new ones, atomically."""
+def _replace_documents(con: duckdb.DuckDBPyConnection, batch: Sequence[DocumentFrames]) -> None:
+    """Replace (or mark withdrawn) every document of the batch in one transaction.
+
+    One DELETE and one INSERT per raw table for the whole batch, never row by row: the batch's
+    frames are concatenated per table and inserted from Arrow.
+    """
+    replaced = [frames for frames in batch if not frames.withdrawn]
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, frame in _frames_by_table(frames).items():
-            con.execute(f"DELETE FROM {RAW_SCHEMA}.{table} WHERE source_file = ?", [frames.source_file])
-            if frame.height:
-                con.register("incoming", frame.to_arrow())
-                con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-        _record_load(con, frames.documents)
+        for frames in batch:
+            if frames.withdrawn:
+                mark_withdrawn(con, frames.source_file, frames.documents["loaded_at"][0])
+        if replaced:
+            con.register("incoming_files", pl.DataFrame({"source_file": [f.source_file for f in replaced]}).to_arrow())
+            for table in RAW_TABLES:
+                con.execute(
+                    f"DELETE FROM {RAW_SCHEMA}.{table} WHERE source_file IN (SELECT source_file FROM incoming_files)"
+                )
+                rows = [_frames_by_table(f)[table] for f in replaced if _frames_by_table(f)[table].height]
+                if rows:
+                    con.register("incoming", pl.concat(rows, how="diagonal_relaxed").to_arrow())
+                    con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} BY NAME SELECT * FROM incoming")
+                    con.unregister("incoming")
+            con.unregister("incoming_files")
+            _record_load(con, pl.concat([f.documents for f in replaced], how="diagonal_relaxed"))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def replace_document(con: duckdb.DuckDBPyConnection, frames: DocumentFrames) -> None:
+    """Delete a document's rows from every raw table and insert its new ones, atomically."""
+    _replace_documents(con, [frames])
 
 
 def prepare_raw_layer(warehouse: Path) -> None:
@@ -161,10 +192,27 @@ def load_document(warehouse: Path, frames: DocumentFrames) -> None:
     """Load one document's frames, replacing whatever an earlier run loaded for the same file."""
     with writer(warehouse) as con:
         ensure_raw_tables(con)
-        if frames.withdrawn:
-            mark_withdrawn(con, frames.source_file, frames.documents["loaded_at"][0])
-        else:
-            replace_document(con, frames)
+        _replace_documents(con, [frames])
+
+
+def load_documents(warehouse: Path, batch: Sequence[DocumentFrames]) -> dict[str, Exception]:
+    """Load a batch of documents under one lock, in one transaction; what could not be loaded, by file.
+
+    If the batch transaction fails, it is rolled back and every document is loaded again in its
+    own transaction: one bad document never costs the others, and each replace stays atomic.
+    """
+    failed: dict[str, Exception] = {}
+    with writer(warehouse) as con:
+        ensure_raw_tables(con)
+        try:
+            _replace_documents(con, batch)
+        except Exception:  # noqa: BLE001 — find the culprit document by document below
+            for frames in batch:
+                try:
+                    _replace_documents(con, [frames])
+                except Exception as err:  # noqa: BLE001 — reported to the caller, the others still load
+                    failed[frames.source_file] = err
+    return failed
 
 
 @contextmanager
@@ -178,14 +226,16 @@ def reader(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.close()
 
 
-def loaded_version(warehouse: Path, source_file: str) -> tuple[str, str] | None:
-    """(sha256, parser_version) of what is loaded for a file, or None if nothing is."""
+def loaded_versions(warehouse: Path) -> dict[str, LoadedVersion]:
+    """What the warehouse holds for every file, in one read-only query: source_file → (sha256, parser_version, status)."""
     if not warehouse.exists():
-        return None
-    with writer(warehouse) as con:
-        ensure_raw_tables(con)
+        return {}
+    with reader(warehouse) as con:
         found = con.execute(
-            f"SELECT sha256, parser_version FROM {RAW_SCHEMA}.documents WHERE source_file = ? AND status <> 'withdrawn'",
-            [source_file],
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'documents'",
+            [RAW_SCHEMA],
         ).fetchone()
-    return (str(found[0]), str(found[1])) if found else None
+        if not found or not found[0]:
+            return {}
+        rows = con.execute(f"SELECT source_file, sha256, parser_version, status FROM {RAW_SCHEMA}.documents").fetchall()
+    return {str(source): LoadedVersion(str(sha), str(version), str(status)) for source, sha, version, status in rows}

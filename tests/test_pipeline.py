@@ -79,10 +79,15 @@ def test_bad_files_are_recorded_and_good_ones_load(world: tuple[Path, Path, dg.D
 
 
 def test_second_run_changes_nothing(world: tuple[Path, Path, dg.DagsterInstance]) -> None:
+    from pipeline.run import latest_storage_id
+
     _, warehouse, instance = world
     before = snapshot(warehouse)
+    built = [dg.AssetKey("town_report"), dg.AssetKey("dim_document"), dg.AssetKey(["raw", "documents"])]
+    last_events = latest_storage_id(instance, built)
     run(instance)
     assert snapshot(warehouse) == before
+    assert latest_storage_id(instance, built) == last_events  # nothing reloaded, dbt and the report not rebuilt
 
 
 def test_edited_file_replaces_only_its_rows(world: tuple[Path, Path, dg.DagsterInstance]) -> None:

@@ -41,3 +41,23 @@ def test_sensor_requests_runs_for_what_changed(tmp_path: Path, monkeypatch: pyte
             ("a.txt", False),
             ("sub/镇 文件.txt", True),
         ]
+
+
+def test_nightly_schedule_requests_ranges_not_one_run_per_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from pipeline.defs import automation
+
+    monkeypatch.setenv(RAW_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(automation, "MAX_PARTITIONS_PER_RUN", 2)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    with dg.instance_for_test() as instance:
+        requests = automation.nightly_refresh(dg.build_schedule_context(instance=instance))
+    assert isinstance(requests, list)
+    assert [(r.tags[ASSET_PARTITION_RANGE_START_TAG], r.tags[ASSET_PARTITION_RANGE_END_TAG]) for r in requests] == [
+        ("a.txt", "b.txt"),
+        ("c.txt", "c.txt"),
+    ]

@@ -8,8 +8,8 @@ from typing import Final
 import dagster as dg
 
 from pipeline.config import settings
-from pipeline.defs.ingest_assets import INGEST_GROUP
-from pipeline.defs.partitions import DOCUMENTS_PARTITION_NAME, documents_partitions
+from pipeline.defs.ingest_assets import INGEST_GROUP, MAX_PARTITIONS_PER_RUN
+from pipeline.defs.partitions import DOCUMENTS_PARTITION_NAME, documents_partitions, partition_ranges, range_tags
 from pipeline.discovery import fingerprints, folder_changes
 
 NIGHTLY_CRON: Final = "0 2 * * *"
@@ -18,7 +18,7 @@ SENSOR_INTERVAL_SECONDS: Final = 60
 ingest_job = dg.define_asset_job(
     "ingest_documents",
     selection=dg.AssetSelection.groups(INGEST_GROUP),
-    description="Read, parse, validate and load one document (one partition).",
+    description="Read, parse, validate and load documents: one partition, or a range of them per run.",
 )
 
 
@@ -30,13 +30,20 @@ ingest_job = dg.define_asset_job(
     description="Every night: every document in the raw folder is re-read; dbt follows by automation.",
 )
 def nightly_refresh(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest]:
-    """Unchanged documents are skipped inside the run; deleted ones are marked withdrawn."""
+    """One run per range of up to ``MAX_PARTITIONS_PER_RUN`` documents, not one per document.
+
+    Unchanged documents are skipped inside the run; deleted ones are marked withdrawn.
+    """
     present = sorted(fingerprints(settings().raw_dir))
     known = set(context.instance.get_dynamic_partitions(DOCUMENTS_PARTITION_NAME))
     new = [k for k in present if k not in known]
     if new:
         context.instance.add_dynamic_partitions(DOCUMENTS_PARTITION_NAME, new)
-    return [dg.RunRequest(partition_key=key, run_key=None) for key in sorted(known | set(present))]
+    keys = context.instance.get_dynamic_partitions(DOCUMENTS_PARTITION_NAME)  # ranges follow the instance's order
+    return [
+        dg.RunRequest(run_key=None, tags=range_tags(first, last))
+        for first, last in partition_ranges(keys, MAX_PARTITIONS_PER_RUN)
+    ]
 
 
 @dg.sensor(

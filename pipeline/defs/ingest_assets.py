@@ -1,22 +1,32 @@
-"""Assets of one document's path: the raw file, its parsed frames, and its rows in the ``raw`` schema.
+"""Assets of a document's path: the raw file, its parsed frames, and its rows in the ``raw`` schema.
 
-Each body is a few lines calling the plain functions in ``pipeline.ingest`` and
-``pipeline.warehouse``; those functions are what the tests exercise.
+One op materialises all three for the partitions of its run — one document (the sensor) or a
+range of thousands (``make run``, backfills: ``BackfillPolicy.multi_run``). Its body is a few
+lines around ``pipeline.batch.ingest_documents`` (hash once, skip unchanged, parse in a process
+pool, load in batches), which is what the tests exercise. Frames never pass through an IO
+manager: parsing and loading happen in the same step, so memory stays flat in the number of
+documents. A partition is reported materialised only when its document changed (parsed and
+loaded again, or withdrawn); an unchanged document reports nothing, so the eager dbt models and
+the report downstream only rebuild when the raw layer changed.
 """
 
+from collections.abc import Iterator
 from typing import Final
 
 import dagster as dg
+from dagster._core.definitions.data_version import DATA_VERSION_TAG  # not re-exported by dagster
 
+from pipeline.batch import UNCHANGED, Outcome, ingest_documents
 from pipeline.config import settings
 from pipeline.defs.partitions import documents_partitions
-from pipeline.discovery import source_file_of_key
-from pipeline.ingest import file_sha256, is_inside, is_unchanged, parse_document
-from pipeline.lake import lake_dir, write_document
-from pipeline.normalise.frames import DocumentFrames
-from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, load_document, rows_of
+from pipeline.discovery import partition_key, source_file_of_key
+from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES
 
 INGEST_GROUP: Final = "ingest"
+MAX_PARTITIONS_PER_RUN: Final = 1000
+"""A backfill of the documents runs this many partitions per run (one step, parsed on all cores)."""
+RAW_FILE: Final = dg.AssetKey("raw_file")
+PARSED_DOCUMENT: Final = dg.AssetKey("parsed_document")
 RAW_TABLE_DESCRIPTIONS: Final = {
     "documents": "One row per file in the raw folder: layout, town, county, year, unit, status.",
     "projects": "One row per project table: code, name, budget in 元, purpose, goals, spending plan.",
@@ -26,70 +36,65 @@ RAW_TABLE_DESCRIPTIONS: Final = {
 }
 
 
-@dg.asset(
-    partitions_def=documents_partitions,
-    group_name=INGEST_GROUP,
-    description="A document file in the raw folder (JIXIAO_RAW_DIR); its sha256 is its data version.",
-)
-def raw_file(context: dg.AssetExecutionContext) -> dg.Output[str]:
-    raw_dir = settings().raw_dir
-    source_file = source_file_of_key(context.partition_key)
-    path = raw_dir / source_file
-    sha256 = file_sha256(path) if path.is_file() and is_inside(path, raw_dir) else "unavailable"
-    return dg.Output(
-        source_file,
-        data_version=dg.DataVersion(sha256),
-        metadata={"sha256": sha256, "path": str(path)},
+def _spec(key: dg.AssetKey, description: str, deps: list[dg.AssetKey]) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key,
+        deps=deps,
+        group_name=INGEST_GROUP,
+        description=description,
+        partitions_def=documents_partitions,
+        skippable=True,  # an unchanged document materialises nothing
     )
 
 
-@dg.asset(
-    partitions_def=documents_partitions,
-    group_name=INGEST_GROUP,
-    description="The document read, its layout recognised, rows extracted, typed and validated (polars frames).",
-)
-def parsed_document(context: dg.AssetExecutionContext, raw_file: str) -> dg.Output[DocumentFrames | None]:
-    """None when the warehouse already holds this file parsed by this parser (nothing to redo)."""
-    config = settings()
-    path = config.raw_dir / raw_file
-    if is_unchanged(path, config.raw_dir, config.warehouse):
-        return dg.Output(None, metadata={"status": "unchanged"})
-    frames = parse_document(path, config.raw_dir)
-    return dg.Output(
-        frames,
-        metadata={
-            "status": str(frames.documents["status"][0]),
-            "layout": str(frames.documents["layout"][0]),
-            "projects": frames.projects.height,
-            "indicators": frames.indicators.height,
-            "errors": frames.errors.height,
-        },
-    )
+INGEST_SPECS: Final = [
+    _spec(RAW_FILE, "A document file in the raw folder (JIXIAO_RAW_DIR); its sha256 is its data version.", []),
+    _spec(
+        PARSED_DOCUMENT,
+        "The document read, its layout recognised, rows extracted, typed and validated (polars frames).",
+        [RAW_FILE],
+    ),
+    *(_spec(dg.AssetKey([RAW_SCHEMA, table]), RAW_TABLE_DESCRIPTIONS[table], [PARSED_DOCUMENT]) for table in RAW_TABLES),
+]
+
+
+def materialisations(outcome: Outcome) -> list[dg.AssetMaterialization]:
+    """One event per ingest asset for a document that changed; none for an unchanged one."""
+    if outcome.status == UNCHANGED:
+        return []
+    key = partition_key(outcome.source_file)
+    return [
+        dg.AssetMaterialization(
+            RAW_FILE,
+            partition=key,
+            metadata={"sha256": outcome.sha256},
+            tags={DATA_VERSION_TAG: outcome.sha256},
+        ),
+        dg.AssetMaterialization(
+            PARSED_DOCUMENT,
+            partition=key,
+            metadata={"status": outcome.status, "layout": str(outcome.layout), **outcome.rows},
+        ),
+        *(
+            dg.AssetMaterialization(dg.AssetKey([RAW_SCHEMA, table]), partition=key, metadata={"rows": rows})
+            for table, rows in outcome.rows.items()
+        ),
+    ]
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            dg.AssetKey([RAW_SCHEMA, table]),
-            deps=[parsed_document],
-            group_name=INGEST_GROUP,
-            description=RAW_TABLE_DESCRIPTIONS[table],
-            partitions_def=documents_partitions,
-        )
-        for table in RAW_TABLES
-    ],
+    name="ingest_document_partitions",
+    specs=INGEST_SPECS,
     partitions_def=documents_partitions,
+    backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=MAX_PARTITIONS_PER_RUN),
 )
-def raw_tables(context: dg.AssetExecutionContext, parsed_document: DocumentFrames | None) -> object:
-    """Replace the document's rows in every raw table in one DuckDB transaction (skip if unchanged).
-
-    The frames also go to the Parquet lake beside the warehouse (``pipeline.lake``), from which
-    the raw layer can be rebuilt by DuckDB when parsing runs on other machines.
-    """
-    if parsed_document is not None:
-        warehouse = settings().warehouse
-        load_document(warehouse, parsed_document)
-        write_document(lake_dir(warehouse), parsed_document)
-    for table in RAW_TABLES:
-        rows = rows_of(parsed_document, table) if parsed_document is not None else "unchanged"
-        yield dg.MaterializeResult(asset_key=dg.AssetKey([RAW_SCHEMA, table]), metadata={"rows": rows})
+def documents(context: dg.AssetExecutionContext) -> Iterator[dg.AssetMaterialization]:
+    """Hash, skip unchanged, parse on all cores, load in batches; the Parquet lake is written beside."""
+    config = settings()
+    source_files = [source_file_of_key(key) for key in context.partition_keys]
+    changed = 0
+    for outcome in ingest_documents(source_files, config.raw_dir, config.warehouse):
+        events = materialisations(outcome)
+        changed += bool(events)
+        yield from events
+    context.log.info(f"{len(source_files)} documents: {changed} loaded, {len(source_files) - changed} unchanged")

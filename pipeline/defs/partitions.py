@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 DOCUMENTS_PARTITION_NAME: Final = "documents"
 documents_partitions = dg.DynamicPartitionsDefinition(name=DOCUMENTS_PARTITION_NAME)
+
+
+def partition_ranges(keys: Sequence[str], size: int) -> list[tuple[str, str]]:
+    """(first, last) of consecutive runs of at most ``size`` keys, in the instance's order of the keys."""
+    return [(keys[i], keys[min(i + size, len(keys)) - 1]) for i in range(0, len(keys), size)]
+
+
+def range_tags(first: str, last: str) -> dict[str, str]:
+    """The run tags that make one run cover a range of partitions (what a backfill sets)."""
+    return {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}

@@ -1,0 +1,157 @@
+"""Many documents in one go, with memory flat in their number.
+
+``ingest_documents`` is what the Dagster ingest assets run for the partitions of one run (one
+document or thousands): what the warehouse holds is read once, each file is hashed once, an
+unchanged file (same sha256, same parser version) is skipped without being read, and the rest
+are parsed in a spawn process pool on all cores (polars' threads do not survive ``fork``) and
+loaded in batches of ``BATCH_DOCUMENTS`` — one transaction and one insert per raw table per
+batch, writes serialised by the warehouse lock while the workers go on parsing. Only the frames
+of the documents waiting to be loaded are held in memory, never the corpus.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+from pathlib import Path
+from typing import Final
+
+from pipeline.ingest import document_digest, is_unchanged, parse_document
+from pipeline.lake import lake_dir, write_document
+from pipeline.normalise.frames import DocumentFrames
+from pipeline.warehouse import RAW_TABLES, load_documents, loaded_versions, rows_of
+
+BATCH_DOCUMENTS: Final = 100
+"""Documents per load transaction: few enough to keep memory small, enough to make inserts cheap."""
+POOL_MIN_DOCUMENTS: Final = 8
+"""Fewer documents to parse than this are parsed in this process: starting workers takes seconds."""
+IN_FLIGHT: Final = 2 * BATCH_DOCUMENTS
+"""Documents submitted to the workers and not yet loaded, at most: keeps memory flat."""
+FAILURES_LISTED: Final = 10
+"""A warehouse that refuses every write fails every document: name a few, count the rest."""
+UNCHANGED: Final = "unchanged"
+UNAVAILABLE: Final = "unavailable"
+
+
+@dataclass(frozen=True)
+class ParseJob:
+    source_file: str
+    sha256: str | None
+    """Taken once by the caller; None when there is no readable file (parse_document says why)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one document: ``unchanged`` (skipped), or the status it was loaded with."""
+
+    source_file: str
+    sha256: str
+    status: str
+    layout: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    """Rows per raw table; empty when unchanged."""
+
+
+class LoadFailedError(RuntimeError):
+    """Documents that could not be written to the warehouse (every other document was loaded)."""
+
+
+def worker_count() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def plan(
+    source_files: Iterable[str], raw_dir: Path, warehouse: Path
+) -> tuple[list[ParseJob], list[Outcome]]:
+    """Split the documents into those to parse and those the warehouse already holds, hashing each once."""
+    loaded = loaded_versions(warehouse)
+    jobs: list[ParseJob] = []
+    unchanged: list[Outcome] = []
+    for source_file in source_files:
+        sha256 = document_digest(raw_dir / source_file, raw_dir)
+        if is_unchanged(loaded.get(source_file), sha256):
+            unchanged.append(Outcome(source_file, sha256 or UNAVAILABLE, UNCHANGED))
+        else:
+            jobs.append(ParseJob(source_file, sha256))
+    return jobs, unchanged
+
+
+def parse_job(job: ParseJob, raw_dir: Path) -> DocumentFrames:
+    """One document parsed (in a worker process); module-level so that spawn can pickle it."""
+    return parse_document(raw_dir / job.source_file, raw_dir, sha256=job.sha256)
+
+
+def parse_all(jobs: Sequence[ParseJob], raw_dir: Path, workers: int) -> Iterator[DocumentFrames]:
+    """The jobs' frames in order, parsed by ``workers`` spawn processes (or here, for a few documents).
+
+    At most ``IN_FLIGHT`` documents are submitted and not yet taken: when loading falls behind
+    parsing, the workers wait instead of piling up parsed frames in memory.
+    """
+    parse = partial(parse_job, raw_dir=raw_dir)
+    if workers <= 1 or len(jobs) < POOL_MIN_DOCUMENTS:
+        yield from map(parse, jobs)
+        return
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=spawn) as pool:
+        waiting = iter(jobs)
+        in_flight = deque(pool.submit(parse, job) for job in islice(waiting, IN_FLIGHT))
+        while in_flight:
+            frames = in_flight.popleft().result()
+            in_flight.extend(pool.submit(parse, job) for job in islice(waiting, 1))
+            yield frames
+
+
+def batches(frames: Iterable[DocumentFrames], size: int) -> Iterator[list[DocumentFrames]]:
+    iterator = iter(frames)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def outcome_of(frames: DocumentFrames) -> Outcome:
+    """A loaded document's outcome, from its one documents row."""
+    document = frames.documents.row(0, named=True)
+    return Outcome(
+        source_file=frames.source_file,
+        sha256=str(document["sha256"] or UNAVAILABLE),
+        status=str(document["status"]),
+        layout=document["layout"],
+        rows={table: rows_of(frames, table) for table in RAW_TABLES},
+    )
+
+
+def ingest_documents(
+    source_files: Iterable[str], raw_dir: Path, warehouse: Path, workers: int | None = None
+) -> Iterator[Outcome]:
+    """Every document's outcome, unchanged ones first, the others as their batch is loaded.
+
+    Each loaded document's frames also go to the Parquet lake (``pipeline.lake``). Raises
+    ``LoadFailedError`` at the end if some document could not be written (after all others were).
+    """
+    jobs, unchanged = plan(source_files, raw_dir, warehouse)
+    yield from unchanged
+    lake = lake_dir(warehouse)
+    failed: dict[str, Exception] = {}
+    for batch in batches(parse_all(jobs, raw_dir, workers or worker_count()), BATCH_DOCUMENTS):
+        failures = load_documents(warehouse, batch)
+        failed.update(failures)
+        for frames in batch:
+            if frames.source_file not in failures:
+                write_document(lake, frames)
+                yield outcome_of(frames)
+    if failed:
+        raise LoadFailedError(load_failure_message(failed))
+
+
+def load_failure_message(failed: dict[str, Exception]) -> str:
+    """The documents that could not be loaded and why: the first ``FAILURES_LISTED`` of them."""
+    shown = sorted(failed.items())[:FAILURES_LISTED]
+    listed = "; ".join(f"{name}: {type(err).__name__}: {err}" for name, err in shown)
+    more = f"; and {len(failed) - len(shown)} more" if len(failed) > len(shown) else ""
+    return f"{len(failed)} document(s) could not be loaded: {listed}{more}"
