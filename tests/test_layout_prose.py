@@ -416,3 +416,29 @@ def test_a_repeated_statement_adds_no_rows() -> None:
         "x.txt", "text", ("6.河渠清理及河长制项目年初预算安排20000元，以下具体说明：", statement, statement)
     )
     assert len(ProseTargetsLayout().extract(doc).indicators) == 2
+
+
+def test_a_short_line_ends_a_paragraph_however_long_the_paragraph() -> None:
+    """Regression: the wrap rule looked at the whole paragraph joined so far, not at its last line,
+    so once a paragraph was long every following line was glued on (and re-scanned: quadratic)."""
+    wrapped = (
+        "数量指标-项目完成率-≥-95.00-百分比-项目完成率，质量指标-质量指标-≥-95.00-百分比-质量指标，时效指标-及时率"
+    )
+    doc = RawDocument(
+        "x.txt",
+        "text",
+        (
+            "河渠清理及河长制项目年初预算安排20000元，以下具体说明：",
+            wrapped,
+            "-≥-95.00-百分比-及时率",
+            "人员类经费绩效目标",
+            "人员经费年初安排100元，",
+            "数量指标-发放人数-≥-99-百分比-发放比重。",
+        ),
+    )
+    extraction = ProseTargetsLayout().extract(doc)
+    assert [(p.project_name, p.budget_text) for p in extraction.projects] == [
+        ("河渠清理及河长制项目", "20000"),
+        ("人员类经费", "100"),
+    ]
+    assert [r.value_text for r in extraction.indicators if r.table_no == 1] == ["≥-95.00-百分比"] * 3

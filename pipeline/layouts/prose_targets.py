@@ -89,7 +89,8 @@ _LIST_NUMBER: Final = (
 _CMP: Final = r"(?:≥|≤|≧|≦|>=|<=|=>|＞=|＜=|=|＝|>|<|＞|＜)"
 
 _NUMBERED_START: Final = re.compile(rf"^{_LIST_NUMBER}")
-_PARAGRAPH_END: Final = re.compile(r"[。；;：:！!？?]$")
+_PARAGRAPH_END: Final = frozenset("。；;：:！!？?")
+"""Characters that end a paragraph's last line (not ".": a wrap may cut 99.00 after its point)."""
 _HYPHEN_START: Final = re.compile(rf"^(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*-")
 _COLON_STATEMENT: Final = re.compile(
     rf"^(?:(?P<l1>(?:{_LEVEL1})指标)\s*[：:]\s*(?:{_LIST_NUMBER})?\s*)?(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*[：:]\s*(?P<items>.*\S.*)$"
@@ -394,16 +395,33 @@ def _starts_block(text: str) -> bool:
     )
 
 
-def _continues(previous: str, text: str) -> bool:
-    """``text`` is the rest of ``previous``, cut by a line wrap (PDF and Word text layers wrap paragraphs)."""
-    return len(previous) >= MIN_WRAPPED_CHARS and not _PARAGRAPH_END.search(previous) and not _starts_block(text)
+def _continues(previous_line: str, text: str) -> bool:
+    """``text`` is the rest of the line before it, cut by a wrap (PDF and Word text layers wrap paragraphs)."""
+    return (
+        len(previous_line) >= MIN_WRAPPED_CHARS and previous_line[-1] not in _PARAGRAPH_END and not _starts_block(text)
+    )
 
 
-def _join_wrap(first: str, second: str) -> str:
-    """Two pieces of a wrapped line: no space, except between two Latin letters (a wrapped word gap)."""
-    if first[-1].isascii() and first[-1].isalpha() and second[0].isascii() and second[0].isalpha():
-        return f"{first} {second}"
-    return first + second
+def _wrap_gap(first: str, second: str) -> str:
+    """What goes between two pieces of a wrapped line: nothing, but a space between two Latin letters."""
+    latin = first[-1].isascii() and first[-1].isalpha() and second[0].isascii() and second[0].isalpha()
+    return " " if latin else ""
+
+
+@dataclass
+class _Paragraph:
+    """Lines of one paragraph as they come; joined once at the end (joining as they come is quadratic)."""
+
+    locator: Locator
+    pieces: list[str]
+    last_line: str
+
+    def add(self, line: str) -> None:
+        self.pieces.extend((_wrap_gap(self.last_line, line), line))
+        self.last_line = line
+
+    def text(self) -> str:
+        return "".join(self.pieces)
 
 
 def _text_lines(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
@@ -419,16 +437,16 @@ def _text_lines(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
 
 def _paragraphs(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
     """(where it starts, text) of each paragraph outside the tables, wrapped lines joined."""
-    pending: tuple[Locator, str] | None = None
+    pending: _Paragraph | None = None
     for locator, text in _text_lines(doc):
-        if pending is not None and text and _continues(pending[1], text):
-            pending = (pending[0], _join_wrap(pending[1], text))
+        if pending is not None and text and _continues(pending.last_line, text):
+            pending.add(text)
             continue
         if pending is not None:
-            yield pending
-        pending = (locator, text) if text else None
+            yield pending.locator, pending.text()
+        pending = _Paragraph(locator, [text], text) if text else None
     if pending is not None:
-        yield pending
+        yield pending.locator, pending.text()
 
 
 def read_prose(doc: RawDocument) -> list[_Project]:
