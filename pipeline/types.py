@@ -15,6 +15,8 @@ SourceKind: TypeAlias = Literal["table", "prose"]
 SOURCE_TABLE: Final = "table"
 SOURCE_PROSE: Final = "prose"
 SOURCE_KINDS: Final[tuple[str, ...]] = (SOURCE_TABLE, SOURCE_PROSE)
+CORE_MARK: Final = "★"
+"""Marks a core indicator (核心指标) before its name, in a table cell or a prose list."""
 
 Cells: TypeAlias = tuple[str, ...]
 SpendPlan: TypeAlias = tuple[tuple[str, str], ...]

@@ -19,13 +19,12 @@ from pipeline.layouts.prose_targets import (
     ProseTargetsLayout,
     colon_item,
     hyphen_item,
-    name_similarity,
     spend_plan,
     split_hyphen_items,
     statement_items,
 )
 from pipeline.normalise.frames import DocumentFrames
-from pipeline.normalise.links import restatement_links
+from pipeline.normalise.links import name_similarity, restatement_links
 from pipeline.read import read_document
 from pipeline.types import Extraction, RawDocument
 from tests.conftest import CELLS, FIXED_NOW, REPO

@@ -46,13 +46,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Final
 
 from pipeline.normalise.categories import LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_NAMES
-from pipeline.normalise.text import clean_text
+from pipeline.normalise.links import NAME_SIMILARITY, name_similarity
+from pipeline.normalise.text import LIST_NUMBER, clean_text, without_list_number
 from pipeline.normalise.values import is_unit, parse_value
 from pipeline.types import (
+    CORE_MARK,
     Extraction,
     IndicatorRecord,
     Locator,
@@ -65,14 +66,9 @@ from pipeline.types import (
 NAME: Final = "prose_targets"
 BASE_CONFIDENCE: Final = 0.6
 VALUED_WEIGHT: Final = 0.4
-NAME_SIMILARITY: Final = 0.6
-"""Two project names this alike (difflib ratio, punctuation ignored) name the same project."""
-MIN_CONTAINED_CHARS: Final = 4
-"""A name inside another counts as the same name only from this length (项目 is inside every name)."""
 MAX_HEADING_CHARS: Final = 40
 MIN_WRAPPED_CHARS: Final = 25
 """A line this long that does not end a sentence may go on in the next line (a wrapped paragraph)."""
-CORE_MARK: Final = "★"
 _INDICATOR_SUFFIX: Final = "指标"
 _VALUED_KINDS: Final = frozenset({"quantitative", "date"})
 
@@ -83,17 +79,14 @@ def _stems(names: tuple[str, ...]) -> list[str]:
 
 _LEVEL1: Final = "|".join(map(re.escape, _stems(LEVEL1_NAMES)))
 _CATEGORY: Final = "|".join(map(re.escape, _stems((*LEVEL2_NAMES, *LEVEL2_ALIASES, *LEVEL1_NAMES))))
-_LIST_NUMBER: Final = (
-    r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3}\s*[、.．](?!\d))"
-)
 _CMP: Final = r"(?:≥|≤|≧|≦|>=|<=|=>|＞=|＜=|=|＝|>|<|＞|＜)"
 
-_NUMBERED_START: Final = re.compile(rf"^{_LIST_NUMBER}")
+_NUMBERED_START: Final = re.compile(rf"^{LIST_NUMBER}")
 _PARAGRAPH_END: Final = frozenset("。；;：:！!？?")
 """Characters that end a paragraph's last line (not ".": a wrap may cut 99.00 after its point)."""
 _HYPHEN_START: Final = re.compile(rf"^(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*-")
 _COLON_STATEMENT: Final = re.compile(
-    rf"^(?:(?P<l1>(?:{_LEVEL1})指标)\s*[：:]\s*(?:{_LIST_NUMBER})?\s*)?(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*[：:]\s*(?P<items>.*\S.*)$"
+    rf"^(?:(?P<l1>(?:{_LEVEL1})指标)\s*[：:]\s*(?:{LIST_NUMBER})?\s*)?(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*[：:]\s*(?P<items>.*\S.*)$"
 )
 _LEVEL1_HEADING: Final = re.compile(rf"^(?P<l1>(?:{_LEVEL1})指标)\s*[：:]?$")
 _HYPHEN_VALUE: Final = re.compile(rf"(?P<cmp>{_CMP})\s*-?\s*(?P<num>\d+(?:\.\d+)?)(?:-(?P<unit>[^-，,]{{1,6}}))?")
@@ -105,13 +98,13 @@ _COLON_VALUE_START: Final = re.compile(rf"{_CMP}|\d")
 _TEMPLATE_UNIT: Final = re.compile(rf"^(?:{_CMP})?\s*\**\s*(?P<unit>[^*\d\s]+)$")
 
 _BUDGET_SENTENCE: Final = re.compile(
-    rf"^(?:{_LIST_NUMBER})?\s*(?P<name>[^，,。；;：:]{{2,60}}?)\s*"
+    rf"^(?:{LIST_NUMBER})?\s*(?P<name>[^，,。；;：:]{{2,60}}?)\s*"
     r"(?:(?:年初|本年|全年|年度)?(?:预算)?安排(?:资金|经费)?|[，,]\s*(?:年度|项目)?(?:预算资金|预算金额|资金总额|总投资))"
     r"(?:为|共)?\s*[：:]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
 )
 _GENERIC_SUBJECT: Final = re.compile(r"^(?:该|本|此)?(?:项目|经费|资金)$")
 """A budget sentence that names no project (该项目年初安排…): the heading above names it."""
-_NAME_LABEL: Final = re.compile(rf"^(?:{_LIST_NUMBER})?\s*项目名称\s*[：:]\s*(?P<name>.+)$")
+_NAME_LABEL: Final = re.compile(rf"^(?:{LIST_NUMBER})?\s*项目名称\s*[：:]\s*(?P<name>.+)$")
 _GOALS_LABEL: Final = re.compile(r"^(?:项目)?(?:绩效目标|年度目标|总体目标)\s*[：:]\s*(?P<goals>\S.*)$")
 _BUDGET_LABEL: Final = re.compile(
     r"(?:项目|年度)?(?:预算(?:资金|金额|数)?|资金(?:总额|规模)?|总投资)\s*[：:]\s*"
@@ -123,7 +116,6 @@ _SPEND_PLAN: Final = re.compile(
 _LIST_SEPARATOR: Final = re.compile(r"[、,，]")
 _HEADING_SUFFIX: Final = re.compile(r"(?:项目)?(?:绩效目标表?|绩效指标)[：:]?$")
 _SENTENCE_PUNCTUATION: Final = re.compile(r"[，,。；;]")
-_NAME_NOISE: Final = re.compile(r"[\s、，,。.．（）()《》“”\"'：:;；\-]")
 
 
 @dataclass(frozen=True)
@@ -157,29 +149,11 @@ class _Project:
         self.items.extend((item, locator) for item in items if item not in seen)
 
 
-# --- names ------------------------------------------------------------------------------------------
-
-
-def name_key(name: str) -> str:
-    """A project name without punctuation, list number or spaces: what comparing names looks at."""
-    return _NAME_NOISE.sub("", re.sub(rf"^{_LIST_NUMBER}", "", name.strip()))
-
-
-def name_similarity(a: str, b: str) -> float:
-    """1.0 for names equal but for punctuation (or one inside the other), else difflib's ratio."""
-    key_a, key_b = name_key(a), name_key(b)
-    if not key_a or not key_b:
-        return 0.0
-    if min(len(key_a), len(key_b)) >= MIN_CONTAINED_CHARS and (key_a in key_b or key_b in key_a):
-        return 1.0
-    return SequenceMatcher(None, key_a, key_b).ratio()
-
-
 def _heading_stem(text: str) -> str | None:
     """The name a short heading line gives (``人员类经费绩效目标`` → 人员类经费), or None."""
     if len(text) > MAX_HEADING_CHARS or _SENTENCE_PUNCTUATION.search(text):
         return None
-    stem = _HEADING_SUFFIX.sub("", re.sub(rf"^\s*{_LIST_NUMBER}\s*", "", text)).strip()
+    stem = _HEADING_SUFFIX.sub("", without_list_number(text)).strip()
     return stem or None
 
 
@@ -270,7 +244,7 @@ def colon_item(item: str, level1: str | None, level2: str) -> ProseItem:
 
 def statement_items(text: str, level1: str | None) -> list[ProseItem] | None:
     """The items of a statement line, or None when the line is not a statement."""
-    text = re.sub(rf"^\s*{_LIST_NUMBER}\s*", "", text)
+    text = without_list_number(text)
     if _HYPHEN_START.match(text):
         return [hyphen_item(item, level1) for item in split_hyphen_items(text)]
     if _COLON_STATEMENT.match(text) is None:
@@ -278,7 +252,7 @@ def statement_items(text: str, level1: str | None) -> list[ProseItem] | None:
     items: list[ProseItem] = []
     level2 = ""
     for piece in _colon_pieces(text):
-        heading = _COLON_STATEMENT.match(re.sub(rf"^\s*{_LIST_NUMBER}\s*", "", piece))
+        heading = _COLON_STATEMENT.match(without_list_number(piece))
         if heading is not None:  # "…；2.质量指标：验收合格率≥90%": a new category inside the line
             level1 = heading.group("l1") or level1
             level2, piece = heading.group("cat"), heading.group("items")
@@ -367,7 +341,7 @@ class _Reader:
                 self._start(_Project(name=self.heading, locator=locator))
             if self.current is not None:
                 self.current.add(items, locator)
-        elif (level1 := _LEVEL1_HEADING.match(re.sub(rf"^\s*{_LIST_NUMBER}\s*", "", text))) is not None:
+        elif (level1 := _LEVEL1_HEADING.match(without_list_number(text))) is not None:
             self.level1 = level1.group("l1")
         elif self.current is not None:
             self._details(self.current, text)

@@ -18,14 +18,13 @@ from typing import Final, TypeAlias
 import polars as pl
 
 from pipeline.layouts.base import LOW_CONFIDENCE
-from pipeline.layouts.prose_targets import CORE_MARK
 from pipeline.normalise.categories import canonical_categories
 from pipeline.normalise.department import DepartmentTarget
 from pipeline.normalise.links import restatement_links
 from pipeline.normalise.money import to_yuan
 from pipeline.normalise.text import clean_text
 from pipeline.normalise.values import parse_value
-from pipeline.types import DocumentMeta, Extraction, IndicatorRecord, ProjectRecord
+from pipeline.types import CORE_MARK, DocumentMeta, Extraction, IndicatorRecord, ProjectRecord
 from pipeline.version import PARSER_VERSION
 
 DOCUMENT_ID_LENGTH: Final = 16

@@ -4,21 +4,44 @@
 with a different set of indicators. Both are kept (they are different targets); the prose one gets
 ``linked_project_id`` = the table project's id, so that counts and budget sums take each project
 once. Two projects are the same when their budgets are equal (to the fen) and their names are alike
-(``pipeline.layouts.prose_targets.name_similarity`` ≥ ``NAME_SIMILARITY``: 安保环保、安全生产、食药监管
+(``name_similarity`` ≥ ``NAME_SIMILARITY``: 安保环保、安全生产、食药监管
 and 安保、环保、安全生产、应急、食药监管 are; 乡镇人大工作站经费 and 河渠清理及河长制项目, both 20000 元,
 are not). Each table project is linked at most once, the most alike pair first.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
 from typing import Final
 
-from pipeline.layouts.prose_targets import NAME_SIMILARITY, name_similarity
+from pipeline.normalise.text import without_list_number
 from pipeline.types import SOURCE_PROSE, SOURCE_TABLE
 
+NAME_SIMILARITY: Final = 0.6
+"""Two project names this alike (difflib ratio, punctuation ignored) name the same project."""
+MIN_CONTAINED_CHARS: Final = 4
+"""A name inside another counts as the same name only from this length (项目 is inside every name)."""
+
+_NAME_NOISE: Final = re.compile(r"[\s、，,。.．（）()《》“”\"'：:;；\-]")
 FEN: Final = 0.005
 """Budgets closer than half a fen are equal (they are sums of decimal amounts, held as floats)."""
+
+
+def name_key(name: str) -> str:
+    """A project name without punctuation, list number or spaces: what comparing names looks at."""
+    return _NAME_NOISE.sub("", without_list_number(name.strip()))
+
+
+def name_similarity(a: str, b: str) -> float:
+    """1.0 for names equal but for punctuation (or one inside the other), else difflib's ratio."""
+    key_a, key_b = name_key(a), name_key(b)
+    if not key_a or not key_b:
+        return 0.0
+    if min(len(key_a), len(key_b)) >= MIN_CONTAINED_CHARS and (key_a in key_b or key_b in key_a):
+        return 1.0
+    return SequenceMatcher(None, key_a, key_b).ratio()
 
 
 def _same_budget(a: object, b: object) -> bool:

@@ -41,6 +41,11 @@ _WS: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _SPACE_BY_CJK: Final = re.compile(rf"(?<=[{CJK_CLASS}]) (?!\d{{1,2}}[.．、](?!\d))|(?<=\S) (?=[{CJK_CLASS}])")
 _BOOKMARK: Final = re.compile(r"\[bookmark:[^\]]*\]")
 _HEADING_MARKS: Final = re.compile(r"^\s*#{1,6}\s*")
+LIST_NUMBER: Final = (
+    r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3}\s*[、.．](?!\d))"
+)
+"""A list number before a heading or item: 一、 / （一） / (1) / 1. — not the 1. of 1.5."""
+_LEADING_LIST_NUMBER: Final = re.compile(rf"^\s*{LIST_NUMBER}\s*")
 CACHED_STRINGS: Final = 1 << 13
 """Distinct cell texts remembered per cleaning function: every layout that scores a document cleans
 the same cells again, so the cache turns most of those regex passes into lookups (bounded memory)."""
@@ -102,6 +107,11 @@ def label_key(text: str | None) -> str:
     return _LABEL_NOISE.sub("", compact(text))
 
 
+def without_list_number(text: str) -> str:
+    """ "（一）数量指标：…" → "数量指标：…"."""
+    return _LEADING_LIST_NUMBER.sub("", text)
+
+
 def strip_heading_number(text: str) -> str:
-    """"## 1.2020 年…绩效目标表" → "2020 年…绩效目标表": the running number of a table title."""
+    """ "## 1.2020 年…绩效目标表" → "2020 年…绩效目标表": the running number of a table title."""
     return re.sub(r"^\s*\d{1,3}\s*[.．、]\s*", "", text)
