@@ -138,6 +138,19 @@ def rows_of(frames: DocumentFrames, table: str) -> int:
     return _frames_by_table(frames)[table].height
 
 
+def _holds_any(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether raw.documents holds any of ``incoming_files``.
+
+    Every load writes a documents row with the file's other rows, so a file it does not hold has
+    no rows anywhere: a first load of new files skips the DELETEs, which scan the raw tables and
+    whose buffers grow with the warehouse (bench/results.md).
+    """
+    (found,) = con.execute(  # fetchall: a result left unfetched blocks this connection's next statement
+        f"SELECT count(*) FROM {RAW_SCHEMA}.documents WHERE source_file IN (SELECT source_file FROM incoming_files)"
+    ).fetchall()
+    return bool(found[0])
+
+
 def _replace_documents(con: duckdb.DuckDBPyConnection, batch: Sequence[DocumentFrames]) -> None:
     """Replace (or mark withdrawn) every document of the batch in one transaction.
 
@@ -152,10 +165,12 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, batch: Sequence[DocumentF
                 mark_withdrawn(con, frames.source_file, frames.documents["loaded_at"][0])
         if replaced:
             con.register("incoming_files", pl.DataFrame({"source_file": [f.source_file for f in replaced]}).to_arrow())
+            held = _holds_any(con)
             for table in RAW_TABLES:
-                con.execute(
-                    f"DELETE FROM {RAW_SCHEMA}.{table} WHERE source_file IN (SELECT source_file FROM incoming_files)"
-                )
+                if held:
+                    con.execute(
+                        f"DELETE FROM {RAW_SCHEMA}.{table} WHERE source_file IN (SELECT source_file FROM incoming_files)"
+                    )
                 rows = [_frames_by_table(f)[table] for f in replaced if _frames_by_table(f)[table].height]
                 if rows:
                     con.register("incoming", pl.concat(rows, how="diagonal_relaxed").to_arrow())

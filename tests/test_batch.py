@@ -99,6 +99,18 @@ def test_plan_skips_unchanged_and_gone_documents(tmp_path: Path) -> None:
     assert jobs == []  # a withdrawn file that stays gone is not withdrawn again
 
 
+def test_a_batch_of_new_and_held_files_replaces_only_the_held_ones_rows(tmp_path: Path) -> None:
+    """New files skip the DELETEs (nothing of theirs is held); a held file in the same batch is still replaced."""
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    names = sorted(seed_folder(raw, 3))  # 000: 126 rows, 001: 58, 002: 22
+    frames = {name: parse_document(raw / name, raw) for name in names}
+    assert load_documents(warehouse, [frames[names[0]]]) == {}
+    shutil.copy(SEED_DIR / SEEDS["002"], raw / names[0])  # the held file now holds 002's tables
+    replaced = parse_document(raw / names[0], raw)
+    assert load_documents(warehouse, [frames[names[1]], replaced, frames[names[2]]]) == {}
+    assert indicator_rows(warehouse) == {names[0]: ROWS["002"], names[1]: ROWS["001"], names[2]: ROWS["002"]}
+
+
 def test_a_bad_document_never_costs_the_batch(tmp_path: Path) -> None:
     raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
     names = sorted(seed_folder(raw, 3))
