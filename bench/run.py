@@ -7,9 +7,9 @@ For each corpus size (``bench/corpus.py``):
 - **floor**: the same files read, decoded and split into lines and tab cells in plain Python;
 - **end to end**: ``pipeline.run.materialise_all`` (what ``make run`` does: ranges of partitions
   per Dagster run, parsing on all cores, batched loads, then dbt and the report) into a fresh
-  warehouse with an ephemeral DagsterInstance (in memory: Dagster's local SQLite storage costs
-  ~40 ms per event here, and every document materialises 7 asset partitions), then a second run
-  with the same instance and no file changed, which
+  warehouse and a fresh Dagster home configured as ``make run``'s (``.dagster_home/dagster.yaml``:
+  run history in SQLite on disk, every document materialising 7 asset partitions), then a second
+  run, instance opened anew as a second ``make run`` would, with no file changed, which
   must parse nothing (counted where the ingest step hands documents to the parser pool) and
   build nothing;
 - **peak RSS** of the benchmark process so far (VmHWM, kept across the resets below), and
@@ -28,6 +28,7 @@ import argparse
 import os
 import platform
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -43,6 +44,8 @@ from pipeline.batch import worker_count
 
 MIB: Final = 1 << 20
 DEFAULT_SIZES: Final = (100, 1000, 10000)
+PROJECT_INSTANCE: Final = Path(__file__).resolve().parents[1] / ".dagster_home" / "dagster.yaml"
+"""``make run``'s Dagster instance configuration: the end-to-end runs use it, in a fresh home."""
 
 
 _EARLIER_PEAK_MIB = [0.0]
@@ -138,11 +141,11 @@ class ParseCounter:
         self.assets.ingest_documents = self.original_ingest  # type: ignore[assignment]
 
 
-def dagster_run(instance: Any) -> tuple[int, float]:
-    """Documents parsed, and the bench process's peak RSS during ingest (MiB)."""
+def dagster_run(open_instance: Callable[[], Any]) -> tuple[int, float]:
+    """One ``make run``, instance opened and closed as it does: documents parsed, peak RSS during ingest (MiB)."""
     from pipeline.run import materialise_all
 
-    with ParseCounter() as counter:
+    with ParseCounter() as counter, open_instance() as instance:
         materialise_all(instance)
     return counter.calls, counter.ingest_peak_mib
 
@@ -175,22 +178,31 @@ def end_to_end(raw_dir: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp_name:
         tmp = Path(tmp_name)
         warehouse = tmp / "warehouse" / "jixiao.duckdb"
-        saved = {k: os.environ.get(k) for k in ("JIXIAO_RAW_DIR", "JIXIAO_WAREHOUSE")}
+        home = tmp / "dagster_home"
+        home.mkdir()
+        shutil.copy(PROJECT_INSTANCE, home / "dagster.yaml")
+        saved = {k: os.environ.get(k) for k in ("JIXIAO_RAW_DIR", "JIXIAO_WAREHOUSE", "DAGSTER_HOME")}
         os.environ["JIXIAO_RAW_DIR"] = str(raw_dir)
         os.environ["JIXIAO_WAREHOUSE"] = str(warehouse)
+        os.environ["DAGSTER_HOME"] = str(home)
         try:
             prepare_manifest()
-            with quiet(raw_dir.parent / f"e2e-{raw_dir.name}.log"), dg.DagsterInstance.ephemeral() as instance:
-                first_s, (first_parsed, ingest_peak) = timed(lambda: dagster_run(instance))
-                second_s, (second_parsed, _) = timed(lambda: dagster_run(instance))
+            with quiet(raw_dir.parent / f"e2e-{raw_dir.name}.log"):
+                first_s, (first_parsed, ingest_peak) = timed(lambda: dagster_run(dg.DagsterInstance.get))
+                second_s, (second_parsed, _) = timed(lambda: dagster_run(dg.DagsterInstance.get))
         finally:
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-    return {"first_s": first_s, "first_parsed": first_parsed, "second_s": second_s, "second_parsed": second_parsed,
-            "ingest_peak_mib": ingest_peak}
+    return {
+        "first_s": first_s,
+        "first_parsed": first_parsed,
+        "second_s": second_s,
+        "second_parsed": second_parsed,
+        "ingest_peak_mib": ingest_peak,
+    }
 
 
 def bench_size(size: int, parse_sample: int, e2e_max: int) -> float:
@@ -207,20 +219,27 @@ def bench_size(size: int, parse_sample: int, e2e_max: int) -> float:
     ratio = parse_s / floor_s
     on = f"the first {len(sample)} documents" if len(sample) < size else f"all {size} documents"
     print(f"parse, one core, on {on}:")
-    print(f"parse: {len(sample) / parse_s:9.1f} documents/s {sample_mb / parse_s:8.2f} MB/s  ({parse_s:.1f} s; {dict(statuses)})")
+    print(
+        f"parse: {len(sample) / parse_s:9.1f} documents/s {sample_mb / parse_s:8.2f} MB/s  ({parse_s:.1f} s; {dict(statuses)})"
+    )
     print(f"floor: {len(sample) / floor_s:9.1f} documents/s {sample_mb / floor_s:8.2f} MB/s  ({floor_s:.3f} s)")
     print(f"ratio parse/floor at {size}: {ratio:.0f}")
     print(f"peak RSS so far: {peak_rss()}", flush=True)
     if size > e2e_max:
         print(f"end to end: skipped above {e2e_max} documents (--e2e-max)")
         return ratio
-    print(f"end to end, Dagster materialise_all on {worker_count()} cores (log: {folder.parent / f'e2e-{size}.log'}):", flush=True)
+    print(
+        f"end to end, Dagster materialise_all on {worker_count()} cores (log: {folder.parent / f'e2e-{size}.log'}):",
+        flush=True,
+    )
     result = end_to_end(folder)
     first, second = result["first_s"], result["second_s"]
     print(f"  first run {first:.1f} s ({size / first:.1f} documents/s), parsed {result['first_parsed']}")
-    print(f"  second run, nothing changed: {second:.1f} s ({100 * second / first:.1f} % of the first), "
-          f"parsed {result['second_parsed']}"
-          f" ({'skipped parsing: OK' if result['second_parsed'] == 0 else 'PARSED AGAIN: BUG'})")
+    print(
+        f"  second run, nothing changed: {second:.1f} s ({100 * second / first:.1f} % of the first), "
+        f"parsed {result['second_parsed']}"
+        f" ({'skipped parsing: OK' if result['second_parsed'] == 0 else 'PARSED AGAIN: BUG'})"
+    )
     print(f"  peak RSS of the bench process during ingest: {result['ingest_peak_mib']:.0f} MiB")
     print(f"peak RSS so far: {peak_rss()}", flush=True)
     return ratio
@@ -270,8 +289,10 @@ def bench_pdfs(skip_plumber_on_book: bool = False) -> None:
         parse_s, frames = timed(lambda p=path: parse_document(p, p.parent))
         status = frames.documents["status"][0]
         print(f"\n== PDF {path.name}: {pages} pages")
-        print(f"parse_document: {pages / parse_s:8.1f} pages/s ({parse_s:.1f} s; {status}, "
-              f"{frames.projects.height} projects, {frames.indicators.height} indicators)")
+        print(
+            f"parse_document: {pages / parse_s:8.1f} pages/s ({parse_s:.1f} s; {status}, "
+            f"{frames.projects.height} projects, {frames.indicators.height} indicators)"
+        )
         plumber_s, tables = timed(lambda p=path: bare_pdfplumber(p))
         print(f"pdfplumber extract_tables(): {pages / plumber_s:8.1f} pages/s ({plumber_s:.1f} s; {tables} tables)")
         pdfium_s, _ = timed(lambda p=path: bare_pypdfium2(p))
@@ -288,9 +309,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in str(args.sizes).split(",") if s.strip())
     os.environ.setdefault("DAGSTER_HOME", str(Path(__file__).resolve().parents[1] / ".dagster_home"))
-    print(f"machine: {os.cpu_count()} cores, "
-          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / (1 << 30):.0f} GiB RAM, "
-          f"Python {platform.python_version()}, {platform.platform()}")
+    print(
+        f"machine: {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / (1 << 30):.0f} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.platform()}"
+    )
     ratio = 0.0
     for size in sizes:
         ratio = bench_size(size, args.parse_sample, args.e2e_max)
