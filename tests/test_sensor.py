@@ -61,3 +61,50 @@ def test_nightly_schedule_requests_ranges_not_one_run_per_document(
         ("a.txt", "b.txt"),
         ("c.txt", "c.txt"),
     ]
+
+
+def test_covering_ranges_span_changed_keys_and_respect_the_size() -> None:
+    from pipeline.defs.partitions import covering_ranges
+
+    keys = [f"{i:02d}.txt" for i in range(10)]
+    assert covering_ranges(keys, ["03.txt", "01.txt", "09.txt", "04.txt"], 3) == [
+        ("01.txt", "03.txt"),
+        ("04.txt", "04.txt"),
+        ("09.txt", "09.txt"),
+    ]
+    assert covering_ranges(keys, ["00.txt", "02.txt", "02.txt"], 10) == [("00.txt", "02.txt")]
+    assert covering_ranges(keys, [], 3) == []
+
+
+def test_many_changed_files_run_as_ranges_not_one_run_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder copied in at once: a few range runs over the new partitions, withdrawals included."""
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from pipeline.defs import automation
+
+    monkeypatch.setenv(RAW_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(automation, "MAX_PARTITIONS_PER_RUN", 8)
+    names = [f"镇{i:02d}.txt" for i in range(20)]
+    for name in names:
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    with dg.instance_for_test() as instance:
+        first = automation.raw_folder_sensor(dg.build_sensor_context(instance=instance, cursor=None))
+        spans = [
+            (r.tags[ASSET_PARTITION_RANGE_START_TAG], r.tags[ASSET_PARTITION_RANGE_END_TAG]) for r in first.run_requests
+        ]
+        assert spans == [(names[0], names[7]), (names[8], names[15]), (names[16], names[19])]
+        assert all(r.partition_key is None for r in first.run_requests)
+        instance.add_dynamic_partitions("documents", names)  # what the daemon does with the request
+
+        again = automation.raw_folder_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        assert again.run_requests == []
+        for name in names[2:14]:  # 12 files: above the one-run-per-document limit
+            (tmp_path / name).unlink()
+        later = automation.raw_folder_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        spans = [
+            (r.tags[ASSET_PARTITION_RANGE_START_TAG], r.tags[ASSET_PARTITION_RANGE_END_TAG]) for r in later.run_requests
+        ]
+        assert spans == [(names[2], names[9]), (names[10], names[13])]
+        repeat = automation.raw_folder_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        assert [r.run_key for r in repeat.run_requests] == [r.run_key for r in later.run_requests]
+        assert len({r.run_key for r in later.run_requests}) == 2

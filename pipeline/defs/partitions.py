@@ -20,3 +20,25 @@ def partition_ranges(keys: Sequence[str], size: int) -> list[tuple[str, str]]:
 def range_tags(first: str, last: str) -> dict[str, str]:
     """The run tags that make one run cover a range of partitions (what a backfill sets)."""
     return {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+
+
+def covering_ranges(keys: Sequence[str], wanted: Sequence[str], size: int) -> list[tuple[str, str]]:
+    """(first, last) ranges of ``keys`` that cover every wanted key, each spanning at most ``size`` keys.
+
+    Keys between two wanted ones ride along: the ingest step skips an unchanged document after
+    hashing it, which costs far less than a Dagster run of its own.
+    """
+    position = {key: i for i, key in enumerate(keys)}
+    spots = sorted(position[key] for key in set(wanted))
+    ranges: list[tuple[str, str]] = []
+    start = last = None
+    for spot in spots:
+        if start is not None and last is not None and spot - start >= size:
+            ranges.append((keys[start], keys[last]))
+            start = None
+        if start is None:
+            start = spot
+        last = spot
+    if start is not None and last is not None:
+        ranges.append((keys[start], keys[last]))
+    return ranges
