@@ -3,16 +3,15 @@ town, with plotly charts (share quantified, flags by kind, satisfaction targets,
 built from the analyst marts and written as static HTML that opens offline.
 """
 
-from pipeline.report.data import ReportData, TownData, read_report_data
-from pipeline.report.html import INDEX, PLOTLY_JS, build_pages, town_page_name, write_report
+from pipeline.report.data import TownData, TownSummary, towns_of
+from pipeline.report.html import INDEX, PLOTLY_JS, town_page_name, write_report
 
 __all__ = [
     "INDEX",
     "PLOTLY_JS",
-    "ReportData",
     "TownData",
-    "build_pages",
-    "read_report_data",
+    "TownSummary",
     "town_page_name",
+    "towns_of",
     "write_report",
 ]

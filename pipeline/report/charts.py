@@ -11,7 +11,7 @@ from typing import Final
 
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-from pipeline.report.data import FLAG_KINDS, Row, TownData, project_title
+from pipeline.report.data import FLAG_KINDS, Row, TownData, TownSummary, project_title
 
 PLOT_CONFIG: Final = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 FONT: Final = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -58,7 +58,7 @@ def _pct(value: float | None) -> float | None:
 # --- overview ---------------------------------------------------------------------------------------
 
 
-def towns_share_quantified(towns: list[TownData]) -> str:
+def towns_share_quantified(towns: list[TownSummary]) -> str:
     labels = [f"{row['town']} {row['fiscal_year']}" for town in towns for row in town.years]
     values = [_pct(row["share_quantified"]) for town in towns for row in town.years]
     fig = go.Figure(
@@ -81,7 +81,7 @@ def towns_share_quantified(towns: list[TownData]) -> str:
     return _html(fig, "overview-quantified")
 
 
-def towns_flags_heatmap(towns: list[TownData]) -> str:
+def towns_flags_heatmap(towns: list[TownSummary]) -> str:
     rows = [row for town in towns for row in town.years]
     labels = [f"{row['town']} {row['fiscal_year']}" for row in rows]
     shares = [
@@ -111,14 +111,13 @@ def towns_flags_heatmap(towns: list[TownData]) -> str:
     return _html(fig, "overview-flags")
 
 
-def towns_satisfaction(towns: list[TownData]) -> str:
+def towns_satisfaction(towns: list[TownSummary]) -> str:
     fig = go.Figure()
     for town in towns:
-        values = [i["satisfaction_target_pct"] for i in town.indicators if i["satisfaction_target_pct"] is not None]
-        names = [i["project_name"] for i in town.indicators if i["satisfaction_target_pct"] is not None]
+        names = [name for name, _ in town.satisfaction]
         fig.add_trace(
             go.Box(
-                y=values,
+                y=[value for _, value in town.satisfaction],
                 name=town.town or "—",
                 boxpoints="all",
                 jitter=0.5,
@@ -146,19 +145,19 @@ def towns_satisfaction(towns: list[TownData]) -> str:
     return _html(fig, "overview-satisfaction")
 
 
-def towns_scores(towns: list[TownData]) -> str:
+def towns_scores(towns: list[TownSummary]) -> str:
     fig = go.Figure()
     for town in towns:
         fig.add_trace(
             go.Box(
-                y=[p["quality_score"] for p in town.projects],
+                y=[score for _, score in town.scores],
                 name=town.town or "—",
                 boxpoints="all",
                 jitter=0.5,
                 pointpos=0,
                 marker={"color": BLUE, "size": 7},
                 line={"color": GREY},
-                customdata=[p["project_name"] for p in town.projects],
+                customdata=[name for name, _ in town.scores],
                 hovertemplate="%{customdata}: %{y:.1f}<extra></extra>",
             )
         )

@@ -19,11 +19,13 @@ from pipeline.report import charts
 from pipeline.report.data import (
     FLAG_KINDS,
     SUBSTANTIVE_FLAGS,
-    ReportData,
     Row,
+    Town,
     TownData,
+    TownSummary,
     project_title,
-    read_report_data,
+    summary_of,
+    towns_of,
 )
 
 INDEX: Final = "index.html"
@@ -54,7 +56,7 @@ nav a { margin-right: 12px; } details { margin: 12px 0; } summary { cursor: poin
 """
 
 
-def town_page_name(town: TownData) -> str:
+def town_page_name(town: Town) -> str:
     """A stable, ASCII file name for a town's page (county and town names are Chinese)."""
     digest = hashlib.sha1("/".join(town.key).encode("utf-8")).hexdigest()[:10]
     return f"{TOWN_PAGE_PREFIX}{digest}.html"
@@ -112,15 +114,15 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
 # --- overview -------------------------------------------------------------------------------------
 
 
-def overview_page(data: ReportData, generated: str) -> str:
-    years = data.years
+def overview_page(towns: list[TownSummary], generated: str) -> str:
+    years = [row for town in towns for row in town.years]
     indicators = sum(row["indicator_count"] for row in years)
     quantified = sum(row["quantified_count"] for row in years)
     flagged = sum(row["flagged_count"] for row in years)
-    substantive = sum(1 for i in data.indicators if any(i[kind] for kind in SUBSTANTIVE_FLAGS))
+    substantive = sum(town.substantive for town in towns)
     cards = "".join(
         [
-            _card("towns", str(len(data.towns))),
+            _card("towns", str(len(towns))),
             _card("projects", f"{sum(row['project_count'] for row in years):,}"),
             _card("budget", _wan(sum(row["total_budget_yuan"] for row in years))),
             _card("targets", f"{indicators:,}"),
@@ -129,12 +131,11 @@ def overview_page(data: ReportData, generated: str) -> str:
             _card("wrong (backwards, implausible, cost, echo)", f"{substantive:,}", warn=substantive > 0),
         ]
     )
-    scores = {town.key: [p["quality_score"] for p in town.projects] for town in data.towns}
     rows = []
-    for town in data.towns:
+    for town in towns:
+        town_scores = [score for _, score in town.scores]
+        mean_score = sum(town_scores) / len(town_scores) if town_scores else None
         for row in town.years:
-            town_scores = scores[town.key]
-            mean_score = sum(town_scores) / len(town_scores) if town_scores else None
             rows.append(
                 [
                     f'<a href="{town_page_name(town)}">{escape(row["town"] or "—")}</a>',
@@ -170,7 +171,7 @@ def overview_page(data: ReportData, generated: str) -> str:
         rows,
         numeric={3, 4, 5, 6, 7, 8, 9, 11},
     )
-    nav = "".join(f'<a href="{town_page_name(town)}">{escape(town.label)}</a>' for town in data.towns)
+    nav = "".join(f'<a href="{town_page_name(town)}">{escape(town.label)}</a>' for town in towns)
     body = f"""
 <h1>Township performance targets: how good are they?</h1>
 <p class="sub">Every target (绩效指标) of every project in the warehouse, checked against seven rules.
@@ -179,11 +180,11 @@ One page per town: <nav style="display:inline">{nav}</nav></p>
 <h2>Towns side by side</h2>
 {table}
 <div class="grid">
-<div>{charts.towns_share_quantified(data.towns)}</div>
-<div>{charts.towns_scores(data.towns)}</div>
+<div>{charts.towns_share_quantified(towns)}</div>
+<div>{charts.towns_scores(towns)}</div>
 </div>
-{charts.towns_flags_heatmap(data.towns)}
-{charts.towns_satisfaction(data.towns)}
+{charts.towns_flags_heatmap(towns)}
+{charts.towns_satisfaction(towns)}
 <h2>What the flags mean</h2>
 {_flag_legend()}
 """
@@ -324,24 +325,25 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def build_pages(data: ReportData, generated: str) -> dict[str, str]:
-    """File name → HTML of every page of the report (the overview is ``index.html``)."""
-    pages = {INDEX: overview_page(data, generated)}
-    for town in data.towns:
-        pages[town_page_name(town)] = town_page(town, generated)
-    return pages
-
-
 def write_report(warehouse: Path, out_dir: Path, now: datetime | None = None) -> list[Path]:
-    """Read the marts and write the report into ``out_dir``; returns the pages written, index first."""
-    data = read_report_data(warehouse)
+    """Read the marts and write the report into ``out_dir``; returns the pages written, index first.
+
+    Town pages are written as the towns are read, one town in memory at a time; the overview,
+    which needs every town's summary, last.
+    """
     generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    pages = build_pages(data, generated)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out_dir / PLOTLY_JS, get_plotlyjs())
-    for name, html in pages.items():
-        _write_if_changed(out_dir / name, html)
+    summaries: list[TownSummary] = []
+    town_pages: list[Path] = []
+    with towns_of(warehouse) as towns:
+        for town in towns:
+            page = out_dir / town_page_name(town)
+            _write_if_changed(page, town_page(town, generated))
+            town_pages.append(page)
+            summaries.append(summary_of(town))
+    _write_if_changed(out_dir / INDEX, overview_page(summaries, generated))
     for stale in out_dir.glob(f"{TOWN_PAGE_PREFIX}*.html"):
-        if stale.name not in pages:
+        if stale not in town_pages:
             stale.unlink()
-    return [out_dir / name for name in pages]
+    return [out_dir / INDEX, *town_pages]
