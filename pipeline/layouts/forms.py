@@ -209,9 +209,17 @@ def is_header_label(text: str) -> bool:
 
 
 def is_header_row(cells: Sequence[str]) -> bool:
-    """Every filled cell is a header label (a header row, whole or half of a split one)."""
-    keys = [header_key(c) for c in cells if clean_text(c)]
-    return len(keys) >= 2 and all(k in _ALL_HEADER_KEYS for k in keys)
+    """Every filled cell is a header label (a header row, whole or half of a split one).
+
+    Stops at the first filled cell that is not one: most rows are not headers, and long cells are
+    then never reduced to a header key."""
+    filled = 0
+    for cell in cells:
+        if clean_text(cell):
+            if header_key(cell) not in _ALL_HEADER_KEYS:
+                return False
+            filled += 1
+    return filled >= 2
 
 
 def is_placeholder(text: str | None) -> bool:

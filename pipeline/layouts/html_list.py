@@ -131,13 +131,14 @@ def find_columns(cells: list[str]) -> Columns | None:
     keys = [label_key(cell) for cell in cells]
 
     def first(match: str, exact: bool = False) -> int | None:
-        hits = [i for i, key in enumerate(keys) if (key == match if exact else match in key)]
-        return hits[0] if hits else None
+        return next((i for i, key in enumerate(keys) if (key == match if exact else match in key)), None)
 
     name = next((i for i, key in enumerate(keys) if key in NAME_LABELS), None)
+    if name is None:
+        return None  # most lines name no project: the other labels are not looked for
     indicators = first(INDICATOR_LABEL, exact=True)
     amount, code = first(AMOUNT_LABEL), first(CODE_LABEL)
-    if name is None or indicators is None or amount is None or code is None:
+    if indicators is None or amount is None or code is None:
         return None
     unit = _AMOUNT_UNIT.search(cells[amount])
     amount_unit = unit.group(1) if unit else None
@@ -205,12 +206,7 @@ def split_glued(text: str) -> tuple[str, str] | None:
     """``支付准确率100%`` → ("支付准确率", "100%"): the earliest number after a non-digit that ends the text."""
     for match in _VALUE_START.finditer(text):
         start = match.start()
-        if (
-            start
-            and not text[start - 1].isdigit()
-            and text[start - 1] not in ".．"
-            and _VALUE.fullmatch(text[start:])
-        ):
+        if start and not text[start - 1].isdigit() and text[start - 1] not in ".．" and _VALUE.fullmatch(text[start:]):
             return text[:start], text[start:]
     return None
 
@@ -249,9 +245,7 @@ def indicator_rows(cell: str, table_no: int, locator: Locator, notes: list[str])
             level2 = item.text
         else:
             level3, value = split_value(item.text)
-            rows.append(
-                IndicatorRecord(table_no, len(rows) + 1, level1, level2, level3, None, value, None, locator)
-            )
+            rows.append(IndicatorRecord(table_no, len(rows) + 1, level1, level2, level3, None, value, None, locator))
     return rows
 
 

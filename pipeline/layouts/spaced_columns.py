@@ -233,15 +233,20 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     return builder.blocks
 
 
-def _spaced_lines(lines: tuple[str, ...]) -> int:
-    return sum(1 for line in lines if TAB not in line and len(chunks(line)) >= 2)
+def _chunk_count(line: str) -> int:
+    """``len(chunks(line))`` without placing the chunks: every line of every document is asked."""
+    return sum(1 for piece in _GAP.split(line.replace("\f", "").rstrip()) if piece.strip())
+
+
+def _has_spaced_line(lines: tuple[str, ...]) -> bool:
+    return any(TAB not in line and _chunk_count(line) >= 2 for line in lines)
 
 
 class SpacedColumnsLayout:
     name = NAME
 
     def score(self, doc: RawDocument) -> float:
-        if doc.blocks or not _spaced_lines(doc.lines):
+        if doc.blocks or not _has_spaced_line(doc.lines):
             return 0.0
         return read_forms(blocks_from_lines(doc.lines)).confidence()
 
