@@ -137,6 +137,8 @@ TOTAL_LABELS: Final = frozenset({"总分", "合计", "总计", "小计", "合计
 _ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS}
 _ALL_HEADER_KEYS: Final = frozenset(k for keys in _ALL_COLUMNS.values() for k in keys)
 _LEVEL_NAMES: Final = ("level1", "level2", "level3")
+_VALUE_MARKS: Final = frozenset.intersection(*(frozenset(label) for label in INDICATOR_COLUMNS["value"]))
+"""Characters every label of the value column has (值)."""
 
 _UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]\s*(万元|千元|元)\s*$")
 _UNIT_IN_LABEL: Final = re.compile(r"^(?:项目资金|资金|金额|预算|资金情况)?[（(](万元|千元|元)[)）]$")
@@ -189,6 +191,21 @@ def header_columns(cells: Sequence[str]) -> ColumnMap:
             if name not in columns:
                 columns[name] = index
     return columns
+
+
+def _may_name_value(cell: str) -> bool:
+    """Whether a cell could name the value column: its key keeps only characters the cell has
+    (cleaning removes text; only an HTML entity, ``&…;``, can add a character)."""
+    return "&" in cell or all(mark in cell for mark in _VALUE_MARKS)
+
+
+def may_hold_indicator_table(blocks: Iterable[Block]) -> bool:
+    """Whether some row names the value column (指标值 …). Without one no header is complete, so
+    ``read_forms`` finds no table and no indicator row: its confidence is 0 (a cheap test first)."""
+    return any(
+        isinstance(block, Row) and any(_may_name_value(cell) and "value" in _cell_columns(cell) for cell in block.cells)
+        for block in blocks
+    )
 
 
 def is_indicator_header(columns: Mapping[str, int]) -> bool:

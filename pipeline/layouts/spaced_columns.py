@@ -41,6 +41,7 @@ from pipeline.layouts.forms import (
     header_columns,
     is_header_label,
     is_header_row,
+    may_hold_indicator_table,
     read_forms,
 )
 from pipeline.normalise.text import compact, join_wrapped, label_key
@@ -248,7 +249,8 @@ class SpacedColumnsLayout:
     def score(self, doc: RawDocument) -> float:
         if doc.blocks or not _has_spaced_line(doc.lines):
             return 0.0
-        return read_forms(blocks_from_lines(doc.lines)).confidence()
+        blocks = blocks_from_lines(doc.lines)
+        return read_forms(blocks).confidence() if may_hold_indicator_table(blocks) else 0.0
 
     def extract(self, doc: RawDocument) -> Extraction:
         return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))

@@ -74,6 +74,8 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = _WS.sub(" ", strip_markup(text)).strip()
+    if " " not in text:  # most cells: no space left to remove
+        return text
     previous = None
     while previous != text:  # "满 意 度": each pass removes the spaces it can see
         previous = text
