@@ -26,9 +26,12 @@ from pipeline.layouts.forms import (
 )
 from pipeline.layouts.grid import GridLayout
 from pipeline.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
-from pipeline.normalise.text import _SPACE_BY_CJK, _WS, clean_text, strip_markup
+from pipeline.normalise import department
+from pipeline.normalise.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
+from pipeline.normalise.text import _SPACE_BY_CJK, _WS, clean_text, compact, strip_markup
 from pipeline.read import read_document
 from pipeline.read.text import _printable_share
+from pipeline.types import RawDocument
 from tests.conftest import SEED_DIR
 from tests.layout_metrics import FIXTURES
 
@@ -36,6 +39,12 @@ EXAMPLES = 300
 PIECES = st.sampled_from(
     [
         "指标值",
+        "909001",
+        "巨鹿县",
+        "阎疃镇人民政府",
+        "党委",
+        "填报单位：",
+        "&#38215;",
         "一级指标",
         "三级指标",
         "项目名称",
@@ -117,3 +126,64 @@ def test_blocks_without_a_value_column_read_no_table(path: Path) -> None:
     readings.append(blocks_from_lines(doc.lines))
     for blocks in readings:
         assert may_hold_indicator_table(blocks) or read_forms(blocks).confidence() == 0.0
+
+
+def _unit_lines_of_every_line(line: str) -> list[tuple[str | None, str]]:
+    found: list[tuple[str | None, str]] = []
+    match = _UNIT_LINE.match(compact(line))
+    if match and _ORG_HINT.search(match.group(2)):
+        return [(match.group(1), match.group(2))]
+    for field in _FIELD_GAP.split(line):
+        labelled = _LABELLED_UNIT.match(compact(field))
+        if labelled and _ORG_HINT.search(labelled.group(2)):
+            found.append((labelled.group(1), labelled.group(2)))
+    return found
+
+
+@settings(max_examples=EXAMPLES)
+@given(TEXT)
+def test_unit_lines_skip_only_lines_naming_no_unit(line: str) -> None:
+    assert unit_lines([line]) == _unit_lines_of_every_line(line)
+
+
+def _every_line(doc: RawDocument) -> list[tuple[int, str]]:
+    return [(no, text) for no, raw in enumerate(doc.lines, start=1) if (text := clean_text(raw))]
+
+
+DEPARTMENT_LINES = st.sampled_from(
+    [
+        "一、总体绩效目标",
+        "（二）分项绩效目标",
+        "&#24635;体绩效目标",
+        "总 体 绩 效 目 标",
+        "2024年总体绩效目标",
+        "1.党建工作",
+        "绩效目标：全年完成培训20次，覆盖率≥95%",
+        "绩效指标：培训次数≥20次，满意度≥90%",
+        "项目绩效目标",
+        "三、工作保障措施",
+        "\t项目名称\t指标值",
+        "",
+        "其他说明",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(DEPARTMENT_LINES, max_size=20))
+def test_department_targets_read_as_if_every_line_were_cleaned(lines: list[str]) -> None:
+    doc = RawDocument("x.txt", "text", tuple(lines))
+    lazy = department.department_targets(doc)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(department, "_lines", _every_line)
+        assert department.department_targets(doc) == lazy
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_department_targets_of_documents_as_if_every_line_were_cleaned(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = read_document(path.read_bytes(), path.name)
+    lazy = department.department_targets(doc)
+    monkeypatch.setattr(department, "_lines", _every_line)
+    assert department.department_targets(doc) == lazy

@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from operator import attrgetter
 from typing import Final, Literal
 
 from pipeline.errors import STAGE_EXTRACT, IngestError
@@ -132,6 +133,7 @@ FORM_LABELS: Final = (
     | PLAN_LABELS
     | GOAL_LABELS
 )
+PROJECT_START_LABELS: Final = CODE_LABELS | NAME_LABELS
 TOTAL_LABELS: Final = frozenset({"总分", "合计", "总计", "小计", "合计得分", "总得分"})
 
 _ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS}
@@ -181,6 +183,33 @@ def _cell_columns(cell: str) -> tuple[str, ...]:
     if not key:
         return ()
     return tuple(name for name, aliases in _ALL_COLUMNS.items() if key in aliases)
+
+
+@dataclass(frozen=True)
+class _CellReading:
+    """What the form reader asks of every cell of every row, worked out once per distinct cell text."""
+
+    key: str
+    unit: str | None
+    """The unit of a unit line in a cell (``单位：万元``)."""
+    unit_in_label: str | None
+    """The unit a form label states (``项目资金（万元）``)."""
+    field: tuple[str, str, str] | None
+    """Label, value and label key of a labelled field (``项目名称：基层卫生``)."""
+
+
+@lru_cache(maxsize=CACHED_STRINGS)
+def _reading(cell: str) -> _CellReading:
+    compacted = compact(cell)
+    unit = _UNIT_LINE.match(compacted)
+    unit_in_label = _UNIT_IN_LABEL.match(compacted)
+    field = _LABELLED_FIELD.match(clean_text(cell))
+    return _CellReading(
+        key=label_key(cell),
+        unit=unit.group(1) if unit else None,
+        unit_in_label=unit_in_label.group(1) if unit_in_label else None,
+        field=(field.group("label"), field.group("value"), label_key(field.group("label"))) if field else None,
+    )
 
 
 def header_columns(cells: Sequence[str]) -> ColumnMap:
@@ -446,15 +475,14 @@ class FormReader:
         self._current.purpose = " ".join(filled)
         return True
 
-    def _on_unit_label(self, cells: Sequence[str]) -> None:
+    def _on_unit_label(self, readings: Sequence[_CellReading]) -> None:
         """``项目资金（万元）``: the amount unit stated in a label of the form itself."""
-        for cell in cells:
-            match = _UNIT_IN_LABEL.match(compact(cell))
-            if match:
-                self._unit = match.group(1)
+        for reading in readings:
+            if reading.unit_in_label is not None:
+                self._unit = reading.unit_in_label
                 current = self._current
                 if current is not None and not current.has_indicators and current.amount_unit is None:
-                    current.amount_unit = match.group(1)
+                    current.amount_unit = reading.unit_in_label
                 return
 
     # -- indicator rows ------------------------------------------------------
@@ -563,23 +591,22 @@ class FormReader:
             self._on_text(block)
             return
         cells = block.cells
-        keys = [label_key(c) for c in cells]
-        filled = [k for k in keys if k]
-        if not filled:
+        readings = [_reading(c) for c in cells]
+        keys = [r.key for r in readings]
+        if not any(keys):
             return
-        units = [m.group(1) for c in cells if (m := _UNIT_LINE.match(compact(c)))]
-        if units:  # "单位：万元" sits above a form, never inside an indicator table
-            self._unit = units[0]
+        unit = next((r.unit for r in readings if r.unit is not None), None)
+        if unit is not None:  # "单位：万元" sits above a form, never inside an indicator table
+            self._unit = unit
             self._columns = None
             self._header_above = None
             return
-        if is_header_row(cells) or find_indicator_header(cells) is not None:
-            columns = header_columns(cells)
-            complete = is_indicator_header(columns)
-            if complete or any(name in columns for name in INDICATOR_COLUMNS):
-                self._pending_plan_labels = None
-                self._on_header_row(block, columns, complete)
-                return
+        columns = header_columns(cells)
+        complete = is_indicator_header(columns)
+        if complete or (is_header_row(cells) and any(name in columns for name in INDICATOR_COLUMNS)):
+            self._pending_plan_labels = None
+            self._on_header_row(block, columns, complete)
+            return
         self._header_above = None
         if self._pending_plan_labels is not None:
             labels, start = self._pending_plan_labels
@@ -589,8 +616,8 @@ class FormReader:
                 return
             if self._current is not None:
                 self._current.plan = _spend_plan(labels, (), start)
-        self._on_unit_label(cells)
-        split = _split_labelled_fields(cells, inside_table=self._columns is not None)
+        self._on_unit_label(readings)
+        split = _split_labelled_fields(cells, readings, inside_table=self._columns is not None)
         if split is not None:
             block, keys = Row(split, block.locator), [label_key(c) for c in split]
         if any(k in FORM_LABELS for k in keys):
@@ -616,31 +643,31 @@ _CELL_FIELDS: Final = tuple(f.name for f in fields(IndicatorRecord) if f.name no
 """What two rows must share to be one row emitted twice: every field but where they are."""
 
 
-def _same_cells(first: IndicatorRecord, second: IndicatorRecord) -> bool:
-    return all(getattr(first, name) == getattr(second, name) for name in _CELL_FIELDS)
+_cells_of: Final = attrgetter(*_CELL_FIELDS)
+"""The fields ``_CELL_FIELDS`` names, as one tuple (compared in one step, not field by field)."""
 
 
 def _already_in_table(record: IndicatorRecord, read: list[IndicatorRecord]) -> bool:
     """Two rows of one table with every cell equal are one row emitted twice, not two targets."""
+    cells = _cells_of(record)
     for earlier in reversed(read):
         if earlier.table_no != record.table_no:
             return False
-        if _same_cells(record, earlier):
+        if _cells_of(earlier) == cells:
             return True
     return False
 
 
-def _split_labelled_fields(cells: Sequence[str], inside_table: bool) -> Cells | None:
+def _split_labelled_fields(cells: Sequence[str], readings: Sequence[_CellReading], inside_table: bool) -> Cells | None:
     """``项目名称：基层卫生`` in one cell read as the label and its value; None when no cell is one.
 
     Inside an indicator table only the fields that start a new project (项目编码, 项目名称) are split,
     so that a description such as ``资金用途：…`` stays a description."""
-    labels = CODE_LABELS | NAME_LABELS if inside_table else FORM_LABELS
+    labels = PROJECT_START_LABELS if inside_table else FORM_LABELS
     split: list[str] = []
-    for cell in cells:
-        match = _LABELLED_FIELD.match(clean_text(cell))
-        if match and label_key(match.group("label")) in labels:
-            split.extend((match.group("label"), match.group("value")))
+    for cell, reading in zip(cells, readings, strict=True):
+        if reading.field is not None and reading.field[2] in labels:
+            split.extend(reading.field[:2])
         else:
             split.append(cell)
     return tuple(split) if len(split) != len(cells) else None
