@@ -28,7 +28,7 @@ from pipeline.layouts.grid import GridLayout
 from pipeline.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
 from pipeline.normalise import department
 from pipeline.normalise.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
-from pipeline.normalise.text import _SPACE_BY_CJK, _WS, clean_text, compact, strip_markup
+from pipeline.normalise.text import _SPACE_BY_CJK, _WS, clean_text, compact, label_key, may_keep, strip_markup
 from pipeline.read import read_document
 from pipeline.read.text import _printable_share
 from pipeline.types import RawDocument
@@ -106,6 +106,14 @@ def test_printable_share_counts_every_character(text: str) -> None:
 def test_is_header_row_is_every_filled_cell_a_header_label(cells: list[str]) -> None:
     keys = [header_key(c) for c in cells if clean_text(c)]
     assert is_header_row(cells) == (len(keys) >= 2 and all(k in _ALL_HEADER_KEYS for k in keys))
+
+
+@settings(max_examples=EXAMPLES)
+@given(TEXT, st.sampled_from(["值", "指标值", "总体绩效目标", "镇", "名称"]))
+def test_cleaning_keeps_no_character_the_text_lacks(text: str, chars: str) -> None:
+    if not may_keep(text, chars):
+        for cleaned in (clean_text(text), compact(text), label_key(text), header_key(text)):
+            assert not all(ch in cleaned for ch in chars)
 
 
 @settings(max_examples=EXAMPLES)

@@ -46,7 +46,15 @@ from operator import attrgetter
 from typing import Final, Literal
 
 from pipeline.errors import STAGE_EXTRACT, IngestError
-from pipeline.normalise.text import CACHED_STRINGS, clean_text, compact, join_wrapped, label_key, strip_heading_number
+from pipeline.normalise.text import (
+    CACHED_STRINGS,
+    clean_text,
+    compact,
+    join_wrapped,
+    label_key,
+    may_keep,
+    strip_heading_number,
+)
 from pipeline.types import Block, Cells, Extraction, IndicatorRecord, Locator, ProjectRecord, Row, TextLine
 
 ColumnMap = dict[str, int]
@@ -223,9 +231,7 @@ def header_columns(cells: Sequence[str]) -> ColumnMap:
 
 
 def _may_name_value(cell: str) -> bool:
-    """Whether a cell could name the value column: its key keeps only characters the cell has
-    (cleaning removes text; only an HTML entity, ``&…;``, can add a character)."""
-    return "&" in cell or all(mark in cell for mark in _VALUE_MARKS)
+    return may_keep(cell, _VALUE_MARKS)
 
 
 def may_hold_indicator_table(blocks: Iterable[Block]) -> bool:
@@ -245,6 +251,8 @@ def is_indicator_header(columns: Mapping[str, int]) -> bool:
 
 def find_indicator_header(cells: Sequence[str]) -> ColumnMap | None:
     """The column of each indicator field if these cells are an indicator table's header row."""
+    if not any(_may_name_value(cell) for cell in cells):
+        return None  # no value column, so no header: long cells are not reduced to header keys
     columns = header_columns(cells)
     return columns if is_indicator_header(columns) else None
 

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from pipeline.normalise.text import clean_text
+from pipeline.normalise.text import clean_text, may_keep
 from pipeline.normalise.values import PREFIX_COMPARATORS, normalise_value_text, parse_value
 from pipeline.types import RawDocument
 
@@ -149,9 +149,7 @@ def _lines(doc: RawDocument) -> Iterator[tuple[int, str]]:
 
 
 def _may_start_section(raw: str) -> bool:
-    """Whether a raw line can clean to a section heading: cleaning removes characters (and markup),
-    and only an HTML entity (``&…;``) can add one."""
-    return "&" in raw or any(all(ch in raw for ch in heading) for heading in SECTION_HEADINGS)
+    return any(may_keep(raw, heading) for heading in SECTION_HEADINGS)
 
 
 def _goal_rows(goal_no: int, goal: _Goal) -> list[DepartmentTarget]:

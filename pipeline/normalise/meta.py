@@ -39,8 +39,8 @@ _ORG_SUFFIXES: Final = ("人民政府本级", "人民政府", "政府本级", "�
 _ORG_WORDS: Final = ("政府", "委员会", "办事处", "局", "中心", "党委", "街道", "镇", "乡")
 _ORG_HINT: Final = re.compile("|".join(_ORG_WORDS))
 _MAY_NAME_ORG: Final = re.compile(f"[&{''.join(word[0] for word in _ORG_WORDS)}]")
-"""A line without one of these characters names no unit: cleaning a line only removes characters,
-except that an HTML entity (``&…;``) may become one."""
+"""A line without one of these characters names no unit (see ``may_keep``: the same test for any
+one organisation word, as one search)."""
 _TOWN: Final = re.compile(r"([^县区旗市省州]{1,8}?(?:镇|乡|街道))$")
 _COUNTY: Final = re.compile(r"([^省市州]{1,6}?(?:自治县|县|区|旗|市))$")
 _TITLE_YEAR: Final = re.compile(r"(20\d{2})年度?(?:部门|单位|项目支出|整体|预算)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Final
 
@@ -89,6 +90,16 @@ def compact(text: str | None) -> str:
     if not text:
         return ""
     return _WS.sub("", strip_markup(text))
+
+
+def may_keep(text: str, chars: Iterable[str]) -> bool:
+    """Whether cleaning ``text`` (any function here) could leave every one of ``chars`` (CJK) in it.
+
+    Cleaning removes characters or turns them into spaces, and LaTeX into symbols (≥, ±, …); only an
+    HTML entity (``&…;``) can become a CJK character. A cheap test before the cleaning itself: a
+    text failing it cannot clean to a label holding those characters.
+    """
+    return "&" in text or all(ch in text for ch in chars)
 
 
 def join_wrapped(first: str, second: str) -> str:
