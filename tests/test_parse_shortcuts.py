@@ -19,8 +19,11 @@ from pipeline.layouts.forms import (
     _ALL_HEADER_KEYS,
     _cell_columns,
     _may_name_value,
+    find_indicator_header,
+    header_columns,
     header_key,
     is_header_row,
+    is_indicator_header,
     may_hold_indicator_table,
     read_forms,
 )
@@ -46,6 +49,7 @@ PIECES = st.sampled_from(
         "填报单位：",
         "&#38215;",
         "一级指标",
+        "二级指标",
         "三级指标",
         "项目名称",
         "绩效",
@@ -120,6 +124,21 @@ def test_cleaning_keeps_no_character_the_text_lacks(text: str, chars: str) -> No
 @given(TEXT)
 def test_a_cell_naming_the_value_column_passes_the_cheap_test(cell: str) -> None:
     assert _may_name_value(cell) or "value" not in _cell_columns(cell)
+
+
+HEADER_CELLS = st.lists(
+    st.one_of(
+        st.sampled_from(["指标值", "一级指标", "二级指标", "三级指标", "指标描述", "指标&#20540;", "备注"]), TEXT
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(HEADER_CELLS)
+def test_find_indicator_header_is_the_complete_column_map(cells: list[str]) -> None:
+    columns = header_columns(cells)
+    assert find_indicator_header(cells) == (columns if is_indicator_header(columns) else None)
 
 
 DOCUMENTS = sorted([*SEED_DIR.iterdir(), *FIXTURES.glob("*.txt"), *FIXTURES.glob("*.md")])

@@ -251,8 +251,8 @@ def is_indicator_header(columns: Mapping[str, int]) -> bool:
 
 def find_indicator_header(cells: Sequence[str]) -> ColumnMap | None:
     """The column of each indicator field if these cells are an indicator table's header row."""
-    if not any(_may_name_value(cell) for cell in cells):
-        return None  # no value column, so no header: long cells are not reduced to header keys
+    if not _may_name_value("".join(cells)):
+        return None  # no cell can name the value column, so no header (one test for the whole row)
     columns = header_columns(cells)
     return columns if is_indicator_header(columns) else None
 
