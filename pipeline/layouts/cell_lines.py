@@ -37,7 +37,7 @@ def _runs(lines: tuple[str, ...]) -> list[_Run | TextLine]:
                 run = _Run(first_line=number)
             run.cells.append(line[len(CELL_MARK) :])
             previous_was_cell = True
-        elif not line.strip():
+        elif not line or line.isspace():  # blank; strip() would copy every long line to say so
             if run is not None:
                 items.append(run)
                 run = None

@@ -42,10 +42,19 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from operator import attrgetter
 from typing import Final, Literal
 
 from pipeline.errors import STAGE_EXTRACT, IngestError
-from pipeline.normalise.text import CACHED_STRINGS, clean_text, compact, join_wrapped, label_key, strip_heading_number
+from pipeline.normalise.text import (
+    CACHED_STRINGS,
+    clean_text,
+    compact,
+    join_wrapped,
+    label_key,
+    may_keep,
+    strip_heading_number,
+)
 from pipeline.types import Block, Cells, Extraction, IndicatorRecord, Locator, ProjectRecord, Row, TextLine
 
 ColumnMap = dict[str, int]
@@ -132,11 +141,14 @@ FORM_LABELS: Final = (
     | PLAN_LABELS
     | GOAL_LABELS
 )
+PROJECT_START_LABELS: Final = CODE_LABELS | NAME_LABELS
 TOTAL_LABELS: Final = frozenset({"总分", "合计", "总计", "小计", "合计得分", "总得分"})
 
 _ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS}
 _ALL_HEADER_KEYS: Final = frozenset(k for keys in _ALL_COLUMNS.values() for k in keys)
 _LEVEL_NAMES: Final = ("level1", "level2", "level3")
+_VALUE_MARKS: Final = frozenset.intersection(*(frozenset(label) for label in INDICATOR_COLUMNS["value"]))
+"""Characters every label of the value column has (值)."""
 
 _UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]\s*(万元|千元|元)\s*$")
 _UNIT_IN_LABEL: Final = re.compile(r"^(?:项目资金|资金|金额|预算|资金情况)?[（(](万元|千元|元)[)）]$")
@@ -181,6 +193,33 @@ def _cell_columns(cell: str) -> tuple[str, ...]:
     return tuple(name for name, aliases in _ALL_COLUMNS.items() if key in aliases)
 
 
+@dataclass(frozen=True)
+class _CellReading:
+    """What the form reader asks of every cell of every row, worked out once per distinct cell text."""
+
+    key: str
+    unit: str | None
+    """The unit of a unit line in a cell (``单位：万元``)."""
+    unit_in_label: str | None
+    """The unit a form label states (``项目资金（万元）``)."""
+    field: tuple[str, str, str] | None
+    """Label, value and label key of a labelled field (``项目名称：基层卫生``)."""
+
+
+@lru_cache(maxsize=CACHED_STRINGS)
+def _reading(cell: str) -> _CellReading:
+    compacted = compact(cell)
+    unit = _UNIT_LINE.match(compacted)
+    unit_in_label = _UNIT_IN_LABEL.match(compacted)
+    field = _LABELLED_FIELD.match(clean_text(cell))
+    return _CellReading(
+        key=label_key(cell),
+        unit=unit.group(1) if unit else None,
+        unit_in_label=unit_in_label.group(1) if unit_in_label else None,
+        field=(field.group("label"), field.group("value"), label_key(field.group("label"))) if field else None,
+    )
+
+
 def header_columns(cells: Sequence[str]) -> ColumnMap:
     """Every known column a row names, by its first occurrence."""
     columns: ColumnMap = {}
@@ -191,6 +230,19 @@ def header_columns(cells: Sequence[str]) -> ColumnMap:
     return columns
 
 
+def _may_name_value(cell: str) -> bool:
+    return may_keep(cell, _VALUE_MARKS)
+
+
+def may_hold_indicator_table(blocks: Iterable[Block]) -> bool:
+    """Whether some row names the value column (指标值 …). Without one no header is complete, so
+    ``read_forms`` finds no table and no indicator row: its confidence is 0 (a cheap test first)."""
+    return any(
+        isinstance(block, Row) and any(_may_name_value(cell) and "value" in _cell_columns(cell) for cell in block.cells)
+        for block in blocks
+    )
+
+
 def is_indicator_header(columns: Mapping[str, int]) -> bool:
     """Whether a column map is a complete indicator header: a value, a level, enough columns."""
     has_level = "level3" in columns or "level2" in columns
@@ -199,6 +251,8 @@ def is_indicator_header(columns: Mapping[str, int]) -> bool:
 
 def find_indicator_header(cells: Sequence[str]) -> ColumnMap | None:
     """The column of each indicator field if these cells are an indicator table's header row."""
+    if not _may_name_value("".join(cells)):
+        return None  # no cell can name the value column, so no header (one test for the whole row)
     columns = header_columns(cells)
     return columns if is_indicator_header(columns) else None
 
@@ -209,9 +263,17 @@ def is_header_label(text: str) -> bool:
 
 
 def is_header_row(cells: Sequence[str]) -> bool:
-    """Every filled cell is a header label (a header row, whole or half of a split one)."""
-    keys = [header_key(c) for c in cells if clean_text(c)]
-    return len(keys) >= 2 and all(k in _ALL_HEADER_KEYS for k in keys)
+    """Every filled cell is a header label (a header row, whole or half of a split one).
+
+    Stops at the first filled cell that is not one: most rows are not headers, and long cells are
+    then never reduced to a header key."""
+    filled = 0
+    for cell in cells:
+        if clean_text(cell):
+            if header_key(cell) not in _ALL_HEADER_KEYS:
+                return False
+            filled += 1
+    return filled >= 2
 
 
 def is_placeholder(text: str | None) -> bool:
@@ -421,15 +483,14 @@ class FormReader:
         self._current.purpose = " ".join(filled)
         return True
 
-    def _on_unit_label(self, cells: Sequence[str]) -> None:
+    def _on_unit_label(self, readings: Sequence[_CellReading]) -> None:
         """``项目资金（万元）``: the amount unit stated in a label of the form itself."""
-        for cell in cells:
-            match = _UNIT_IN_LABEL.match(compact(cell))
-            if match:
-                self._unit = match.group(1)
+        for reading in readings:
+            if reading.unit_in_label is not None:
+                self._unit = reading.unit_in_label
                 current = self._current
                 if current is not None and not current.has_indicators and current.amount_unit is None:
-                    current.amount_unit = match.group(1)
+                    current.amount_unit = reading.unit_in_label
                 return
 
     # -- indicator rows ------------------------------------------------------
@@ -538,23 +599,22 @@ class FormReader:
             self._on_text(block)
             return
         cells = block.cells
-        keys = [label_key(c) for c in cells]
-        filled = [k for k in keys if k]
-        if not filled:
+        readings = [_reading(c) for c in cells]
+        keys = [r.key for r in readings]
+        if not any(keys):
             return
-        units = [m.group(1) for c in cells if (m := _UNIT_LINE.match(compact(c)))]
-        if units:  # "单位：万元" sits above a form, never inside an indicator table
-            self._unit = units[0]
+        unit = next((r.unit for r in readings if r.unit is not None), None)
+        if unit is not None:  # "单位：万元" sits above a form, never inside an indicator table
+            self._unit = unit
             self._columns = None
             self._header_above = None
             return
-        if is_header_row(cells) or find_indicator_header(cells) is not None:
-            columns = header_columns(cells)
-            complete = is_indicator_header(columns)
-            if complete or any(name in columns for name in INDICATOR_COLUMNS):
-                self._pending_plan_labels = None
-                self._on_header_row(block, columns, complete)
-                return
+        columns = header_columns(cells)
+        complete = is_indicator_header(columns)
+        if complete or (is_header_row(cells) and any(name in columns for name in INDICATOR_COLUMNS)):
+            self._pending_plan_labels = None
+            self._on_header_row(block, columns, complete)
+            return
         self._header_above = None
         if self._pending_plan_labels is not None:
             labels, start = self._pending_plan_labels
@@ -564,8 +624,8 @@ class FormReader:
                 return
             if self._current is not None:
                 self._current.plan = _spend_plan(labels, (), start)
-        self._on_unit_label(cells)
-        split = _split_labelled_fields(cells, inside_table=self._columns is not None)
+        self._on_unit_label(readings)
+        split = _split_labelled_fields(cells, readings, inside_table=self._columns is not None)
         if split is not None:
             block, keys = Row(split, block.locator), [label_key(c) for c in split]
         if any(k in FORM_LABELS for k in keys):
@@ -591,31 +651,31 @@ _CELL_FIELDS: Final = tuple(f.name for f in fields(IndicatorRecord) if f.name no
 """What two rows must share to be one row emitted twice: every field but where they are."""
 
 
-def _same_cells(first: IndicatorRecord, second: IndicatorRecord) -> bool:
-    return all(getattr(first, name) == getattr(second, name) for name in _CELL_FIELDS)
+_cells_of: Final = attrgetter(*_CELL_FIELDS)
+"""The fields ``_CELL_FIELDS`` names, as one tuple (compared in one step, not field by field)."""
 
 
 def _already_in_table(record: IndicatorRecord, read: list[IndicatorRecord]) -> bool:
     """Two rows of one table with every cell equal are one row emitted twice, not two targets."""
+    cells = _cells_of(record)
     for earlier in reversed(read):
         if earlier.table_no != record.table_no:
             return False
-        if _same_cells(record, earlier):
+        if _cells_of(earlier) == cells:
             return True
     return False
 
 
-def _split_labelled_fields(cells: Sequence[str], inside_table: bool) -> Cells | None:
+def _split_labelled_fields(cells: Sequence[str], readings: Sequence[_CellReading], inside_table: bool) -> Cells | None:
     """``项目名称：基层卫生`` in one cell read as the label and its value; None when no cell is one.
 
     Inside an indicator table only the fields that start a new project (项目编码, 项目名称) are split,
     so that a description such as ``资金用途：…`` stays a description."""
-    labels = CODE_LABELS | NAME_LABELS if inside_table else FORM_LABELS
+    labels = PROJECT_START_LABELS if inside_table else FORM_LABELS
     split: list[str] = []
-    for cell in cells:
-        match = _LABELLED_FIELD.match(clean_text(cell))
-        if match and label_key(match.group("label")) in labels:
-            split.extend((match.group("label"), match.group("value")))
+    for cell, reading in zip(cells, readings, strict=True):
+        if reading.field is not None and reading.field[2] in labels:
+            split.extend(reading.field[:2])
         else:
             split.append(cell)
     return tuple(split) if len(split) != len(cells) else None

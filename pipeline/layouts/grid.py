@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.layouts.forms import FormsResult, forms_extraction, read_forms
+from pipeline.layouts.forms import FormsResult, forms_extraction, may_hold_indicator_table, read_forms
 from pipeline.types import Block, Extraction, RawDocument
 
 
@@ -29,16 +29,26 @@ class GridLayout:
     scores every layout, then the winner extracts the same document, and reading the forms is
     most of the parse time (bench/results.md), so the winner's reading is reused, not redone."""
 
-    def _read(self, doc: RawDocument) -> FormsResult:
+    def _cached(self, doc: RawDocument) -> FormsResult | None:
         last = self._last_read  # one read of the attribute: a (document, result) pair set whole
-        if last is not None and last[0] is doc:
-            return last[1]
-        result = read_forms(self.blocks(doc))
+        return last[1] if last is not None and last[0] is doc else None
+
+    def _read(self, doc: RawDocument, blocks: Sequence[Block] | None = None) -> FormsResult:
+        result = read_forms(self.blocks(doc) if blocks is None else blocks)
         self._last_read = (doc, result)
         return result
 
     def score(self, doc: RawDocument) -> float:
-        return self._read(doc).confidence() if self.applies(doc) else 0.0
+        if not self.applies(doc):
+            return 0.0
+        cached = self._cached(doc)
+        if cached is not None:
+            return cached.confidence()
+        blocks = self.blocks(doc)
+        if not may_hold_indicator_table(blocks):
+            return 0.0  # the form reader would find no table (most layouts scored are not the document's)
+        return self._read(doc, blocks).confidence()
 
     def extract(self, doc: RawDocument) -> Extraction:
-        return forms_extraction(self.name, self._read(doc))
+        cached = self._cached(doc)
+        return forms_extraction(self.name, cached if cached is not None else self._read(doc))

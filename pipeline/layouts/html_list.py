@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
-from pipeline.normalise.text import clean_text, compact, label_key, strip_markup
+from pipeline.normalise.text import CACHED_STRINGS, clean_text, compact, label_key, strip_markup
 from pipeline.types import Extraction, IndicatorRecord, Locator, ProjectRecord, RawDocument
 
 NAME: Final = "html_list"
@@ -67,6 +68,9 @@ LEVEL2_FAMILY: Final[dict[str, str]] = {
     "服务对象满意度指标": "满意度指标",
     "满意度指标": "满意度指标",
 }
+_LEVEL1_LONGEST_FIRST: Final = tuple(sorted(LEVEL1_NAMES, key=len, reverse=True))
+_LEVEL2_LONGEST_FIRST: Final = tuple(sorted(LEVEL2_FAMILY, key=len, reverse=True))
+_CATEGORY_NAMES: Final = (*_LEVEL1_LONGEST_FIRST, *_LEVEL2_LONGEST_FIRST)
 
 CN_NUMERAL: Final = "一二三四五六七八九十"
 COMPARATORS: Final = "≥≤><＞＜=≠"
@@ -131,25 +135,33 @@ def find_columns(cells: list[str]) -> Columns | None:
     keys = [label_key(cell) for cell in cells]
 
     def first(match: str, exact: bool = False) -> int | None:
-        hits = [i for i, key in enumerate(keys) if (key == match if exact else match in key)]
-        return hits[0] if hits else None
+        return next((i for i, key in enumerate(keys) if (key == match if exact else match in key)), None)
 
     name = next((i for i, key in enumerate(keys) if key in NAME_LABELS), None)
+    if name is None:
+        return None  # most lines name no project: the other labels are not looked for
     indicators = first(INDICATOR_LABEL, exact=True)
     amount, code = first(AMOUNT_LABEL), first(CODE_LABEL)
-    if name is None or indicators is None or amount is None or code is None:
+    if indicators is None or amount is None or code is None:
         return None
     unit = _AMOUNT_UNIT.search(cells[amount])
     amount_unit = unit.group(1) if unit else None
     return Columns(code, name, amount, first(GOALS_LABEL, exact=True), indicators, amount_unit)
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
+def _paragraph_text(part: str) -> str:
+    """One paragraph's text (memoised: headings repeat in every project's list)."""
+    return _WS.sub(" ", strip_markup(_TAG_DEBRIS.sub("", part))).strip()
+
+
 def paragraphs(cell: str) -> list[str]:
     """The ``<p>`` paragraphs of a cell, markup removed and whitespace runs made single spaces."""
-    parts = (_WS.sub(" ", strip_markup(_TAG_DEBRIS.sub("", part))).strip() for part in _PARAGRAPH_TAG.split(cell))
+    parts = (_paragraph_text(part) for part in _PARAGRAPH_TAG.split(cell))
     return [part for part in parts if part]
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def heading(text: str) -> Item | None:
     """A level1 or level2 heading, by its enumerator or (without one) by being a known category name."""
     for level, pattern in ((1, _LEVEL1_NAMED), (1, _LEVEL1_HEADING), (2, _LEVEL2_HEADING)):
@@ -157,8 +169,10 @@ def heading(text: str) -> Item | None:
         if match:
             return Item(level, compact(match.group("name")))
     bare = _TRAILING_COLON.sub("", compact(text))
-    for level, names in ((1, LEVEL1_NAMES), (2, LEVEL2_FAMILY)):
-        for name in sorted(names, key=len, reverse=True):
+    if not bare.endswith(_CATEGORY_NAMES):
+        return None  # most paragraphs are items: no name to look for
+    for level, names in ((1, _LEVEL1_LONGEST_FIRST), (2, _LEVEL2_LONGEST_FIRST)):
+        for name in names:
             if bare.endswith(name) and len(bare) - len(name) <= MAX_HEADING_DEBRIS:
                 return Item(level, name)  # "产出指标", or one behind debris of a broken tag ("0p>一、产出指标")
     return None
@@ -205,12 +219,7 @@ def split_glued(text: str) -> tuple[str, str] | None:
     """``支付准确率100%`` → ("支付准确率", "100%"): the earliest number after a non-digit that ends the text."""
     for match in _VALUE_START.finditer(text):
         start = match.start()
-        if (
-            start
-            and not text[start - 1].isdigit()
-            and text[start - 1] not in ".．"
-            and _VALUE.fullmatch(text[start:])
-        ):
+        if start and not text[start - 1].isdigit() and text[start - 1] not in ".．" and _VALUE.fullmatch(text[start:]):
             return text[:start], text[start:]
     return None
 
@@ -249,9 +258,7 @@ def indicator_rows(cell: str, table_no: int, locator: Locator, notes: list[str])
             level2 = item.text
         else:
             level3, value = split_value(item.text)
-            rows.append(
-                IndicatorRecord(table_no, len(rows) + 1, level1, level2, level3, None, value, None, locator)
-            )
+            rows.append(IndicatorRecord(table_no, len(rows) + 1, level1, level2, level3, None, value, None, locator))
     return rows
 
 

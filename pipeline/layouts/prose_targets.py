@@ -350,7 +350,12 @@ class _Reader:
 
 def _is_table_line(raw: str) -> bool:
     """A line of a serialised grid (tab cells, pipe rows, HTML cells): tables are other layouts' work."""
-    return raw.startswith("\t") or "\t" in raw.strip() or raw.lstrip().startswith("|") or "<td" in raw.lower()
+    return (
+        raw.startswith("\t")
+        or "\t" in raw.strip()
+        or raw.lstrip().startswith("|")
+        or ("<" in raw and "<td" in raw.lower())  # lower-casing only the lines that can hold a tag
+    )
 
 
 def _starts_block(text: str) -> bool:
@@ -398,27 +403,31 @@ class _Paragraph:
         return "".join(self.pieces)
 
 
-def _text_lines(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
+def _text_lines(doc: RawDocument) -> Iterator[tuple[Locator, str] | None]:
     """The running text outside the tables, where it is: a binary reader's text blocks (PDF pages,
-    Word paragraphs) when it gave tables, else the lines of a text file without its grid lines."""
+    Word paragraphs) when it gave tables, else the lines of a text file without its grid lines.
+    None for a line without running text (blank, or a grid line): it only ends a paragraph, so it
+    gets no locator (most lines of a tabular document are such)."""
     if any(isinstance(block, Row) for block in doc.blocks):
         for block in doc.blocks:
-            yield block.locator, "" if isinstance(block, Row) else clean_text(block.text)
+            text = "" if isinstance(block, Row) else clean_text(block.text)
+            yield (block.locator, text) if text else None
         return
     for number, raw in enumerate(doc.lines, start=1):
-        yield Locator(line=number), "" if _is_table_line(raw) else clean_text(raw)
+        text = "" if _is_table_line(raw) else clean_text(raw)
+        yield (Locator(line=number), text) if text else None
 
 
 def _paragraphs(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
     """(where it starts, text) of each paragraph outside the tables, wrapped lines joined."""
     pending: _Paragraph | None = None
-    for locator, text in _text_lines(doc):
-        if pending is not None and text and _continues(pending.last_line, text):
-            pending.add(text)
+    for line in _text_lines(doc):
+        if pending is not None and line is not None and _continues(pending.last_line, line[1]):
+            pending.add(line[1])
             continue
         if pending is not None:
             yield pending.locator, pending.text()
-        pending = _Paragraph(locator, [text], text) if text else None
+        pending = _Paragraph(line[0], [line[1]], line[1]) if line is not None else None
     if pending is not None:
         yield pending.locator, pending.text()
 

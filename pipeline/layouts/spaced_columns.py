@@ -41,6 +41,7 @@ from pipeline.layouts.forms import (
     header_columns,
     is_header_label,
     is_header_row,
+    may_hold_indicator_table,
     read_forms,
 )
 from pipeline.normalise.text import compact, join_wrapped, label_key
@@ -233,17 +234,23 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     return builder.blocks
 
 
-def _spaced_lines(lines: tuple[str, ...]) -> int:
-    return sum(1 for line in lines if TAB not in line and len(chunks(line)) >= 2)
+def _chunk_count(line: str) -> int:
+    """``len(chunks(line))`` without placing the chunks: every line of every document is asked."""
+    return sum(1 for piece in _GAP.split(line.replace("\f", "").rstrip()) if piece.strip())
+
+
+def _has_spaced_line(lines: tuple[str, ...]) -> bool:
+    return any(TAB not in line and _chunk_count(line) >= 2 for line in lines)
 
 
 class SpacedColumnsLayout:
     name = NAME
 
     def score(self, doc: RawDocument) -> float:
-        if doc.blocks or not _spaced_lines(doc.lines):
+        if doc.blocks or not _has_spaced_line(doc.lines):
             return 0.0
-        return read_forms(blocks_from_lines(doc.lines)).confidence()
+        blocks = blocks_from_lines(doc.lines)
+        return read_forms(blocks).confidence() if may_hold_indicator_table(blocks) else 0.0
 
     def extract(self, doc: RawDocument) -> Extraction:
         return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))

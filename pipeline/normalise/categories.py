@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 OUTPUT: Final = "产出指标"
@@ -81,6 +82,8 @@ MIN_FUZZY_LENGTH: Final = 4
 MAX_EDITS: Final = 1
 
 NOTE_SEPARATOR: Final = "; "
+CACHED_PAIRS: Final = 1 << 10
+"""Distinct (level1, level2) pairs remembered: few per document, so this spans many documents."""
 
 _SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _LIST_NUMBER: Final = re.compile(
@@ -149,13 +152,9 @@ def _resolve(written: str, known: tuple[str, ...], aliases: dict[str, str]) -> _
         return _Name(written, None)
     candidates = sorted({aliases.get(n, n) for n in (*known, *aliases) if within_one_edit(written, n)})
     if len(candidates) == 1:
-        return _Name(
-            written, candidates[0], (f"'{written}' read as '{candidates[0]}' (one character differs)",)
-        )
+        return _Name(written, candidates[0], (f"'{written}' read as '{candidates[0]}' (one character differs)",))
     if candidates:
-        return _Name(
-            written, None, (f"'{written}' is one character from several names ({', '.join(candidates)})",)
-        )
+        return _Name(written, None, (f"'{written}' is one character from several names ({', '.join(candidates)})",))
     return _Name(written, None)
 
 
@@ -199,8 +198,12 @@ def _reconcile(level1: str | None, written1: str, level2: str, notes: list[str])
     return parent
 
 
+@lru_cache(maxsize=CACHED_PAIRS)
 def canonical_categories(level1_raw: str | None, level2_raw: str | None) -> CategoryResult:
-    """Canonical (level1, level2) for one indicator row as written; see the module docstring."""
+    """Canonical (level1, level2) for one indicator row as written; see the module docstring.
+
+    Memoised (pure, frozen result): a document writes a handful of distinct pairs over hundreds of rows.
+    """
     notes: list[str] = []
     one = _resolve_level1(level1_raw)
     two = _resolve_level2(level2_raw)
@@ -244,8 +247,6 @@ def canonical_categories(level1_raw: str | None, level2_raw: str | None) -> Cate
         return CategoryResult(level1, None, _join(notes))
 
     if level2 == COST and level1 == COST:
-        notes.append(
-            "'成本指标' under level 1 '成本指标': the kind of cost (经济/社会/生态环境) is not named"
-        )
+        notes.append("'成本指标' under level 1 '成本指标': the kind of cost (经济/社会/生态环境) is not named")
         return CategoryResult(level1, None, _join(notes))
     return CategoryResult(_reconcile(level1, one.written, level2, notes), level2, _join(notes))

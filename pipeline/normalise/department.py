@@ -32,15 +32,17 @@ Decisions, so that every reader of ``fct_department_target`` can rely on them:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from pipeline.normalise.text import clean_text
+from pipeline.normalise.text import clean_text, may_keep
 from pipeline.normalise.values import PREFIX_COMPARATORS, normalise_value_text, parse_value
 from pipeline.types import RawDocument
 
 SECTION_OVERALL: Final = "总体绩效目标"
 SECTION_SUB_GOALS: Final = "分项绩效目标"
+SECTION_HEADINGS: Final = (SECTION_OVERALL, SECTION_SUB_GOALS)
 MAX_HEADING_CHARS: Final = 40
 MIN_HYPHEN_PARTS: Final = 4
 
@@ -137,8 +139,17 @@ def split_clauses(paragraph: str) -> list[str]:
     return clauses
 
 
-def _lines(doc: RawDocument) -> list[tuple[int, str]]:
-    return [(no, text) for no, raw in enumerate(doc.lines, start=1) if (text := clean_text(raw))]
+def _lines(doc: RawDocument) -> Iterator[tuple[int, str]]:
+    """Cleaned, non-empty lines from the first that may be a section heading, as they are read: the
+    lines before it start nothing, and those after the section's end are not read at all."""
+    start = next((i for i, raw in enumerate(doc.lines) if _may_start_section(raw)), len(doc.lines))
+    for no, raw in enumerate(doc.lines[start:], start=start + 1):
+        if text := clean_text(raw):
+            yield no, text
+
+
+def _may_start_section(raw: str) -> bool:
+    return any(may_keep(raw, heading) for heading in SECTION_HEADINGS)
 
 
 def _goal_rows(goal_no: int, goal: _Goal) -> list[DepartmentTarget]:

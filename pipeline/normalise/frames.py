@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Final, TypeAlias
 
 import polars as pl
@@ -238,11 +239,18 @@ def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[
 
 
 def _frame(rows: list[dict[str, object]], schema: FrameSchema) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else empty_frame(schema)
+
+
+@cache
+def _empty(schema: tuple[tuple[str, pl.DataType | type[pl.DataType]], ...]) -> pl.DataFrame:
+    return pl.DataFrame(schema=dict(schema))
 
 
 def empty_frame(schema: FrameSchema) -> pl.DataFrame:
-    return pl.DataFrame(schema=schema)
+    """A frame without rows: built once per schema (every document has several), handed out as a
+    clone, which shares no state a caller could change."""
+    return _empty(tuple(schema.items())).clone()
 
 
 def document_frame(

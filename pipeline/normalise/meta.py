@@ -36,7 +36,11 @@ _LABELLED_UNIT: Final = re.compile(
 _FIELD_GAP: Final = re.compile(r"\s{2,}|\t|\u3000")
 _COUNTY_PREFIX: Final = re.compile(r"([^省市县区旗]{1,6}?(?:自治县|县|区|旗))")
 _ORG_SUFFIXES: Final = ("人民政府本级", "人民政府", "政府本级", "政府", "本级", "办事处", "党委")
-_ORG_HINT: Final = re.compile(r"政府|委员会|办事处|局|中心|党委|街道|镇|乡")
+_ORG_WORDS: Final = ("政府", "委员会", "办事处", "局", "中心", "党委", "街道", "镇", "乡")
+_ORG_HINT: Final = re.compile("|".join(_ORG_WORDS))
+_MAY_NAME_ORG: Final = re.compile(f"[&{''.join(word[0] for word in _ORG_WORDS)}]")
+"""A line without one of these characters names no unit (see ``may_keep``: the same test for any
+one organisation word, as one search)."""
 _TOWN: Final = re.compile(r"([^县区旗市省州]{1,8}?(?:镇|乡|街道))$")
 _COUNTY: Final = re.compile(r"([^省市州]{1,6}?(?:自治县|县|区|旗|市))$")
 _TITLE_YEAR: Final = re.compile(r"(20\d{2})年度?(?:部门|单位|项目支出|整体|预算)")
@@ -69,6 +73,8 @@ def unit_lines(lines: Iterable[str]) -> list[tuple[str | None, str]]:
     """(unit code, unit name) of every line that names a budget unit; a labelled unit may have no code."""
     found: list[tuple[str | None, str]] = []
     for line in lines:
+        if not _MAY_NAME_ORG.search(line):
+            continue  # most lines: no unit name can be in them, so they are not cleaned
         match = _UNIT_LINE.match(compact(line))
         if match and _ORG_HINT.search(match.group(2)):
             found.append((match.group(1), match.group(2)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Final
 
@@ -74,6 +75,8 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = _WS.sub(" ", strip_markup(text)).strip()
+    if " " not in text:  # most cells: no space left to remove
+        return text
     previous = None
     while previous != text:  # "满 意 度": each pass removes the spaces it can see
         previous = text
@@ -87,6 +90,16 @@ def compact(text: str | None) -> str:
     if not text:
         return ""
     return _WS.sub("", strip_markup(text))
+
+
+def may_keep(text: str, chars: Iterable[str]) -> bool:
+    """Whether cleaning ``text`` (any function here) could leave every one of ``chars`` (CJK) in it.
+
+    Cleaning removes characters or turns them into spaces, and LaTeX into symbols (≥, ±, …); only an
+    HTML entity (``&…;``) can become a CJK character. A cheap test before the cleaning itself: a
+    text failing it cannot clean to a label holding those characters.
+    """
+    return "&" in text or all(ch in text for ch in chars)
 
 
 def join_wrapped(first: str, second: str) -> str:
