@@ -63,10 +63,6 @@ from main.mart_indicator_quality
 order by {TOWN_ORDER}, fiscal_year, table_no, row_no
 """
 MART_QUERIES: Final = {"years": TOWN_SQL, "projects": PROJECT_SQL, "indicators": INDICATOR_SQL}
-COPY_MEMORY_LIMIT: Final = "128MB"
-"""DuckDB's memory while it sorts the marts by town; more spills to the temporary folder. By
-default DuckDB may take most of the machine's memory: at 10 000 documents the report's process
-peaked at 1.5 GiB."""
 FETCH_ROWS: Final = 10_000
 """Rows fetched from the copy at a time."""
 
@@ -134,11 +130,7 @@ def _copy_marts(warehouse: Path, folder: Path) -> dict[str, Path]:
     """The report's mart rows, ordered by town, as one Parquet file per query (under the lock)."""
     copies = {name: folder / f"{name}.parquet" for name in MART_QUERIES}
     with warehouse_lock(warehouse):
-        con = duckdb.connect(
-            str(warehouse),
-            read_only=True,
-            config={"memory_limit": COPY_MEMORY_LIMIT, "temp_directory": str(folder / "spill")},
-        )
+        con = duckdb.connect(str(warehouse), read_only=True)
         try:
             for name, sql in MART_QUERIES.items():
                 target = copies[name].as_posix().replace("'", "''")
