@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.report.data import Row, TownKey, grouped_by_town, take_town
+from pipeline.report.data import Row, TownGroups, grouped_by_town
 
 
 def rows(*keys: tuple[str | None, str | None]) -> list[Row]:
@@ -20,10 +20,9 @@ def test_consecutive_rows_of_a_town_form_one_group() -> None:
 
 
 def test_a_town_takes_its_own_rows_and_skips_towns_without_a_year_row() -> None:
-    projects = grouped_by_town(iter(rows(("A", "a"), ("A", "b"), ("A", "b"), ("B", "c"), ("C", "d"))))
-    pending: list[tuple[TownKey, list[Row]]] = []
-    assert [r["n"] for r in take_town(projects, pending, ("A", "a"))] == [0]
-    assert [r["n"] for r in take_town(projects, pending, ("A", "c0"))] == []  # passes A/b by, keeps B/c waiting
-    assert [r["n"] for r in take_town(projects, pending, ("B", "c"))] == [3]
-    assert take_town(projects, pending, ("Z", "z")) == []  # C/d had no year row: left out
-    assert take_town(projects, pending, ("Z", "zz")) == []
+    projects = TownGroups(grouped_by_town(iter(rows(("A", "a"), ("A", "b"), ("A", "b"), ("B", "c"), ("C", "d")))))
+    assert [r["n"] for r in projects.take(("A", "a"))] == [0]
+    assert [r["n"] for r in projects.take(("A", "c0"))] == []  # passes A/b by, keeps B/c waiting
+    assert [r["n"] for r in projects.take(("B", "c"))] == [3]
+    assert projects.take(("Z", "z")) == []  # C/d had no year row: left out
+    assert projects.take(("Z", "zz")) == []

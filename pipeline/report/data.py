@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any, Final
 
@@ -151,50 +152,50 @@ def _rows(cursor: duckdb.DuckDBPyConnection, copy: Path) -> Iterator[Row]:
 
 def grouped_by_town(rows: Iterator[Row]) -> Iterator[tuple[TownKey, list[Row]]]:
     """Consecutive rows of the same town, grouped (the rows come ordered by town)."""
-    key: TownKey | None = None
-    group: list[Row] = []
-    for row in rows:
-        if town_key(row) != key:
-            if key is not None:
-                yield key, group
-            key, group = town_key(row), []
-        group.append(row)
-    if key is not None:
-        yield key, group
+    return ((key, list(group)) for key, group in groupby(rows, key=town_key))
 
 
-def take_town(
-    groups: Iterator[tuple[TownKey, list[Row]]], pending: list[tuple[TownKey, list[Row]]], key: TownKey
-) -> list[Row]:
-    """The group of ``key`` from an ordered stream of groups; groups of towns without a year row are passed over."""
-    while True:
-        if not pending:
-            following = next(groups, None)
-            if following is None:
-                return []
-            pending.append(following)
-        found, rows = pending[0]
-        if found > key:
+class TownGroups:
+    """An ordered stream of town groups, taken town by town in the same order.
+
+    Groups of towns that are never asked for (no year row) are passed over.
+    """
+
+    def __init__(self, groups: Iterator[tuple[TownKey, list[Row]]]) -> None:
+        self._groups = groups
+        self._head: tuple[TownKey, list[Row]] | None = None
+        """The next group, read only when asked for: one town's rows in memory at a time."""
+
+    def _peek(self) -> tuple[TownKey, list[Row]] | None:
+        if self._head is None:
+            self._head = next(self._groups, None)
+        return self._head
+
+    def take(self, key: TownKey) -> list[Row]:
+        """The rows of ``key``; none when the stream has no group for it."""
+        head = self._peek()
+        while head is not None and head[0] < key:
+            self._head = None
+            head = self._peek()
+        if head is None or head[0] != key:
             return []
-        pending.pop()
-        if found == key:
-            return rows
+        self._head = None
+        return head[1]
 
 
 def _towns(copies: dict[str, Path]) -> Iterator[TownData]:
     con = duckdb.connect()
     try:
         years, projects, indicators = (grouped_by_town(_rows(con.cursor(), copies[name])) for name in MART_QUERIES)
-        project_pending: list[tuple[TownKey, list[Row]]] = []
-        indicator_pending: list[tuple[TownKey, list[Row]]] = []
+        town_projects, town_indicators = TownGroups(projects), TownGroups(indicators)
         for key, town_years in years:
             first = town_years[0]
             yield TownData(
                 county=first["county"],
                 town=first["town"],
                 years=town_years,
-                projects=take_town(projects, project_pending, key),
-                indicators=take_town(indicators, indicator_pending, key),
+                projects=town_projects.take(key),
+                indicators=town_indicators.take(key),
             )
     finally:
         con.close()
