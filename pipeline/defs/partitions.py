@@ -29,16 +29,10 @@ def covering_ranges(keys: Sequence[str], wanted: Sequence[str], size: int) -> li
     hashing it, which costs far less than a Dagster run of its own.
     """
     position = {key: i for i, key in enumerate(keys)}
-    spots = sorted(position[key] for key in set(wanted))
-    ranges: list[tuple[str, str]] = []
-    start = last = None
-    for spot in spots:
-        if start is not None and last is not None and spot - start >= size:
-            ranges.append((keys[start], keys[last]))
-            start = None
-        if start is None:
-            start = spot
-        last = spot
-    if start is not None and last is not None:
-        ranges.append((keys[start], keys[last]))
-    return ranges
+    groups: list[list[int]] = []
+    for spot in sorted(position[key] for key in set(wanted)):
+        if groups and spot - groups[-1][0] < size:
+            groups[-1].append(spot)
+        else:
+            groups.append([spot])
+    return [(keys[group[0]], keys[group[-1]]) for group in groups]
