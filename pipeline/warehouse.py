@@ -166,12 +166,13 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, batch: Sequence[DocumentF
         if replaced:
             con.register("incoming_files", pl.DataFrame({"source_file": [f.source_file for f in replaced]}).to_arrow())
             held = _holds_any(con)
+            tables = [_frames_by_table(frames) for frames in replaced]
             for table in RAW_TABLES:
                 if held:
                     con.execute(
                         f"DELETE FROM {RAW_SCHEMA}.{table} WHERE source_file IN (SELECT source_file FROM incoming_files)"
                     )
-                rows = [_frames_by_table(f)[table] for f in replaced if _frames_by_table(f)[table].height]
+                rows = [frames[table] for frames in tables if frames[table].height]
                 if rows:
                     con.register("incoming", pl.concat(rows, how="diagonal_relaxed").to_arrow())
                     con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} BY NAME SELECT * FROM incoming")
