@@ -206,3 +206,15 @@ def test_dagster_asset_writes_the_report_next_to_the_warehouse(
     [event] = result.get_asset_materialization_events()
     metadata = event.materialization.metadata
     assert metadata["towns"].value == len(TOWNS)
+
+
+def test_towns_read_chunk_by_chunk_are_the_towns_read_at_once(built: BuiltWarehouse) -> None:
+    """Chunks only bound what DuckDB sorts at once: a chunk per town gives the same towns, rows and order."""
+    with towns_of(built.path, chunk_rows=1) as towns:
+        per_town = list(towns)
+    with towns_of(built.path, chunk_rows=10**9) as towns:
+        at_once = list(towns)
+    assert per_town == at_once
+    assert [t.key for t in per_town] == sorted(t.key for t in per_town)
+    assert len(per_town) == len(TOWNS)
+    assert sum(len(t.indicators) for t in per_town) == 677

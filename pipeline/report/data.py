@@ -1,10 +1,12 @@
 """What the report shows, read from the analyst marts (``mart_*``) one town at a time.
 
-Under the warehouse lock the marts' rows are copied, ordered by town, to Parquet files in a
-temporary folder (DuckDB streams them: no Python rows), so the loader and dbt wait only for
-that copy. The towns are then read back from the copy one at a time: memory holds one town's
-rows, never the whole warehouse (at 10 000 documents, every indicator as a Python row took
-3.4 GiB).
+Under the warehouse lock the marts' rows are copied, unsorted, to Parquet files in a temporary
+folder (DuckDB streams them: no Python rows, no sort), each row tagged with its town's *chunk*:
+the towns in order, cut into runs of about ``CHUNK_ROWS`` indicators. The loader and dbt wait
+only for that copy. The chunks are then read back one at a time, each sorted by town on its own,
+and handed out town by town: memory holds one chunk's sort and one town's rows, never the whole
+warehouse (at 10 000 documents, every indicator as a Python row took 3.4 GiB, and DuckDB sorting
+all of them at once 1.3 GiB).
 """
 
 from __future__ import annotations
@@ -47,25 +49,63 @@ def project_title(project: Row) -> str:
     return f"{PROSE_MARK}{name}" if project.get("source_kind") == "prose" else name
 
 
-TOWN_ORDER: Final = "coalesce(county, ''), coalesce(town, '')"
-"""Every query's leading order: the towns' key as Python compares it (UTF-8 byte order is code-point order)."""
-TOWN_SQL: Final = f"""
-select * from main.mart_town_year order by {TOWN_ORDER}, fiscal_year
+TOWN_KEYS: Final = "coalesce(county, '') as county_key, coalesce(town, '') as town_key"
+"""The towns' key as Python compares it (UTF-8 byte order is code-point order); unknown is ''."""
+CHUNK_ROWS: Final = 100_000
+"""Indicators per chunk of towns, about: what one chunk's sort holds (DuckDB: ~0.1 GB per 100 000)."""
+CHUNK_SQL: Final = f"""
+with weights as (
+    select {TOWN_KEYS}, count(*) as indicators from main.mart_indicator_quality group by all
+), towns as (
+    select distinct {TOWN_KEYS} from main.mart_town_year
+)
+select county_key, town_key, (coalesce(sum(coalesce(indicators, 0)) over (
+    order by county_key, town_key rows between unbounded preceding and 1 preceding
+), 0) // $chunk_rows)::bigint as chunk
+from towns left join weights using (county_key, town_key)
 """
-PROJECT_SQL: Final = f"""
-select * from main.mart_project_quality order by {TOWN_ORDER}, fiscal_year, table_no
-"""
-INDICATOR_SQL: Final = f"""
-select
+"""Each town of mart_town_year and its chunk: the towns in order, a new chunk every ``$chunk_rows`` indicators."""
+INDICATOR_COLUMNS: Final = f"""
     indicator_id, project_id, county, town, fiscal_year, project_name, table_no, row_no,
     level1, level2, level3, value_text, basis, satisfaction_target_pct, flag_count, is_flagged,
     reason, source_file, source_line, source_page, {", ".join(FLAG_KINDS)}
-from main.mart_indicator_quality
-order by {TOWN_ORDER}, fiscal_year, table_no, row_no
 """
-MART_QUERIES: Final = {"years": TOWN_SQL, "projects": PROJECT_SQL, "indicators": INDICATOR_SQL}
+MARTS: Final = {
+    "years": ("main.mart_town_year", "*", "fiscal_year"),
+    "projects": ("main.mart_project_quality", "*", "fiscal_year, table_no"),
+    "indicators": ("main.mart_indicator_quality", INDICATOR_COLUMNS, "fiscal_year, table_no, row_no"),
+}
+"""What the report reads: per mart, (table, columns, order within a town)."""
 FETCH_ROWS: Final = 10_000
 """Rows fetched from the copy at a time."""
+COPY_ROW_GROUP_ROWS: Final = 10_000
+"""Rows per Parquet row group in the copy: each writer thread buffers one (DuckDB's default, 122 880, held ~1 GB)."""
+COPY_CONFIG: Final[dict[str, str | bool | int | float | list[str]]] = {
+    "preserve_insertion_order": False,
+    "memory_limit": "256MB",
+}
+"""The copy's DuckDB settings: rows in any order (they are tagged with their chunk), and a cap on
+memory. The copy's working set is a few row groups; without the cap, the warehouse blocks it scanned
+stay cached and grow with the marts. 64 MB was enough on a synthetic 2.7 M-indicator warehouse."""
+
+
+def _chunked_copy_sql(table: str, columns: str) -> str:
+    """The mart's rows with their town's chunk; rows of towns without a year row are left out."""
+    return f"""
+select mart.*, chunks.chunk
+from (select {columns} from {table}) as mart
+join ({CHUNK_SQL}) as chunks
+    on chunks.county_key = coalesce(mart.county, '') and chunks.town_key = coalesce(mart.town, '')
+"""
+
+
+def _chunk_sql(order: str) -> str:
+    """One chunk of a copy, in the order of the towns and then ``order``."""
+    return f"""
+select * exclude (chunk) from read_parquet($copy) where chunk = $chunk
+order by coalesce(county, ''), coalesce(town, ''), {order}
+"""
+
 
 TownKey = tuple[str, str]
 
@@ -127,26 +167,33 @@ def summary_of(town: TownData) -> TownSummary:
     )
 
 
-def _copy_marts(warehouse: Path, folder: Path) -> dict[str, Path]:
-    """The report's mart rows, ordered by town, as one Parquet file per query (under the lock)."""
-    copies = {name: folder / f"{name}.parquet" for name in MART_QUERIES}
+def _copy_marts(warehouse: Path, folder: Path, chunk_rows: int) -> dict[str, Path]:
+    """The report's mart rows, each with its town's chunk, as one unsorted Parquet file per mart (under the lock)."""
+    copies = {name: folder / f"{name}.parquet" for name in MARTS}
     with warehouse_lock(warehouse):
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = duckdb.connect(str(warehouse), read_only=True, config=COPY_CONFIG)
         try:
-            for name, sql in MART_QUERIES.items():
+            for name, (table, columns, _) in MARTS.items():
                 target = copies[name].as_posix().replace("'", "''")
-                con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)")
+                sql = _chunked_copy_sql(table, columns)
+                options = f"FORMAT parquet, ROW_GROUP_SIZE {COPY_ROW_GROUP_ROWS}"
+                con.execute(f"COPY ({sql}) TO '{target}' ({options})", {"chunk_rows": chunk_rows})
         finally:
             con.close()
     return copies
 
 
-def _rows(cursor: duckdb.DuckDBPyConnection, copy: Path) -> Iterator[Row]:
-    """The copy's rows in order, as dicts, ``FETCH_ROWS`` at a time."""
-    cursor.execute("SELECT * FROM read_parquet(?)", [str(copy)])
+def _chunk_count(cursor: duckdb.DuckDBPyConnection, copies: dict[str, Path]) -> int:
+    found = cursor.execute("SELECT max(chunk) FROM read_parquet(?)", [str(copies["years"])]).fetchone()
+    return 0 if found is None or found[0] is None else int(found[0]) + 1
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection, copy: Path, chunk: int, order: str) -> Iterator[Row]:
+    """One chunk of the copy, ordered by town, as dicts, ``FETCH_ROWS`` at a time."""
+    cursor.execute(_chunk_sql(order), {"copy": str(copy), "chunk": chunk})
     names = [column[0] for column in cursor.description]
-    while chunk := cursor.fetchmany(FETCH_ROWS):
-        for values in chunk:
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        for values in rows:
             yield dict(zip(names, values, strict=True))
 
 
@@ -183,29 +230,38 @@ class TownGroups:
         return head[1]
 
 
+def _chunk_towns(con: duckdb.DuckDBPyConnection, copies: dict[str, Path], chunk: int) -> Iterator[TownData]:
+    """The towns of one chunk, in order, each with its rows."""
+    years, projects, indicators = (
+        grouped_by_town(_rows(con.cursor(), copies[name], chunk, order)) for name, (_, _, order) in MARTS.items()
+    )
+    town_projects, town_indicators = TownGroups(projects), TownGroups(indicators)
+    for key, town_years in years:
+        first = town_years[0]
+        yield TownData(
+            county=first["county"],
+            town=first["town"],
+            years=town_years,
+            projects=town_projects.take(key),
+            indicators=town_indicators.take(key),
+        )
+
+
 def _towns(copies: dict[str, Path]) -> Iterator[TownData]:
     con = duckdb.connect()
     try:
-        years, projects, indicators = (grouped_by_town(_rows(con.cursor(), copies[name])) for name in MART_QUERIES)
-        town_projects, town_indicators = TownGroups(projects), TownGroups(indicators)
-        for key, town_years in years:
-            first = town_years[0]
-            yield TownData(
-                county=first["county"],
-                town=first["town"],
-                years=town_years,
-                projects=town_projects.take(key),
-                indicators=town_indicators.take(key),
-            )
+        for chunk in range(_chunk_count(con, copies)):
+            yield from _chunk_towns(con, copies, chunk)
     finally:
         con.close()
 
 
 @contextmanager
-def towns_of(warehouse: Path) -> Iterator[Iterator[TownData]]:
+def towns_of(warehouse: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Iterator[TownData]]:
     """The warehouse's towns one at a time, ordered by (county, town), each with all its rows.
 
     A town is a row of mart_town_year; projects and indicators of a town without one are left out.
+    ``chunk_rows`` bounds what is sorted at once (a town larger than it is a chunk of its own).
     """
     with tempfile.TemporaryDirectory(prefix="jixiao-report-") as folder:
-        yield _towns(_copy_marts(warehouse, Path(folder)))
+        yield _towns(_copy_marts(warehouse, Path(folder), chunk_rows))
