@@ -5,6 +5,10 @@ For each corpus size (``bench/corpus.py``):
 - **parse**: ``pipeline.ingest.parse_document`` in this process, one core, over the first
   ``--parse-sample`` files (default 1000: all of them up to 1000 documents) — documents/s and MB/s;
 - **floor**: the same files read, decoded and split into lines and tab cells in plain Python;
+- **frames**: only what the stack asks of a parser once it has its rows: each parsed document's
+  frames (documents, projects, indicators, department targets) built as polars frames from
+  ready Python columns and checked against their pandera models (the one-query fast path
+  ``parse_document`` uses) — a floor for any parser that hands on checked polars frames;
 - **end to end**: ``pipeline.run.materialise_all`` (what ``make run`` does: ranges of partitions
   per Dagster run, parsing on all cores, batched loads, then dbt and the report) into a fresh
   warehouse and a fresh Dagster home configured as ``make run``'s (``.dagster_home/dagster.yaml``:
@@ -41,6 +45,7 @@ from typing import Any, Final, Self
 from bench.corpus import build_corpus
 from bench.pdfbook import FIXTURES, build_budget_book
 from pipeline.batch import worker_count
+from pipeline.normalise.frames import DocumentFrames
 
 MIB: Final = 1 << 20
 DEFAULT_SIZES: Final = (100, 1000, 10000)
@@ -77,13 +82,54 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def parse_all(paths: list[Path], raw_dir: Path) -> Counter[str]:
+def parse_all(paths: list[Path], raw_dir: Path) -> tuple[Counter[str], list[DocumentFrames]]:
     from pipeline.ingest import parse_document
 
     statuses: Counter[str] = Counter()
+    parsed = []
     for path in paths:
-        statuses[str(parse_document(path, raw_dir).documents["status"][0])] += 1
-    return statuses
+        frames = parse_document(path, raw_dir)
+        statuses[str(frames.documents["status"][0])] += 1
+        parsed.append(frames)
+    return statuses, parsed
+
+
+FrameColumns = tuple[type[Any], dict[str, Any], dict[str, list[Any]]]
+"""A frame as plain Python: its pandera model, polars schema and columns."""
+
+
+def frame_columns(parsed: list[DocumentFrames]) -> list[list[FrameColumns]]:
+    """Each document's checked frames as plain Python columns: where any parser stands before polars."""
+    from pipeline.schemas import DepartmentTargetFrame, DocumentFrame, IndicatorFrame, ProjectFrame
+
+    return [
+        [
+            (model, dict(frame.schema), frame.to_dict(as_series=False))
+            for model, frame in (
+                (DocumentFrame, frames.documents),
+                (ProjectFrame, frames.projects),
+                (IndicatorFrame, frames.indicators),
+                (DepartmentTargetFrame, frames.department_targets),
+            )
+        ]
+        for frames in parsed
+    ]
+
+
+def frames_floor(documents: list[list[FrameColumns]]) -> int:
+    """Build each document's frames from its columns and check them, as ``parse_document`` does."""
+    import polars as pl
+
+    from pipeline.schema_fastpath import passes
+
+    rows = 0
+    for frames in documents:
+        for model, schema, columns in frames:
+            frame = pl.DataFrame(columns, schema=schema)
+            if not passes(model, frame):
+                model.validate(frame, lazy=True)
+            rows += frame.height
+    return rows
 
 
 def reset_peak_rss() -> None:
@@ -213,9 +259,13 @@ def bench_size(size: int, parse_sample: int, e2e_max: int) -> float:
     sample = paths[:parse_sample]
     sample_mb = sum(p.stat().st_size for p in sample) / MIB
     floor(sample[: min(20, len(sample))])  # warm the page cache and imports alike for both
-    parse_all(sample[:5], folder)
-    parse_s, statuses = timed(lambda: parse_all(sample, folder))
+    parse_all(sample[:5], folder)  # imports and per-model caches
+    parse_s, (statuses, parsed) = timed(lambda: parse_all(sample, folder))
     floor_s, _ = timed(lambda: floor(sample))
+    columns = frame_columns(parsed)
+    del parsed
+    frames_floor(columns[:5])
+    frames_s, _ = timed(lambda: frames_floor(columns))
     ratio = parse_s / floor_s
     on = f"the first {len(sample)} documents" if len(sample) < size else f"all {size} documents"
     print(f"parse, one core, on {on}:")
@@ -223,6 +273,10 @@ def bench_size(size: int, parse_sample: int, e2e_max: int) -> float:
         f"parse: {len(sample) / parse_s:9.1f} documents/s {sample_mb / parse_s:8.2f} MB/s  ({parse_s:.1f} s; {dict(statuses)})"
     )
     print(f"floor: {len(sample) / floor_s:9.1f} documents/s {sample_mb / floor_s:8.2f} MB/s  ({floor_s:.3f} s)")
+    print(
+        f"frames: {len(sample) / frames_s:9.1f} documents/s (building and checking the parsed frames alone; "
+        f"{frames_s / floor_s:.0f}× the floor)"
+    )
     print(f"ratio parse/floor at {size}: {ratio:.0f}")
     print(f"peak RSS so far: {peak_rss()}", flush=True)
     if size > e2e_max:
