@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 from PIL import Image
 
@@ -218,3 +219,16 @@ def test_towns_read_chunk_by_chunk_are_the_towns_read_at_once(built: BuiltWareho
     assert [t.key for t in per_town] == sorted(t.key for t in per_town)
     assert len(per_town) == len(TOWNS)
     assert sum(len(t.indicators) for t in per_town) == 677
+
+
+def test_empty_marts_give_the_overview_alone(built: BuiltWarehouse, tmp_path: Path) -> None:
+    """Every document failed, say: no town, no chunk to read, and still an overview page."""
+    warehouse = tmp_path / "empty.duckdb"
+    shutil.copy(built.path, warehouse)
+    con = duckdb.connect(str(warehouse))
+    for mart in ("mart_town_year", "mart_project_quality", "mart_indicator_quality"):
+        con.execute(f"delete from main.{mart}")
+    con.close()
+    pages = write_report(warehouse, tmp_path / "report", now=FIXED_NOW)
+    assert [page.name for page in pages] == [INDEX]
+    assert all(town not in pages[0].read_text(encoding="utf-8") for town in TOWNS)
