@@ -22,8 +22,8 @@ For each corpus size (``bench/corpus.py``):
 
 Then PDFs: pages/s through ``parse_document`` on ``tables200p.pdf`` beside bare pdfplumber
 ``extract_tables()`` and pypdfium2 text, and on a budget book (``bench/pdfbook.py``: 150 text
-pages + the 34 pages of ``tables20.pdf``), the best of two rounds taken in turn. The last line is ``ratio parse/floor: N`` for the
-largest size run.
+pages + the 34 pages of ``tables20.pdf``), the best of two rounds taken in turn. The last line
+is ``ratio parse/floor: N`` for the largest size run.
 """
 
 from __future__ import annotations
