@@ -15,13 +15,15 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.errors import IngestError
 from pipeline.layouts.ruled_tables import RuledTablesLayout
 from pipeline.layouts.tab_rows import TabRowsLayout
 from pipeline.normalise.text import compact
 from pipeline.read import read_document
-from pipeline.read.pdf import is_row_tail, read_pdf
+from pipeline.read.pdf import _clean_layer_text, is_row_tail, read_pdf
 from pipeline.read.word import read_docx
 from pipeline.types import Extraction, IndicatorRecord, Locator, RawDocument, TextLine
 
@@ -160,9 +162,7 @@ def test_tail_rule() -> None:
     previous = ("", "服务对象满意", "群众满意度", "辖区群众对项", "≥90%", "问卷调查")
     assert is_row_tail(("", "度指标", "", "目实施效果的满意程度", "", ""), previous, columns)
     # a whole row states its value
-    assert not is_row_tail(
-        ("", "服务对象满意度指标", "群众满意度", "辖区…", "≥90%", "问卷调查"), previous, columns
-    )
+    assert not is_row_tail(("", "服务对象满意度指标", "群众满意度", "辖区…", "≥90%", "问卷调查"), previous, columns)
     # a tail only continues cells that were started
     assert not is_row_tail(("效益指标", "", "", "满意程度", "", ""), previous, columns)
     assert not is_row_tail(("", "", "", "", "", ""), previous, columns)
@@ -209,6 +209,27 @@ def test_text_pdf_without_tables_is_read() -> None:
     doc = read_pdf(_plain_pdf(), "note.pdf")
     assert doc.lines == ("Hello secret",)
     assert doc.blocks == (TextLine("Hello secret", Locator(page=1)),)
+
+
+def test_a_pdf_without_table_pages_never_opens_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfplumber resolves every page when it opens and closes: a PDF of prose must not pay for it."""
+    import pdfplumber
+
+    def must_not_open(*_: object, **__: object) -> None:
+        raise AssertionError("pdfplumber opened for a PDF without table pages")
+
+    monkeypatch.setattr(pdfplumber, "open", must_not_open)
+    assert read_pdf(_plain_pdf(), "note.pdf").lines == ("Hello secret",)
+
+
+@given(
+    st.text(alphabet=st.sampled_from(["a", "表", " ", "\n", "\t", "\r", "\x02", "\xad", "\u200b", "\ufffe"]))
+)
+def test_layer_text_keeps_lines_tabs_and_printable_characters_only(text: str) -> None:
+    """The shortcut for text with nothing to remove gives what the per-character filter gives."""
+    flat = text.replace("\r\n", "\n").replace("\r", "\n")
+    expected = "".join(ch for ch in flat if ch in "\n\t" or ch.isprintable())
+    assert _clean_layer_text(text) == expected
 
 
 def test_truncated_pdf_is_unreadable() -> None:

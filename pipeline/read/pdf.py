@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -57,6 +58,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page
+from pdfplumber.pdf import PDF
 from pdfplumber.utils.clustering import cluster_objects
 
 from pipeline.errors import STAGE_READ, IngestError
@@ -115,19 +117,28 @@ def _open_error(exc: Exception) -> IngestError:
         return IngestError(
             "encrypted_file", STAGE_READ, "the PDF is password-protected; save or print it without a password"
         )
-    return IngestError(
-        "unreadable_file", STAGE_READ, f"the PDF could not be opened (damaged or truncated?): {exc}"
-    )
+    return IngestError("unreadable_file", STAGE_READ, f"the PDF could not be opened (damaged or truncated?): {exc}")
 
 
 def _clean_layer_text(text: str) -> str:
     """pdfium's text with Windows line ends and its soft-hyphen/control marks removed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.replace("\n", "").replace("\t", "").isprintable():  # most pages: nothing to remove
+        return text
     return "".join(ch for ch in text if ch == "\n" or ch == "\t" or ch.isprintable())
 
 
-def _draws(page: pdfium.PdfPage, object_type: int) -> bool:
-    return next(iter(page.get_objects(filter=[object_type])), None) is not None
+DRAWN_KINDS: Final = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+
+
+def _drawn_kinds(page: pdfium.PdfPage) -> set[int]:
+    """Which of ``DRAWN_KINDS`` the page draws (Form XObjects included), in one pass over its objects."""
+    found: set[int] = set()
+    for obj in page.get_objects(filter=list(DRAWN_KINDS)):
+        found.add(obj.type)
+        if len(found) == len(DRAWN_KINDS):
+            break
+    return found
 
 
 def read_page_texts(data: bytes) -> list[PageText]:
@@ -142,11 +153,10 @@ def read_page_texts(data: bytes) -> list[PageText]:
             page = document[index]
             textpage = page.get_textpage()
             text = _clean_layer_text(textpage.get_text_range())
-            has_paths = _draws(page, pdfium_c.FPDF_PAGEOBJ_PATH)
-            has_images = _draws(page, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+            drawn = _drawn_kinds(page)
             textpage.close()
             page.close()
-            pages.append(PageText(text, has_paths, has_images))
+            pages.append(PageText(text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn))
     except Exception as exc:  # pdfium raises PdfiumError, ValueError, … on damaged pages
         raise IngestError("unreadable_file", STAGE_READ, f"the PDF's pages could not be read: {exc}") from exc
     finally:
@@ -196,9 +206,7 @@ def _line_runs(words: list[dict[str, Any]]) -> list[TextRun]:
         top = min(float(w["top"]) for w in group)
         bottom = max(float(w["bottom"]) for w in group)
         x0, x1 = float(group[0]["x0"]), float(group[-1]["x1"])
-        runs.extend(
-            TextRun(top, bottom, x0, x1, bottom - top, piece, len(groups) == 1) for piece in text_pieces(text)
-        )
+        runs.extend(TextRun(top, bottom, x0, x1, bottom - top, piece, len(groups) == 1) for piece in text_pieces(text))
     return runs
 
 
@@ -224,9 +232,7 @@ def join_paragraph_lines(runs: Sequence[TextRun], left: float, right: float) -> 
     for run in sorted(runs, key=lambda r: (r.top, r.x0)):
         if joined and continues_paragraph(joined[-1], run, left, right):
             head = joined[-1]
-            run = TextRun(
-                head.top, run.bottom, run.x0, run.x1, run.size, join_wrapped(head.text, run.text), True
-            )
+            run = TextRun(head.top, run.bottom, run.x0, run.x1, run.size, join_wrapped(head.text, run.text), True)
             joined[-1] = run
         else:
             joined.append(run)
@@ -238,9 +244,7 @@ def _text_outside(page: Page, boxes: Sequence[Box]) -> list[TextRun]:
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _centre_inside(obj, boxes))
     words: list[dict[str, Any]] = outside.extract_words()
     runs = [
-        run
-        for line in cluster_objects(words, lambda w: float(w["top"]), LINE_TOLERANCE)
-        for run in _line_runs(line)
+        run for line in cluster_objects(words, lambda w: float(w["top"]), LINE_TOLERANCE) for run in _line_runs(line)
     ]
     edges = [(float(c["x0"]), float(c["x1"])) for c in page.chars] + [(box[0], box[2]) for box in boxes]
     if not edges:
@@ -352,9 +356,7 @@ class PageJoiner:
             return False
         previous = self.blocks[self.last_row_index]
         assert isinstance(previous, Row)
-        if find_indicator_header(previous.cells) is not None or not is_row_tail(
-            cells, previous.cells, self.columns
-        ):
+        if find_indicator_header(previous.cells) is not None or not is_row_tail(cells, previous.cells, self.columns):
             return False
         self.blocks[self.last_row_index] = Row(join_rows(previous.cells, cells), previous.locator)
         self.rejoined += 1
@@ -388,11 +390,32 @@ class PageJoiner:
 
 
 # -- the reader ----------------------------------------------------------------------------------
+class PlumberOnDemand:
+    """pdfplumber's view of the PDF, opened when a page is first asked for.
+
+    pdfplumber resolves every page of the file when it opens and again when it closes (~2 ms a
+    page): a PDF without table pages, say a budget book's prose, never pays for it.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: PDF | None = None
+
+    def page(self, number: int) -> Page:
+        if self._pdf is None:
+            self._pdf = pdfplumber.open(io.BytesIO(self._data))
+        return self._pdf.pages[number - 1]
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+
 def _table_blocks(data: bytes, pages: Sequence[PageText]) -> list[Block]:
     joiner = PageJoiner()
     previous_had_table = False
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with closing(PlumberOnDemand(data)) as pdf:
             for number, page_text in enumerate(pages, start=1):
                 if not (has_table_marker(page_text.text) or (previous_had_table and page_text.has_paths)):
                     for line in page_text.text.split("\n"):
@@ -400,7 +423,7 @@ def _table_blocks(data: bytes, pages: Sequence[PageText]) -> list[Block]:
                             joiner.add_text(piece, Locator(page=number))
                     previous_had_table = False
                     continue
-                page = pdf.pages[number - 1]
+                page = pdf.page(number)
                 try:
                     items = _page_items(page)
                 finally:
@@ -409,9 +432,7 @@ def _table_blocks(data: bytes, pages: Sequence[PageText]) -> list[Block]:
     except IngestError:
         raise
     except Exception as exc:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError, … on damaged files
-        raise IngestError(
-            "unreadable_file", STAGE_READ, f"the PDF's tables could not be read: {exc}"
-        ) from exc
+        raise IngestError("unreadable_file", STAGE_READ, f"the PDF's tables could not be read: {exc}") from exc
     return joiner.blocks
 
 
