@@ -36,16 +36,18 @@ def _add_text_page(pdf: pdfium.PdfDocument, number: int) -> None:
     page.close()
 
 
-def build_budget_book(target: Path, text_pages: int = 150, tables: Path = FIXTURES / "tables20.pdf") -> Path:
+def build_budget_book(target: Path, text_pages: int = 150, tables: Path | None = FIXTURES / "tables20.pdf") -> Path:
+    """The book at ``target`` (reused if there): ``text_pages`` pages of prose, then the pages of ``tables`` if any."""
     if target.exists():
         return target
     pdf = pdfium.PdfDocument.new()
     for number in range(text_pages):
         _add_text_page(pdf, number + 1)
-    source = pdfium.PdfDocument(tables)
-    pdf.import_pages(source)
+    if tables is not None:
+        source = pdfium.PdfDocument(tables)
+        pdf.import_pages(source)
+        source.close()
     target.parent.mkdir(parents=True, exist_ok=True)
     pdf.save(str(target))
-    source.close()
     pdf.close()
     return target

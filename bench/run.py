@@ -22,8 +22,9 @@ For each corpus size (``bench/corpus.py``):
 
 Then PDFs: pages/s through ``parse_document`` on ``tables200p.pdf`` beside bare pdfplumber
 ``extract_tables()`` and pypdfium2 text, and on a budget book (``bench/pdfbook.py``: 150 text
-pages + the 34 pages of ``tables20.pdf``), the best of two rounds taken in turn. The last line
-is ``ratio parse/floor: N`` for the largest size run.
+pages + the 34 pages of ``tables20.pdf``), and on those 150 prose pages alone beside pypdfium2
+text (pages without tables must go at about its speed); the best of two rounds taken in turn.
+The last line is ``ratio parse/floor: N`` for the largest size run.
 """
 
 from __future__ import annotations
@@ -334,6 +335,8 @@ def bare_pypdfium2(path: Path) -> int:
     return chars
 
 
+BARE_LABELS: Final = {bare_pdfplumber: "pdfplumber extract_tables()", bare_pypdfium2: "pypdfium2 text"}
+"""What each PDF is compared with: pdfplumber where tables are read, pypdfium2's text where none is."""
 PDF_ROUNDS: Final = 2
 """Rounds of parse_document and bare pdfplumber, taken in turn, the best of each kept: one round
 of each varied by ±10 % on this shared machine, as much as the 15 % budget they are compared by."""
@@ -350,11 +353,17 @@ def best_of(rounds: int, *works: Callable[[], Any]) -> list[tuple[float, Any]]:
 def bench_pdfs() -> None:
     from pipeline.ingest import parse_document
 
-    book = build_budget_book(Path(__file__).resolve().parent / "corpus" / "pdf" / "budget_book.pdf")
-    for path in (FIXTURES / "tables200p.pdf", book):
+    books = Path(__file__).resolve().parent / "corpus" / "pdf"
+    book = build_budget_book(books / "budget_book.pdf")
+    prose = build_budget_book(books / "prose_only.pdf", tables=None)
+    for path, against in (
+        (FIXTURES / "tables200p.pdf", bare_pdfplumber),
+        (book, bare_pdfplumber),
+        (prose, bare_pypdfium2),
+    ):
         pages = pdf_pages(path)
-        (parse_s, frames), (plumber_s, tables) = best_of(
-            PDF_ROUNDS, lambda p=path: parse_document(p, p.parent), lambda p=path: bare_pdfplumber(p)
+        (parse_s, frames), (bare_s, _) = best_of(
+            PDF_ROUNDS, lambda p=path: parse_document(p, p.parent), lambda p=path, a=against: a(p)
         )
         status = frames.documents["status"][0]
         print(f"\n== PDF {path.name}: {pages} pages (best of {PDF_ROUNDS})")
@@ -362,10 +371,11 @@ def bench_pdfs() -> None:
             f"parse_document: {pages / parse_s:8.1f} pages/s ({parse_s:.1f} s; {status}, "
             f"{frames.projects.height} projects, {frames.indicators.height} indicators)"
         )
-        print(f"pdfplumber extract_tables(): {pages / plumber_s:8.1f} pages/s ({plumber_s:.1f} s; {tables} tables)")
-        print(f"parse_document over pdfplumber: {100 * (parse_s / plumber_s - 1):+.0f} %")
-        pdfium_s, _ = timed(lambda p=path: bare_pypdfium2(p))
-        print(f"pypdfium2 text: {pages / pdfium_s:8.1f} pages/s ({pdfium_s:.2f} s)")
+        print(f"{BARE_LABELS[against]}: {pages / bare_s:8.1f} pages/s ({bare_s:.2f} s)")
+        print(f"parse_document over {BARE_LABELS[against]}: {100 * (parse_s / bare_s - 1):+.0f} %")
+        if against is not bare_pypdfium2:
+            pdfium_s, _ = timed(lambda p=path: bare_pypdfium2(p))
+            print(f"pypdfium2 text: {pages / pdfium_s:8.1f} pages/s ({pdfium_s:.2f} s)")
         print(f"peak RSS so far: {peak_rss()}", flush=True)
 
 
