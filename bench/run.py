@@ -121,14 +121,13 @@ def frames_floor(documents: list[list[FrameColumns]]) -> int:
     """Build each document's frames from its columns and check them, as ``parse_document`` does."""
     import polars as pl
 
-    from pipeline.schema_fastpath import passes
+    from pipeline.schema_fastpath import validate_frame
 
     rows = 0
     for frames in documents:
         for model, schema, columns in frames:
             frame = pl.DataFrame(columns, schema=schema)
-            if not passes(model, frame):
-                model.validate(frame, lazy=True)
+            validate_frame(model, frame)
             rows += frame.height
     return rows
 
@@ -338,8 +337,8 @@ def bare_pypdfium2(path: Path) -> int:
 BARE_LABELS: Final = {bare_pdfplumber: "pdfplumber extract_tables()", bare_pypdfium2: "pypdfium2 text"}
 """What each PDF is compared with: pdfplumber where tables are read, pypdfium2's text where none is."""
 PDF_ROUNDS: Final = 2
-"""Rounds of parse_document and bare pdfplumber, taken in turn, the best of each kept: one round
-of each varied by ±10 % on this shared machine, as much as the 15 % budget they are compared by."""
+"""Rounds of parse_document and what it is compared with, taken in turn, the best of each kept:
+one round of each varied by ±10 % on this shared machine, as much as the 15 % budget for tables."""
 
 
 def best_of(rounds: int, *works: Callable[[], Any]) -> list[tuple[float, Any]]:

@@ -33,7 +33,7 @@ from pipeline.normalise.frames import (
 )
 from pipeline.normalise.meta import document_meta
 from pipeline.read import document_format, read_document, size_limit
-from pipeline.schema_fastpath import passes
+from pipeline.schema_fastpath import validate_frame
 from pipeline.schemas import (
     DepartmentTargetFrame,
     DocumentFrame,
@@ -172,10 +172,8 @@ def validate_frames(frames: DocumentFrames) -> None:
     ]
     problems = []
     for name, model, frame in checks:
-        if passes(model, frame):
-            continue
         try:
-            model.validate(frame, lazy=True)
+            validate_frame(model, frame)
         except pa.errors.SchemaErrors as err:
             problems.append(f"{name}: {failures_summary(err.failure_cases)}")
     if problems:
@@ -190,8 +188,7 @@ def _department_targets(doc: RawDocument, source_file: str) -> pl.DataFrame | No
     """
     try:
         frame = department_target_frame(source_file, department_targets(doc))
-        if not passes(DepartmentTargetFrame, frame):
-            DepartmentTargetFrame.validate(frame, lazy=True)
+        validate_frame(DepartmentTargetFrame, frame)
     except Exception:  # noqa: BLE001 — optional extraction: never fail the document for it
         return None
     return frame

@@ -122,6 +122,14 @@ def passes(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> bool:
         return False
 
 
+def validate_frame(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> None:
+    """``model.validate(frame, lazy=True)``, skipped when ``passes`` says pandera would accept the frame.
+
+    Raises pandera's ``SchemaErrors`` when the frame breaks the model."""
+    if not passes(model, frame):
+        model.validate(frame, lazy=True)
+
+
 def _passes(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> bool:
     schema = model.to_schema()
     if not _schema_is_modelled(schema, frame):
