@@ -64,6 +64,7 @@ from pdfplumber.utils.clustering import cluster_objects
 from pipeline.errors import STAGE_READ, IngestError
 from pipeline.layouts.forms import FORM_LABELS, ColumnMap, find_indicator_header
 from pipeline.normalise.text import compact, join_wrapped, label_key
+from pipeline.read.text import LINE_CONTROLS, is_printable
 from pipeline.read.word import cell_text, grid_block, text_pieces
 from pipeline.types import Block, Cells, Locator, RawDocument, Row, TextLine
 
@@ -123,9 +124,9 @@ def _open_error(exc: Exception) -> IngestError:
 def _clean_layer_text(text: str) -> str:
     """pdfium's text with Windows line ends and its soft-hyphen/control marks removed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.replace("\n", "").replace("\t", "").isprintable():  # most pages: nothing to remove
+    if is_printable(text):  # most pages: nothing to remove
         return text
-    return "".join(ch for ch in text if ch == "\n" or ch == "\t" or ch.isprintable())
+    return "".join(ch for ch in text if ch in LINE_CONTROLS or ch.isprintable())
 
 
 DRAWN_KINDS: Final = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)

@@ -41,16 +41,17 @@ def decode(data: bytes) -> str:
     return str(best)
 
 
-def _without_line_controls(text: str) -> str:
+def is_printable(text: str) -> bool:
+    """Every character printable, tabs and line ends aside: one C pass over the text."""
     for control in LINE_CONTROLS:
         text = text.replace(control, "")
-    return text
+    return text.isprintable()
 
 
 def _printable_share(text: str) -> float:
     if not text:
         return 1.0
-    if _without_line_controls(text).isprintable():  # the usual case: one C pass instead of counting
+    if is_printable(text):  # the usual case: one C pass instead of counting
         return 1.0
     counts = Counter(text)  # each distinct character asked once: a few hundred, not every character
     printable = sum(n for ch, n in counts.items() if ch.isprintable() or ch in LINE_CONTROLS)
