@@ -45,6 +45,9 @@ class Row:
 
     cells: Cells
     locator: Locator
+    placed: bool = False
+    """The cells already stand under their header's columns (a stream the reader cut into rows):
+    read them where they are, without placing them again."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,15 @@ class TextLine:
     locator: Locator
 
 
-Block: TypeAlias = Row | TextLine
+@dataclass(frozen=True)
+class Unexplained:
+    """Cells inside an indicator table that the reader could not explain as part of any row."""
+
+    text: str
+    locator: Locator
+
+
+Block: TypeAlias = Row | TextLine | Unexplained
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,10 @@ from pipeline.normalise.text import (
     may_keep,
     strip_heading_number,
 )
-from pipeline.types import Block, Cells, Extraction, IndicatorRecord, Locator, ProjectRecord, Row, TextLine
+from pipeline.reader.kinds import facts_of
+from pipeline.reader.placement import Role, place_row
+from pipeline.reader.vocabulary import level_kind
+from pipeline.types import Block, Cells, Extraction, IndicatorRecord, Locator, ProjectRecord, Row, TextLine, Unexplained
 
 ColumnMap = dict[str, int]
 DocumentKind = Literal["target", "self_evaluation"]
@@ -63,10 +66,11 @@ DocumentKind = Literal["target", "self_evaluation"]
 INDICATOR_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "level1": ("一级指标", "一级指标名称"),
     "level2": ("二级指标", "二级指标名称"),
-    "level3": ("三级指标", "三级指标名称", "绩效指标名称", "指标名称"),
+    "level3": ("三级指标", "三级指标名称", "绩效指标名称", "指标名称", "指标"),
     "description": ("绩效指标描述", "指标描述", "指标解释", "指标说明", "指标内容", "指标定义"),
     "value": (
         "指标值",
+        "年初目标值",
         "年度指标值",
         "目标值",
         "指标目标值",
@@ -90,6 +94,7 @@ INDICATOR_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "实际完成",
         "完成值",
         "实际达成值",
+        "全年完成值",
     ),
     "basis": ("指标值确定依据", "确定依据", "指标值设定依据", "设定依据"),
     "comparator": ("指标性质", "运算符号", "运算符", "计算符号", "比较符号"),
@@ -109,10 +114,22 @@ OTHER_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "未完成原因分析",
         "偏差原因分析及改进措施说明",
     ),
-    "scoring": ("评分标准", "评计分标准", "计分标准", "计分方法", "评分规则"),
+    "scoring": ("评分标准", "评扣分标准", "评计分标准", "计分标准", "计分方法", "评分规则", "评价标准", "绩效标准"),
+    "level": ("指标类型", "指标类别"),
+    "nature": ("指标值类型", "指标类型定量定性"),
     "remark": ("备注", "序号", "绩效指标", "绩效指标体系"),
 }
-"""Columns an indicator header may have that are recognised but not stored."""
+"""Columns an indicator header may have that are recognised but not stored (``level``, 指标类型, holds a
+一级 or 二级 label: it is stored as whichever the label is)."""
+
+ROW_PROJECT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "unit_name": ("单位名称", "单位代码"),
+    "project_name": ("项目名称", "专项名称", "项目专项名称"),
+    "budget": ("预算数", "项目预算数", "资金总额", "预算金额"),
+    "goals": ("年度目标", "绩效目标", "年度绩效目标"),
+}
+"""Project fields a wide table repeats on each project's first row (单位名称 | 项目名称 | 预算数 | 年度目标 |
+一级指标 …): a row that fills 项目名称 starts the next project."""
 
 VALUE_COLUMNS: Final = frozenset({"value", "actual", "comparator", "unit", "weight", "score"})
 """Columns a real indicator row fills in and the tail of a wrapped row never does."""
@@ -143,8 +160,16 @@ FORM_LABELS: Final = (
 )
 PROJECT_START_LABELS: Final = CODE_LABELS | NAME_LABELS
 TOTAL_LABELS: Final = frozenset({"总分", "合计", "总计", "小计", "合计得分", "总得分"})
+TRAILER: Final = re.compile(
+    r"^(?:其他需说明|偏差大|偏差原因|未完成原因|改进措施|最近年度绩效评价|审核意见|填报说明|(?:备)?注\s*\d?\s*[:：.、]|说明\s*[:：])"
+)
+"""What follows an indicator table: notes, the 偏差 / 改进措施 box of a 自评表, an approval box."""
+ROW_FIELDS: Final = frozenset(INDICATOR_COLUMNS) | {"level"}
+"""A row filling none of these holds only project columns (a unit-total line) or nothing."""
+MARK_COLUMNS: Final = ("comparator", "nature", "direction")
+"""Columns whose cells say how a value compares (≥) or what it is (定性, 正向), whatever their header."""
 
-_ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS}
+_ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS, **ROW_PROJECT_COLUMNS}
 _ALL_HEADER_KEYS: Final = frozenset(k for keys in _ALL_COLUMNS.values() for k in keys)
 _LEVEL_NAMES: Final = ("level1", "level2", "level3")
 _VALUE_MARKS: Final = frozenset.intersection(*(frozenset(label) for label in INDICATOR_COLUMNS["value"]))
@@ -368,6 +393,8 @@ class FormsResult:
     projects: list[ProjectRecord] = field(default_factory=list)
     indicators: list[IndicatorRecord] = field(default_factory=list)
     rejected_rows: int = 0
+    doubtful_rows: int = 0
+    """Rows read with a cell that fits no column (left out): read, but not wholly explained."""
     tables: int = 0
     document_kind: DocumentKind = "target"
     notes: list[str] = field(default_factory=list)
@@ -378,7 +405,8 @@ class FormsResult:
         if not self.indicators:
             return CONFIDENCE_TABLE_ONLY if self.tables else 0.0
         read = len(self.indicators)
-        return MIN_CONFIDENCE_READ + (1 - MIN_CONFIDENCE_READ) * read / (read + self.rejected_rows)
+        explained = read - min(read, self.doubtful_rows)
+        return MIN_CONFIDENCE_READ + (1 - MIN_CONFIDENCE_READ) * explained / (read + self.rejected_rows)
 
 
 class FormReader:
@@ -390,6 +418,8 @@ class FormReader:
         self._drafts: list[_ProjectDraft] = []
         self._current: _ProjectDraft | None = None
         self._columns: ColumnMap | None = None
+        self._columns_kept: ColumnMap | None = None
+        self._roles: tuple[Role, ...] = ()
         self._header_above: ColumnMap | None = None
         self._rows_since_header = 0
         self._last_title: str | None = None
@@ -505,7 +535,10 @@ class FormReader:
             self.result.tables += 1
         if "actual" in columns:
             self.result.document_kind = "self_evaluation"
+        columns = _with_name_column(columns)
         self._columns = columns
+        self._columns_kept = columns
+        self._roles = header_roles(columns, len(row.cells))
         self._rows_since_header = 0
         self._title_since_rows = False
         self._carry_level1 = ""
@@ -523,37 +556,45 @@ class FormReader:
             if self._rows_since_header and _is_repeated_header(row.cells):
                 if target != self._columns and above is not None:
                     self._columns = target  # the second half of a header repeated after a page break
+                    self._roles = header_roles(target, len(row.cells))
                 return  # a header repeated after a page break: the table goes on
             if target == self._columns:
                 return
         self._on_header(row, target)
 
     def _on_indicator_row(self, row: Row, columns: ColumnMap) -> None:
-        cells = row.cells
-        fields = {name: _cell(cells, index) for name, index in columns.items() if name in INDICATOR_COLUMNS}
-        if not any(fields.values()):
+        first = label_key(next((c for c in row.cells if clean_text(c)), ""))
+        if first in TOTAL_LABELS:
             return
-        if label_key(next((c for c in cells if clean_text(c)), "")) in TOTAL_LABELS:
+        if ends_table(first):
+            self._columns = None  # 其他需说明的问题, 偏差原因分析 …: what follows is not the table
+            return
+        fields, unexplained = placed_fields(row, self._roles)
+        self._on_row_project(fields, row.locator)
+        if not any(fields.get(name) for name in ROW_FIELDS):
             return
         current = self._current
         assert current is not None
         self._rows_since_header += 1
+        _level_from_type_column(fields)
         starts_row = any(fields.get(name) for name in ("level1", "level2", "level3", "value", "actual"))
         if not starts_row:
             self._continue_previous(fields)
             return
-        name = fields.get("level3") or fields.get("description")
-        if (
-            not name
-            or is_placeholder(fields.get("level3"))
-            or (not fields.get("level3") and is_placeholder(fields.get("description")))
-        ):
+        two_level = _two_level_name(fields)
+        problem = row_problem(fields, two_level)
+        if problem is not None:
             self.result.rejected_rows += 1
-            self.result.notes.append(f"{row.locator.describe()}: row names nothing it measures, not read")
+            self.result.notes.append(f"{row.locator.describe()}: {problem}, not read")
             return
+        if unexplained:
+            self.result.doubtful_rows += 1
+            self.result.notes.append(f"{row.locator.describe()}: {unexplained} cell(s) fit no column, left out")
         level1 = fields.get("level1") or self._carry_level1
         level2 = fields.get("level2") or (self._carry_level2 if not fields.get("level1") else "")
         self._carry_level1, self._carry_level2 = level1, level2
+        if not (fields.get("level3") or fields.get("description") or two_level):
+            return  # a category line (经济效益指标 with nothing under it): carried down, not a row
         record = IndicatorRecord(
             table_no=current.table_no,
             row_no=self._row_no + 1,
@@ -561,7 +602,7 @@ class FormReader:
             level2=level2 or None,
             level3=fields.get("level3") or None,
             description=fields.get("description") or None,
-            value_text=compose_value(fields.get("value"), fields.get("comparator"), fields.get("unit")),
+            value_text=_row_value(fields),
             basis=fields.get("basis") or None,
             locator=row.locator,
             actual_text=compose_value(fields.get("actual"), None, fields.get("unit")),
@@ -573,6 +614,19 @@ class FormReader:
         current.has_indicators = True
         self._title_since_rows = False
         self.result.indicators.append(record)
+
+    def _on_row_project(self, fields: dict[str, str], locator: Locator) -> None:
+        """A wide table's project columns (项目名称 | 预算数 | 年度目标) on a project's first row."""
+        name = fields.get("project_name")
+        if not name:
+            return
+        current = self._current
+        if current is None or current.has_indicators or (current.name is not None and current.name != name):
+            current = self._start_project(locator)
+            self._columns = self._columns_kept
+        current.name = name
+        current.budget = compact(fields.get("budget")) or current.budget
+        current.goals = fields.get("goals") or current.goals
 
     def _continue_previous(self, fields: dict[str, str]) -> None:
         """A row holding only the tail of wrapped cells: the previous row was cut by a page break."""
@@ -597,6 +651,10 @@ class FormReader:
     def feed(self, block: Block) -> None:
         if isinstance(block, TextLine):
             self._on_text(block)
+            return
+        if isinstance(block, Unexplained):
+            self.result.rejected_rows += 1
+            self.result.notes.append(f"{block.locator.describe()}: '{block.text[:40]}' fits no row of the table, not read")
             return
         cells = block.cells
         readings = [_reading(c) for c in cells]
@@ -664,6 +722,97 @@ def _already_in_table(record: IndicatorRecord, read: list[IndicatorRecord]) -> b
         if _cells_of(earlier) == cells:
             return True
     return False
+
+
+def _with_name_column(columns: ColumnMap) -> ColumnMap:
+    """A header without a 三级 column names its indicators in its description column
+    (``一级指标 | 二级指标 | 指标内容 | 指标值``): that column is the 三级 name."""
+    if "level3" in columns or "description" not in columns:
+        return columns
+    renamed = {name: index for name, index in columns.items() if name != "description"}
+    renamed["level3"] = columns["description"]
+    return renamed
+
+
+def ends_table(first_cell: str) -> bool:
+    """A row that starts a note or box after the table (``注：…``, ``其他需说明的问题``)."""
+    return TRAILER.match(first_cell) is not None
+
+
+def header_roles(columns: Mapping[str, int], width: int) -> tuple[Role, ...]:
+    """Each header column's role in order; columns the header does not name (or names twice) are
+    ``other``: they take any text and mean nothing."""
+    roles = ["other"] * max(width, max(columns.values(), default=-1) + 1)
+    for name, index in columns.items():
+        roles[index] = name
+    return tuple(roles)
+
+
+def placed_fields(row: Row, roles: Sequence[Role]) -> tuple[dict[str, str], int]:
+    """A row's cells by the role of the column they are placed under, and how many fit none.
+
+    A row from the serialisation is placed by kind (``pipeline.reader.placement``); a row the
+    stream reader already placed is read where it stands."""
+    filled = [(index, text) for index, cell in enumerate(row.cells) if (text := clean_text(cell))]
+    if row.placed:
+        columns: Sequence[int | None] = [index if index < len(roles) else None for index, _ in filled]
+    else:
+        kept_blanks = len(filled) < filled[-1][0] + 1 if filled else False
+        columns = place_row([text for _, text in filled], [index for index, _ in filled], roles, kept_blanks)
+    fields: dict[str, str] = {}
+    unexplained = 0
+    for (_, text), column in zip(filled, columns, strict=True):
+        if column is None:
+            unexplained += 1
+        else:
+            fields.setdefault(roles[column], text)
+    return fields, unexplained
+
+
+def _level_from_type_column(fields: dict[str, str]) -> None:
+    """指标类型 holds a 一级 or a 二级 label: store it as the one it is."""
+    label = fields.pop("level", "")
+    kind = level_kind(label) if label else None
+    if kind == "level1" and not fields.get("level1"):
+        fields["level1"] = label
+    elif kind in ("level2", "both") and not fields.get("level2"):
+        fields["level2"] = label
+
+
+def _two_level_name(fields: dict[str, str]) -> bool:
+    """A two-level table (指标类型 | 指标名称 | 指标值) names 二级 labels in its name column: such a row
+    has a 二级 and no 三级 (``数量指标 | 375万平方米``). True when the row is one."""
+    name = fields.get("level3", "")
+    if name and not fields.get("level2") and level_kind(name) in ("level2", "both"):
+        fields["level2"] = fields.pop("level3")
+        return True
+    return False
+
+
+def row_problem(fields: Mapping[str, str], two_level: bool = False) -> str | None:
+    """Why a row cannot be an indicator row as read, or None. A 三级 that is a value (``≥100公里``), a
+    template placeholder, or a value under no name means the columns were misread or never filled:
+    the row is rejected, never guessed. A row of level labels alone is a category line (None)."""
+    name = fields.get("level3") or ""
+    if name and facts_of(name).kind in ("value", "number", "comparator", "unit"):
+        return f"the indicator name '{name}' is a value"
+    if is_placeholder(name) or (not name and is_placeholder(fields.get("description"))):
+        return "the indicator name is a template placeholder"
+    named = name or fields.get("description") or two_level
+    if not named and any(fields.get(column) for column in (*VALUE_COLUMNS, "basis")):
+        return "row names nothing it measures"
+    return None
+
+
+def _row_value(fields: Mapping[str, str]) -> str | None:
+    """The target as written: value completed by its comparator and unit columns; a qualitative row
+    without a value (指标性质 定性, 指标值 empty) reads ``定性``."""
+    marks = [fields.get(name, "") for name in MARK_COLUMNS]
+    comparator = next((mark for mark in marks if facts_of(mark).kind == "comparator"), None) if any(marks) else None
+    value = compose_value(fields.get("value"), comparator, fields.get("unit"))
+    if value is None and any(facts_of(mark).qualitative for mark in marks if mark):
+        return "定性"
+    return value
 
 
 def _split_labelled_fields(cells: Sequence[str], readings: Sequence[_CellReading], inside_table: bool) -> Cells | None:

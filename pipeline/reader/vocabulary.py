@@ -1,0 +1,84 @@
+"""The national vocabulary of the 绩效目标表, as the reader recognises it in any script and spelling.
+
+Offices write one closed set of 一级/二级 names (产出指标 → 数量指标 …), but the documents in the wild
+spell them many ways, and the reader has to know a label when it sees one before it can place a cell:
+
+* **Traditional script with pinyin glosses** (a mirror site's conversion): ``數(shù)量指標(biāo)`` is
+  数量指标. Glosses are dropped and the characters of the vocabulary folded (``TRADITIONAL``) only to
+  *recognise* a label; the text stored is always the text as written.
+* **Notes and tags** inside a label: ``产出指标(50分)``, ``成本指标(0-20)分``, ``数量指标 (必填硬性指标)``.
+* **Wrapped labels**: ``社会效益\\n指标``, ``满意度指\\n标`` (the caller joins the pieces; ``is_level_label``
+  tells it when the joined text is one label and the pieces are not).
+* **Variants** beyond the canonical names of ``pipeline.normalise.categories``: 一级 names such as
+  ``项目完成指标``, ``项目效益指标``, ``产出类指标``; 二级 names ending in 指标 around a category word
+  (``群众满意度指标``, ``可持续性发展影响指标``, ``服务对象或受益者满意度指标``, the typo ``日效性指标``),
+  and 目标 for 指标 in prose (``社会效益目标``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Final, Literal, TypeAlias
+
+from pipeline.normalise.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
+from pipeline.normalise.text import CACHED_STRINGS
+
+LevelKind: TypeAlias = Literal["level1", "level2", "both"]
+"""A label that names a 一级 only, a 二级 only, or either (成本指标, 满意度指标: both frameworks use them)."""
+
+TRADITIONAL: Final = str.maketrans(
+    "級標數質時產濟會態續響滿對經環務類計單釋評準備註項號稱資額預實際績劃總體應達開門義內決點發價節標値歸處屬設達檔",
+    "级标数质时产济会态续响满对经环务类计单释评准备注项号称资额预实际绩划总体应达开门义内决点发价节标值归处属设达档",
+)
+"""Traditional characters of the table vocabulary and their simplified forms (recognition only)."""
+
+_PINYIN_GLOSS: Final = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,8}[)）]")
+"""``(shù)``: a romanisation a mirror inserts after a character."""
+_NOTE: Final = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]\s*分?")
+"""``(50分)``, ``(0-20)分``, ``(必填硬性指标)``: notes and tags inside a label."""
+_LIST_NUMBER: Final = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）][、.．]?|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．)）])")
+_SPACES: Final = re.compile(r"[\s\u00a0\u3000]+")
+_NOISE: Final = re.compile(r"[*★☆:：,，;；、.。]+")
+
+LEVEL1_VARIANT: Final = re.compile(r"^(?:项目)?(?:产出|效益|满意度|成本|完成|管理)类?指标$")
+"""一级 names and their variants: 产出指标, 产出类指标, 项目完成指标, 项目效益指标, 管理类指标."""
+LEVEL2_VARIANT: Final = re.compile(
+    r"^[\u4e00-\u9fff]{0,9}(?:数量|质量|时效|日效性?|成本|效益|影响|满意度?|满意程度)(?:类)?(?:指标|目标)$"
+)
+"""二级 names built on a category word: 群众满意度指标, 可持续性发展影响指标, 日效性指标, 社会效益目标."""
+BOTH_LEVELS: Final = frozenset({COST, SATISFACTION})
+"""Names used as a 一级 in one framework and a 二级 in the other (成本指标), or in both columns (满意度指标)."""
+MAX_LABEL_LENGTH: Final = 16
+
+
+@lru_cache(maxsize=CACHED_STRINGS)
+def fold(text: str) -> str:
+    """The text with pinyin glosses dropped and vocabulary characters simplified, for matching only."""
+    return _PINYIN_GLOSS.sub("", text).translate(TRADITIONAL)
+
+
+@lru_cache(maxsize=CACHED_STRINGS)
+def level_key(text: str) -> str:
+    """A level label reduced for matching: ``（一）產(chǎn)出指標(biāo)(50分)：`` → ``产出指标``."""
+    reduced = _LIST_NUMBER.sub("", _SPACES.sub("", fold(text)))
+    return _NOISE.sub("", _NOTE.sub("", reduced))
+
+
+@lru_cache(maxsize=CACHED_STRINGS)
+def level_kind(text: str) -> LevelKind | None:
+    """Whether a cell is a 一级 or 二级 label (or may be either); None for anything else."""
+    key = level_key(text)
+    if not key or len(key) > MAX_LABEL_LENGTH:
+        return None
+    if key in BOTH_LEVELS:
+        return "both"
+    if key in LEVEL1_NAMES or LEVEL1_VARIANT.match(key):
+        return "level1"
+    if key in LEVEL2_PARENT or key in LEVEL2_ALIASES or LEVEL2_VARIANT.match(key):
+        return "level2"
+    return None
+
+
+def is_level_label(text: str) -> bool:
+    return level_kind(text) is not None
