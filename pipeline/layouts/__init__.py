@@ -15,6 +15,7 @@ from pipeline.layouts.prose_targets import ProseTargetsLayout
 from pipeline.layouts.ruled_tables import RuledTablesLayout
 from pipeline.layouts.spaced_columns import SpacedColumnsLayout
 from pipeline.layouts.tab_rows import TabRowsLayout
+from pipeline.layouts.text_cells import TextCellsLayout
 from pipeline.types import RawDocument
 
 LAYOUTS: Final[tuple[Layout, ...]] = (
@@ -26,6 +27,7 @@ LAYOUTS: Final[tuple[Layout, ...]] = (
     CellPipeLinesLayout(),
     BlankLineCellsLayout(),
     SpacedColumnsLayout(),
+    TextCellsLayout(),
 )
 """Layouts of the 绩效目标表 grid: one of them reads a document's tables."""
 PROSE_LAYOUTS: Final[tuple[Layout, ...]] = (ProseTargetsLayout(),)

@@ -137,8 +137,25 @@ TEXT_COLUMNS: Final = frozenset({"level3", "description", "basis", "deviation", 
 """Columns whose long text wraps onto a following line or page."""
 
 CODE_LABELS: Final = frozenset({"项目编码", "项目代码", "项目编号"})
-NAME_LABELS: Final = frozenset({"项目名称"})
-BUDGET_LABELS: Final = frozenset({"预算数", "预算金额", "年度预算数", "项目预算数", "年度资金总额", "资金总额"})
+NAME_LABELS: Final = frozenset({"项目名称", "专项资金名称", "项目专项名称", "专项名称"})
+BUDGET_LABELS: Final = frozenset(
+    {
+        "预算数",
+        "预算金额",
+        "年度预算数",
+        "项目预算数",
+        "年度资金总额",
+        "资金总额",
+        "项目总预算",
+        "当年年度预算",
+        "当年预算",
+        "年度资金申请总额",
+        "项目预算金额",
+        "项目预算金额万元",
+        "下达资金总额",
+    }
+)
+"""The project's budget for the year. 项目资金总额 (several years) is not among them: 年度资金申请总额 beside it is."""
 FISCAL_LABELS: Final = frozenset(
     {"其中财政资金", "财政资金", "其中财政拨款", "财政拨款", "其中当年财政拨款", "当年财政拨款"}
 )
@@ -159,6 +176,23 @@ FORM_LABELS: Final = (
     | GOAL_LABELS
 )
 PROJECT_START_LABELS: Final = CODE_LABELS | NAME_LABELS
+FIELD_LABELS: Final = frozenset(
+    {
+        "主管部门", "业务主管部门", "主管部门及代码", "主管部门及其编码", "主管预算部门", "中央主管部门",
+        "省级财政部门", "省级主管部门", "实施单位", "具体实施单位", "项目实施单位", "预算单位", "编制单位",
+        "申报单位", "单位信息", "填报单位", "填报单位盖章", "项目负责人", "项目负责人及电话", "联系电话",
+        "项目联系人", "项目经办人", "项目经办人电话", "项目属性", "项目期", "项目分类", "项目类别", "项目类型",
+        "项目性质", "归口科室", "建设周期", "项目审批", "立项依据", "项目概况", "项目总体概况",
+        "项目概况及立项依据", "计划开始日期", "计划完成日期", "项目起止时间", "项目资金", "资金情况",
+        "项目资金申请", "资金来源", "投入目标", "项目资金总额", "其他资金", "上年结转资金", "中期资金总额",
+        "项目总目标", "项目总体目标", "年度总体目标", "中期目标", "长期目标", "项目年度目标", "整体目标",
+        "当年绩效目标", "当年整体绩效目标", "年度主要目标和成果", "项目实施进度计划", "项目实施内容",
+        "开始时间", "完成时间", "部门单位名称", "部门名称", "部门", "部门单位职责", "预算执行率权重",
+        "财政资金预算分类", "财政资金科目代码", "项目功能科目", "对应一级项目",
+    }
+)  # fmt: skip
+"""Labels of a form's other fields: not stored, but each ends the value of the field before it and,
+inside an indicator table, ends the table (the next project's form has begun)."""
 TOTAL_LABELS: Final = frozenset({"总分", "合计", "总计", "小计", "合计得分", "总得分"})
 TRAILER: Final = re.compile(
     r"^(?:其他需说明|偏差大|偏差原因|未完成原因|改进措施|最近年度绩效评价|审核意见|填报说明|(?:备)?注\s*\d?\s*[:：.、]|说明\s*[:：])"
@@ -197,6 +231,9 @@ MIN_HEADER_FIELDS: Final = 4
 """An indicator header names at least this many columns (and always 指标值 and a level)."""
 MIN_CONFIDENCE_READ: Final = 0.6
 """The confidence of a document whose every table row read; falls towards it as rows are rejected."""
+INFERRED_ROWS_DOUBT: Final = 0.05
+"""Rows cut from a stream are less sure than rows the source delimited: a document read wholly from a
+stream scores at most 0.95, so a layout that found the real row boundaries wins when it reads as well."""
 CONFIDENCE_TABLE_ONLY: Final = 0.55
 """A table header was found but no row could be read: the layout claims the document (it is one of
 its tables) so that it fails as ``unreadable_table`` / ``no_indicators``, not ``unknown_layout``."""
@@ -395,6 +432,8 @@ class FormsResult:
     rejected_rows: int = 0
     doubtful_rows: int = 0
     """Rows read with a cell that fits no column (left out): read, but not wholly explained."""
+    inferred_rows: int = 0
+    """Rows whose boundaries the reader inferred from a stream of cells (the source had none)."""
     tables: int = 0
     document_kind: DocumentKind = "target"
     notes: list[str] = field(default_factory=list)
@@ -406,7 +445,8 @@ class FormsResult:
             return CONFIDENCE_TABLE_ONLY if self.tables else 0.0
         read = len(self.indicators)
         explained = read - min(read, self.doubtful_rows)
-        return MIN_CONFIDENCE_READ + (1 - MIN_CONFIDENCE_READ) * explained / (read + self.rejected_rows)
+        confidence = MIN_CONFIDENCE_READ + (1 - MIN_CONFIDENCE_READ) * explained / (read + self.rejected_rows)
+        return confidence - INFERRED_ROWS_DOUBT * min(read, self.inferred_rows) / read
 
 
 class FormReader:
@@ -563,8 +603,8 @@ class FormReader:
         self._on_header(row, target)
 
     def _on_indicator_row(self, row: Row, columns: ColumnMap) -> None:
-        first = label_key(next((c for c in row.cells if clean_text(c)), ""))
-        if first in TOTAL_LABELS:
+        first = clean_text(next((c for c in row.cells if clean_text(c)), ""))
+        if label_key(first) in TOTAL_LABELS:
             return
         if ends_table(first):
             self._columns = None  # 其他需说明的问题, 偏差原因分析 …: what follows is not the table
@@ -614,6 +654,7 @@ class FormReader:
         current.has_indicators = True
         self._title_since_rows = False
         self.result.indicators.append(record)
+        self.result.inferred_rows += row.placed
 
     def _on_row_project(self, fields: dict[str, str], locator: Locator) -> None:
         """A wide table's project columns (项目名称 | 预算数 | 年度目标) on a project's first row."""
@@ -735,8 +776,25 @@ def _with_name_column(columns: ColumnMap) -> ColumnMap:
 
 
 def ends_table(first_cell: str) -> bool:
-    """A row that starts a note or box after the table (``注：…``, ``其他需说明的问题``)."""
-    return TRAILER.match(first_cell) is not None
+    """A row that starts a note or box after the table (``注：…``, ``其他需说明的问题``) or the next form."""
+    return TRAILER.match(first_cell) is not None or label_key(first_cell) in FIELD_LABELS
+
+
+def is_field_label(cell: str) -> bool:
+    """A label of a form field, stored or not (项目名称, 主管部门 …)."""
+    key = label_key(cell)
+    return key in FORM_LABELS or key in FIELD_LABELS
+
+
+def is_title(text: str) -> bool:
+    """A table title (``…绩效目标申报表``, ``1.…``): the start of the next table or project."""
+    return _TITLE_LINE.search(text) is not None
+
+
+def table_roles(cells: Sequence[str]) -> tuple[Role, ...] | None:
+    """The column roles of an indicator header row, or None when the cells are not one."""
+    columns = find_indicator_header(cells)
+    return None if columns is None else header_roles(_with_name_column(columns), len(cells))
 
 
 def header_roles(columns: Mapping[str, int], width: int) -> tuple[Role, ...]:
@@ -794,8 +852,9 @@ def row_problem(fields: Mapping[str, str], two_level: bool = False) -> str | Non
     template placeholder, or a value under no name means the columns were misread or never filled:
     the row is rejected, never guessed. A row of level labels alone is a category line (None)."""
     name = fields.get("level3") or ""
-    if name and facts_of(name).kind in ("value", "number", "comparator", "unit"):
-        return f"the indicator name '{name}' is a value"
+    label = name or fields.get("description") or ""
+    if label and facts_of(label).kind in ("value", "number", "comparator", "unit"):
+        return f"the indicator name '{label}' is a value"
     if is_placeholder(name) or (not name and is_placeholder(fields.get("description"))):
         return "the indicator name is a template placeholder"
     named = name or fields.get("description") or two_level

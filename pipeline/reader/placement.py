@@ -57,8 +57,6 @@ AT_KEPT_POSITION: Final = 2.0
 its positions are the grid's, so only strong kind evidence moves a cell."""
 SKIPPED_COLUMN: Final = 0.2
 NEW_ROW: Final = 0.3
-AT_LINE_START: Final = 0.6
-"""A stream row that begins where a line of the source began (space-separated text)."""
 
 _FIT: Final[dict[Role, dict[str, float]]] = {
     "level1": {"level1": 3.0, "both": 2.0},
@@ -79,7 +77,7 @@ _FIT: Final[dict[Role, dict[str, float]]] = {
     "budget": {"number": 1.0},
 }
 """How well each kind of cell fits each column role (absent: it cannot stand there)."""
-_FREE_TEXT_FIT: Final = {"text": 0.1, "short": 0.1, "coded": 0.1, "value": 0.0, "number": -0.5, "unit": -0.5}
+_FREE_TEXT_FIT: Final = {"text": -0.4, "short": -0.4, "coded": -0.4, "value": -0.5, "number": -0.8, "unit": -0.8}
 MAX_UNIT_TEXT: Final = 4
 
 
@@ -126,13 +124,18 @@ def place_row(
 
     ``kept_blanks``: the row keeps empty cells between or before its filled ones, so its positions
     are the grid's own."""
-    bonus = AT_KEPT_POSITION if kept_blanks else AT_OWN_POSITION
-    return _place(tuple(facts_of(c) for c in cells), tuple(positions), tuple(roles), bonus)
+    if kept_blanks:  # the blanks are there: a column passed over is a blank cell, not a lost one
+        return _place(tuple(facts_of(c) for c in cells), tuple(positions), tuple(roles), AT_KEPT_POSITION, 0.0)
+    return _place(tuple(facts_of(c) for c in cells), tuple(positions), tuple(roles), AT_OWN_POSITION, SKIPPED_COLUMN)
 
 
 @lru_cache(maxsize=1 << 12)
 def _place(
-    facts: tuple[CellFacts, ...], positions: tuple[int, ...], roles: tuple[Role, ...], at_position: float
+    facts: tuple[CellFacts, ...],
+    positions: tuple[int, ...],
+    roles: tuple[Role, ...],
+    at_position: float,
+    skipped_each: float,
 ) -> Placement:
     """Dynamic programming over (cell, column): ``best[j]`` is the best score with the latest placed
     cell under column j (``-1``: nothing placed yet). Memoised: the rows of a table repeat a handful
@@ -148,7 +151,7 @@ def _place(
                 if gain is None:
                     continue
                 bonus = at_position if column == position else 0.0
-                skipped = _skip_cost(roles, last + 1, column, at_start=last == start)
+                skipped = skip_cost(roles, last + 1, column, at_start=last == start, each=skipped_each)
                 _offer(after, column, score + PLACED + gain + bonus - skipped, [*path, column])
         best = after
     _, path = max(best.values(), key=lambda entry: entry[0])
@@ -161,12 +164,12 @@ def _offer(table: dict[int, tuple[float, list[int | None]]], key: int, score: fl
         table[key] = (score, path)
 
 
-def _skip_cost(roles: Sequence[Role], first: int, stop: int, at_start: bool) -> float:
+def skip_cost(roles: Sequence[Role], first: int, stop: int, at_start: bool, each: float = SKIPPED_COLUMN) -> float:
     """Columns passed over between two placed cells (free before a row's first cell where merged
     cells carry down, and for columns that are often empty)."""
     cost = 0.0
     for role in roles[first:stop]:
         if role in FREE_TEXT_ROLES or (at_start and role in OPTIONAL_AT_ROW_START):
             continue
-        cost += SKIPPED_COLUMN
+        cost += each
     return cost

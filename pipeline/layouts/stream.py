@@ -1,0 +1,260 @@
+"""Cells without rows into the blocks the form reader reads: headers, form fields, placed rows.
+
+Text serialisations of a 绩效目标表 lose structure in different ways, and ``text_cells`` reduces each
+line to cells without deciding what they mean: a pipe or tab line with several cells keeps its row
+(a *bounded* row), every other cell is part of a *stream* (one cell per line or per paragraph,
+space-separated tokens). This module rebuilds what the stream lost, from the table's vocabulary:
+
+* **Broken labels are joined**: ``社会效益`` + ``指标``, ``满意度指`` + ``标``, ``项目资金`` + ``（元）``
+  (a note of its own), ``产出指标`` + ``(40-50)分``, when the joined text is a label and the first piece
+  is not one.
+* **Headers**: consecutive cells that are all header labels and name a complete indicator header
+  (a level, 指标值, four columns or more) become one header row, whatever lines they stood on; so do
+  consecutive lines of header labels that extend a complete header with new columns
+  (``一级指标 | … | 年度指标值 |`` then ``实际完成值 |`` then ``分值 | 得分 |``).
+* **Table bodies**: the stream cells after a header, up to the next form label, title, note or
+  header, are cut into rows by ``pipeline.reader.segment`` and handed on already placed under their
+  columns; cells that fit no row are handed on as ``Unexplained``.
+* **Form fields**: a label (项目名称, 年度资金总额 …) takes the cells after it, up to the next label,
+  as its value (``兰溪路-真南路下立交工`` + ``程`` is one name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from pipeline.layouts.forms import (
+    header_columns,
+    is_field_label,
+    is_header_label,
+    is_indicator_header,
+    is_title,
+    ends_table,
+    table_roles,
+)
+from pipeline.normalise.text import clean_text, join_wrapped
+from pipeline.reader.placement import Role
+from pipeline.reader.segment import segment
+from pipeline.reader.vocabulary import is_level_label
+from pipeline.types import Block, Locator, Row, TextLine, Unexplained
+
+MAX_FIELD_CELLS: Final = 4
+"""A form field's value spans at most this many stream cells (a name wrapped over lines)."""
+MAX_JOINED: Final = 3
+_NOTE_CELL: Final = re.compile(r"^[(（][^()（）]{1,12}[)）]\s*分?$")
+"""``(万元)``, ``(40-50)分``, ``(必填)``: a note that belongs to the label before it."""
+_UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]")
+
+
+@dataclass(frozen=True)
+class StreamCell:
+    text: str
+    locator: Locator
+    line_start: bool
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One line of a text document reduced to cells; ``bounded`` when its cells are one table row."""
+
+    cells: tuple[str, ...]
+    locator: Locator
+    bounded: bool
+
+
+Item = Row | StreamCell
+
+
+def blocks_from_lines(lines: Sequence[SourceLine]) -> list[Block]:
+    """The blocks of a document whose lines were reduced to cells; see the module docstring."""
+    items = _merge_fragments(list(_items(_merge_header_lines(lines))))
+    return list(_blocks(items))
+
+
+def _is_label(text: str) -> bool:
+    return is_level_label(text) or is_header_label(text) or is_field_label(text)
+
+
+def _items(lines: Sequence[SourceLine]) -> Iterator[Item]:
+    for line in lines:
+        if line.bounded:
+            yield Row(line.cells, line.locator)
+            continue
+        for position, cell in enumerate(line.cells):
+            yield StreamCell(cell, line.locator, line_start=position == 0 and len(line.cells) > 1)
+
+
+def _merge_header_lines(lines: Sequence[SourceLine]) -> list[SourceLine]:
+    """Consecutive lines of header labels extending a complete header with new columns: one header row."""
+    merged: list[SourceLine] = []
+    for line in lines:
+        previous = merged[-1] if merged else None
+        filled = tuple(c for c in line.cells if clean_text(c))
+        if previous is not None and filled and _extends_header(previous.cells, filled):
+            merged[-1] = SourceLine(previous.cells + filled, previous.locator, bounded=True)
+        else:
+            merged.append(line)
+    return merged
+
+
+def _extends_header(header: tuple[str, ...], cells: tuple[str, ...]) -> bool:
+    if not all(is_header_label(c) for c in cells):
+        return False
+    columns = header_columns(header)
+    if not is_indicator_header(columns) or not all(is_header_label(c) for c in header if clean_text(c)):
+        return False
+    return not set(header_columns(cells)) & set(columns)
+
+
+def _merge_fragments(items: list[Item]) -> list[Item]:
+    """Stream cells that are pieces of one label joined (see the module docstring)."""
+    merged: list[Item] = []
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if isinstance(item, StreamCell):
+            span = _label_span(items, index)
+            if span > 1:
+                pieces = [piece for piece in items[index : index + span] if isinstance(piece, StreamCell)]
+                item = StreamCell("".join(clean_text(p.text) for p in pieces), item.locator, item.line_start)
+                index += span
+                merged.append(item)
+                continue
+        merged.append(item)
+        index += 1
+    return merged
+
+
+def _label_span(items: Sequence[Item], index: int) -> int:
+    """How many stream cells from ``index`` make one label (1 when the cell stands alone)."""
+    first = clean_text(items[index].text) if isinstance(items[index], StreamCell) else ""
+    if not first:
+        return 1
+    joined = first
+    for span in range(2, MAX_JOINED + 1):
+        following = items[index + span - 1] if index + span - 1 < len(items) else None
+        if not isinstance(following, StreamCell) or following.line_start:
+            return 1
+        piece = clean_text(following.text)
+        if _NOTE_CELL.match(piece) and _is_label(joined):
+            return span
+        joined += piece
+        if _is_label(joined) and not _is_label(first):
+            return span
+    return 1
+
+
+def _blocks(items: Sequence[Item]) -> Iterator[Block]:
+    roles: tuple[Role, ...] | None = None
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if isinstance(item, Row):
+            found = table_roles(item.cells)
+            roles = found if found is not None else (None if _stops_table_row(item) else roles)
+            yield item
+            index += 1
+            continue
+        header_end = _header_run(items, index)
+        if header_end is not None:
+            cells = tuple(clean_text(c.text) for c in items[index:header_end] if isinstance(c, StreamCell))
+            roles = table_roles(cells)
+            yield Row(cells, item.locator)
+            index = header_end
+            continue
+        text = clean_text(item.text)
+        if roles is not None and not _stops_body(text):
+            body_end = _body_end(items, index)
+            yield from _table_rows(items[index:body_end], roles)
+            index = body_end
+            continue
+        roles = None
+        if is_field_label(text):
+            value_end = _field_end(items, index + 1)
+            value = _joined_value(items[index + 1 : value_end])
+            yield Row((text, value) if value else (text,), item.locator)
+            index = value_end
+            continue
+        yield TextLine(item.text, item.locator)
+        index += 1
+
+
+def _stops_table_row(row: Row) -> bool:
+    first = clean_text(next((c for c in row.cells if clean_text(c)), ""))
+    return ends_table(first)
+
+
+def _stops_body(text: str) -> bool:
+    """A cell that ends a table body: a form label, a note, a title, a unit line."""
+    return is_field_label(text) or ends_table(text) or is_title(text) or bool(_UNIT_LINE.match(text))
+
+
+def _header_run(items: Sequence[Item], start: int) -> int | None:
+    """The end of a run of header-label stream cells from ``start`` that is a complete header."""
+    end = start
+    while end < len(items):
+        item = items[end]
+        if not isinstance(item, StreamCell) or not is_header_label(clean_text(item.text)):
+            break
+        end += 1
+    if end - start < 2:
+        return None
+    cells = [clean_text(c.text) for c in items[start:end] if isinstance(c, StreamCell)]
+    return end if table_roles(cells) is not None else None
+
+
+def _body_end(items: Sequence[Item], start: int) -> int:
+    end = start
+    while end < len(items):
+        item = items[end]
+        if not isinstance(item, StreamCell) or _stops_body(clean_text(item.text)):
+            break
+        if end > start and _header_run(items, end) is not None:
+            break
+        end += 1
+    return end
+
+
+def _table_rows(cells: Sequence[Item], roles: tuple[Role, ...]) -> Iterator[Block]:
+    """A table body cut into placed rows (and the cells no row explains)."""
+    stream = [c for c in cells if isinstance(c, StreamCell) and clean_text(c.text)]
+    result = segment([clean_text(c.text) for c in stream], [c.line_start for c in stream], roles)
+    unexplained = set(result.unexplained)
+    emitted = 0
+    for row in result.rows:
+        first = row.cells[0][0]
+        for index in range(emitted, first):
+            if index in unexplained:
+                yield Unexplained(stream[index].text, stream[index].locator)
+        placed = [""] * len(roles)
+        for index, column in row.cells:
+            placed[column] = clean_text(stream[index].text)
+        yield Row(tuple(placed), stream[first].locator, placed=True)
+        emitted = row.cells[-1][0] + 1
+    for index in range(emitted, len(stream)):
+        if index in unexplained:
+            yield Unexplained(stream[index].text, stream[index].locator)
+
+
+def _field_end(items: Sequence[Item], start: int) -> int:
+    end = start
+    while end < len(items) and end - start < MAX_FIELD_CELLS:
+        item = items[end]
+        if not isinstance(item, StreamCell):
+            break
+        text = clean_text(item.text)
+        if not text or _is_label(text) or is_title(text) or _header_run(items, end) is not None:
+            break
+        end += 1
+    return end
+
+
+def _joined_value(cells: Sequence[Item]) -> str:
+    value = ""
+    for cell in cells:
+        if isinstance(cell, StreamCell):
+            value = join_wrapped(value, clean_text(cell.text))
+    return value

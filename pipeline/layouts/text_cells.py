@@ -1,0 +1,74 @@
+"""Any text serialisation of a 绩效目标表, reduced to cells: the general text layout.
+
+Each line becomes cells and nothing more: a line with two or more cells between pipes (``| a | b |``)
+or tabs is one table row; any other line gives its whitespace-separated pieces as cells of a stream
+(one cell per line ``产出指标 |``, one per paragraph, or rows written with spaces ``产出指标 数量指标
+检查差旅费 470 人/天 2``). Image stubs (``![]()``) and separator lines are not cells. What the cells
+mean is decided by the reader (``pipeline.layouts.stream`` and the form reader), from the table's own
+vocabulary: this layout never places a cell.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from pipeline.layouts.grid import GridLayout
+from pipeline.layouts.stream import SourceLine, blocks_from_lines
+from pipeline.normalise.text import clean_text
+from pipeline.types import Block, Locator, RawDocument
+
+NAME: Final = "text_cells"
+MIN_ROW_CELLS: Final = 2
+_SEPARATOR: Final = re.compile(r"(?<!\\)\|")
+_TAB: Final = "\t"
+_NOT_A_CELL: Final = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|[-=_|:—]+)$")
+_WHITESPACE: Final = re.compile(r"[\s\u00a0\u3000]+")
+
+
+def _cells(line: str) -> list[str]:
+    if "|" in line:
+        parts = _SEPARATOR.split(line)
+    elif _TAB in line:
+        parts = line.split(_TAB)
+    else:
+        return [piece for piece in _WHITESPACE.split(line) if _is_cell(piece)]
+    return [part.strip() for part in parts]
+
+
+def _is_cell(text: str) -> bool:
+    return bool(clean_text(text)) and not _NOT_A_CELL.match(text.strip())
+
+
+def source_lines(lines: tuple[str, ...]) -> list[SourceLine]:
+    """Each line as cells: bounded when separators give it two or more cells (empty ones count: a
+    row that kept the blanks of merged cells, ``\t\t\t\t≥95%``, keeps its positions)."""
+    reduced: list[SourceLine] = []
+    for number, line in enumerate(lines, start=1):
+        cells = _cells(line)
+        filled = [cell for cell in cells if _is_cell(cell)]
+        if not filled:
+            continue
+        separated = "|" in line or _TAB in line
+        row = _trimmed(cells, line)
+        if separated and len(row) >= MIN_ROW_CELLS:
+            reduced.append(SourceLine(row, Locator(line=number), bounded=True))
+        else:
+            reduced.append(SourceLine(tuple(filled), Locator(line=number), bounded=False))
+    return reduced
+
+
+def _trimmed(cells: list[str], line: str) -> tuple[str, ...]:
+    """The cells of a row without the empty edge a leading or trailing separator leaves."""
+    if line.lstrip().startswith("|") and cells and not cells[0]:
+        cells = cells[1:]
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    return tuple(cells)
+
+
+class TextCellsLayout(GridLayout):
+    name = NAME
+
+    def blocks(self, doc: RawDocument) -> list[Block]:
+        return blocks_from_lines(source_lines(doc.lines))

@@ -1,0 +1,156 @@
+"""Cutting a stream of cells with no row boundaries into indicator rows.
+
+Some serialisations keep the cells of a table but not its rows: one cell per line or per paragraph
+(``产出指标 / 数量指标 / 脱贫村村内道路硬化里程 / ≥100公里 / 脱贫户供水设施数量 / ≥20座 / 质量指标 / …``),
+or a whole table flattened into one space-joined line. The header still says which columns a row
+has, in which order; the cells still say what they are. ``segment`` finds the best way to read the
+stream as rows: each row takes cells under later and later columns, a new row may start only when
+the row before it is complete (it names an indicator and has a value, or the nature 定性; or it is
+a category line of level labels alone), and a cell that fits nowhere is left unexplained. Merged
+一级/二级 cells appear once above their rows, so a row may start at any column (they carry down).
+
+Where the source had lines (space-separated text), a row that starts at a line start earns a bonus
+and one that runs over a line start a small cost: lines are evidence of rows, not proof (a weight
+wrapped onto the next line still belongs to its row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+from pipeline.reader.kinds import CellFacts, facts_of
+from pipeline.reader.placement import (
+    LEVEL_ROLES,
+    MARK_ROLES,
+    NEW_ROW,
+    PLACED,
+    UNEXPLAINED,
+    VALUE_ROLES,
+    Role,
+    fit,
+    skip_cost,
+)
+
+NAME: Final = "level3"
+"""The column that names a stream row's indicator (a description alone names nothing)."""
+AT_LINE_START: Final = 0.6
+"""A row that starts where a line of the source starts."""
+ACROSS_LINE: Final = 0.2
+"""A row that goes on past the start of a line."""
+SKIPPED: Final = 0.5
+"""A column a stream row leaves empty, between its cells or after its last. Without row boundaries
+a short row is only a guess: ``经费支出合规性 严格执行相关制度规定 达成预期指标 8 8`` under 三级 |
+年度指标值 | 实际完成值 | 分值 | 得分 is one row, not a two-cell row and a row named 达成预期指标."""
+
+
+class _State(NamedTuple):
+    column: int
+    """The column of the row's latest cell; -1 before the row's first."""
+    named: bool
+    valued: bool
+    levels_only: bool
+
+    def complete(self) -> bool:
+        """The row can end here: an indicator row, a category line, or no row begun."""
+        return self.column < 0 or (self.named and self.valued) or self.levels_only
+
+
+FRESH: Final = _State(-1, False, False, True)
+
+
+@dataclass(frozen=True)
+class StreamRow:
+    """One row cut from a stream: (cell index, column index) pairs in order."""
+
+    cells: tuple[tuple[int, int], ...]
+
+    def is_category(self, roles: Sequence[Role]) -> bool:
+        return all(roles[column] in LEVEL_ROLES for _, column in self.cells)
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    rows: tuple[StreamRow, ...]
+    unexplained: tuple[int, ...]
+    """Indices of the cells that fit no row."""
+
+
+class _Node(NamedTuple):
+    back: int
+    cell: int
+    column: int | None
+    new_row: bool
+
+
+def _after(state: _State, role: Role, facts: CellFacts, column: int) -> _State:
+    return _State(
+        column,
+        state.named or role == NAME,
+        state.valued or role in VALUE_ROLES or (role in MARK_ROLES and facts.qualitative),
+        state.levels_only and role in LEVEL_ROLES,
+    )
+
+
+def segment(cells: Sequence[str], line_starts: Sequence[bool], roles: Sequence[Role]) -> Segmentation:
+    """The best reading of a stream of cells as rows under ``roles``; see the module docstring."""
+    nodes: list[_Node] = [_Node(-1, -1, None, False)]
+    best: dict[_State, tuple[float, int]] = {FRESH: (0.0, 0)}
+    for index, text in enumerate(cells):
+        facts = facts_of(text)
+        line_start = line_starts[index]
+        after: dict[_State, tuple[float, int]] = {}
+
+        def offer(state: _State, score: float, node: _Node) -> None:
+            current = after.get(state)
+            if current is None or score > current[0]:
+                nodes.append(node)
+                after[state] = (score, len(nodes) - 1)
+
+        for state, (score, node_id) in best.items():
+            offer(state, score + UNEXPLAINED, _Node(node_id, index, None, False))
+            for column, role in enumerate(roles):
+                gain = fit(role, facts)
+                if gain is None:
+                    continue
+                if column > state.column and state.column >= 0:
+                    cost = skip_cost(roles, state.column + 1, column, at_start=False, each=SKIPPED)
+                    cost += ACROSS_LINE if line_start else 0.0
+                    offer(_after(state, role, facts, column), score + PLACED + gain - cost, _Node(node_id, index, column, False))
+                if state.complete():
+                    cost = skip_cost(roles, 0, column, at_start=True, each=SKIPPED) + _closing(state, roles)
+                    bonus = AT_LINE_START if line_start else 0.0
+                    fresh = _after(FRESH, role, facts, column)
+                    offer(fresh, score + PLACED + gain + bonus - cost, _Node(node_id, index, column, True))
+        best = after
+    ends = ((score - _closing(state, roles), node) for state, (score, node) in best.items() if state.complete())
+    return _trace(nodes, max(ends, key=lambda end: end[0])[1])
+
+
+def _closing(state: _State, roles: Sequence[Role]) -> float:
+    """The cost of ending a row: a new row, and the columns an indicator row leaves empty after its last cell."""
+    if state.column < 0:
+        return 0.0
+    if state.levels_only:
+        return NEW_ROW
+    return NEW_ROW + skip_cost(roles, state.column + 1, len(roles), at_start=False, each=SKIPPED)
+
+
+def _trace(nodes: Sequence[_Node], last: int) -> Segmentation:
+    """The rows and unexplained cells of the best path, in stream order."""
+    path: list[_Node] = []
+    while last > 0:
+        node = nodes[last]
+        path.append(node)
+        last = node.back
+    rows: list[list[tuple[int, int]]] = []
+    unexplained: list[int] = []
+    for node in reversed(path):
+        if node.column is None:
+            unexplained.append(node.cell)
+        elif node.new_row or not rows:
+            rows.append([(node.cell, node.column)])
+        else:
+            rows[-1].append((node.cell, node.column))
+    return Segmentation(tuple(StreamRow(tuple(row)) for row in rows), tuple(unexplained))
