@@ -211,7 +211,8 @@ _VALUE_MARKS: Final = frozenset.intersection(*(frozenset(label) for label in IND
 
 _UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]\s*(万元|千元|元)\s*$")
 _UNIT_IN_LABEL: Final = re.compile(r"^(?:项目资金|资金|金额|预算|资金情况)?[（(](万元|千元|元)[)）]$")
-_TITLE_LINE: Final = re.compile(r"绩效目标(?:表|申报表|审批表)|绩效自评表|^\d{1,3}\s*[.．、]")
+_TITLE_LINE: Final = re.compile(r"绩效目标(?:表|申报表|审批表)|绩效自评表|^\d{1,3}\s*[.．、](?!\d)|^附?表\s*[一二三四五六七八九十\d]{1,3}$")
+"""A table title: ``…绩效目标申报表``, a numbered heading ``1.…`` (not a number such as ``229.66``), ``表十二``."""
 _SELF_EVALUATION_TITLE: Final = re.compile(r"自评")
 _NOTE_IN_PARENS: Final = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\]]")
 _OPEN_NOTE: Final = re.compile(r"[（(【\[][^（()）【】\[\]]*$")
@@ -782,8 +783,8 @@ def ends_table(first_cell: str) -> bool:
 
 def is_field_label(cell: str) -> bool:
     """A label of a form field, stored or not (项目名称, 主管部门 …)."""
-    key = label_key(cell)
-    return key in FORM_LABELS or key in FIELD_LABELS
+    keys = (label_key(cell), header_key(cell))
+    return any(key in FORM_LABELS or key in FIELD_LABELS for key in keys)
 
 
 def is_title(text: str) -> bool:

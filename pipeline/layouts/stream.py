@@ -38,12 +38,14 @@ from pipeline.layouts.forms import (
 from pipeline.normalise.text import clean_text, join_wrapped
 from pipeline.reader.placement import Role
 from pipeline.reader.segment import segment
-from pipeline.reader.vocabulary import is_level_label
+from pipeline.reader.vocabulary import is_framework_name, is_level_label
 from pipeline.types import Block, Locator, Row, TextLine, Unexplained
 
 MAX_FIELD_CELLS: Final = 4
 """A form field's value spans at most this many stream cells (a name wrapped over lines)."""
 MAX_JOINED: Final = 3
+MAX_PIECE: Final = 7
+"""A piece of a wrapped label is short: the width of a narrow column."""
 _NOTE_CELL: Final = re.compile(r"^[(（][^()（）]{1,12}[)）]\s*分?$")
 """``(万元)``, ``(40-50)分``, ``(必填)``: a note that belongs to the label before it."""
 _UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]")
@@ -75,7 +77,7 @@ def blocks_from_lines(lines: Sequence[SourceLine]) -> list[Block]:
 
 
 def _is_label(text: str) -> bool:
-    return is_level_label(text) or is_header_label(text) or is_field_label(text)
+    return is_level_label(text) or is_header_label(text) or is_field_label(text) or bool(_UNIT_LINE.match(text))
 
 
 def _items(lines: Sequence[SourceLine]) -> Iterator[Item]:
@@ -129,21 +131,42 @@ def _merge_fragments(items: list[Item]) -> list[Item]:
 
 
 def _label_span(items: Sequence[Item], index: int) -> int:
-    """How many stream cells from ``index`` make one label (1 when the cell stands alone)."""
+    """How many stream cells from ``index`` make one label (1 when the cell stands alone).
+
+    A label wrapped in a narrow column comes in short pieces, the first of which is no label
+    (``生态环境`` + ``成本指标``, ``满意度指`` + ``标``). A cell before a wrapped label is not part of it:
+    in ``提升`` + ``可持续影`` + ``响指标`` the last two already make a label, so ``提升`` (a value) stands
+    alone; only a framework name (``生态环境成本指标``) may absorb a piece that is a label itself."""
     first = clean_text(items[index].text) if isinstance(items[index], StreamCell) else ""
-    if not first:
-        return 1
-    joined = first
+    if not first or _is_label(first) or len(first) > MAX_PIECE:
+        return _note_span(items, index, first)
+    pieces = [first]
     for span in range(2, MAX_JOINED + 1):
         following = items[index + span - 1] if index + span - 1 < len(items) else None
         if not isinstance(following, StreamCell) or following.line_start:
             return 1
         piece = clean_text(following.text)
-        if _NOTE_CELL.match(piece) and _is_label(joined):
+        if not piece or len(piece) > MAX_PIECE:
+            return 1
+        pieces.append(piece)
+        joined = "".join(pieces)
+        if not _is_label(joined):
+            continue
+        if _is_exact_label(joined) or not any(_is_label("".join(pieces[start:])) for start in range(1, span)):
             return span
-        joined += piece
-        if _is_label(joined) and not _is_label(first):
-            return span
+    return 1
+
+
+def _is_exact_label(text: str) -> bool:
+    """A label of the vocabulary itself, not only of a variant's shape (see ``_label_span``)."""
+    return is_framework_name(text) or is_header_label(text) or is_field_label(text)
+
+
+def _note_span(items: Sequence[Item], index: int, first: str) -> int:
+    """A label followed by a note of its own (``项目资金`` + ``(万元)``, ``产出指标`` + ``(40-50)分``): 2."""
+    following = items[index + 1] if index + 1 < len(items) else None
+    if first and _is_label(first) and isinstance(following, StreamCell) and not following.line_start:
+        return 2 if _NOTE_CELL.match(clean_text(following.text)) else 1
     return 1
 
 

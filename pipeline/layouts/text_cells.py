@@ -22,7 +22,8 @@ NAME: Final = "text_cells"
 MIN_ROW_CELLS: Final = 2
 _SEPARATOR: Final = re.compile(r"(?<!\\)\|")
 _TAB: Final = "\t"
-_NOT_A_CELL: Final = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|[-=_|:—]+)$")
+_NOT_A_CELL: Final = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|[-_|:—]+)$")
+"""Image stubs and separator marks (``-``, ``---``, ``|``); a lone ``=`` is a comparator, not a separator."""
 _WHITESPACE: Final = re.compile(r"[\s\u00a0\u3000]+")
 
 

@@ -46,7 +46,9 @@ _UNIT_CELL: Final = re.compile(rf"^(?:{_UNIT_WORD})(?:[/·.每](?:{_UNIT_WORD}))
 _STARTS_LIKE_VALUE: Final = re.compile(
     r"^(?:[≥≤=＝<>＜＞≧≦]|" + "|".join(map(re.escape, reversed(_WORD_COMPARATORS))) + r")?\s*[-+]?\d"
 )
-_DATE_OR_PERIOD: Final = re.compile(r"\d{4}\s*年|\d{1,2}\s*月(?:底|前|末|份)?|^(?:全年|年底|年末|当年|按月|按季|每月|每季度?|每年)")
+_DATE_OR_PERIOD: Final = re.compile(r"\d{4}\s*年|\d{1,2}\s*月(?:底|前|末|份)?")
+"""Dates and months. Period words alone (全年, 按月) are short text: ``按月发放`` is a name in one table
+and ``按月安排`` a value in another; only the column tells them apart."""
 _VALUE_SUFFIX: Final = re.compile(r"\d\s*(?:[%‰]|" + "|".join(map(re.escape, SUFFIX_COMPARATORS)) + ")")
 """A number with a percent sign or 以上/以下 after it (``重点工作完成率（%）`` is a name, not a value)."""
 _CODE_PREFIX: Final = re.compile(r"^(?:[\[【(（]\d{3,}[\]】)）]|\d{3,}\s*[-_－—])")

@@ -44,7 +44,7 @@ _NOISE: Final = re.compile(r"[*★☆:：,，;；、.。]+")
 LEVEL1_VARIANT: Final = re.compile(r"^(?:项目)?(?:产出|效益|满意度|成本|完成|管理)类?指标$")
 """一级 names and their variants: 产出指标, 产出类指标, 项目完成指标, 项目效益指标, 管理类指标."""
 LEVEL2_VARIANT: Final = re.compile(
-    r"^[\u4e00-\u9fff]{0,9}(?:数量|质量|时效|日效性?|成本|效益|影响|满意度?|满意程度)(?:类)?(?:指标|目标)$"
+    r"^(?:(?!指标)[\u4e00-\u9fff]){0,9}(?:数量|质量|时效|日效性?|成本|效益|影响|满意度?|满意程度)(?:类)?(?:指标|目标)$"
 )
 """二级 names built on a category word: 群众满意度指标, 可持续性发展影响指标, 日效性指标, 社会效益目标."""
 BOTH_LEVELS: Final = frozenset({COST, SATISFACTION})
@@ -82,3 +82,9 @@ def level_kind(text: str) -> LevelKind | None:
 
 def is_level_label(text: str) -> bool:
     return level_kind(text) is not None
+
+
+def is_framework_name(text: str) -> bool:
+    """A canonical 一级/二级 name or a known alias (``生态环境成本指标``), not merely a variant's shape."""
+    key = level_key(text)
+    return key in LEVEL1_NAMES or key in LEVEL2_PARENT or key in LEVEL2_ALIASES
