@@ -623,6 +623,8 @@ class FormReader:
             self._continue_previous(fields)
             return
         two_level = _two_level_name(fields)
+        if two_level:
+            self._roles = two_level_roles(self._roles)
         problem = row_problem(fields, two_level)
         if problem is not None:
             self.result.rejected_rows += 1
@@ -845,7 +847,15 @@ def _two_level_name(fields: dict[str, str]) -> bool:
     if name and not fields.get("level2") and level_kind(name) in ("level2", "both"):
         fields["level2"] = fields.pop("level3")
         return True
-    return False
+    return bool(fields.get("level2")) and "level3" not in fields and "description" not in fields and _valued(fields)
+
+
+def two_level_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
+    """The roles of a table found to be two-level: its type column holds 一级 labels and its name
+    column 二级 labels (指标类型 | 指标名称 | 指标值 with ``产出指标 | 数量指标 | 375万平方米``), so a row that
+    lost its first cell (``时效指标 | 全年 | 全年``) places its 二级 label under the name column."""
+    renamed = {"level": "level1", "level3": "level2"}
+    return tuple(renamed.get(role, role) for role in roles)
 
 
 def row_problem(fields: Mapping[str, str], two_level: bool = False) -> str | None:
@@ -862,6 +872,10 @@ def row_problem(fields: Mapping[str, str], two_level: bool = False) -> str | Non
     if not named and any(fields.get(column) for column in (*VALUE_COLUMNS, "basis")):
         return "row names nothing it measures"
     return None
+
+
+def _valued(fields: Mapping[str, str]) -> bool:
+    return any(fields.get(column) for column in VALUE_COLUMNS)
 
 
 def _row_value(fields: Mapping[str, str]) -> str | None:

@@ -44,6 +44,7 @@ from pipeline.types import Block, Locator, Row, TextLine, Unexplained
 MAX_FIELD_CELLS: Final = 4
 """A form field's value spans at most this many stream cells (a name wrapped over lines)."""
 MAX_JOINED: Final = 3
+MIN_LABEL_PART: Final = 3
 MAX_PIECE: Final = 7
 """A piece of a wrapped label is short: the width of a narrow column."""
 _NOTE_CELL: Final = re.compile(r"^[(（][^()（）]{1,12}[)）]\s*分?$")
@@ -152,9 +153,14 @@ def _label_span(items: Sequence[Item], index: int) -> int:
         joined = "".join(pieces)
         if not _is_label(joined):
             continue
-        if _is_exact_label(joined) or not any(_is_label("".join(pieces[start:])) for start in range(1, span)):
+        if _is_exact_label(joined) or not any(_is_label_part("".join(pieces[start:])) for start in range(1, span)):
             return span
     return 1
+
+
+def _is_label_part(text: str) -> bool:
+    """A later piece that is a label on its own (``可持续影响指标``); a bare ``指标`` is only a tail."""
+    return len(text) >= MIN_LABEL_PART and _is_label(text)
 
 
 def _is_exact_label(text: str) -> bool:
