@@ -15,7 +15,8 @@ A project is announced by a budget sentence (``1.信访维稳（保险）年初�
 statement. Statements belong to the project announced last. A heading line right before a budget
 sentence names the project when the two names are alike (``人员类经费绩效目标`` over
 ``人员经费年初安排…``): the heading is the title, the sentence's subject a paraphrase; and when the
-sentence names nothing (``该项目年初预算安排…``).
+sentence names nothing (``该项目年初预算安排…``). A sentence that cites its source
+(``根据…文件安排资金30万元``) announces no project: its amount is only funding.
 
 Decisions, so that every reader of the warehouse can rely on them:
 
@@ -150,6 +151,8 @@ _BUDGET_SENTENCE: Final = re.compile(
     r"(?:(?:年初|本年|全年|年度)?(?:预算)?安排(?:资金|经费)?|[，,]\s*(?:年度|项目)?(?:预算资金|预算金额|资金总额|总投资))"
     r"(?:为|共)?\s*[：:]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
 )
+_PREAMBLE: Final = re.compile(r"^(?:根据|按照|依据|依照)")
+"""A sentence subject that cites a source (根据…文件安排资金30万元): no project's name."""
 _GENERIC_SUBJECT: Final = re.compile(r"^(?:该|本|此)?(?:项目|经费|资金)$")
 """A budget sentence that names no project (该项目年初安排…): the heading above names it."""
 _NAME_LABEL: Final = re.compile(rf"^(?:{LIST_NUMBER})?\s*项目名称\s*[：:]\s*(?P<name>.+)$")
@@ -479,7 +482,7 @@ def _sentence_project(folded: Folded, locator: Locator, heading: str | None) -> 
     """A project announced by a budget sentence, named by the heading before it when alike (or when
     the sentence only says 该项目)."""
     match = _BUDGET_SENTENCE.match(folded.text)
-    if match is None:
+    if match is None or _PREAMBLE.match(match.group("name")):
         return None
     name = folded.written_span(*match.span("name")).strip()
     subject = match.group("name").strip()
