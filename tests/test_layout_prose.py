@@ -598,3 +598,31 @@ def test_statements_that_nothing_names_give_no_rows() -> None:
 )
 def test_document_titles(line: str, name: str | None) -> None:
     assert document_title(line) == name
+
+
+def test_a_year_opens_a_name_but_a_date_is_a_value() -> None:
+    items = statement_items("数量指标：2023年全年资助学生412人次；时效指标：2023年11月底前完成发放。", None)
+    assert items is not None
+    assert [(i.level3, i.value_text) for i in items] == [
+        ("2023年全年资助学生", "412人次"),
+        (None, "2023年11月底前完成发放"),
+    ]
+
+
+def test_lists_without_categories_cut_on_commas_and_with_word_comparators() -> None:
+    items = target_list_items("改造危房≥12户，验收合格率不低于100%，住户满意度≥90%")
+    assert items is not None
+    assert [(i.level3, i.value_text) for i in items] == [
+        ("改造危房", "≥12户"),
+        ("验收合格率", "不低于100%"),
+        ("住户满意度", "≥90%"),
+    ]
+    both = target_list_items("改造危房≥12户；验收合格率≥100%，住户满意度≥90%；改善居住条件")
+    assert both is None  # the last piece is no target: the paragraph is prose
+
+
+def test_an_unnumbered_targets_cell_opens_no_list() -> None:
+    """A one-cell-per-line form prints 绩效目标 and the year's goal text below it; the form's own
+    rows restate those numbers, so the text must not give rows of its own."""
+    title = "关于2023年度乙村水渠工程绩效评价报告"
+    assert _read(title, "绩效目标", "新建水渠≥1.2km；验收合格率≥100%。").indicators == ()

@@ -41,14 +41,18 @@ Decisions, so that every reader of the warehouse can rely on them:
   comparator right before the number (``不低于95%``), or after ``为``/``达到`` when at most
   ``MAX_QUALIFIER_CHARS`` stand between it and the number (``资助标准为每生每年3000元、…3个档次``
   → 资助标准 / ``每生每年3000元、…``), else at the first digit (``资助人数覆盖率100%`` → 资助人数覆盖率 /
-  ``100%``; ``100%达标`` keeps its text). The value is as written, with the template's unit
+  ``100%``; ``100%达标`` keeps its text) — but for a year opening the name (``2019年全年资助学生
+  1606人次``; ``2024年10月底前完工`` is a date value). The value is as written, with the template's unit
   added when it has none (``验收合格率(≥**%)>=90`` → ``>=90%``); the description keeps the item
   as written, template, group label and ★ included.
-* Lists without categories count only under a 绩效目标 / 绩效指标 label or heading
-  (``(二)绩效目标：道路硬化≥0.565km；验收合格率≥100%；…``): at least ``MIN_LIST_ITEMS`` items cut
-  on ``；``, every one ``name comparator number``; the value ends after the unit, so text running
-  on (``≥23人改善村基础设施``) stays out of it; level 1 and 2 are left empty. One item without a
-  comparator and the paragraph is prose, not a list (``项目总体绩效目标是：增加产值80万元，…``).
+* Lists without categories count only after a 绩效目标 / 绩效指标 label (``(二)绩效目标：道路硬化
+  ≥0.565km；验收合格率≥100%；…``) or under a numbered heading of that name (``七、绩效目标``; an
+  unnumbered one may be a form's cell, whose text the form's rows restate): at least
+  ``MIN_LIST_ITEMS`` items cut on ``；`` (and on ``，`` where every comma piece is an item), every
+  one ``name comparator number`` (``≥``, or a word: ``不低于95%``); the value ends after the unit,
+  so text running on (``≥23人改善村基础设施``) stays out of it; level 1 and 2 are left empty. One
+  item without a comparator and the paragraph is prose, not a list (``项目总体绩效目标是：增加产值
+  80万元，…``).
 * Traditional script: every decision reads the text folded onto simplified script without pinyin
   glosses (``數(shù)量指標(biāo)`` reads as 数量指标, ``pipeline.normalise.traditional``); every cell
   keeps the text as written (level 3 ``…學(xué)生``, value ``160.77萬元``). Hyphen exports are read
@@ -143,7 +147,9 @@ _TEMPLATE_HINT: Final = re.compile(rf"[(（](?P<template>[^()（）]*\*[^()（�
 _COMPARATOR: Final = re.compile(rf"{_CMP}|{_WORD_CMP}(?=\s*\d)")
 _DIGIT: Final = re.compile(r"\d")
 _COPULA: Final = re.compile(r"为|达到")
-_COMPARED_ITEM: Final = re.compile(rf"(?P<name>\S.*?)\s*(?P<cmp>{_CMP})\s*(?P<num>\d+(?:\.\d+)?)")
+_COMPARED_ITEM: Final = re.compile(rf"(?P<name>\S.*?)\s*(?P<cmp>{_CMP}|{_WORD_CMP})\s*(?P<num>\d+(?:\.\d+)?)")
+_YEAR: Final = re.compile(r"(?:19|20)\d{2}\s*年度?(?!\s*\d{1,2}\s*月)")
+"""A year that opens a name (``2019年全年资助学生1606人次``), not a date value (``2024年10月底``)."""
 _TEMPLATE_UNIT: Final = re.compile(rf"^(?:{_CMP})?\s*\**\s*(?P<unit>[^*\d\s]+)$")
 
 _BUDGET_SENTENCE: Final = re.compile(
@@ -162,7 +168,7 @@ _BUDGET_LABEL: Final = re.compile(
     r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
 )
 _FUNDING: Final = re.compile(
-    r"(?:项目总投资|总投资|涉及资金|安排资金|财政资金|项目资金|预算资金|资金总额|资金)(?:共|为|总额|合计)?\s*[：:]?\s*"
+    r"(?:项目总投资|总投资|涉及资金|安排资金|财政资金|项目资金|预算资金|资金总额|资金|经费|安排)(?:共|为|总额|合计)?\s*[：:]?\s*"
     r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
 )
 """A funding amount in the text before the targets (``资金50万元``, ``项目总投资19万元``)."""
@@ -333,6 +339,9 @@ def _value_cut(text: str, start: int, end: int) -> tuple[int, int, str | None]:
         return hint.start(), hint.end(), hint.group("template")
     comparator = _COMPARATOR.search(text, start, end)
     digit = _DIGIT.search(text, start, end)
+    year = _YEAR.match(text, digit.start(), end) if digit is not None else None
+    if year is not None and (later := _DIGIT.search(text, year.end(), end)) is not None:
+        digit = later  # "2019年全年资助学生1606人次": the year belongs to the name
     if comparator is not None and (digit is None or comparator.start() <= digit.start()):
         return comparator.start(), comparator.start(), None
     if digit is None:
@@ -458,11 +467,13 @@ def target_list_items(text: str) -> list[ProseItem] | None:
 
 def _target_list_items(folded: Folded, start: int) -> list[ProseItem] | None:
     text = folded.text
-    pieces = _cuts(text, (start, len(text.rstrip("。. "))), _ITEM_SEPARATOR)
-    if len(pieces) < MIN_LIST_ITEMS:
+    items: list[ProseItem | None] = []
+    for piece in _cuts(text, (start, len(text.rstrip("。. "))), _ITEM_SEPARATOR):
+        commas = [_compared_item(folded, part) for part in _cuts(text, piece, _COMMA)]
+        items.extend(commas if len(commas) > 1 and all(commas) else [_compared_item(folded, piece)])
+    if len(items) < MIN_LIST_ITEMS or not all(items):
         return None
-    items = [_compared_item(folded, piece) for piece in pieces]
-    return [item for item in items if item is not None] if all(items) else None
+    return [item for item in items if item is not None]
 
 
 # --- projects ---------------------------------------------------------------------------------------
@@ -584,7 +595,7 @@ class _Reader:
         start = _number_end(text)
         if (level1 := _LEVEL1_HEADING.match(text, start)) is not None:
             self.level1 = folded.written_span(*level1.span("l1"))
-        elif _TARGET_HEADING.match(text, start) is not None:
+        elif start > 0 and _TARGET_HEADING.match(text, start) is not None:  # "七、绩效目标", not a form's cell
             self.in_targets = True
         elif _NUMBERED_START.match(text):
             self.in_targets = False
