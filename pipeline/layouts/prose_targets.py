@@ -179,6 +179,9 @@ _TITLE: Final = re.compile(
 )
 """A document's title: ``关于…项目绩效目标设定的公示``, ``2019年度…工程绩效评价报告``, ``…计划公告公示``."""
 _TITLE_CELL: Final = re.compile(r"\s*\|\s*")
+_TITLE_ENDINGS: Final = ("示", "告", "知")
+"""The last characters of the endings ``_TITLE`` knows: a cheap test before the pattern (a title
+may be one cell of a line, or a line a wrap joined to the next)."""
 _SPEND_PLAN: Final = re.compile(
     r"(?P<labels>[^，,。：:为]+?)分别(?:达到|为)(?P<shares>\d+(?:\.\d+)?%(?:[、,，]\d+(?:\.\d+)?%)*)"
 )
@@ -224,13 +227,13 @@ def _number_end(text: str, start: int = 0) -> int:
     return match.end() if match else start
 
 
-def _heading_stem(folded: Folded) -> str | None:
+def _heading_stem(folded: Folded, start: int) -> str | None:
     """The name a short heading line gives, as written (``人员类经费绩效目标`` → 人员类经费), or None;
-    None too for a heading that is a category or a targets heading (``一、产出指标``, ``七、绩效目标``)."""
+    None too for a heading that is a category or a targets heading (``一、产出指标``, ``七、绩效目标``).
+    ``start``: where the text goes on after its list number."""
     text = folded.text
     if len(text) > MAX_HEADING_CHARS or _SENTENCE_PUNCTUATION.search(text):
         return None
-    start = _number_end(text)
     suffix = _HEADING_SUFFIX.search(text, start)
     end = suffix.start() if suffix else len(text)
     stem = text[start:end].strip()
@@ -399,10 +402,9 @@ def _part_items(folded: Folded, span: Span, level1: str | None, level2: str | No
     return [_colon_cells(folded, span, None, level1, level2)]
 
 
-def _colon_items(folded: Folded, level1: str | None) -> list[ProseItem] | None:
-    """The items of a colon statement, or None when the paragraph is not one."""
+def _colon_items(folded: Folded, level1: str | None, start: int) -> list[ProseItem] | None:
+    """The items of a colon statement starting at ``start``, or None when the paragraph is not one."""
     text = folded.text
-    start = _number_end(text)
     head = _COLON_STATEMENT.match(text, start)
     if head is None:
         return None
@@ -422,16 +424,17 @@ def _colon_items(folded: Folded, level1: str | None) -> list[ProseItem] | None:
     return items
 
 
-def _statement_items(folded: Folded, level1: str | None) -> list[ProseItem] | None:
+def _statement_items(folded: Folded, level1: str | None, start: int) -> list[ProseItem] | None:
     written = without_list_number(folded.written)
     if _HYPHEN_START.match(written):
         return [hyphen_item(item, level1) for item in split_hyphen_items(written)]
-    return _colon_items(folded, level1)
+    return _colon_items(folded, level1, start)
 
 
 def statement_items(text: str, level1: str | None) -> list[ProseItem] | None:
     """The items of a statement line, or None when the line is not a statement."""
-    return _statement_items(fold(text), level1)
+    folded = fold(text)
+    return _statement_items(folded, level1, _number_end(folded.text))
 
 
 def _unit_end(text: str, start: int, end: int) -> int:
@@ -515,7 +518,12 @@ def _sentence_project(folded: Folded, locator: Locator, heading: str | None) -> 
 def document_title(text: str) -> str | None:
     """The project a document's title names, as written, or None (see the module docstring):
     ``标题: | 关于甲村道路项目绩效目标设定的公示 |`` → 甲村道路项目."""
-    folded = fold(text)
+    return _title_of(fold(text))
+
+
+def _title_of(folded: Folded) -> str | None:
+    if not any(ending in folded.text for ending in _TITLE_ENDINGS):
+        return None
     at = 0
     for cell in _TITLE_CELL.split(folded.text):
         start = folded.text.index(cell, at)
@@ -577,48 +585,48 @@ class _Reader:
             self.projects.append(project)
         self.current.add(items, locator)
 
-    def _target_list(self, folded: Folded) -> list[ProseItem] | None:
-        start = _number_end(folded.text)
+    def _target_list(self, folded: Folded, start: int) -> list[ProseItem] | None:
         label = _TARGET_LABEL.match(folded.text, start)
         if label is not None:
             return _target_list_items(folded, label.end())
         return _target_list_items(folded, start) if self.in_targets else None
 
-    def _items(self, folded: Folded) -> list[ProseItem] | None:
+    def _items(self, folded: Folded, start: int) -> list[ProseItem] | None:
         """The items of a statement (categories named) or of a list of targets without them."""
-        items = _statement_items(folded, self.level1)
-        return items if items is not None else self._target_list(folded)
+        items = _statement_items(folded, self.level1, start)
+        return items if items is not None else self._target_list(folded, start)
 
-    def _context(self, folded: Folded, locator: Locator) -> None:
-        """What a paragraph that is no statement says about the ones after it."""
+    def _context(self, folded: Folded, locator: Locator, start: int) -> bool:
+        """What a paragraph that is no statement says about the ones after it; True for a level-1
+        heading (``一、产出指标``), which says nothing more."""
         text = folded.text
-        start = _number_end(text)
         if (level1 := _LEVEL1_HEADING.match(text, start)) is not None:
             self.level1 = folded.written_span(*level1.span("l1"))
+            return True
         elif start > 0 and _TARGET_HEADING.match(text, start) is not None:  # "七、绩效目标", not a form's cell
             self.in_targets = True
         elif _NUMBERED_START.match(text):
             self.in_targets = False
         if self.current is None:
-            if self.title is None and (title := document_title(folded.written)) is not None:
+            if self.title is None and (title := _title_of(folded)) is not None:
                 self.title = (title, locator)
             if self.funding is None and (funding := _FUNDING.search(text)) is not None:
                 self.funding = (funding.group("amount"), funding.group("unit"))
+        return False
 
     def read(self, locator: Locator, text: str) -> None:
         folded = fold(text)
+        start = _number_end(folded.text)
         sentence = _sentence_project(folded, locator, self.heading)
         if sentence is not None:
             self._start(sentence)
         elif (label := _NAME_LABEL.match(folded.text)) is not None:
             self._start(_Project(name=folded.written_span(*label.span("name")).strip(), locator=locator))
-        elif (items := self._items(folded)) is not None:
+        elif (items := self._items(folded, start)) is not None:
             self._add(items, locator)
-        else:
-            self._context(folded, locator)
-            if self.current is not None and _LEVEL1_HEADING.match(folded.text, _number_end(folded.text)) is None:
-                self._details(self.current, folded)
-        self.heading = _heading_stem(folded)
+        elif not self._context(folded, locator, start) and self.current is not None:
+            self._details(self.current, folded)
+        self.heading = _heading_stem(folded, start)
 
 
 def _is_table_line(raw: str) -> bool:

@@ -38,6 +38,8 @@ _SIMPLIFIED: Final = (
 )
 FOLD_TABLE: Final = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 """Traditional to simplified, one character for one, for the vocabulary readers compare with."""
+_ANY_TRADITIONAL: Final = re.compile(f"[{_TRADITIONAL}]")
+"""Looking for one is cheaper than translating a line that has none (most lines)."""
 
 _TONE_MARKS: Final = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 GLOSS: Final = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONE_MARKS}]*[{_TONE_MARKS}][a-zü{_TONE_MARKS}]*[)）]")
@@ -69,9 +71,10 @@ class Folded:
 def fold(text: str) -> Folded:
     """``text`` with pinyin glosses removed and the vocabulary's characters simplified (see the
     module docstring): ``資助標(biāo)準(zhǔn)100%`` → 资助标准100%."""
-    simplified = text.translate(FOLD_TABLE)
+    traditional = _ANY_TRADITIONAL.search(text) is not None
+    simplified = text.translate(FOLD_TABLE) if traditional else text
     if not any(bracket in text for bracket in _OPENING_BRACKETS) or GLOSS.search(text) is None:
-        return Folded(text, text if simplified == text else simplified)
+        return Folded(text, simplified)
     kept: list[str] = []
     origin: list[int] = []
     at = 0
