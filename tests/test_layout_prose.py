@@ -626,3 +626,9 @@ def test_an_unnumbered_targets_cell_opens_no_list() -> None:
     rows restate those numbers, so the text must not give rows of its own."""
     title = "关于2023年度乙村水渠工程绩效评价报告"
     assert _read(title, "绩效目标", "新建水渠≥1.2km；验收合格率≥100%。").indicators == ()
+
+
+@pytest.mark.parametrize("line", ["现将绩效目标设定如下：", "2023年3月27日", "二、产出指标"])
+def test_a_lead_in_a_date_or_a_category_is_no_project_name(line: str) -> None:
+    extraction = _read("关于庚村道路项目绩效目标的公示", line, "数量指标：硬化道路(≥**公里)≥2.5公里；")
+    assert [p.project_name for p in extraction.projects] == ["庚村道路项目"]

@@ -58,7 +58,8 @@ Decisions, so that every reader of the warehouse can rely on them:
   keeps the text as written (level 3 ``…學(xué)生``, value ``160.77萬元``). Hyphen exports are read
   only where written in simplified script.
 * A statement before any project: the short heading line right before it names its project
-  (not a heading that is a category, ``一、产出指标``, nor a 绩效目标 heading); failing that, the
+  (not a heading that is a category, ``一、产出指标``, nor a 绩效目标 heading, nor a lead-in
+  ``现将绩效目标设定如下：`` or a date); failing that, the
   document's title does — ``关于…项目绩效目标设定的公示`` → …项目, ``2019年度…工程绩效评价报告`` →
   …工程, ``…助学金计划公告公示`` → …助学金 — with the first funding amount written before the
   targets as its budget (``资金50万元``, ``涉及资金160.77万元``, ``项目总投资19万元``). With neither,
@@ -188,6 +189,8 @@ _SPEND_PLAN: Final = re.compile(
 _LIST_SEPARATOR: Final = re.compile(r"[、,，]")
 _HEADING_SUFFIX: Final = re.compile(r"(?:项目)?(?:绩效目标表?|绩效指标)[：:]?$")
 _SENTENCE_PUNCTUATION: Final = re.compile(r"[，,。；;]")
+_NOT_A_NAME: Final = re.compile(r"[：:]$|如下|^[\d\s年月日.．/-]+$")
+"""A short line that names nothing: a lead-in (``现将绩效目标设定如下：``) or a date (``2023年3月27日``)."""
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ def _heading_stem(folded: Folded, start: int) -> str | None:
     suffix = _HEADING_SUFFIX.search(text, start)
     end = suffix.start() if suffix else len(text)
     stem = text[start:end].strip()
-    if not stem or _FRAMEWORK_NAME.fullmatch(stem):
+    if not stem or _FRAMEWORK_NAME.fullmatch(stem) or _NOT_A_NAME.search(stem):
         return None
     return folded.written_span(start, end).strip()
 
