@@ -632,3 +632,20 @@ def test_an_unnumbered_targets_cell_opens_no_list() -> None:
 def test_a_lead_in_a_date_or_a_category_is_no_project_name(line: str) -> None:
     extraction = _read("关于庚村道路项目绩效目标的公示", line, "数量指标：硬化道路(≥**公里)≥2.5公里；")
     assert [p.project_name for p in extraction.projects] == ["庚村道路项目"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet="數(shù)量指標(biāo)績效目关於公示报告资金万元为≥>=、，,；;。：:|★(**%)0123456789.一二、人户 ",
+            max_size=50,
+        ),
+        max_size=10,
+    )
+)
+def test_traditional_and_title_text_reads_without_raising(lines: list[str]) -> None:
+    extraction = ProseTargetsLayout().extract(RawDocument("x.txt", "text", tuple(lines)))
+    assert 0.0 <= extraction.confidence <= 1.0
+    assert all(project.project_name for project in extraction.projects)
+    assert all(row.value_text for row in extraction.indicators if row.level2 is None)
