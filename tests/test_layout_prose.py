@@ -18,13 +18,16 @@ from pipeline.ingest import parse_document
 from pipeline.layouts.prose_targets import (
     ProseTargetsLayout,
     colon_item,
+    document_title,
     hyphen_item,
     spend_plan,
     split_hyphen_items,
     statement_items,
+    target_list_items,
 )
 from pipeline.normalise.frames import DocumentFrames
 from pipeline.normalise.links import name_similarity, restatement_links
+from pipeline.normalise.traditional import folded_text
 from pipeline.read import read_document
 from pipeline.types import Extraction, RawDocument
 from tests.conftest import CELLS, FIXED_NOW, REPO
@@ -441,3 +444,208 @@ def test_a_short_line_ends_a_paragraph_however_long_the_paragraph() -> None:
         ("人员类经费", "100"),
     ]
     assert [r.value_text for r in extraction.indicators if r.table_no == 1] == ["≥-95.00-百分比"] * 3
+
+
+# -- issue 16: the kinds of prose real offices write ----------------------------------------------
+
+
+def _read(*lines: str) -> Extraction:
+    return ProseTargetsLayout().extract(RawDocument("x.txt", "text", lines))
+
+
+def _level3_values(extraction: Extraction) -> list[tuple[str | None, str | None]]:
+    return [(row.level3, row.value_text) for row in extraction.indicators]
+
+
+def test_group_label_before_a_comma_is_not_part_of_the_name() -> None:
+    items = statement_items(
+        "数量指标：★补贴各类果树栽植数量，苹果(红富士)栽植数量(≥**株)>=5200株；苗木成活率(≥**%)>=90；"
+        "时效指标：栽植完成及时率(≥**%)>=100%。成本指标：果苗补贴标准，苹果(红富士)补贴成本(≤**元/株)≤12.50/株。",
+        "产出指标",
+    )
+    assert items is not None
+    assert [(i.level2, i.level3, i.value_text, i.is_core) for i in items] == [
+        ("数量指标", "苹果(红富士)栽植数量", ">=5200株", True),  # (红富士) is no template: no ** nor ≥
+        ("数量指标", "苗木成活率", ">=90%", False),
+        ("时效指标", "栽植完成及时率", ">=100%", False),  # the 。 ends a part like the ；
+        ("成本指标", "苹果(红富士)补贴成本", "≤12.50/株", False),
+    ]
+    assert items[0].description == "★补贴各类果树栽植数量，苹果(红富士)栽植数量(≥**株)>=5200株"
+
+
+def test_categories_written_as_targets_or_before_a_comma() -> None:
+    items = statement_items(
+        "效益指标：社会效益目标：★受益农户数(≥**户)≥25户。生态效益指标：环境明显改善。可持续影响指标，长期受益。",
+        None,
+    )
+    assert items is not None
+    assert [(i.level1, i.level2, i.level3, i.value_text) for i in items] == [
+        ("效益指标", "社会效益目标", "受益农户数", "≥25户")  # no number, no target: 环境明显改善
+    ]
+    satisfaction = statement_items("服务对象满意度指标，受益农户满意度(≥**%)≥90%。", "满意度指标")
+    assert satisfaction is not None
+    assert [(i.level2, i.level3, i.value_text) for i in satisfaction] == [
+        ("服务对象满意度指标", "受益农户满意度", "≥90%")
+    ]
+    assert statement_items("可持续影响指标，长期受益。", None) is None  # a sentence, not a statement
+
+
+def test_values_glued_to_names_in_traditional_script() -> None:
+    extraction = _read(
+        "關(guān)於春季補助資金計劃公告公示",
+        "涉及資金42.6萬元，現將有關情況公示如下：",
+        "七、績效目標(biāo)",
+        "(一)、產(chǎn)出指標(biāo)",
+        "1、數(shù)量指標(biāo):全年補助困難家庭學(xué)生355人次,補助金額42.6萬元。",
+        "2、質(zhì)量指標(biāo):補助標(biāo)準(zhǔn)100%達標(biāo)。",
+        "3、成本指標(biāo):補助標(biāo)準(zhǔn)為每生每年1200元、800元2個檔次。",
+    )
+    (project,) = extraction.projects
+    assert (project.project_name, project.budget_text, project.amount_unit) == ("春季補助資金", "42.6", "万元")
+    assert (extraction.indicators[0].level1, extraction.indicators[0].level2) == (
+        "產(chǎn)出指標(biāo)",
+        "數(shù)量指標(biāo)",
+    )
+    assert _level3_values(extraction) == [
+        ("全年補助困難家庭學(xué)生", "355人次"),  # the value glued to the end of the name
+        ("補助金額", "42.6萬元"),
+        ("補助標(biāo)準(zhǔn)", "100%達標(biāo)"),  # text after % stays in the value
+        ("補助標(biāo)準(zhǔn)", "每生每年1200元、800元2個檔次"),  # "為" + a short qualifier starts the value
+    ]
+
+
+def test_traditional_and_simplified_read_the_same_rows() -> None:
+    simplified = ("一、产出指标", "数量指标：补助学生355人次，补助金额42.6万元；质量指标：补助标准100%达标。")
+    traditional = (
+        "一、產(chǎn)出指標(biāo)",
+        "數(shù)量指標(biāo)：補助學(xué)生355人次，補助金額42.6萬元；質量指標：補助標準100%達標。",
+    )
+    rows = [
+        [tuple(folded_text(cell or "") for cell in (r.level1, r.level2, r.level3, r.value_text)) for r in e.indicators]
+        for e in (_read("关于甲项目绩效目标的公示", *simplified), _read("關於甲項目績效目標的公示", *traditional))
+    ]
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == 3
+
+
+def test_a_list_without_categories_under_a_targets_label() -> None:
+    items = target_list_items(
+        "新建水渠≥1.2km；工程验收合格率≥100% ；受益群众满意度≥92%；受益农户数≥40户改善灌溉条件，促进增收。"
+    )
+    assert items is not None
+    assert [(i.level1, i.level2, i.level3, i.value_text) for i in items] == [
+        (None, None, "新建水渠", "≥1.2km"),
+        (None, None, "工程验收合格率", "≥100%"),
+        (None, None, "受益群众满意度", "≥92%"),
+        (None, None, "受益农户数", "≥40户"),  # the value stops after its unit
+    ]
+    assert target_list_items("新建水渠1.2km；工程验收合格率≥100%") is None  # one item without comparator
+    assert target_list_items("工程验收合格率≥100%") is None  # one item is no list
+
+
+def test_a_list_without_categories_counts_only_under_targets() -> None:
+    title = "关于2023年度乙村水渠工程绩效评价报告"
+    labelled = _read(title, "（一）项目概况：项目总投资28万元。", "（二）绩效目标：新建水渠≥1.2km；验收合格率≥100%。")
+    assert [(p.project_name, p.budget_text, p.amount_unit) for p in labelled.projects] == [
+        ("乙村水渠工程", "28", "万元")
+    ]
+    assert len(labelled.indicators) == 2
+    under_heading = _read(title, "七、绩效目标", "新建水渠≥1.2km；验收合格率≥100%。")
+    assert len(under_heading.indicators) == 2
+    elsewhere = _read(title, "三、建设内容", "新建水渠≥1.2km；验收合格率≥100%。")
+    assert elsewhere.indicators == ()
+
+
+def test_narrative_with_numbers_gives_no_rows() -> None:
+    extraction = _read(
+        "关于丙镇助学金项目绩效目标设定的公示",
+        "二、建设内容",
+        "全年资助困难学生800人次,资助资金85.5万元,其中春季资助400人,资助资金42.7万元。",
+        "项目总体绩效目标是：增加产值60万元，受益农户20户。",
+        "三、资金来源",
+        "财政资金85.5万元。",
+    )
+    assert extraction.projects == () and extraction.indicators == ()
+
+
+def test_the_title_names_a_project_and_the_first_funding_is_its_budget() -> None:
+    extraction = _read(
+        "标 题: | 关于丁乡蔬菜大棚项目绩效目标设定的公示 |",
+        "根据上级文件安排资金30万元,实施丁乡蔬菜大棚项目,计划新建大棚12座,带动增收15万元。",
+        "一、 产出指标",
+        "数量指标:新建大棚数量(≥**座)>=12座;",
+    )
+    (project,) = extraction.projects
+    assert (project.project_name, project.budget_text, project.amount_unit) == ("丁乡蔬菜大棚项目", "30", "万元")
+    (row,) = extraction.indicators
+    assert (row.level1, row.level2, row.level3, row.value_text) == ("产出指标", "数量指标", "新建大棚数量", ">=12座")
+
+
+def test_statements_that_nothing_names_give_no_rows() -> None:
+    """A category heading (一、产出指标) names no project; without a title the rows would have none."""
+    assert _read("一、产出指标", "数量指标:新建大棚数量>=12座;").indicators == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("标题: | 关于戊村道路硬化项目绩效目标设定的公示 |", "戊村道路硬化项目"),
+        ("關(guān)於2019年度己村通組道路工程績效評價報告", "己村通組道路工程"),
+        ("普通高中助學(xué)金計劃公告公示", "普通高中助學(xué)金"),
+        ("关于印发绩效管理办法的通知，各单位：", None),  # punctuation: a sentence, not a title
+        ("七、绩效目标", None),
+    ],
+)
+def test_document_titles(line: str, name: str | None) -> None:
+    assert document_title(line) == name
+
+
+def test_a_year_opens_a_name_but_a_date_is_a_value() -> None:
+    items = statement_items("数量指标：2023年全年资助学生412人次；时效指标：2023年11月底前完成发放。", None)
+    assert items is not None
+    assert [(i.level3, i.value_text) for i in items] == [
+        ("2023年全年资助学生", "412人次"),
+        (None, "2023年11月底前完成发放"),
+    ]
+
+
+def test_lists_without_categories_cut_on_commas_and_with_word_comparators() -> None:
+    items = target_list_items("改造危房≥12户，验收合格率不低于100%，住户满意度≥90%")
+    assert items is not None
+    assert [(i.level3, i.value_text) for i in items] == [
+        ("改造危房", "≥12户"),
+        ("验收合格率", "不低于100%"),
+        ("住户满意度", "≥90%"),
+    ]
+    both = target_list_items("改造危房≥12户；验收合格率≥100%，住户满意度≥90%；改善居住条件")
+    assert both is None  # the last piece is no target: the paragraph is prose
+
+
+def test_an_unnumbered_targets_cell_opens_no_list() -> None:
+    """A one-cell-per-line form prints 绩效目标 and the year's goal text below it; the form's own
+    rows restate those numbers, so the text must not give rows of its own."""
+    title = "关于2023年度乙村水渠工程绩效评价报告"
+    assert _read(title, "绩效目标", "新建水渠≥1.2km；验收合格率≥100%。").indicators == ()
+
+
+@pytest.mark.parametrize("line", ["现将绩效目标设定如下：", "2023年3月27日", "二、产出指标"])
+def test_a_lead_in_a_date_or_a_category_is_no_project_name(line: str) -> None:
+    extraction = _read("关于庚村道路项目绩效目标的公示", line, "数量指标：硬化道路(≥**公里)≥2.5公里；")
+    assert [p.project_name for p in extraction.projects] == ["庚村道路项目"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet="數(shù)量指標(biāo)績效目关於公示报告资金万元为≥>=、，,；;。：:|★(**%)0123456789.一二、人户 ",
+            max_size=50,
+        ),
+        max_size=10,
+    )
+)
+def test_traditional_and_title_text_reads_without_raising(lines: list[str]) -> None:
+    extraction = ProseTargetsLayout().extract(RawDocument("x.txt", "text", tuple(lines)))
+    assert 0.0 <= extraction.confidence <= 1.0
+    assert all(project.project_name for project in extraction.projects)
+    assert all(row.value_text for row in extraction.indicators if row.level2 is None)

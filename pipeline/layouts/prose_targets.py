@@ -15,7 +15,8 @@ A project is announced by a budget sentence (``1.信访维稳（保险）年初�
 statement. Statements belong to the project announced last. A heading line right before a budget
 sentence names the project when the two names are alike (``人员类经费绩效目标`` over
 ``人员经费年初安排…``): the heading is the title, the sentence's subject a paraphrase; and when the
-sentence names nothing (``该项目年初预算安排…``).
+sentence names nothing (``该项目年初预算安排…``). A sentence that cites its source
+(``根据…文件安排资金30万元``) announces no project: its amount is only funding.
 
 Decisions, so that every reader of the warehouse can rely on them:
 
@@ -25,11 +26,44 @@ Decisions, so that every reader of the warehouse can rely on them:
   after it when it is a known unit): ``≥-99.00-百分比``. Before it, the first part is the level 3 and
   the rest the description; after it, the basis. Without a comparator, ``文字描述-`` introduces a
   qualitative value, else the first part that reads as a number or date is the value.
-* Colon items are cut on ``；`` (and on ``，`` when every comma piece holds a number); an item that
-  starts with a category and a colon (``…；2.质量指标：验收合格率≥90%``) switches the level 2.
-  ``name(template)value``: the name is the level 3; the value as written, with the
-  template's unit added when the value has none (``验收合格率(≥**%)>=90`` → ``>=90%``); the
-  description keeps the item exactly as written, template and ★ included.
+* Colon statements: ``数量指标：…`` or, when the name ends in 指标/目标, ``满意度指标，…``; a level 2
+  may be written ``…目标`` (``社会效益目标：``). A statement is cut into parts on ``；``
+  and ``。``; a part that starts with a category and a colon (``…。成本指标：…``,
+  ``…；2.质量指标：验收合格率≥90%``) switches the level 2. A part is cut on ``，`` when every piece
+  holds a number (``…学生1606人次，资助金额160.77万元`` → two items); when only the pieces after
+  the first few hold one, those first pieces are a group label, not part of any name
+  (``★补助各类瓜果蔬菜种植数量，黄金蜜(葡萄)种植数量(≥**株)>=17600株`` → 黄金蜜(葡萄)种植数量, ★
+  core); otherwise the commas belong to the item. An item without a number is no target
+  (``生态效益指标：生态修复功能提高``) and gives no row.
+* Colon items: a bracket holding ``**`` or starting with a comparator is a template hint, not the
+  value (``种植数量(≥**株)>=17600株`` → name 种植数量, value ``>=17600株``); other brackets belong to
+  the name (``黄金蜜(葡萄)``). Without a hint the value starts at the first comparator, or at a word
+  comparator right before the number (``不低于95%``), or after ``为``/``达到`` when at most
+  ``MAX_QUALIFIER_CHARS`` stand between it and the number (``资助标准为每生每年3000元、…3个档次``
+  → 资助标准 / ``每生每年3000元、…``), else at the first digit (``资助人数覆盖率100%`` → 资助人数覆盖率 /
+  ``100%``; ``100%达标`` keeps its text) — but for a year opening the name (``2019年全年资助学生
+  1606人次``; ``2024年10月底前完工`` is a date value). The value is as written, with the template's unit
+  added when it has none (``验收合格率(≥**%)>=90`` → ``>=90%``); the description keeps the item
+  as written, template, group label and ★ included.
+* Lists without categories count only after a 绩效目标 / 绩效指标 label (``(二)绩效目标：道路硬化
+  ≥0.565km；验收合格率≥100%；…``) or under a numbered heading of that name (``七、绩效目标``; an
+  unnumbered one may be a form's cell, whose text the form's rows restate): at least
+  ``MIN_LIST_ITEMS`` items cut on ``；`` (and on ``，`` where every comma piece is an item), every
+  one ``name comparator number`` (``≥``, or a word: ``不低于95%``); the value ends after the unit,
+  so text running on (``≥23人改善村基础设施``) stays out of it; level 1 and 2 are left empty. One
+  item without a comparator and the paragraph is prose, not a list (``项目总体绩效目标是：增加产值
+  80万元，…``).
+* Traditional script: every decision reads the text folded onto simplified script without pinyin
+  glosses (``數(shù)量指標(biāo)`` reads as 数量指标, ``pipeline.normalise.traditional``); every cell
+  keeps the text as written (level 3 ``…學(xué)生``, value ``160.77萬元``). Hyphen exports are read
+  only where written in simplified script.
+* A statement before any project: the short heading line right before it names its project
+  (not a heading that is a category, ``一、产出指标``, nor a 绩效目标 heading, nor a lead-in
+  ``现将绩效目标设定如下：`` or a date); failing that, the
+  document's title does — ``关于…项目绩效目标设定的公示`` → …项目, ``2019年度…工程绩效评价报告`` →
+  …工程, ``…助学金计划公告公示`` → …助学金 — with the first funding amount written before the
+  targets as its budget (``资金50万元``, ``涉及资金160.77万元``, ``项目总投资19万元``). With neither,
+  the statements give no rows: a project without a name is not loaded.
 * Level 1 comes from a level-1 name written before the level 2 (``产出指标：数量指标：…``) or a
   level-1 heading line (``一、产出指标``); otherwise the normalise step infers it from level 2.
 * Lines. Text layers of PDF and Word wrap paragraphs: a line of at least ``MIN_WRAPPED_CHARS``
@@ -51,6 +85,7 @@ from typing import Final
 from pipeline.normalise.categories import LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_NAMES
 from pipeline.normalise.links import NAME_SIMILARITY, name_similarity
 from pipeline.normalise.text import LIST_NUMBER, clean_text, without_list_number
+from pipeline.normalise.traditional import Folded, fold
 from pipeline.normalise.values import is_unit, parse_value
 from pipeline.types import (
     CORE_MARK,
@@ -69,8 +104,15 @@ VALUED_WEIGHT: Final = 0.4
 MAX_HEADING_CHARS: Final = 40
 MIN_WRAPPED_CHARS: Final = 25
 """A line this long that does not end a sentence may go on in the next line (a wrapped paragraph)."""
+MAX_QUALIFIER_CHARS: Final = 4
+"""``为`` starts a value only this close to its number: ``资助标准为每生每年3000元`` (4 between)."""
+MIN_LIST_ITEMS: Final = 2
+"""A list without categories needs this many ``name≥number`` items to be read as targets."""
+MAX_UNIT_CHARS: Final = 5
+"""The longest unit looked for after a number in a list without categories (``万元/年``)."""
 _INDICATOR_SUFFIX: Final = "指标"
 _VALUED_KINDS: Final = frozenset({"quantitative", "date"})
+_COMMA_SEPARATORS: Final = frozenset("，,")
 
 
 def _stems(names: tuple[str, ...]) -> list[str]:
@@ -80,21 +122,35 @@ def _stems(names: tuple[str, ...]) -> list[str]:
 _LEVEL1: Final = "|".join(map(re.escape, _stems(LEVEL1_NAMES)))
 _CATEGORY: Final = "|".join(map(re.escape, _stems((*LEVEL2_NAMES, *LEVEL2_ALIASES, *LEVEL1_NAMES))))
 _CMP: Final = r"(?:≥|≤|≧|≦|>=|<=|=>|＞=|＜=|=|＝|>|<|＞|＜)"
+_WORD_CMP: Final = r"(?:不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|高于|低于|超过|达到)"
 
 _NUMBERED_START: Final = re.compile(rf"^{LIST_NUMBER}")
+_LEADING_NUMBER: Final = re.compile(rf"\s*(?:{LIST_NUMBER})?\s*[、.．]?\s*")
+"""A list number with what may follow it (``(一)、``), skipped before a statement or heading."""
 _PARAGRAPH_END: Final = frozenset("。；;：:！!？?")
 """Characters that end a paragraph's last line (not ".": a wrap may cut 99.00 after its point)."""
 _HYPHEN_START: Final = re.compile(rf"^(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*-")
 _COLON_STATEMENT: Final = re.compile(
-    rf"^(?:(?P<l1>(?:{_LEVEL1})指标)\s*[：:]\s*(?:{LIST_NUMBER})?\s*)?(?P<cat>(?:{_CATEGORY})(?:指标)?)\s*[：:]\s*(?P<items>.*\S.*)$"
+    rf"(?:(?P<l1>(?:{_LEVEL1})指标)\s*[：:]\s*(?:{LIST_NUMBER})?\s*)?"
+    rf"(?P<cat>(?:{_CATEGORY})(?:指标|目标)?)\s*(?P<sep>[：:]|(?<=标)[，,])\s*(?P<items>.*\S.*)$"
 )
-_LEVEL1_HEADING: Final = re.compile(rf"^(?P<l1>(?:{_LEVEL1})指标)\s*[：:]?$")
+_FRAMEWORK_NAME: Final = re.compile(rf"(?:(?:{_CATEGORY})(?:指标|目标)?|(?:项目)?(?:年度|总体)?绩效(?:目标|指标)表?)")
+"""A heading that is a category or a targets heading, not a project's name."""
+_LEVEL1_HEADING: Final = re.compile(rf"(?P<l1>(?:{_LEVEL1})指标)\s*[：:]?$")
+_TARGET_LABEL: Final = re.compile(r"(?:项目)?(?:年度)?绩效(?:目标|指标)\s*[：:]\s*")
+_TARGET_HEADING: Final = re.compile(r"(?:项目)?(?:年度)?绩效(?:目标|指标)表?\s*[：:]?$")
 _HYPHEN_VALUE: Final = re.compile(rf"(?P<cmp>{_CMP})\s*-?\s*(?P<num>\d+(?:\.\d+)?)(?:-(?P<unit>[^-，,]{{1,6}}))?")
 _FREE_TEXT_VALUE: Final = re.compile(r"文字描述-+(?P<value>[^-]+)")
 _COMMA: Final = re.compile(r"[，,]")
-_SEMICOLON: Final = re.compile(r"[；;]")
-_TEMPLATE: Final = re.compile(r"[(（](?P<template>[^()（）]*)[)）]")
-_COLON_VALUE_START: Final = re.compile(rf"{_CMP}|\d")
+_PART_SEPARATOR: Final = re.compile(r"[；;。]")
+_ITEM_SEPARATOR: Final = re.compile(r"[；;]")
+_TEMPLATE_HINT: Final = re.compile(rf"[(（](?P<template>[^()（）]*\*[^()（）]*|\s*{_CMP}[^()（）]*)[)）]")
+_COMPARATOR: Final = re.compile(rf"{_CMP}|{_WORD_CMP}(?=\s*\d)")
+_DIGIT: Final = re.compile(r"\d")
+_COPULA: Final = re.compile(r"为|达到")
+_COMPARED_ITEM: Final = re.compile(rf"(?P<name>\S.*?)\s*(?P<cmp>{_CMP}|{_WORD_CMP})\s*(?P<num>\d+(?:\.\d+)?)")
+_YEAR: Final = re.compile(r"(?:19|20)\d{2}\s*年度?(?!\s*\d{1,2}\s*月)")
+"""A year that opens a name (``2019年全年资助学生1606人次``), not a date value (``2024年10月底``)."""
 _TEMPLATE_UNIT: Final = re.compile(rf"^(?:{_CMP})?\s*\**\s*(?P<unit>[^*\d\s]+)$")
 
 _BUDGET_SENTENCE: Final = re.compile(
@@ -102,6 +158,8 @@ _BUDGET_SENTENCE: Final = re.compile(
     r"(?:(?:年初|本年|全年|年度)?(?:预算)?安排(?:资金|经费)?|[，,]\s*(?:年度|项目)?(?:预算资金|预算金额|资金总额|总投资))"
     r"(?:为|共)?\s*[：:]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
 )
+_PREAMBLE: Final = re.compile(r"^(?:根据|按照|依据|依照)")
+"""A sentence subject that cites a source (根据…文件安排资金30万元): no project's name."""
 _GENERIC_SUBJECT: Final = re.compile(r"^(?:该|本|此)?(?:项目|经费|资金)$")
 """A budget sentence that names no project (该项目年初安排…): the heading above names it."""
 _NAME_LABEL: Final = re.compile(rf"^(?:{LIST_NUMBER})?\s*项目名称\s*[：:]\s*(?P<name>.+)$")
@@ -110,12 +168,29 @@ _BUDGET_LABEL: Final = re.compile(
     r"(?:项目|年度)?(?:预算(?:资金|金额|数)?|资金(?:总额|规模)?|总投资)\s*[：:]\s*"
     r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
 )
+_FUNDING: Final = re.compile(
+    r"(?:项目总投资|总投资|涉及资金|安排资金|财政资金|项目资金|预算资金|资金总额|资金|经费|安排)(?:共|为|总额|合计)?\s*[：:]?\s*"
+    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+)
+"""A funding amount in the text before the targets (``资金50万元``, ``项目总投资19万元``)."""
+_TITLE: Final = re.compile(
+    r"(?:标题\s*[：:]?\s*)?(?:关于)?(?:\d{4}\s*年度?)?\s*(?P<name>[^，,。；;：:|]{2,60}?)(?:的)?"
+    r"(?:绩效目标(?:设定|申报|编制)?|绩效(?:自评|评价))?(?:计划|实施方案)?(?:的)?"
+    r"(?:公告公示|公示公告|公示|公告|报告|通知)$"
+)
+"""A document's title: ``关于…项目绩效目标设定的公示``, ``2019年度…工程绩效评价报告``, ``…计划公告公示``."""
+_TITLE_CELL: Final = re.compile(r"\s*\|\s*")
+_TITLE_ENDINGS: Final = ("示", "告", "知")
+"""The last characters of the endings ``_TITLE`` knows: a cheap test before the pattern (a title
+may be one cell of a line, or a line a wrap joined to the next)."""
 _SPEND_PLAN: Final = re.compile(
     r"(?P<labels>[^，,。：:为]+?)分别(?:达到|为)(?P<shares>\d+(?:\.\d+)?%(?:[、,，]\d+(?:\.\d+)?%)*)"
 )
 _LIST_SEPARATOR: Final = re.compile(r"[、,，]")
 _HEADING_SUFFIX: Final = re.compile(r"(?:项目)?(?:绩效目标表?|绩效指标)[：:]?$")
 _SENTENCE_PUNCTUATION: Final = re.compile(r"[，,。；;]")
+_NOT_A_NAME: Final = re.compile(r"[：:]$|如下|^[\d\s年月日.．/-]+$")
+"""A short line that names nothing: a lead-in (``现将绩效目标设定如下：``) or a date (``2023年3月27日``)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +198,7 @@ class ProseItem:
     """One indicator read from a statement, cells as the table would have them."""
 
     level1: str | None
-    level2: str
+    level2: str | None
     level3: str | None
     description: str | None
     value_text: str | None
@@ -149,12 +224,25 @@ class _Project:
         self.items.extend((item, locator) for item in items if item not in seen)
 
 
-def _heading_stem(text: str) -> str | None:
-    """The name a short heading line gives (``人员类经费绩效目标`` → 人员类经费), or None."""
+def _number_end(text: str, start: int = 0) -> int:
+    """Where the text goes on after a list number at ``start`` (``(一)、产出指标`` → at 产)."""
+    match = _LEADING_NUMBER.match(text, start)
+    return match.end() if match else start
+
+
+def _heading_stem(folded: Folded, start: int) -> str | None:
+    """The name a short heading line gives, as written (``人员类经费绩效目标`` → 人员类经费), or None;
+    None too for a heading that is a category or a targets heading (``一、产出指标``, ``七、绩效目标``).
+    ``start``: where the text goes on after its list number."""
+    text = folded.text
     if len(text) > MAX_HEADING_CHARS or _SENTENCE_PUNCTUATION.search(text):
         return None
-    stem = _HEADING_SUFFIX.sub("", without_list_number(text)).strip()
-    return stem or None
+    suffix = _HEADING_SUFFIX.search(text, start)
+    end = suffix.start() if suffix else len(text)
+    stem = text[start:end].strip()
+    if not stem or _FRAMEWORK_NAME.fullmatch(stem) or _NOT_A_NAME.search(stem):
+        return None
+    return folded.written_span(start, end).strip()
 
 
 # --- items ------------------------------------------------------------------------------------------
@@ -223,54 +311,175 @@ def _template_unit(template: str | None) -> str | None:
     return match.group("unit") if match and is_unit(match.group("unit")) else None
 
 
-def colon_item(item: str, level1: str | None, level2: str) -> ProseItem:
-    """One ``name(template)value`` item of a colon statement read into cells."""
-    written = item.strip()
-    body = written.lstrip(CORE_MARK).strip()
-    template_match = _TEMPLATE.search(body)
-    template = template_match.group("template") if template_match else None
-    if template_match is not None:
-        name, value = body[: template_match.start()], body[template_match.end() :]
+Span = tuple[int, int]
+"""``[start, end)`` in a folded text."""
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cuts(text: str, span: Span, separator: re.Pattern[str]) -> list[Span]:
+    """The non-empty pieces of ``text[span]`` between separators, without surrounding spaces."""
+    start, end = span
+    pieces: list[Span] = []
+    for match in separator.finditer(text, start, end):
+        pieces.append(_trimmed(text, start, match.start()))
+        start = match.end()
+    pieces.append(_trimmed(text, start, end))
+    return [(s, e) for s, e in pieces if s < e]
+
+
+def _has_number(text: str, span: Span) -> bool:
+    return _DIGIT.search(text, *span) is not None
+
+
+def _value_cut(text: str, start: int, end: int) -> tuple[int, int, str | None]:
+    """(end of the name, start of the value, template hint) of the item ``text[start:end]``."""
+    hint = _TEMPLATE_HINT.search(text, start, end)
+    if hint is not None:
+        return hint.start(), hint.end(), hint.group("template")
+    comparator = _COMPARATOR.search(text, start, end)
+    digit = _DIGIT.search(text, start, end)
+    year = _YEAR.match(text, digit.start(), end) if digit is not None else None
+    if year is not None and (later := _DIGIT.search(text, year.end(), end)) is not None:
+        digit = later  # "2019年全年资助学生1606人次": the year belongs to the name
+    if comparator is not None and (digit is None or comparator.start() <= digit.start()):
+        return comparator.start(), comparator.start(), None
+    if digit is None:
+        return end, end, None
+    copulas = [m for m in _COPULA.finditer(text, start, digit.start()) if m.start() > start]
+    if copulas and digit.start() - copulas[-1].end() <= MAX_QUALIFIER_CHARS:
+        return copulas[-1].start(), copulas[-1].end(), None
+    return digit.start(), digit.start(), None
+
+
+def _colon_cells(folded: Folded, span: Span, label: Span | None, level1: str | None, level2: str | None) -> ProseItem:
+    """One ``name(template)value`` item of a colon statement read into cells as written."""
+    text = folded.text
+    start, end = span
+    written = folded.written_span(start, end)
+    if label is not None:  # "★补助…数量，黄金蜜…" : the group label leads the description
+        separator = folded.written_span(label[1], label[1] + 1).strip() or "，"
+        described = folded.written_span(*label) + separator + written
     else:
-        start = _COLON_VALUE_START.search(body)
-        cut = start.start() if start else len(body)
-        name, value = body[:cut], body[cut:]
-    value = value.strip()
+        described = written
+    body = start
+    while body < end and (text[body] == CORE_MARK or text[body].isspace()):
+        body += 1
+    name_end, value_start, template = _value_cut(text, body, end)
+    name = folded.written_span(body, name_end).strip()
+    value = folded.written_span(value_start, end).strip()
     unit = _template_unit(template)
     if value and unit and parse_value(value).value_unit is None and parse_value(value + unit).value_unit:
         value += unit
-    return ProseItem(level1, level2, name.strip() or None, written, value or None, None, written.startswith(CORE_MARK))
+    core = text.startswith(CORE_MARK, label[0] if label is not None else start)
+    return ProseItem(level1, level2, name or None, described, value or None, None, core)
+
+
+def colon_item(item: str, level1: str | None, level2: str | None) -> ProseItem:
+    """One ``name(template)value`` item of a colon statement read into cells."""
+    folded = fold(item)
+    return _colon_cells(folded, _trimmed(folded.text, 0, len(folded.text)), None, level1, level2)
+
+
+def _part_items(folded: Folded, span: Span, level1: str | None, level2: str | None) -> list[ProseItem]:
+    """The items of one part of a colon statement: cut on commas where the pieces hold numbers,
+    leading pieces without one being a group label (see the module docstring)."""
+    text = folded.text
+    pieces = _cuts(text, span, _COMMA)
+    numbered = [_has_number(text, piece) for piece in pieces]
+    if len(pieces) > 1 and numbered[-1] and not all(numbered):
+        first = numbered.index(True)
+        if all(numbered[first:]):
+            label = (pieces[0][0], pieces[first - 1][1])
+            return [_colon_cells(folded, piece, label, level1, level2) for piece in pieces[first:]]
+    if len(pieces) > 1 and all(numbered):
+        return [_colon_cells(folded, piece, None, level1, level2) for piece in pieces]
+    if not any(numbered):
+        return []
+    return [_colon_cells(folded, span, None, level1, level2)]
+
+
+def _colon_items(folded: Folded, level1: str | None, start: int) -> list[ProseItem] | None:
+    """The items of a colon statement starting at ``start``, or None when the paragraph is not one."""
+    text = folded.text
+    head = _COLON_STATEMENT.match(text, start)
+    if head is None:
+        return None
+    items: list[ProseItem] = []
+    level2: str | None = None
+    for part_start, part_end in _cuts(text, (start, len(text)), _PART_SEPARATOR):
+        part_start = _number_end(text, part_start)
+        heading = _COLON_STATEMENT.match(text, part_start, part_end)
+        if heading is not None:  # "…；2.质量指标：验收合格率≥90%": a new category inside the line
+            if heading.group("l1"):
+                level1 = folded.written_span(*heading.span("l1"))
+            level2 = folded.written_span(*heading.span("cat"))
+            part_start = heading.start("items")
+        items.extend(_part_items(folded, (part_start, part_end), level1, level2))
+    if not items and head.group("sep") in _COMMA_SEPARATORS:
+        return None  # "可持续影响指标，持续发展": a sentence, not a statement
+    return items
+
+
+def _statement_items(folded: Folded, level1: str | None, start: int) -> list[ProseItem] | None:
+    written = without_list_number(folded.written)
+    if _HYPHEN_START.match(written):
+        return [hyphen_item(item, level1) for item in split_hyphen_items(written)]
+    return _colon_items(folded, level1, start)
 
 
 def statement_items(text: str, level1: str | None) -> list[ProseItem] | None:
     """The items of a statement line, or None when the line is not a statement."""
-    text = without_list_number(text)
-    if _HYPHEN_START.match(text):
-        return [hyphen_item(item, level1) for item in split_hyphen_items(text)]
-    if _COLON_STATEMENT.match(text) is None:
+    folded = fold(text)
+    return _statement_items(folded, level1, _number_end(folded.text))
+
+
+def _unit_end(text: str, start: int, end: int) -> int:
+    """Where a known unit written at ``start`` ends (``23人改善…`` → after 人), or ``start``."""
+    for length in range(min(MAX_UNIT_CHARS, end - start), 0, -1):
+        if is_unit(text[start : start + length]):
+            return start + length
+    return start
+
+
+def _compared_item(folded: Folded, span: Span) -> ProseItem | None:
+    """``道路硬化≥0.565km`` read into cells, or None when the item has no comparator and number."""
+    text = folded.text
+    start, end = span
+    core = text.startswith(CORE_MARK, start)
+    body = start
+    while body < end and (text[body] == CORE_MARK or text[body].isspace()):
+        body += 1
+    match = _COMPARED_ITEM.match(text, body, end)
+    if match is None:
         return None
-    items: list[ProseItem] = []
-    level2 = ""
-    for piece in _colon_pieces(text):
-        heading = _COLON_STATEMENT.match(without_list_number(piece))
-        if heading is not None:  # "…；2.质量指标：验收合格率≥90%": a new category inside the line
-            level1 = heading.group("l1") or level1
-            level2, piece = heading.group("cat"), heading.group("items")
-        items.append(colon_item(piece, level1, level2))
-    return items
+    value_end = _unit_end(text, match.end("num"), end)
+    name = folded.written_span(*match.span("name")).strip()
+    value = folded.written_span(match.start("cmp"), value_end)
+    return ProseItem(None, None, name, folded.written_span(start, end), value, None, core)
 
 
-def _colon_pieces(text: str) -> list[str]:
-    """A colon statement cut into items: on ``；``, and on ``，`` where every comma piece has a number."""
-    pieces: list[str] = []
-    for part in _SEMICOLON.split(text.rstrip("。. ")):
-        part = part.strip()
-        if not part:
-            continue
-        commas = [p.strip() for p in _COMMA.split(part) if p.strip()]
-        numbered = len(commas) > 1 and all(any(ch.isdigit() for ch in p) for p in commas)
-        pieces.extend(commas if numbered else [part])
-    return pieces
+def target_list_items(text: str) -> list[ProseItem] | None:
+    """The items of a list of targets without categories (``道路硬化≥0.565km；…``), or None when the
+    text is not such a list (see the module docstring)."""
+    return _target_list_items(fold(text), 0)
+
+
+def _target_list_items(folded: Folded, start: int) -> list[ProseItem] | None:
+    text = folded.text
+    items: list[ProseItem | None] = []
+    for piece in _cuts(text, (start, len(text.rstrip("。. "))), _ITEM_SEPARATOR):
+        commas = [_compared_item(folded, part) for part in _cuts(text, piece, _COMMA)]
+        items.extend(commas if len(commas) > 1 and all(commas) else [_compared_item(folded, piece)])
+    if len(items) < MIN_LIST_ITEMS or not all(items):
+        return None
+    return [item for item in items if item is not None]
 
 
 # --- projects ---------------------------------------------------------------------------------------
@@ -286,24 +495,46 @@ def spend_plan(text: str) -> SpendPlan:
     return tuple(zip(labels, shares, strict=True)) if len(labels) == len(shares) else ()
 
 
-def _sentence_project(text: str, locator: Locator, heading: str | None) -> _Project | None:
+def _sentence_project(folded: Folded, locator: Locator, heading: str | None) -> _Project | None:
     """A project announced by a budget sentence, named by the heading before it when alike (or when
     the sentence only says 该项目)."""
-    match = _BUDGET_SENTENCE.match(text)
-    if match is None:
+    match = _BUDGET_SENTENCE.match(folded.text)
+    if match is None or _PREAMBLE.match(match.group("name")):
         return None
-    name = match.group("name").strip()
-    alike = heading is not None and (_GENERIC_SUBJECT.match(name) or name_similarity(heading, name) >= NAME_SIMILARITY)
+    name = folded.written_span(*match.span("name")).strip()
+    subject = match.group("name").strip()
+    alike = heading is not None and (
+        _GENERIC_SUBJECT.match(subject) or name_similarity(heading, name) >= NAME_SIMILARITY
+    )
     title = heading if alike else None
     return _Project(
         name=title or name,
         locator=locator,
         budget_text=match.group("amount"),
         amount_unit=match.group("unit"),
-        goals=text,
+        goals=folded.written,
         title=title,
-        spend_plan=spend_plan(text),
+        spend_plan=spend_plan(folded.text),
     )
+
+
+def document_title(text: str) -> str | None:
+    """The project a document's title names, as written, or None (see the module docstring):
+    ``标题: | 关于甲村道路项目绩效目标设定的公示 |`` → 甲村道路项目."""
+    return _title_of(fold(text))
+
+
+def _title_of(folded: Folded) -> str | None:
+    if not any(ending in folded.text for ending in _TITLE_ENDINGS):
+        return None
+    at = 0
+    for cell in _TITLE_CELL.split(folded.text):
+        start = folded.text.index(cell, at)
+        at = start + len(cell)
+        match = _TITLE.fullmatch(cell)
+        if match is not None and not _FRAMEWORK_NAME.fullmatch(match.group("name")):
+            return folded.written_span(start + match.start("name"), start + match.end("name")).strip()
+    return None
 
 
 @dataclass
@@ -314,6 +545,12 @@ class _Reader:
     current: _Project | None = None
     heading: str | None = None
     level1: str | None = None
+    in_targets: bool = False
+    """Under a 绩效目标 heading: a list without categories there is read."""
+    title: tuple[str, Locator] | None = None
+    """The first title before any project: names the project of statements nothing else names."""
+    funding: tuple[str, str] | None = None
+    """(amount, unit) first written before any project: the budget of that project."""
 
     def _start(self, project: _Project) -> None:
         self.current = project
@@ -321,31 +558,78 @@ class _Reader:
         self.level1 = None
 
     @staticmethod
-    def _details(project: _Project, text: str) -> None:
+    def _details(project: _Project, folded: Folded) -> None:
         """A line after a project's announcement: its ``预算资金：``, ``绩效目标：`` or spending plan."""
+        text = folded.text
         if project.budget_text is None and (budget := _BUDGET_LABEL.search(text)):
             project.budget_text, project.amount_unit = budget.group("amount"), budget.group("unit")
         elif project.goals is None and (goals := _GOALS_LABEL.match(text)):
-            project.goals = goals.group("goals")
+            project.goals = folded.written_span(*goals.span("goals"))
         elif not project.spend_plan and not project.items:
             project.spend_plan = spend_plan(text)
 
+    def _unnamed_project(self, locator: Locator) -> _Project | None:
+        """The project of statements before any announced one: named by the heading before them,
+        else by the document's title with the funding written before (None with neither)."""
+        if self.heading is not None:
+            return _Project(name=self.heading, locator=locator)
+        if self.title is None:
+            return None
+        name, title_locator = self.title
+        amount, unit = self.funding if self.funding is not None else (None, None)
+        return _Project(name=name, locator=title_locator, budget_text=amount, amount_unit=unit)
+
+    def _add(self, items: list[ProseItem], locator: Locator) -> None:
+        if self.current is None:
+            project = self._unnamed_project(locator)
+            if project is None:
+                return
+            self.current = project  # keeps the level 1 read before it (一、产出指标)
+            self.projects.append(project)
+        self.current.add(items, locator)
+
+    def _target_list(self, folded: Folded, start: int) -> list[ProseItem] | None:
+        label = _TARGET_LABEL.match(folded.text, start)
+        if label is not None:
+            return _target_list_items(folded, label.end())
+        return _target_list_items(folded, start) if self.in_targets else None
+
+    def _items(self, folded: Folded, start: int) -> list[ProseItem] | None:
+        """The items of a statement (categories named) or of a list of targets without them."""
+        items = _statement_items(folded, self.level1, start)
+        return items if items is not None else self._target_list(folded, start)
+
+    def _context(self, folded: Folded, locator: Locator, start: int) -> bool:
+        """What a paragraph that is no statement says about the ones after it; True for a level-1
+        heading (``一、产出指标``), which says nothing more."""
+        text = folded.text
+        if (level1 := _LEVEL1_HEADING.match(text, start)) is not None:
+            self.level1 = folded.written_span(*level1.span("l1"))
+            return True
+        elif start > 0 and _TARGET_HEADING.match(text, start) is not None:  # "七、绩效目标", not a form's cell
+            self.in_targets = True
+        elif _NUMBERED_START.match(text):
+            self.in_targets = False
+        if self.current is None:
+            if self.title is None and (title := _title_of(folded)) is not None:
+                self.title = (title, locator)
+            if self.funding is None and (funding := _FUNDING.search(text)) is not None:
+                self.funding = (funding.group("amount"), funding.group("unit"))
+        return False
+
     def read(self, locator: Locator, text: str) -> None:
-        sentence = _sentence_project(text, locator, self.heading)
+        folded = fold(text)
+        start = _number_end(folded.text)
+        sentence = _sentence_project(folded, locator, self.heading)
         if sentence is not None:
             self._start(sentence)
-        elif (label := _NAME_LABEL.match(text)) is not None:
-            self._start(_Project(name=label.group("name").strip(), locator=locator))
-        elif (items := statement_items(text, self.level1)) is not None:
-            if self.current is None and self.heading is not None:
-                self._start(_Project(name=self.heading, locator=locator))
-            if self.current is not None:
-                self.current.add(items, locator)
-        elif (level1 := _LEVEL1_HEADING.match(without_list_number(text))) is not None:
-            self.level1 = level1.group("l1")
-        elif self.current is not None:
-            self._details(self.current, text)
-        self.heading = _heading_stem(text)
+        elif (label := _NAME_LABEL.match(folded.text)) is not None:
+            self._start(_Project(name=folded.written_span(*label.span("name")).strip(), locator=locator))
+        elif (items := self._items(folded, start)) is not None:
+            self._add(items, locator)
+        elif not self._context(folded, locator, start) and self.current is not None:
+            self._details(self.current, folded)
+        self.heading = _heading_stem(folded, start)
 
 
 def _is_table_line(raw: str) -> bool:
@@ -364,7 +648,9 @@ def _starts_block(text: str) -> bool:
 
     A line starting like a hyphen item (``成本-…``) is not one: a wrap can cut an item just there,
     and joining it to a statement that really ended is harmless (items are cut on ``，`` anyway).
+    Read folded, so that ``數(shù)量指標(biāo):`` starts a block as 数量指标： does.
     """
+    text = fold(text).text
     return bool(
         _COLON_STATEMENT.match(text)
         or _NUMBERED_START.match(text)

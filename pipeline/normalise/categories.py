@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
+from pipeline.normalise.traditional import folded_text
+
 OUTPUT: Final = "产出指标"
 BENEFIT: Final = "效益指标"
 SATISFACTION: Final = "满意度指标"
@@ -111,10 +113,11 @@ class _Name:
 
 
 def clean_name(text: str | None) -> str:
-    """The name without wrap spaces, list number (一、 / (一) / 1.) or trailing colon."""
+    """The name without wrap spaces, list number (一、 / (一) / 1.) or trailing colon, folded onto
+    simplified script (``數(shù)量指標(biāo)`` → 数量指标, see ``traditional``)."""
     if not text:
         return ""
-    text = _SPACES.sub("", text)
+    text = folded_text(_SPACES.sub("", text))
     text = _LIST_NUMBER.sub("", text)
     return _TRAILING_PUNCTUATION.sub("", text)
 
