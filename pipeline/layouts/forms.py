@@ -625,6 +625,8 @@ class FormReader:
         two_level = _two_level_name(fields)
         if two_level:
             self._roles = two_level_roles(self._roles)
+        elif "level3" not in self._roles:
+            two_level = bool(fields.get("level2")) and not fields.get("description") and _valued(fields)
         problem = row_problem(fields, two_level)
         if problem is not None:
             self.result.rejected_rows += 1
@@ -847,7 +849,7 @@ def _two_level_name(fields: dict[str, str]) -> bool:
     if name and not fields.get("level2") and level_kind(name) in ("level2", "both"):
         fields["level2"] = fields.pop("level3")
         return True
-    return bool(fields.get("level2")) and "level3" not in fields and "description" not in fields and _valued(fields)
+    return False
 
 
 def two_level_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
