@@ -144,8 +144,10 @@ class IndicatorFrame(pa.DataFrameModel):
     @pa.dataframe_check
     @classmethod
     def has_level3_or_description(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """An indicator row names what it measures; a row with neither is an extraction error."""
-        return data.lazyframe.select(pl.col("level3").is_not_null() | pl.col("description").is_not_null())
+        """An indicator row names what it measures: its 三级, its description, or — in a two-level
+        table (指标类型 | 指标名称 | 指标值 holding ``数量指标 | 375万平方米``) — its 二级 label."""
+        named = pl.col("level3").is_not_null() | pl.col("description").is_not_null()
+        return data.lazyframe.select(named | pl.col("level2_raw").is_not_null())
 
     @pa.dataframe_check
     @classmethod

@@ -55,6 +55,7 @@ from pipeline.normalise.text import (
     may_keep,
     strip_heading_number,
 )
+from pipeline.normalise.traditional import folded_text
 from pipeline.reader.kinds import facts_of
 from pipeline.reader.placement import Role, place_row
 from pipeline.reader.vocabulary import level_kind
@@ -153,9 +154,14 @@ BUDGET_LABELS: Final = frozenset(
         "项目预算金额",
         "项目预算金额万元",
         "下达资金总额",
+        "部门整体支出总额",
     }
 )
 """The project's budget for the year. 项目资金总额 (several years) is not among them: 年度资金申请总额 beside it is."""
+ANNUAL_BUDGET_LABELS: Final = frozenset({"年度资金总额", "当年年度预算", "当年预算", "年度资金申请总额", "年度预算数"})
+"""Budget labels that name the year's figure: they win over a project total stated beside them."""
+UNIT_NAME_LABELS: Final = frozenset({"单位名称", "部门名称", "部门单位名称"})
+"""The unit a department-level (部门整体) table is about: the project's name when none is given."""
 FISCAL_LABELS: Final = frozenset(
     {"其中财政资金", "财政资金", "其中财政拨款", "财政拨款", "其中当年财政拨款", "当年财政拨款"}
 )
@@ -174,6 +180,7 @@ FORM_LABELS: Final = (
     | PURPOSE_BLOCK_LABELS
     | PLAN_LABELS
     | GOAL_LABELS
+    | UNIT_NAME_LABELS
 )
 PROJECT_START_LABELS: Final = CODE_LABELS | NAME_LABELS
 FIELD_LABELS: Final = frozenset(
@@ -187,7 +194,7 @@ FIELD_LABELS: Final = frozenset(
         "项目资金申请", "资金来源", "投入目标", "项目资金总额", "其他资金", "上年结转资金", "中期资金总额",
         "项目总目标", "项目总体目标", "年度总体目标", "中期目标", "长期目标", "项目年度目标", "整体目标",
         "当年绩效目标", "当年整体绩效目标", "年度主要目标和成果", "项目实施进度计划", "项目实施内容",
-        "开始时间", "完成时间", "部门单位名称", "部门名称", "部门", "部门单位职责", "预算执行率权重",
+        "开始时间", "完成时间", "部门", "部门单位职责", "预算执行率权重",
         "财政资金预算分类", "财政资金科目代码", "项目功能科目", "对应一级项目",
     }
 )  # fmt: skip
@@ -210,7 +217,8 @@ _VALUE_MARKS: Final = frozenset.intersection(*(frozenset(label) for label in IND
 """Characters every label of the value column has (值)."""
 
 _UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]\s*(万元|千元|元)\s*$")
-_UNIT_IN_LABEL: Final = re.compile(r"^(?:项目资金|资金|金额|预算|资金情况)?[（(](万元|千元|元)[)）]$")
+_UNIT_IN_LABEL: Final = re.compile(r"^[\u4e00-\u9fff]{0,10}[（(](万元|千元|元)[)）](?:[（(]\d{1,3}分[)）])?$")
+"""A form label that states the amount unit: ``项目资金（万元）``, ``项目预算金额 (万元)``, ``预算执行情况(万元)(20分)``."""
 _TITLE_LINE: Final = re.compile(r"绩效目标(?:表|申报表|审批表)|绩效自评表|^\d{1,3}\s*[.．、](?!\d)|^附?表\s*[一二三四五六七八九十\d]{1,3}$")
 """A table title: ``…绩效目标申报表``, a numbered heading ``1.…`` (not a number such as ``229.66``), ``表十二``."""
 _SELF_EVALUATION_TITLE: Final = re.compile(r"自评")
@@ -228,6 +236,11 @@ _BARE_NUMBER: Final = re.compile(r"^[≥≤=＝<>＜＞≧≦]*-?\d+(?:[.．]\d+
 _NO_UNIT: Final = frozenset({"/", "-", "—", "——", "无", "－"})
 _PLACEHOLDER: Final = re.compile(r"[Xx×＊*]{2,}|…|\.{3,}|。{3,}|请填写|请输入|待填|待定|填写说明|[○□_＿]{2,}")
 
+_TEMPLATE_HINT: Final = re.compile(r"[（(][^（()）]*(?:\*\*|[Xx×]{2})[^（()）]*[)）]")
+"""``(≤**万元)``, ``(≥XX%)``: a template's hint of the form a value should take."""
+_TEMPLATE_NUMBER: Final = re.compile(r"^指标\s*\d{1,2}\s*[:：]")
+"""``指标1：``: a template's running number before the name."""
+
 MIN_HEADER_FIELDS: Final = 4
 """An indicator header names at least this many columns (and always 指标值 and a level)."""
 MIN_CONFIDENCE_READ: Final = 0.6
@@ -243,7 +256,7 @@ its tables) so that it fails as ``unreadable_table`` / ``no_indicators``, not ``
 @lru_cache(maxsize=CACHED_STRINGS)
 def header_key(cell: str) -> str:
     """A header cell reduced for matching: label noise and any parenthesised note removed."""
-    return label_key(_OPEN_NOTE.sub("", _NOTE_IN_PARENS.sub("", compact(cell))))
+    return label_key(_OPEN_NOTE.sub("", _NOTE_IN_PARENS.sub("", folded_text(compact(cell)))))
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -340,8 +353,14 @@ def is_header_row(cells: Sequence[str]) -> bool:
 
 
 def is_placeholder(text: str | None) -> bool:
-    """A template placeholder (``XX``, ``**``, ``……``, ``请填写``) instead of content."""
-    return bool(text) and _PLACEHOLDER.search(compact(text)) is not None
+    """A template placeholder (``XX``, ``**``, ``……``, ``请填写``) instead of content.
+
+    A template's hint beside real content is not one: ``指标1：项目总成本(≤**万元)`` names its indicator
+    (项目总成本) and keeps its hint as written; ``指标1：(≥**%)`` or ``XX指标`` names nothing."""
+    if not text:
+        return False
+    content = _TEMPLATE_NUMBER.sub("", _TEMPLATE_HINT.sub("", compact(text)))
+    return not content or _PLACEHOLDER.search(content) is not None
 
 
 def compose_value(value: str | None, comparator: str | None = None, unit: str | None = None) -> str | None:
@@ -387,6 +406,9 @@ class _ProjectDraft:
     amount_unit: str | None
     code: str | None = None
     name: str | None = None
+    unit_name: str | None = None
+    """The unit a department-level table is about (单位名称): its name when no project is named."""
+    budget_is_annual: bool = False
     budget: str | None = None
     fiscal: str | None = None
     other: str | None = None
@@ -399,7 +421,7 @@ class _ProjectDraft:
         return ProjectRecord(
             table_no=self.table_no,
             project_code=self.code,
-            project_name=self.name or (strip_heading_number(self.title) if self.title else None),
+            project_name=self.name or self.unit_name or (strip_heading_number(self.title) if self.title else None),
             budget_text=self.budget,
             fiscal_funds_text=self.fiscal,
             other_funds_text=self.other,
@@ -525,8 +547,13 @@ class FormReader:
                 self._draft_for("name", row.locator).name = _value_after(cells, index)
                 handled = True
             elif key in BUDGET_LABELS:
-                self._draft_for("budget", row.locator).budget = compact(_value_after(cells, index)) or None
+                self._on_budget(key, compact(_value_after(cells, index)) or None, row.locator)
                 self._after_budget = True
+                handled = True
+            elif key in UNIT_NAME_LABELS:
+                draft = self._current if self._current is not None and not self._current.has_indicators else None
+                draft = draft or self._start_project(row.locator)
+                draft.unit_name = draft.unit_name or _value_after(cells, index)
                 handled = True
             elif key in FISCAL_LABELS and self._current is not None:
                 self._current.fiscal = compact(_value_after(cells, index)) or None
@@ -545,6 +572,16 @@ class FormReader:
                 self._current.goals = " ".join(goals) or None
                 return True
         return handled
+
+    def _on_budget(self, key: str, value: str | None, locator: Locator) -> None:
+        """A budget field. A form may state it twice (项目总预算 and 当年年度预算): one project's, and
+        the year's figure wins over a total (年度资金总额 beside 中期资金总额)."""
+        current = self._current
+        if current is None or current.has_indicators:
+            current = self._start_project(locator)
+        if current.budget is None or (key in ANNUAL_BUDGET_LABELS and not current.budget_is_annual):
+            current.budget = value
+            current.budget_is_annual = key in ANNUAL_BUDGET_LABELS
 
     def _on_purpose_row(self, row: Row) -> bool:
         texts = [clean_text(c) for c in row.cells]
@@ -627,6 +664,9 @@ class FormReader:
             self._roles = two_level_roles(self._roles)
         elif "level3" not in self._roles:
             two_level = bool(fields.get("level2")) and not fields.get("description") and _valued(fields)
+        level1 = fields.get("level1") or self._carry_level1
+        level2 = fields.get("level2") or (self._carry_level2 if not fields.get("level1") else "")
+        self._carry_level1, self._carry_level2 = level1, level2  # a rejected row's merged labels still cover the rows below
         problem = row_problem(fields, two_level)
         if problem is not None:
             self.result.rejected_rows += 1
@@ -635,9 +675,6 @@ class FormReader:
         if unexplained:
             self.result.doubtful_rows += 1
             self.result.notes.append(f"{row.locator.describe()}: {unexplained} cell(s) fit no column, left out")
-        level1 = fields.get("level1") or self._carry_level1
-        level2 = fields.get("level2") or (self._carry_level2 if not fields.get("level1") else "")
-        self._carry_level1, self._carry_level2 = level1, level2
         if not (fields.get("level3") or fields.get("description") or two_level):
             return  # a category line (经济效益指标 with nothing under it): carried down, not a row
         record = IndicatorRecord(
@@ -787,7 +824,7 @@ def ends_table(first_cell: str) -> bool:
 
 def is_field_label(cell: str) -> bool:
     """A label of a form field, stored or not (项目名称, 主管部门 …)."""
-    keys = (label_key(cell), header_key(cell))
+    keys = (label_key(folded_text(cell)), header_key(cell))
     return any(key in FORM_LABELS or key in FIELD_LABELS for key in keys)
 
 

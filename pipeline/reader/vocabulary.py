@@ -4,8 +4,8 @@ Offices write one closed set of 一级/二级 names (产出指标 → 数量指�
 spell them many ways, and the reader has to know a label when it sees one before it can place a cell:
 
 * **Traditional script with pinyin glosses** (a mirror site's conversion): ``數(shù)量指標(biāo)`` is
-  数量指标. Glosses are dropped and the characters of the vocabulary folded (``TRADITIONAL``) only to
-  *recognise* a label; the text stored is always the text as written.
+  数量指标. Glosses are dropped and the characters of the vocabulary folded
+  (``pipeline.normalise.traditional``) only to *recognise* a label; the text stored is as written.
 * **Notes and tags** inside a label: ``产出指标(50分)``, ``成本指标(0-20)分``, ``数量指标 (必填硬性指标)``.
 * **Wrapped labels**: ``社会效益\\n指标``, ``满意度指\\n标`` (the caller joins the pieces; ``is_level_label``
   tells it when the joined text is one label and the pieces are not).
@@ -23,18 +23,11 @@ from typing import Final, Literal, TypeAlias
 
 from pipeline.normalise.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
 from pipeline.normalise.text import CACHED_STRINGS
+from pipeline.normalise.traditional import folded_text
 
 LevelKind: TypeAlias = Literal["level1", "level2", "both"]
 """A label that names a 一级 only, a 二级 only, or either (成本指标, 满意度指标: both frameworks use them)."""
 
-TRADITIONAL: Final = str.maketrans(
-    "級標數質時產濟會態續響滿對經環務類計單釋評準備註項號稱資額預實際績劃總體應達開門義內決點發價節標値歸處屬設達檔",
-    "级标数质时产济会态续响满对经环务类计单释评准备注项号称资额预实际绩划总体应达开门义内决点发价节标值归处属设达档",
-)
-"""Traditional characters of the table vocabulary and their simplified forms (recognition only)."""
-
-_PINYIN_GLOSS: Final = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,8}[)）]")
-"""``(shù)``: a romanisation a mirror inserts after a character."""
 _NOTE: Final = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]\s*分?")
 """``(50分)``, ``(0-20)分``, ``(必填硬性指标)``: notes and tags inside a label."""
 _LIST_NUMBER: Final = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）][、.．]?|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．)）])")
@@ -55,7 +48,7 @@ MAX_LABEL_LENGTH: Final = 16
 @lru_cache(maxsize=CACHED_STRINGS)
 def fold(text: str) -> str:
     """The text with pinyin glosses dropped and vocabulary characters simplified, for matching only."""
-    return _PINYIN_GLOSS.sub("", text).translate(TRADITIONAL)
+    return folded_text(text)
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
