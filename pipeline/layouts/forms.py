@@ -208,6 +208,7 @@ TRAILER: Final = re.compile(
 ROW_FIELDS: Final = frozenset(INDICATOR_COLUMNS) | {"level"}
 """A row filling none of these holds only project columns (a unit-total line) or nothing."""
 MARK_COLUMNS: Final = ("comparator", "nature", "direction")
+BOILERPLATE_ROLES: Final = ("scoring", "basis", "remark")
 """Columns whose cells say how a value compares (≥) or what it is (定性, 正向), whatever their header."""
 
 _ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS, **ROW_PROJECT_COLUMNS}
@@ -289,7 +290,7 @@ def _reading(cell: str) -> _CellReading:
     unit_in_label = _UNIT_IN_LABEL.match(compacted)
     field = _LABELLED_FIELD.match(clean_text(cell))
     return _CellReading(
-        key=label_key(cell),
+        key=label_key(folded_text(cell)),
         unit=unit.group(1) if unit else None,
         unit_in_label=unit_in_label.group(1) if unit_in_label else None,
         field=(field.group("label"), field.group("value"), label_key(field.group("label"))) if field else None,
@@ -483,6 +484,8 @@ class FormReader:
         self._columns: ColumnMap | None = None
         self._columns_kept: ColumnMap | None = None
         self._roles: tuple[Role, ...] = ()
+        self._boilerplate: set[str] = set()
+        """Texts of this table's scoring and basis columns: a name-less row repeats them, never names them."""
         self._header_above: ColumnMap | None = None
         self._rows_since_header = 0
         self._last_title: str | None = None
@@ -617,6 +620,7 @@ class FormReader:
         self._columns = columns
         self._columns_kept = columns
         self._roles = header_roles(columns, len(row.cells))
+        self._boilerplate = set()
         self._rows_since_header = 0
         self._title_since_rows = False
         self._carry_level1 = ""
@@ -648,6 +652,9 @@ class FormReader:
             self._columns = None  # 其他需说明的问题, 偏差原因分析 …: what follows is not the table
             return
         fields, unexplained = placed_fields(row, self._roles)
+        self._boilerplate.update(fields[role] for role in BOILERPLATE_ROLES if fields.get(role))
+        if not _valued(fields) and fields.get("level3") in self._boilerplate:
+            fields.pop("level3")  # 评分标准 text repeated under an empty 二级 (经济效益指标 | 未达指标值酌情扣分)
         self._on_row_project(fields, row.locator)
         if not any(fields.get(name) for name in ROW_FIELDS):
             return
@@ -667,7 +674,7 @@ class FormReader:
         level1 = fields.get("level1") or self._carry_level1
         level2 = fields.get("level2") or (self._carry_level2 if not fields.get("level1") else "")
         self._carry_level1, self._carry_level2 = level1, level2  # a rejected row's merged labels still cover the rows below
-        problem = row_problem(fields, two_level)
+        problem = row_problem(fields, two_level) or self._unnamed_in_named_table(fields, two_level)
         if problem is not None:
             self.result.rejected_rows += 1
             self.result.notes.append(f"{row.locator.describe()}: {problem}, not read")
@@ -697,6 +704,13 @@ class FormReader:
         self._title_since_rows = False
         self.result.indicators.append(record)
         self.result.inferred_rows += row.placed
+
+    def _unnamed_in_named_table(self, fields: Mapping[str, str], two_level: bool) -> str | None:
+        """A table with a 三级 column names every indicator there: a row with a value but an empty 三级
+        was misread (its name taken for a level label, ``成本指标 | 社會成本指標 | 定量 | 100``)."""
+        if two_level or fields.get("level3") or "level3" not in self._roles or not _valued(fields):
+            return None
+        return "the 三级 name is empty"
 
     def _on_row_project(self, fields: dict[str, str], locator: Locator) -> None:
         """A wide table's project columns (项目名称 | 预算数 | 年度目标) on a project's first row."""
