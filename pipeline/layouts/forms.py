@@ -202,7 +202,7 @@ FIELD_LABELS: Final = frozenset(
 inside an indicator table, ends the table (the next project's form has begun)."""
 TOTAL_LABELS: Final = frozenset({"总分", "合计", "总计", "小计", "合计得分", "总得分"})
 TRAILER: Final = re.compile(
-    r"^(?:其他需说明|偏差大|偏差原因|未完成原因|改进措施|最近年度绩效评价|审核意见|填报说明|(?:备)?注\s*\d?\s*[:：.、]|说明\s*[:：])"
+    r"^(?:其他需说明|偏差大|偏差原因|未完成原因|改进措施|最近年度绩效评价|审核意见|填报说明|(?:(?:备)?注|说明|填报说明)\s*(?:\d|[:：.、]|$))"
 )
 """What follows an indicator table: notes, the 偏差 / 改进措施 box of a 自评表, an approval box."""
 ROW_FIELDS: Final = frozenset(INDICATOR_COLUMNS) | {"level"}
@@ -485,6 +485,8 @@ class FormReader:
         self._columns_kept: ColumnMap | None = None
         self._roles: tuple[Role, ...] = ()
         self._boilerplate: set[str] = set()
+        self._blocks_fed = 0
+        self._last_row_block = -1
         """Texts of this table's scoring and basis columns: a name-less row repeats them, never names them."""
         self._header_above: ColumnMap | None = None
         self._rows_since_header = 0
@@ -704,6 +706,19 @@ class FormReader:
         self._title_since_rows = False
         self.result.indicators.append(record)
         self.result.inferred_rows += row.placed
+        self._last_row_block = self._blocks_fed
+
+    def _drop_cut_row(self) -> None:
+        """A document that ends inside a table on a row without a value was cut mid-row (a saved web
+        page keeps its first bytes only): that row's value is lost, not empty, so it is not read."""
+        indicators = self.result.indicators
+        if not indicators or self._columns is None or self._last_row_block != self._blocks_fed:
+            return
+        last = indicators[-1]
+        if last.value_text is None and last.actual_text is None:
+            indicators.pop()
+            self.result.rejected_rows += 1
+            self.result.notes.append(f"{last.locator.describe()}: the document ends inside this row, not read")
 
     def _unnamed_in_named_table(self, fields: Mapping[str, str], two_level: bool) -> str | None:
         """A table with a 三级 column names every indicator there: a row with a value but an empty 三级
@@ -746,6 +761,7 @@ class FormReader:
 
     # -- dispatch ------------------------------------------------------------
     def feed(self, block: Block) -> None:
+        self._blocks_fed += 1
         if isinstance(block, TextLine):
             self._on_text(block)
             return
@@ -795,6 +811,7 @@ class FormReader:
             self._on_indicator_row(block, self._columns)
 
     def finish(self) -> FormsResult:
+        self._drop_cut_row()
         if self._pending_plan_labels is not None and self._current is not None:
             labels, start = self._pending_plan_labels
             self._current.plan = _spend_plan(labels, (), start)
