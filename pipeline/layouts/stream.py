@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from pipeline.layouts.forms import (
+    ends_table,
     header_columns,
     is_field_label,
     is_header_label,
     is_indicator_header,
     is_title,
-    ends_table,
     table_roles,
 )
 from pipeline.normalise.text import clean_text, join_wrapped
@@ -134,28 +134,31 @@ def _merge_fragments(items: list[Item]) -> list[Item]:
 def _label_span(items: Sequence[Item], index: int) -> int:
     """How many stream cells from ``index`` make one label (1 when the cell stands alone).
 
-    A label wrapped in a narrow column comes in short pieces, the first of which is no label
-    (``生态环境`` + ``成本指标``, ``满意度指`` + ``标``). A cell before a wrapped label is not part of it:
-    in ``提升`` + ``可持续影`` + ``响指标`` the last two already make a label, so ``提升`` (a value) stands
-    alone; only a framework name (``生态环境成本指标``) may absorb a piece that is a label itself."""
+    A label wrapped in a narrow column comes in short pieces (``生态环境`` + ``成本指标``, ``满意度指``
+    + ``标``, ``服务对象满意度`` + ``指标``). Pieces that join into a label of the vocabulary itself are
+    joined. Pieces that join only into a variant's shape are joined when the first is no label and
+    no later piece is one: in ``提升`` + ``可持续影`` + ``响指标`` the last two already make a label, so
+    ``提升`` (a value) stands alone, and ``可控`` + ``产出指标`` stay two cells."""
     first = clean_text(items[index].text) if isinstance(items[index], StreamCell) else ""
-    if not first or _is_label(first) or len(first) > MAX_PIECE:
+    if not first or len(first) > MAX_PIECE or _is_exact_label(first):
         return _note_span(items, index, first)
     pieces = [first]
+    exact, variant = 0, 0
     for span in range(2, MAX_JOINED + 1):
         following = items[index + span - 1] if index + span - 1 < len(items) else None
         if not isinstance(following, StreamCell) or following.line_start:
-            return 1
+            break
         piece = clean_text(following.text)
         if not piece or len(piece) > MAX_PIECE:
-            return 1
+            break
         pieces.append(piece)
         joined = "".join(pieces)
-        if not _is_label(joined):
-            continue
-        if _is_exact_label(joined) or not any(_is_label_part("".join(pieces[start:])) for start in range(1, span)):
-            return span
-    return 1
+        if _is_exact_label(joined):
+            exact = span
+        elif not variant and _is_label(joined) and not _is_label(first):
+            if not any(_is_label_part("".join(pieces[start:])) for start in range(1, span)):
+                variant = span
+    return exact or variant or _note_span(items, index, first)
 
 
 def _is_label_part(text: str) -> bool:

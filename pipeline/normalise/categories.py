@@ -89,9 +89,40 @@ CACHED_PAIRS: Final = 1 << 10
 
 _SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _LIST_NUMBER: Final = re.compile(
-    r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．)）])"
+    r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）][、.．]?|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．)）])"
 )
 _TRAILING_PUNCTUATION: Final = re.compile(r"[:：;；,，.。、]+$")
+_NOTE: Final = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]\s*分?")
+"""Notes and tags inside a name: ``产出指标(50分)``, ``成本指标(0-20)分``, ``数量指标 (必填硬性指标)``."""
+_MARKS: Final = re.compile(r"[*★☆]+")
+
+LEVEL2_CORES: Final[tuple[tuple[str, str], ...]] = (
+    ("生态环境成本", "生态环境成本指标"),
+    ("社会成本", "社会成本指标"),
+    ("经济成本", "经济成本指标"),
+    ("经济效益", "经济效益指标"),
+    ("社会效益", "社会效益指标"),
+    ("生态效益", "生态效益指标"),
+    ("环境效益", "生态效益指标"),
+    ("可持续", "可持续影响指标"),
+    ("影响", "可持续影响指标"),
+    ("满意", "服务对象满意度指标"),
+    ("数量", "数量指标"),
+    ("质量", "质量指标"),
+    ("时效", "时效指标"),
+    ("日效", "时效指标"),
+    ("成本", COST),
+    ("经济", "经济效益指标"),
+    ("社会", "社会效益指标"),
+    ("生态", "生态效益指标"),
+)
+"""The word at the core of a 二级 name, longest first, for names the other rules miss: a 二级 name that
+holds one core (``群众满意度指标``, ``服务对象或受益者满意度指标``, ``可持续性发展影响指标``, ``日效性指标``)
+is that category; one that holds two (``经济和社会效益指标``) is none."""
+LEVEL2_SUFFIXES: Final = ("指标", "目标")
+NOT_CATEGORIES: Final = frozenset({"绩效指标", "年度绩效指标", "绩效目标", "年度绩效目标"})
+"""Labels of the whole indicator block (绩效指标 spans all rows at the left of many forms): one character
+from 时效指标, but never a category."""
 
 
 @dataclass(frozen=True)
@@ -113,13 +144,13 @@ class _Name:
 
 
 def clean_name(text: str | None) -> str:
-    """The name without wrap spaces, list number (一、 / (一) / 1.) or trailing colon, folded onto
-    simplified script (``數(shù)量指標(biāo)`` → 数量指标, see ``traditional``)."""
+    """The name without wrap spaces, list number (一、 / (一) / 1.), notes and tags (``(50分)``,
+    ``(必填)``) or trailing colon, folded onto simplified script (``數(shù)量指標(biāo)`` → 数量指标, see
+    ``traditional``)."""
     if not text:
         return ""
-    text = folded_text(_SPACES.sub("", text))
-    text = _LIST_NUMBER.sub("", text)
-    return _TRAILING_PUNCTUATION.sub("", text)
+    text = _LIST_NUMBER.sub("", folded_text(_SPACES.sub("", _MARKS.sub("", text))))
+    return _TRAILING_PUNCTUATION.sub("", _NOTE.sub("", text))
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -173,9 +204,32 @@ def _resolve_level1(raw: str | None) -> _Name:
 
 def _resolve_level2(raw: str | None) -> _Name:
     written = clean_name(raw)
-    if not written:
-        return _Name("", None)
-    return _resolve(written, LEVEL2_NAMES, LEVEL2_ALIASES)
+    if not written or written in NOT_CATEGORIES:
+        return _Name(written, None)
+    found = _resolve(written, LEVEL2_NAMES, LEVEL2_ALIASES)
+    if found.known is not None or written in LEVEL1_NAMES:
+        return found
+    core = _by_core_word(written)
+    if core is None:
+        return found
+    return _Name(written, core, (f"'{written}' read as '{core}' (its core word)",))
+
+
+def level2_name(text: str | None) -> str | None:
+    """The canonical 二级 name a written label stands for (exact, alias, repair or core word), or None."""
+    return _resolve_level2(text).known
+
+
+def _by_core_word(written: str) -> str | None:
+    """The one 二级 category a variant name's core word says (see ``LEVEL2_CORES``), or None."""
+    if not written.endswith(LEVEL2_SUFFIXES) or sum(written.count(suffix) for suffix in LEVEL2_SUFFIXES) > 1:
+        return None
+    rest, found = written, set()
+    for core, canonical in LEVEL2_CORES:
+        if core in rest:
+            found.add(canonical)
+            rest = rest.replace(core, "")
+    return found.pop() if len(found) == 1 else None
 
 
 def _level1_only(written: str) -> str | None:

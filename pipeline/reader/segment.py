@@ -93,39 +93,49 @@ def _after(state: _State, role: Role, facts: CellFacts, column: int) -> _State:
     )
 
 
+class _Lattice:
+    """The best score of every row state after each cell, with back-pointers to trace the path."""
+
+    def __init__(self) -> None:
+        self.nodes: list[_Node] = [_Node(-1, -1, None, False)]
+        self.best: dict[_State, tuple[float, int]] = {FRESH: (0.0, 0)}
+        self.after: dict[_State, tuple[float, int]] = {}
+
+    def offer(self, state: _State, score: float, node: _Node) -> None:
+        current = self.after.get(state)
+        if current is None or score > current[0]:
+            self.nodes.append(node)
+            self.after[state] = (score, len(self.nodes) - 1)
+
+    def advance(self) -> None:
+        self.best, self.after = self.after, {}
+
+
 def segment(cells: Sequence[str], line_starts: Sequence[bool], roles: Sequence[Role]) -> Segmentation:
     """The best reading of a stream of cells as rows under ``roles``; see the module docstring."""
-    nodes: list[_Node] = [_Node(-1, -1, None, False)]
-    best: dict[_State, tuple[float, int]] = {FRESH: (0.0, 0)}
+    lattice = _Lattice()
     for index, text in enumerate(cells):
         facts = facts_of(text)
         line_start = line_starts[index]
-        after: dict[_State, tuple[float, int]] = {}
-
-        def offer(state: _State, score: float, node: _Node) -> None:
-            current = after.get(state)
-            if current is None or score > current[0]:
-                nodes.append(node)
-                after[state] = (score, len(nodes) - 1)
-
-        for state, (score, node_id) in best.items():
-            offer(state, score + UNEXPLAINED, _Node(node_id, index, None, False))
+        for state, (score, node_id) in lattice.best.items():
+            lattice.offer(state, score + UNEXPLAINED, _Node(node_id, index, None, False))
             for column, role in enumerate(roles):
                 gain = fit(role, facts)
                 if gain is None:
                     continue
-                if column > state.column and state.column >= 0:
+                if column > state.column >= 0:
                     cost = skip_cost(roles, state.column + 1, column, at_start=False, each=SKIPPED)
                     cost += ACROSS_LINE if line_start else 0.0
-                    offer(_after(state, role, facts, column), score + PLACED + gain - cost, _Node(node_id, index, column, False))
+                    placed = _after(state, role, facts, column)
+                    lattice.offer(placed, score + PLACED + gain - cost, _Node(node_id, index, column, False))
                 if state.complete():
                     cost = skip_cost(roles, 0, column, at_start=True, each=SKIPPED) + _closing(state, roles)
                     bonus = AT_LINE_START if line_start else 0.0
                     fresh = _after(FRESH, role, facts, column)
-                    offer(fresh, score + PLACED + gain + bonus - cost, _Node(node_id, index, column, True))
-        best = after
-    ends = ((score - _closing(state, roles), node) for state, (score, node) in best.items() if state.complete())
-    return _trace(nodes, max(ends, key=lambda end: end[0])[1])
+                    lattice.offer(fresh, score + PLACED + gain + bonus - cost, _Node(node_id, index, column, True))
+        lattice.advance()
+    ends = ((score - _closing(state, roles), node) for state, (score, node) in lattice.best.items() if state.complete())
+    return _trace(lattice.nodes, max(ends, key=lambda end: end[0])[1])
 
 
 def _closing(state: _State, roles: Sequence[Role]) -> float:

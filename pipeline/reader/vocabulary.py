@@ -9,10 +9,9 @@ spell them many ways, and the reader has to know a label when it sees one before
 * **Notes and tags** inside a label: ``产出指标(50分)``, ``成本指标(0-20)分``, ``数量指标 (必填硬性指标)``.
 * **Wrapped labels**: ``社会效益\\n指标``, ``满意度指\\n标`` (the caller joins the pieces; ``is_level_label``
   tells it when the joined text is one label and the pieces are not).
-* **Variants** beyond the canonical names of ``pipeline.normalise.categories``: 一级 names such as
-  ``项目完成指标``, ``项目效益指标``, ``产出类指标``; 二级 names ending in 指标 around a category word
-  (``群众满意度指标``, ``可持续性发展影响指标``, ``服务对象或受益者满意度指标``, the typo ``日效性指标``),
-  and 目标 for 指标 in prose (``社会效益目标``).
+* **Variants**: 一级 names such as ``项目完成指标``, ``项目效益指标``, ``产出类指标``; 二级 names are whatever
+  ``pipeline.normalise.categories`` resolves to a canonical 二级 (aliases, a missing ending, one
+  character off, or one core word: ``群众满意度指标``, ``日效性指标``, ``社会效益目标``).
 """
 
 from __future__ import annotations
@@ -21,25 +20,24 @@ import re
 from functools import lru_cache
 from typing import Final, Literal, TypeAlias
 
-from pipeline.normalise.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
+from pipeline.normalise.categories import (
+    COST,
+    LEVEL1_NAMES,
+    LEVEL2_ALIASES,
+    LEVEL2_PARENT,
+    LEVEL2_SUFFIXES,
+    SATISFACTION,
+    clean_name,
+    level2_name,
+)
 from pipeline.normalise.text import CACHED_STRINGS
 from pipeline.normalise.traditional import folded_text
 
 LevelKind: TypeAlias = Literal["level1", "level2", "both"]
 """A label that names a 一级 only, a 二级 only, or either (成本指标, 满意度指标: both frameworks use them)."""
 
-_NOTE: Final = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]\s*分?")
-"""``(50分)``, ``(0-20)分``, ``(必填硬性指标)``: notes and tags inside a label."""
-_LIST_NUMBER: Final = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）][、.．]?|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．)）])")
-_SPACES: Final = re.compile(r"[\s\u00a0\u3000]+")
-_NOISE: Final = re.compile(r"[*★☆:：,，;；、.。]+")
-
 LEVEL1_VARIANT: Final = re.compile(r"^(?:项目)?(?:产出|效益|满意度|成本|完成|管理)类?指标$")
 """一级 names and their variants: 产出指标, 产出类指标, 项目完成指标, 项目效益指标, 管理类指标."""
-LEVEL2_VARIANT: Final = re.compile(
-    r"^(?:(?!指标)[\u4e00-\u9fff]){0,9}(?:数量|质量|时效|日效性?|成本|效益|影响|满意度?|满意程度)(?:类)?(?:指标|目标)$"
-)
-"""二级 names built on a category word: 群众满意度指标, 可持续性发展影响指标, 日效性指标, 社会效益目标."""
 BOTH_LEVELS: Final = frozenset({COST, SATISFACTION})
 """Names used as a 一级 in one framework and a 二级 in the other (成本指标), or in both columns (满意度指标)."""
 MAX_LABEL_LENGTH: Final = 16
@@ -51,11 +49,9 @@ def fold(text: str) -> str:
     return folded_text(text)
 
 
-@lru_cache(maxsize=CACHED_STRINGS)
 def level_key(text: str) -> str:
     """A level label reduced for matching: ``（一）產(chǎn)出指標(biāo)(50分)：`` → ``产出指标``."""
-    reduced = _LIST_NUMBER.sub("", _SPACES.sub("", fold(text)))
-    return _NOISE.sub("", _NOTE.sub("", reduced))
+    return clean_name(text)
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -68,8 +64,8 @@ def level_kind(text: str) -> LevelKind | None:
         return "both"
     if key in LEVEL1_NAMES or LEVEL1_VARIANT.match(key):
         return "level1"
-    if key in LEVEL2_PARENT or key in LEVEL2_ALIASES or LEVEL2_VARIANT.match(key):
-        return "level2"
+    if key.endswith(LEVEL2_SUFFIXES) and level2_name(key) is not None:
+        return "level2"  # a cell without the ending (服务对象满意度) is a name, whatever it resembles
     return None
 
 
