@@ -118,7 +118,7 @@ OTHER_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "scoring": ("评分标准", "评扣分标准", "评计分标准", "计分标准", "计分方法", "评分规则", "评价标准", "绩效标准"),
     "level": ("指标类型", "指标类别"),
     "nature": ("指标值类型", "指标类型定量定性"),
-    "remark": ("备注", "序号", "绩效指标", "绩效指标体系"),
+    "remark": ("备注", "序号", "绩效指标", "绩效指标体系", "年度绩效指标"),
 }
 """Columns an indicator header may have that are recognised but not stored (``level``, 指标类型, holds a
 一级 or 二级 label: it is stored as whichever the label is)."""
@@ -160,7 +160,7 @@ BUDGET_LABELS: Final = frozenset(
 """The project's budget for the year. 项目资金总额 (several years) is not among them: 年度资金申请总额 beside it is."""
 ANNUAL_BUDGET_LABELS: Final = frozenset({"年度资金总额", "当年年度预算", "当年预算", "年度资金申请总额", "年度预算数"})
 """Budget labels that name the year's figure: they win over a project total stated beside them."""
-UNIT_NAME_LABELS: Final = frozenset({"单位名称", "部门名称", "部门单位名称"})
+UNIT_NAME_LABELS: Final = frozenset({"单位名称", "部门名称", "部门单位名称", "部门"})
 """The unit a department-level (部门整体) table is about: the project's name when none is given."""
 FISCAL_LABELS: Final = frozenset(
     {"其中财政资金", "财政资金", "其中财政拨款", "财政拨款", "其中当年财政拨款", "当年财政拨款"}
@@ -504,9 +504,9 @@ class FormReader:
         text = clean_text(line.text)
         if not text:
             return
-        unit = _UNIT_LINE.match(compact(text))
+        unit = _UNIT_LINE.match(compact(text)) or _UNIT_IN_LABEL.match(compact(text))
         if unit:
-            self._unit = unit.group(1)
+            self._set_unit(unit.group(1))
             return
         if _TITLE_LINE.search(text):
             if _SELF_EVALUATION_TITLE.search(text):
@@ -600,11 +600,15 @@ class FormReader:
         """``项目资金（万元）``: the amount unit stated in a label of the form itself."""
         for reading in readings:
             if reading.unit_in_label is not None:
-                self._unit = reading.unit_in_label
-                current = self._current
-                if current is not None and not current.has_indicators and current.amount_unit is None:
-                    current.amount_unit = reading.unit_in_label
+                self._set_unit(reading.unit_in_label)
                 return
+
+    def _set_unit(self, unit: str) -> None:
+        """The amount unit from here on, and of the project being read if it states none yet."""
+        self._unit = unit
+        current = self._current
+        if current is not None and not current.has_indicators and current.amount_unit is None:
+            current.amount_unit = unit
 
     # -- indicator rows ------------------------------------------------------
     def _on_header(self, row: Row, columns: ColumnMap) -> None:
@@ -857,6 +861,12 @@ def is_field_label(cell: str) -> bool:
     """A label of a form field, stored or not (项目名称, 主管部门 …)."""
     keys = (label_key(folded_text(cell)), header_key(cell))
     return any(key in FORM_LABELS or key in FIELD_LABELS for key in keys)
+
+
+def is_unit_label(text: str) -> bool:
+    """A line or label stating the amount unit: ``单位：万元``, ``项目资金（万元）``, ``金额(万元)``."""
+    reduced = compact(text)
+    return _UNIT_LINE.match(reduced) is not None or _UNIT_IN_LABEL.match(reduced) is not None
 
 
 def is_title(text: str) -> bool:

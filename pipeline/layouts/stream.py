@@ -33,9 +33,11 @@ from pipeline.layouts.forms import (
     is_header_label,
     is_indicator_header,
     is_title,
+    is_unit_label,
     table_roles,
 )
 from pipeline.normalise.text import clean_text, join_wrapped
+from pipeline.reader.kinds import facts_of
 from pipeline.reader.placement import Role
 from pipeline.reader.segment import segment
 from pipeline.reader.vocabulary import is_framework_name, is_level_label
@@ -49,7 +51,8 @@ MAX_PIECE: Final = 7
 """A piece of a wrapped label is short: the width of a narrow column."""
 _NOTE_CELL: Final = re.compile(r"^[(（][^()（）]{1,12}[)）]\s*分?$")
 """``(万元)``, ``(40-50)分``, ``(必填)``: a note that belongs to the label before it."""
-_UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]")
+_OWN_FIELD: Final = re.compile(r"^[^:：]{1,12}[:：]")
+"""``一、预算资金:250``, ``填报日期:2021.5.18``: a cell that is a labelled field of its own."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def blocks_from_lines(lines: Sequence[SourceLine]) -> list[Block]:
 
 
 def _is_label(text: str) -> bool:
-    return is_level_label(text) or is_header_label(text) or is_field_label(text) or bool(_UNIT_LINE.match(text))
+    return is_level_label(text) or is_header_label(text) or is_field_label(text) or is_unit_label(text)
 
 
 def _items(lines: Sequence[SourceLine]) -> Iterator[Item]:
@@ -155,10 +158,14 @@ def _label_span(items: Sequence[Item], index: int) -> int:
         joined = "".join(pieces)
         if _is_exact_label(joined):
             exact = span
-        elif not variant and _is_label(joined) and not _is_label(first):
-            if not any(_is_label_part("".join(pieces[start:])) for start in range(1, span)):
-                variant = span
+        elif not variant and _is_label(joined) and not _is_label(first) and not _has_label_tail(pieces):
+            variant = span
     return exact or variant or _note_span(items, index, first)
+
+
+def _has_label_tail(pieces: Sequence[str]) -> bool:
+    """Whether the pieces after the first already make a label of their own (see ``_label_span``)."""
+    return any(_is_label_part("".join(pieces[start:])) for start in range(1, len(pieces)))
 
 
 def _is_label_part(text: str) -> bool:
@@ -221,7 +228,7 @@ def _stops_table_row(row: Row) -> bool:
 
 def _stops_body(text: str) -> bool:
     """A cell that ends a table body: a form label, a note, a title, a unit line."""
-    return is_field_label(text) or ends_table(text) or is_title(text) or bool(_UNIT_LINE.match(text))
+    return is_field_label(text) or ends_table(text) or is_title(text) or is_unit_label(text)
 
 
 def _header_run(items: Sequence[Item], start: int) -> int | None:
@@ -272,16 +279,24 @@ def _table_rows(cells: Sequence[Item], roles: tuple[Role, ...]) -> Iterator[Bloc
 
 
 def _field_end(items: Sequence[Item], start: int) -> int:
+    """Where a field's value ends: at the next label, title, header, a cell that is a field of its
+    own (``一、预算资金:250``), or after one number (``250``: an amount is one cell)."""
     end = start
     while end < len(items) and end - start < MAX_FIELD_CELLS:
         item = items[end]
         if not isinstance(item, StreamCell):
             break
         text = clean_text(item.text)
-        if not text or _is_label(text) or is_title(text) or _header_run(items, end) is not None:
+        if not text or _ends_field(text) or _header_run(items, end) is not None:
             break
         end += 1
+        if facts_of(text).kind == "number":
+            break
     return end
+
+
+def _ends_field(text: str) -> bool:
+    return _is_label(text) or is_title(text) or bool(_OWN_FIELD.search(text))
 
 
 def _joined_value(cells: Sequence[Item]) -> str:

@@ -27,6 +27,7 @@ UNIT_SCALE: Final[dict[str, int]] = {
     "百万元": 1_000_000,
     "千万元": 10_000_000,
     "亿元": 100_000_000,
+    "万": 10_000,
 }
 """How many 元 one of each money unit is."""
 
@@ -37,6 +38,8 @@ DECIMAL_PRECISION: Final = 60
 
 _PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _WRITTEN_UNIT: Final = re.compile("(?P<unit>" + "|".join(sorted(UNIT_SCALE, key=len, reverse=True)) + ")$")
+_BREAKDOWN: Final = re.compile(r"(?<=[\d万元])[(（][^()（）]*[)）]$")
+"""A breakdown after the amount: ``854万(高标准农田建设400万元,示范建设295万元)`` is 854万."""
 _THOUSANDS_SEPARATOR: Final = re.compile(r"(?<=\d)[,，'](?=\d{3}(?!\d))")
 _SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 
@@ -71,13 +74,14 @@ def scale_decimal(number: Decimal, unit: str) -> float | None:
 def to_yuan(text: str | None, unit: str | None) -> float | None:
     """An amount as written (``"19.00"``, ``"1,234.5"``) in ``unit`` (万元, 千元, 元 …) as 元.
 
-    A money unit at the end of ``text`` (``"19.00万元"``) is used instead of ``unit``. None when the
+    A money unit at the end of ``text`` (``"19.00万元"``, ``"854万"``) is used instead of ``unit``, and a
+    breakdown in brackets after the amount is not part of it. None when the
     text is not a plain number, when no unit is known (never assumed to be 元), or when ``unit`` is
     not a money unit.
     """
     if text is None:
         return None
-    number_text = clean_number(text)
+    number_text = _BREAKDOWN.sub("", clean_number(text))
     written = _WRITTEN_UNIT.search(number_text)
     if written is not None:
         unit, number_text = written["unit"], number_text[: written.start()]
