@@ -203,31 +203,35 @@ def _header_tokens(text: str) -> tuple[_Token, ...]:
     return tuple(tokens)
 
 
-def _label_ends(tokens: Sequence[_Token], start: int, label: str) -> set[int]:
-    """Token positions where ``label`` can end when read from ``start``.
+def _label_ends(tokens: Sequence[_Token], start: int, label: str) -> set[tuple[int, int]]:
+    """(token position, characters left out) wherever ``label`` can end when read from ``start``.
 
     A bracket group inside a label is read either with its brackets dropped (``评(扣分标准)`` =
     ``评扣分标准``) or as a note left out (``评(扣)分标准`` = ``评分标准``); a label never starts with one.
     """
-    ends: set[int] = set()
+    ends: set[tuple[int, int]] = set()
 
-    def walk(index: int, matched: int) -> None:
+    def walk(index: int, matched: int, left_out: int) -> None:
         if matched == len(label):
-            ends.add(index)
+            ends.add((index, left_out))
             return
         if index == len(tokens):
             return
         token = tokens[index]
         if not token.group:
             if token.text == label[matched]:
-                walk(index + 1, matched + 1)
+                walk(index + 1, matched + 1, left_out)
         elif matched:
-            walk(index + 1, matched)
+            walk(index + 1, matched, left_out + len(token.text))
             if token.text and label.startswith(token.text, matched):
-                walk(index + 1, matched + len(token.text))
+                walk(index + 1, matched + len(token.text), left_out)
 
-    walk(start, 0)
+    walk(start, 0, 0)
     return ends
+
+
+_Reading = tuple[tuple[int, int], frozenset[tuple[str, ...]]]
+"""(label count, characters left out as notes) and the distinct segmentations with that cost."""
 
 
 def split_glued_header(text: str, labels: Mapping[str, str]) -> tuple[str, ...] | None:
@@ -238,31 +242,35 @@ def split_glued_header(text: str, labels: Mapping[str, str]) -> tuple[str, ...] 
     Spaces and required-field marks are ignored. A parenthesised group right after a label is a note
     and is left out (``指标权重(%)``); inside a label it is read with or without its brackets (see
     ``_label_ends``). Of all complete segmentations the one with the fewest labels is taken
-    (``指标值内容`` rather than ``指标值`` + ``内容``); when two different ones tie, the line is None.
+    (``指标值内容`` rather than ``指标值`` + ``内容``), then the one leaving out the fewest characters
+    (``评(扣)分标准`` is ``评扣分标准`` when both that and ``评分标准`` are known); when two different ones
+    still tie, the line is None.
     """
     tokens = _header_tokens(text)
     if not tokens:
         return None
 
     @cache
-    def segment(start: int) -> tuple[int, frozenset[tuple[str, ...]]] | None:
-        """(label count, the distinct fewest-label segmentations of tokens[start:]) or None."""
+    def segment(start: int) -> _Reading | None:
+        """The cheapest segmentations of tokens[start:], or None when there is none."""
         if start == len(tokens):
-            return 0, frozenset({()})
-        options: list[tuple[int, tuple[str, ...]]] = []
+            return (0, 0), frozenset({()})
+        options: list[tuple[tuple[int, int], tuple[str, ...]]] = []
         if tokens[start].group and start:
             rest = segment(start + 1)
             if rest is not None:
-                options.extend((rest[0], found) for found in rest[1])
+                (count, left_out), found = rest
+                options.extend(((count, left_out + len(tokens[start].text)), each) for each in found)
         for label in labels:
-            for end in _label_ends(tokens, start, label):
+            for end, dropped in _label_ends(tokens, start, label):
                 rest = segment(end)
                 if rest is not None:
-                    options.extend((rest[0] + 1, (label, *found)) for found in rest[1])
+                    (count, left_out), found = rest
+                    options.extend(((count + 1, left_out + dropped), (label, *each)) for each in found)
         if not options:
             return None
-        fewest = min(count for count, _ in options)
-        return fewest, frozenset(found for count, found in options if count == fewest)
+        cheapest = min(cost for cost, _ in options)
+        return cheapest, frozenset(found for cost, found in options if cost == cheapest)
 
     result = segment(0)
     if result is None or len(result[1]) != 1:
@@ -468,29 +476,37 @@ def _scoring_start(text: str) -> int | None:
     return next((start for start in range(len(head)) if CONDITION.fullmatch(head, start)), None)
 
 
+def _principal(roles: tuple[str, ...]) -> int:
+    """Index of the run's principal column: the first of the highest precedence in ``TEXT_ROLES``."""
+    return min(range(len(roles)), key=lambda index: TEXT_ROLES.index(roles[index]))
+
+
 def _split_run(roles: tuple[str, ...], text: str, folded: str) -> tuple[tuple[str, ...], int] | None:
     """A free-text run's cells and fit, or None when the text cannot sit there.
 
-    The principal (see ``TEXT_ROLES``) takes the text; a scoring column after it takes the text from a
+    The principal (``_principal``) takes the text; a scoring column after it takes the text from a
     recognised criterion on (``_scoring_start``). Where no criterion is recognised no cut is made and
-    the principal keeps all of it. Other free-text columns of the run stay empty.
+    the principal keeps all of it. Other free-text columns of the run stay empty. A 三级 name holding a
+    points clause is refused.
     """
-    principal = next(role for role in TEXT_ROLES if role in roles)
-    cells = dict.fromkeys(roles, "")
+    principal = _principal(roles)
+    cells = [""] * len(roles)
     cells[principal] = text
     fit = 0
-    if SCORING_ROLE in roles and roles.index(SCORING_ROLE) > roles.index(principal):
-        start = _scoring_start(folded)
-        if start is not None:
-            cells[principal], cells[SCORING_ROLE] = text[:start], text[start:]
-            fit = SCORING_START_FIT
-    if POINTS.search(_fold(cells.get(NAME_ROLE, ""))):
+    scoring = next((i for i in range(principal + 1, len(roles)) if roles[i] == SCORING_ROLE), None)
+    start = _scoring_start(folded) if scoring is not None else None
+    if scoring is not None and start is not None:
+        cells[principal], cells[scoring] = text[:start], text[start:]
+        fit = SCORING_START_FIT
+    if roles[principal] == NAME_ROLE and POINTS.search(folded, 0, len(cells[principal])):
         return None
-    return tuple(cells[role] for role in roles), fit
+    return tuple(cells), fit
 
 
 def _text_pieces(line: _Line, slot: _Slot, start: int) -> list[_Piece]:
+    """Every non-empty text a free-text run may hold from ``start``, split over its columns."""
     pieces: list[_Piece] = []
+    principal = _principal(slot.roles)
     for end in range(start + 1, len(line.text) + 1):
         if end < len(line.text) and _ends_badly(line.folded[start:end]):
             continue
@@ -500,8 +516,8 @@ def _text_pieces(line: _Line, slot: _Slot, start: int) -> list[_Piece]:
         if split is None:
             continue
         cells, fit = split
-        if NAME_ROLE in slot.roles:
-            fit -= _values_inside(line, start, start + len(cells[slot.roles.index(NAME_ROLE)]))
+        if slot.roles[principal] == NAME_ROLE:
+            fit -= _values_inside(line, start, start + len(cells[principal]))
         pieces.append(_Piece(end, cells, fit))
     return pieces
 
@@ -556,11 +572,10 @@ def _as_row(cells: tuple[str, ...], roles: Sequence[str]) -> tuple[str, ...] | N
     content = [cell for cell, role in zip(cells, roles, strict=True) if role not in (*LEVEL_ROLES, "nature")]
     if not any(content):
         return tuple(cell if role in LEVEL_ROLES else "" for cell, role in zip(cells, roles, strict=True))
-    placed = dict(zip(roles, cells, strict=False))
-    if any(role in roles for role in VALUE_ROLES) and not any(placed.get(role) for role in VALUE_ROLES):
-        return None
-    if NAME_ROLE in roles and not placed[NAME_ROLE]:
-        return None
+    for needed in (VALUE_ROLES, (NAME_ROLE,)):
+        columns = [cell for cell, role in zip(cells, roles, strict=True) if role in needed]
+        if columns and not any(columns):
+            return None
     return cells
 
 
