@@ -223,6 +223,30 @@ def test_unit_column_after_the_value_takes_the_unit() -> None:
     assert cut_glued_rows(["办理证件数量480件3"], roles) == [("办理证件数量", "480", "件", "3")]
 
 
+def test_comparator_and_unit_columns_around_the_value_take_theirs() -> None:
+    roles = ("level3", "comparator", "value", "unit", "weight")
+    lines = ["学员人数≥40人10", "设施完好率不低于90%5", "完成时限2024年底前5"]
+    assert cut_glued_rows(lines, roles) == [
+        ("学员人数", "≥", "40", "人", "10"),
+        ("设施完好率", "不低于", "90", "%", "5"),
+        ("完成时限", "", "2024年底前", "", "5"),
+    ]
+
+
+def test_self_evaluation_row_with_a_decimal_score_and_a_remark() -> None:
+    roles = ("level2", "level3", "value", "actual", "weight", "score", "remark")
+    lines = ["数量指标培训人数≥50人52人1010", "按期完成率≥95%100%2018.5因疫情延误"]
+    assert cut_glued_rows(lines, roles) == [
+        ("数量指标", "培训人数", "≥50人", "52人", "10", "10", ""),
+        ("", "按期完成率", "≥95%", "100%", "20", "18.5", "因疫情延误"),
+    ]
+
+
+def test_two_rows_in_one_line_and_overlong_lines_are_none() -> None:
+    row = "产出指标数量指标培训人数240反映参训人数全部完成得20分-定量"
+    assert cut_glued_rows([row + row, "培训人数240反映" + "参训人数" * 80], PROJECT) == [None, None]
+
+
 def test_unknown_role_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown column roles"):
         cut_glued_rows(["预算执行率10%=100"], ("level3", "target"))

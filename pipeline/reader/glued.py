@@ -29,7 +29,8 @@ Decisions, each with the case that forced it:
   ASCII, ``≧``/``≦`` → ``≥``/``≤``); cells are returned as written.
 * A cut never falls between two digits (``补助学生数量168`` is never ``补助学生数量1`` + ``68``) — except
   right after a weight, which the page glued to the value (``开展各种文艺活动场次1020`` = weight 10,
-  value 20) — and never inside a points clause (``得10分`` is scoring text, never a value ``10分``).
+  value 20) — nor at a decimal point (``18.5``), nor inside a points clause (``得10分`` is scoring
+  text, never a value ``10分``).
 * A value is as long as its pattern allows on both sides: ``大于90%``, not ``大于`` + ``90%``; ``90%以上``,
   not ``90%`` + ``以上``. A comparator or a unit comes off the value only into a comparator column just
   before it or a unit column just after it (``10%=100`` → unit ``%``, comparator ``=``, value ``100``).
@@ -90,6 +91,7 @@ LEVEL2_VARIANTS: Final[tuple[str, ...]] = (
 """二级 names that templates print beside the canonical ones (``满意度指标`` is also a 一级 name)."""
 LEVEL1_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL1_NAMES, *LEVEL1_VARIANTS))
 LEVEL2_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL2_PARENT, *LEVEL2_ALIASES, *LEVEL2_VARIANTS))
+LEVEL_VOCABULARY: Final = LEVEL1_VOCABULARY | LEVEL2_VOCABULARY
 
 NATURE_WORDS: Final = ("定量", "定性")
 """指标值类型 / 指标性质 cells; a dash printed before them (``-定量``) is dropped."""
@@ -134,6 +136,10 @@ MAX_WEIGHT_LENGTH: Final = 6
 """Characters of a weight cell at most (``100``, ``2.5``)."""
 WEIGHT_TOTAL: Final = 100
 """The weights of one table add up to this (checked only to settle one glued weight)."""
+MAX_ROW_LENGTH: Final = 300
+"""A glued row is a few dozen characters (the longest real ones, scoring text included, about 80); a
+longer line is prose or a flattened page, and is None rather than cut (cutting costs grow with the
+cube of the length)."""
 MAX_VALUE_LENGTH: Final = 24
 MAX_UNIT_LENGTH: Final = 12
 MAX_OPTIMA: Final = 4
@@ -160,11 +166,14 @@ _QUANTITY: Final = rf"{_COMPARATOR}?{_NUMBER}{_UNIT}?{_PER}?{_SUFFIX}?"
 _DATE: Final = r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末)?(?:之前|以前|前)?"
 _DEGREE: Final = rf"(?:{_alternation(DEGREE_WORDS)})[{_CJK}]{{{DEGREE_VERB_LENGTH}}}"
 
+_COMPARATOR_AT: Final = re.compile(_COMPARATOR)
 QUANTITY_VALUE: Final = re.compile(rf"{_QUANTITY}|{_DATE}")
 DEGREE_VALUE: Final = re.compile(_DEGREE)
 TRAILING_UNIT: Final = re.compile(rf"(?P<body>.*\d)(?P<unit>{_UNIT}{_PER}?)")
 WEIGHT: Final = re.compile(r"[1-9]\d{0,2}(?:\.\d+)?")
 NUMBER: Final = re.compile(_NUMBER)
+DECIMAL: Final = re.compile(r"\d\.\d")
+"""The point of a decimal number and the digits on either side: no cut falls inside."""
 POINTS: Final = re.compile(r"[得扣减]\d+(?:\.\d+)?分")
 """A points clause of a scoring criterion (``得10分``, ``扣1分``)."""
 CONDITION: Final = re.compile(
@@ -300,53 +309,58 @@ class _Line:
     folded: str
     values: Mapping[int, tuple[tuple[int, int], ...]]
     """Start → (end, fit) of each value the line may hold there."""
-    inside_points: frozenset[int]
-    """Cut positions that would split a points clause (``得1|0分``)."""
+    unbreakable: frozenset[int]
+    """Cut positions inside a points clause (``得1|0分``) or a decimal number (``18|.5``, ``18.|5``)."""
     quantities: frozenset[tuple[int, int]]
     """Spans that read as a whole quantity or date value (see ``_maximal_matches``)."""
+    level_names: tuple[tuple[int, int], ...]
+    """Spans of 一级/二级 names: no free-text cell holds one (see ``_text_pieces``)."""
 
 
 def _maximal_matches(folded: str, pattern: re.Pattern[str]) -> set[tuple[int, int]]:
     """Spans that fully match ``pattern`` and cannot be extended on either side (``大于90%``, not ``90%``)."""
-    spans = {
+    spans = [
         (start, end)
         for start in range(len(folded))
         for end in range(start + 1, min(len(folded), start + MAX_VALUE_LENGTH) + 1)
         if pattern.fullmatch(folded, start, end)
-    }
-    longest = {start: max(end for s, end in spans if s == start) for start, _ in spans}
-    earliest = {end: min(start for start, e in spans if e == end) for _, end in spans}
+    ]
+    longest: dict[int, int] = {}
+    earliest: dict[int, int] = {}
+    for start, end in spans:
+        longest[start] = max(end, longest.get(start, end))
+        earliest[end] = min(start, earliest.get(end, start))
     return {(start, end) for start, end in spans if longest[start] == end and earliest[end] == start}
 
 
 def _value_spans(
     folded: str, quantities: frozenset[tuple[int, int]], roles: Sequence[str]
 ) -> dict[int, tuple[tuple[int, int], ...]]:
-    """Where a value may lie, with its fit.
+    """Start → (end, fit) of every value the line may hold.
 
-    A comparator or unit comes off a value only into its own column; a value's leading digits may be
-    a weight glued to it only when the header has a weight column before the value (``1020``).
+    A quantity is taken whole, or without its comparator when a comparator column comes just before
+    the value, or without its unit when a unit column comes just after it (``≥50人`` → ``≥`` ``50``
+    ``人``). Its leading digits may be a weight glued to it only when the header has a weight column
+    before the value (``1020`` → ``10`` ``20``).
     """
-    comparator_before = "comparator" in roles and any(
-        roles[i - 1] == "comparator" for i, role in enumerate(roles) if role in VALUE_ROLES and i
-    )
-    unit_after = any(
-        roles[i + 1] == "unit" for i, role in enumerate(roles) if role in VALUE_ROLES and i + 1 < len(roles)
-    )
+    just_before = {roles[i - 1] for i, role in enumerate(roles) if role in VALUE_ROLES and i}
+    just_after = {roles[i + 1] for i, role in enumerate(roles) if role in VALUE_ROLES and i + 1 < len(roles)}
     weight_before = any(WEIGHT_ROLE in roles[:i] for i, role in enumerate(roles) if role in VALUE_ROLES)
     spans: dict[int, set[tuple[int, int]]] = {}
     for start, end in quantities:
-        spans.setdefault(start, set()).add((end, NAME_FIT))
-        digits = len(folded[start:end]) - len(folded[start:end].lstrip("0123456789"))
-        for cut in range(start + 1, start + digits if weight_before else start):
-            if QUANTITY_VALUE.fullmatch(folded, cut, end):
-                spans.setdefault(cut, set()).add((end, NAME_FIT))
-        comparator = re.match(_COMPARATOR, folded[start:end])
-        if comparator_before and comparator:
-            spans.setdefault(start + comparator.end(), set()).add((end, NAME_FIT))
+        starts, ends = [start], [end]
+        comparator = _COMPARATOR_AT.match(folded, start, end)
+        if comparator and "comparator" in just_before:
+            starts.append(comparator.end())
+        if weight_before and not comparator:
+            starts += [cut for cut in range(start + 1, end) if all(map(_is_digit, folded[start:cut]))]
         unit = TRAILING_UNIT.fullmatch(folded, start, end)
-        if unit_after and unit:
-            spans[start].add((unit.end("body"), NAME_FIT))
+        if unit and "unit" in just_after:
+            ends.append(unit.end("body"))
+        for first in starts:
+            for last in ends:
+                if QUANTITY_VALUE.fullmatch(folded, first, last):
+                    spans.setdefault(first, set()).add((last, NAME_FIT))
     for start, end in _maximal_matches(folded, DEGREE_VALUE):
         spans.setdefault(start, set()).add((end, DEGREE_FIT))
     return {start: tuple(sorted(found)) for start, found in spans.items()}
@@ -354,18 +368,24 @@ def _value_spans(
 
 def _prepare(text: str, roles: Sequence[str]) -> _Line:
     folded = _fold(text)
-    inside = frozenset(
-        position for match in POINTS.finditer(folded) for position in range(match.start() + 1, match.end())
+    unbreakable = frozenset(
+        position
+        for pattern in (POINTS, DECIMAL)
+        for match in pattern.finditer(folded)
+        for position in range(match.start() + 1, match.end())
     )
     quantities = frozenset(_maximal_matches(folded, QUANTITY_VALUE))
-    return _Line(text, folded, _value_spans(folded, quantities, roles), inside, quantities)
+    level_names = tuple(
+        (start, end) for start in range(len(folded)) for end in _word_ends(folded, start, LEVEL_VOCABULARY)
+    )
+    return _Line(text, folded, _value_spans(folded, quantities, roles), unbreakable, quantities, level_names)
 
 
 def _cut_allowed(line: _Line, end: int, role: str) -> bool:
     """Whether a cell of ``role`` may end at ``end`` (see the module docstring)."""
     if end == len(line.text):
         return True
-    if end in line.inside_points:
+    if end in line.unbreakable:
         return False
     return role == WEIGHT_ROLE or not (_is_digit(line.folded[end - 1]) and _is_digit(line.folded[end]))
 
@@ -414,6 +434,11 @@ def _is_unit_text(text: str) -> bool:
     return all(is_unit(part) for part in text.split("/"))
 
 
+def _whole_comparator(folded: str, start: int, end: int) -> bool:
+    """Whether no longer comparator word ends at ``end`` (``不低于``, so not ``不`` + ``低于``)."""
+    return not any(len(word) > end - start and folded.endswith(word, 0, end) for word in PREFIX_COMPARATORS)
+
+
 def _anchor_ends(line: _Line, role: str, start: int) -> list[tuple[int, int]]:
     """(end, fit) of every non-empty cell an anchor column may hold from ``start``."""
     folded = line.folded
@@ -428,7 +453,11 @@ def _anchor_ends(line: _Line, role: str, start: int) -> list[tuple[int, int]]:
     if role in VALUE_ROLES:
         return list(line.values.get(start, ()))
     if role == "comparator":
-        return words(PREFIX_COMPARATORS, SMALL_FIT)
+        return [
+            (end, SMALL_FIT)
+            for end in _word_ends(folded, start, PREFIX_COMPARATORS)
+            if _whole_comparator(folded, start, end)
+        ]
     if role == "direction":
         return words(DIRECTION_WORDS, NAME_FIT)
     if role == "nature":
@@ -504,10 +533,15 @@ def _split_run(roles: tuple[str, ...], text: str, folded: str) -> tuple[tuple[st
 
 
 def _text_pieces(line: _Line, slot: _Slot, start: int) -> list[_Piece]:
-    """Every non-empty text a free-text run may hold from ``start``, split over its columns."""
+    """Every non-empty text a free-text run may hold from ``start``, split over its columns.
+
+    Free text never holds a 一级/二级 name: the name belongs in its column or opens the next row, so a
+    line holding two rows (``…扣1分产出指标数量指标…``) finds no cut and is None.
+    """
     pieces: list[_Piece] = []
     principal = _principal(slot.roles)
-    for end in range(start + 1, len(line.text) + 1):
+    reach = min((end for begin, end in line.level_names if begin >= start), default=len(line.text) + 1)
+    for end in range(start + 1, min(reach, len(line.text) + 1)):
         if end < len(line.text) and _ends_badly(line.folded[start:end]):
             continue
         if not _cut_allowed(line, end, slot.roles[-1]):
@@ -584,6 +618,8 @@ def _line_options(text: str, roles: Sequence[str], slots: tuple[_Slot, ...]) -> 
     text = _SPACES.sub("", text)
     if not text:
         return [("",) * len(roles)]
+    if len(text) > MAX_ROW_LENGTH:
+        return []
     options: list[tuple[str, ...]] = []
     for cut in _best_cuts(_prepare(text, roles), slots):
         row = _as_row(tuple(cell for cells in cut for cell in cells), roles)
