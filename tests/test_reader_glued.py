@@ -206,6 +206,11 @@ def test_weight_glued_to_the_value_is_cut_by_the_weights_of_the_other_rows() -> 
     assert cut[4] == department_row(level3="培训场次", weight="10", value="30")
 
 
+def test_weight_glued_to_the_value_beats_a_unit_taken_from_the_name() -> None:
+    lines = ["经费执行率10%=100", "宣传栏块数1012"]
+    assert cut_glued_rows(lines, DEPARTMENT)[1] == department_row(level3="宣传栏块数", weight="10", value="12")
+
+
 def test_weight_glued_to_the_value_is_cut_by_the_total_of_weights() -> None:
     lines = ["经费执行率30%=100", "巡查次数30次≥12", "满意度25%95", "培训场次1530"]
     assert cut_glued_rows(lines, DEPARTMENT)[3] == department_row(level3="培训场次", weight="15", value="30")

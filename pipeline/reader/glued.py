@@ -20,7 +20,7 @@ into known labels. ``cut_glued_rows`` places each row's text under the header's 
 
 Every way of cutting the line into the roles' order is scored by how well each piece fits its role
 (dynamic programming over cut points); the best cut wins, and a line whose best cut is not unique
-returns None — except that a tie between weight splits is settled by the other rows (``_settle``).
+returns None — unless the weights of the table's other rows settle the tie (``_settle``).
 
 Decisions, each with the case that forced it:
 
@@ -40,12 +40,14 @@ Decisions, each with the case that forced it:
 * Numbers (weights, values) do not start with ``0`` unless they are ``0`` or ``0.x`` (``1020`` is not
   weight 1 + value ``020``); a weight is at most ``MAX_WEIGHT``.
 * A line whose cut holds only 一级/二级 names (``生态环境成本指标``), optionally with the ``-定性`` of an
-  empty block, is a category line: only its level cells are kept. A line holding only ``-定性`` is an
-  empty tuple. Any other line must place a value, and a 三级 name when the header has that column.
+  empty block, is a category line: only its level cells are kept (a line of only ``-定性`` gives a
+  tuple of empty cells). Any other line must place a value, and a 三级 name when the header has that
+  column, or it is None.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -119,15 +121,17 @@ ACTION_WORDS: Final[tuple[str, ...]] = ("发放", "完成", "到位", "办结", 
 
 # --- scores and limits -----------------------------------------------------------------------------
 
-NAME_FIT: Final = 3
-"""A 一级/二级 name in its own column, a quantity/date value, a nature or direction word."""
+STRONG_FIT: Final = 3
+"""Closed vocabulary or a strict pattern in its own column: a 一级/二级 name, a quantity or date value,
+a nature or direction word."""
 MISPLACED_NAME_FIT: Final = 2
 """A 一级 name in the 二级 column (``成本指标`` is both; the newer framework makes it a 一级)."""
 DEGREE_FIT: Final = 2
 """A degree phrase value: weaker evidence than a number (``基本医疗…`` also opens names)."""
-SMALL_FIT: Final = 2
-"""A unit, a comparator or a weight in its own column."""
+SHORT_FIT: Final = 2
+"""A unit, a comparator or a weight in its own column: short tokens, more often there by chance."""
 SCORE_FIT: Final = 1
+"""A number in a score column: any number fits there, so it proves little."""
 SCORING_START_FIT: Final = 1
 """The scoring text starts at a recognised criterion (``90%得10分``, ``良好得10分``)."""
 
@@ -303,7 +307,7 @@ def _is_digit(char: str) -> bool:
 
 @dataclass(frozen=True)
 class _Line:
-    """One row line prepared for cutting: as written, folded, and where values and points clauses lie."""
+    """One row line prepared for cutting: as written, folded, and what was found where."""
 
     text: str
     folded: str
@@ -360,7 +364,7 @@ def _value_spans(
         for first in starts:
             for last in ends:
                 if QUANTITY_VALUE.fullmatch(folded, first, last):
-                    spans.setdefault(first, set()).add((last, NAME_FIT))
+                    spans.setdefault(first, set()).add((last, STRONG_FIT))
     for start, end in _maximal_matches(folded, DEGREE_VALUE):
         spans.setdefault(start, set()).add((end, DEGREE_FIT))
     return {start: tuple(sorted(found)) for start, found in spans.items()}
@@ -382,7 +386,8 @@ def _prepare(text: str, roles: Sequence[str]) -> _Line:
 
 
 def _cut_allowed(line: _Line, end: int, role: str) -> bool:
-    """Whether a cell of ``role`` may end at ``end`` (see the module docstring)."""
+    """Whether a cell of ``role`` may end at ``end``: not inside a points clause or a decimal, and not
+    between two digits unless the cell is a weight (see the module docstring)."""
     if end == len(line.text):
         return True
     if end in line.unbreakable:
@@ -411,6 +416,7 @@ class _Piece:
 
 
 def _slots(roles: Sequence[str]) -> tuple[_Slot, ...]:
+    """The roles as slots: each anchor alone, adjacent free-text roles together."""
     slots: list[_Slot] = []
     for role in roles:
         if role in TEXT_ROLES and slots and slots[-1].text:
@@ -447,28 +453,28 @@ def _anchor_ends(line: _Line, role: str, start: int) -> list[tuple[int, int]]:
         return [(end, fit) for end in _word_ends(folded, start, vocabulary)]
 
     if role == "level1":
-        return words(LEVEL1_VOCABULARY, NAME_FIT)
+        return words(LEVEL1_VOCABULARY, STRONG_FIT)
     if role == "level2":
-        return words(LEVEL2_VOCABULARY - LEVEL1_VOCABULARY, NAME_FIT) + words(LEVEL1_VOCABULARY, MISPLACED_NAME_FIT)
+        return words(LEVEL2_VOCABULARY - LEVEL1_VOCABULARY, STRONG_FIT) + words(LEVEL1_VOCABULARY, MISPLACED_NAME_FIT)
     if role in VALUE_ROLES:
         return list(line.values.get(start, ()))
     if role == "comparator":
         return [
-            (end, SMALL_FIT)
+            (end, SHORT_FIT)
             for end in _word_ends(folded, start, PREFIX_COMPARATORS)
             if _whole_comparator(folded, start, end)
         ]
     if role == "direction":
-        return words(DIRECTION_WORDS, NAME_FIT)
+        return words(DIRECTION_WORDS, STRONG_FIT)
     if role == "nature":
         dash = int(folded[start] in DASHES)
-        return [(end, NAME_FIT) for end in _word_ends(folded, start + dash, NATURE_WORDS)]
+        return [(end, STRONG_FIT) for end in _word_ends(folded, start + dash, NATURE_WORDS)]
     if role == "unit":
         reach = range(start + 1, min(len(folded), start + MAX_UNIT_LENGTH) + 1)
-        return [(end, SMALL_FIT) for end in reach if _is_unit_text(folded[start:end])]
+        return [(end, SHORT_FIT) for end in reach if _is_unit_text(folded[start:end])]
     if role == WEIGHT_ROLE:
         ends = _pattern_ends(folded, start, WEIGHT, MAX_WEIGHT_LENGTH)
-        return [(end, SMALL_FIT) for end in ends if float(folded[start:end]) <= MAX_WEIGHT]
+        return [(end, SHORT_FIT) for end in ends if float(folded[start:end]) <= MAX_WEIGHT]
     if role == "score":
         return [(end, SCORE_FIT) for end in _pattern_ends(folded, start, NUMBER, MAX_VALUE_LENGTH)]
     return []
@@ -544,7 +550,7 @@ def _text_pieces(line: _Line, slot: _Slot, start: int) -> list[_Piece]:
     for end in range(start + 1, min(reach, len(line.text) + 1)):
         if end < len(line.text) and _ends_badly(line.folded[start:end]):
             continue
-        if not _cut_allowed(line, end, slot.roles[-1]):
+        if not _cut_allowed(line, end, slot.roles[principal]):
             continue
         split = _split_run(slot.roles, line.text[start:end], line.folded[start:end])
         if split is None:
@@ -635,18 +641,20 @@ def _settle(
 ) -> tuple[str, ...] | None:
     """One row among a line's equally good cuts, or None.
 
-    Only a glued weight is settled (``590`` = 5 + ``90`` or 59 + ``0``): by the weights the table's
-    other rows show unambiguously (10 and 5 → 5), else — when this is the table's only open line — by
-    the weights adding up to ``WEIGHT_TOTAL``.
+    Ties are settled by the weight alone, as the cut whose weight is the only one the table's other
+    rows show unambiguously (``590`` = 5 + ``90`` or 59 + ``0``; other rows weigh 10 and 5 → 5; and
+    ``场次1020`` = weight 10 + ``20`` rather than unit ``次`` + ``1020`` with no weight), else — when this
+    is the table's only open line — as the only cut whose weight brings the total to ``WEIGHT_TOTAL``.
     """
     if len(options) == 1:
         return options[0]
     if weight_at is None or not options:
         return None
-    known = [row for row in options if row[weight_at] and float(row[weight_at]) in set(seen)]
+    weights = {row: float(row[weight_at]) for row in options if row[weight_at]}
+    known = [row for row, weight in weights.items() if weight in set(seen)]
     if len(known) == 1:
         return known[0]
-    total = [row for row in options if row[weight_at] and sum(seen) + float(row[weight_at]) == WEIGHT_TOTAL]
+    total = [row for row, weight in weights.items() if math.isclose(sum(seen) + weight, WEIGHT_TOTAL)]
     return total[0] if open_lines == 1 and len(total) == 1 else None
 
 
