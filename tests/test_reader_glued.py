@@ -252,6 +252,13 @@ def test_two_rows_in_one_line_and_overlong_lines_are_none() -> None:
     assert cut_glued_rows([row + row, "培训人数240反映" + "参训人数" * 80], PROJECT) == [None, None]
 
 
+def test_one_character_counter_opening_a_word_is_not_a_unit() -> None:
+    (row,) = cut_glued_rows(["绿化面积1500反映绿化面积完成得10分项目组核定"], PROJECT)
+    assert row == project_row(
+        level3="绿化面积", value="1500", description="反映绿化面积", scoring="完成得10分项目组核定"
+    )
+
+
 def test_unknown_role_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown column roles"):
         cut_glued_rows(["预算执行率10%=100"], ("level3", "target"))

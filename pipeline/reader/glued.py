@@ -56,7 +56,14 @@ from functools import cache
 from typing import Final
 
 from pipeline.normalise.categories import LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT
-from pipeline.normalise.values import MAGNITUDES, PREFIX_COMPARATORS, SUFFIX_COMPARATORS, UNITS, is_unit
+from pipeline.normalise.values import (
+    GLUE_SAFE_UNITS,
+    MAGNITUDES,
+    PREFIX_COMPARATORS,
+    SUFFIX_COMPARATORS,
+    UNITS,
+    is_unit,
+)
 
 # --- roles -------------------------------------------------------------------------------------------
 
@@ -152,6 +159,7 @@ MAX_OPTIMA: Final = 4
 # --- patterns ---------------------------------------------------------------------------------------
 
 _CJK: Final = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_AT: Final = re.compile(rf"[{_CJK}]")
 _SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CHAR_FOLDS: Final = {"≧": "≥", "≦": "≤"}
 
@@ -435,9 +443,18 @@ def _pattern_ends(folded: str, start: int, pattern: re.Pattern[str], longest: in
     return [end for end in ends if pattern.fullmatch(folded, start, end)]
 
 
-def _is_unit_text(text: str) -> bool:
-    """A unit cell: one unit the values whitelist knows, or a rate of them (``人/天``)."""
-    return all(is_unit(part) for part in text.split("/"))
+def _is_unit_cell(folded: str, start: int, end: int) -> bool:
+    """A unit cell: one unit the values whitelist knows, or a rate of them (``人/天``).
+
+    A one-character counter followed by more Chinese text is the start of a word, not a unit
+    (``一般性项目…``: not ``一般性`` + ``项``), as ``pipeline.normalise.values`` decides for a value;
+    ``GLUE_SAFE_UNITS`` (元, 亩) rarely start one.
+    """
+    text = folded[start:end]
+    if not all(is_unit(part) for part in text.split("/")):
+        return False
+    word_start = len(text) == 1 and text not in GLUE_SAFE_UNITS and bool(_CJK_AT.match(folded, end))
+    return not word_start
 
 
 def _whole_comparator(folded: str, start: int, end: int) -> bool:
@@ -471,7 +488,7 @@ def _anchor_ends(line: _Line, role: str, start: int) -> list[tuple[int, int]]:
         return [(end, STRONG_FIT) for end in _word_ends(folded, start + dash, NATURE_WORDS)]
     if role == "unit":
         reach = range(start + 1, min(len(folded), start + MAX_UNIT_LENGTH) + 1)
-        return [(end, SHORT_FIT) for end in reach if _is_unit_text(folded[start:end])]
+        return [(end, SHORT_FIT) for end in reach if _is_unit_cell(folded, start, end)]
     if role == WEIGHT_ROLE:
         ends = _pattern_ends(folded, start, WEIGHT, MAX_WEIGHT_LENGTH)
         return [(end, SHORT_FIT) for end in ends if float(folded[start:end]) <= MAX_WEIGHT]
