@@ -336,29 +336,39 @@ def document_lines(prefix: str) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def reference_pairs(prefix: str) -> set[tuple[str, str]]:
+Reference = tuple[str, str, str, str]
+"""(level1, level2, level3, value_text) of one indicator row."""
+
+
+def reference_rows(prefix: str) -> list[Reference]:
     with (REALDOCS / "reference" / f"{prefix}_rows.csv").open(encoding="utf-8") as handle:
-        return {(row["level3"], row["value_text"]) for row in csv.DictReader(handle)}
+        return [(row["level1"], row["level2"], row["level3"], row["value_text"]) for row in csv.DictReader(handle)]
 
 
-def read_pairs(lines: list[str]) -> set[tuple[str, str]]:
-    """Find the glued header, cut every line after it and read (name, value as written) from the rows.
+def read_rows(lines: list[str]) -> list[Reference]:
+    """Find the glued header, cut every line after it and read the rows as the reference writes them.
 
-    The value is joined as the reference writes it: comparator + value + unit (``=`` ``100`` ``%``).
+    一级/二级 carry down from the line that prints them (a new 一级 clears the 二级); the value is
+    joined as comparator + value + unit (``=`` ``100`` ``%`` → ``=100%``).
     """
     start = next(i for i, line in enumerate(lines) if split_glued_header(line, LABELS) is not None)
     header = split_glued_header(lines[start], LABELS)
     assert header is not None
     roles = [LABELS[label] for label in header]
-    pairs = set()
-    for row in cut_glued_rows(lines[start + 1 :], roles):
-        cells = dict(zip(roles, row, strict=True)) if row is not None else {}
+    level1 = level2 = ""
+    rows = []
+    for cut in cut_glued_rows(lines[start + 1 :], roles):
+        cells = dict(zip(roles, cut, strict=True)) if cut is not None else {}
+        if cells.get("level1"):
+            level1, level2 = cells["level1"], ""
+        level2 = cells.get("level2") or level2
         if cells.get("value"):
-            pairs.add((cells["level3"], cells.get("comparator", "") + cells["value"] + cells.get("unit", "")))
-    return pairs
+            value = cells.get("comparator", "") + cells["value"] + cells.get("unit", "")
+            rows.append((level1, level2, cells["level3"], value))
+    return rows
 
 
 @needs_realdocs
 @pytest.mark.parametrize("prefix", ["b02", "b10"])
 def test_real_glued_document_gives_exactly_its_reference_rows(prefix: str) -> None:
-    assert read_pairs(document_lines(prefix)) == reference_pairs(prefix)
+    assert read_rows(document_lines(prefix)) == reference_rows(prefix)
