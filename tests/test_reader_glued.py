@@ -252,6 +252,33 @@ def test_two_rows_in_one_line_and_overlong_lines_are_none() -> None:
     assert cut_glued_rows([row + row, "培训人数240反映" + "参训人数" * 80], PROJECT) == [None, None]
 
 
+def test_level_names_keep_their_tags() -> None:
+    lines = [
+        "产出指标(40分)数量指标(必填)树苗成活率(≥**%)85反映树苗成活情况85%得10分-定量",
+        "成本指标(0-20)分经济成本指标项目总投入(≤**万元)320反映投入-定量",
+    ]
+    assert [row[:4] if row else None for row in cut_glued_rows(lines, PROJECT)] == [
+        ("产出指标(40分)", "数量指标(必填)", "树苗成活率(≥**%)", "85"),
+        ("成本指标(0-20)分", "经济成本指标", "项目总投入(≤**万元)", "320"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "description"),
+    [
+        ("12月底前", "反映拨付进度"),
+        ("2022年1月-12月", "反映实施周期"),
+        ("2024-06-30", "反映完成时间"),
+        ("2022年全年", "反映服务时段"),
+        ("80%-90%", "反映覆盖情况"),
+        ("1次/月", "反映巡查频次"),
+    ],
+)
+def test_dates_periods_ranges_and_rates_are_whole_values(value: str, description: str) -> None:
+    (row,) = cut_glued_rows([f"工作时限{value}{description}-定量"], PROJECT)
+    assert row == project_row(level3="工作时限", value=value, description=description, nature="定量")
+
+
 def test_one_character_counter_opening_a_word_is_not_a_unit() -> None:
     (row,) = cut_glued_rows(["绿化面积1500反映绿化面积完成得10分项目组核定"], PROJECT)
     assert row == project_row(

@@ -12,9 +12,10 @@ into known labels. ``cut_glued_rows`` places each row's text under the header's 
 * **Anchors** are columns whose cells come from a closed vocabulary or a strict pattern: 一级/二级
   names (``pipeline.normalise.categories`` plus the variants below), comparators, units and the value
   patterns of ``pipeline.normalise.values``, weights, scores, ``定量``/``定性``, ``正向``/``反向``,
-  and the value itself: a number/percent/unit expression with optional comparator and ``以上``/``以下``
-  (``90%以上``, ``17元/人.每天``, ``大于90%``), a date (``2023年12月31日``) or a degree phrase
-  (``有所减轻``).
+  and the value itself: a number/percent/unit expression with optional comparator, range and
+  ``以上``/``以下`` (``90%以上``, ``17元/人.每天``, ``大于90%``, ``1-12月``), a date or period
+  (``2023年12月31日``, ``2021年1月-12月``, ``12月底前``) or a degree phrase (``有所减轻``). A 一级/二级
+  name keeps a tag printed right after it (``产出指标(50分)``, ``数量指标(必填硬性指标)``).
 * **Free text** (三级 name, description, scoring criteria, remark …) takes what lies between anchors.
   Consecutive free-text columns form one *run*; see ``_split_run`` for how a run is divided.
 
@@ -174,18 +175,31 @@ _SUFFIX: Final = rf"(?:{_alternation(SUFFIX_COMPARATORS)})"
 _UNIT: Final = rf"(?:(?:{_alternation(MAGNITUDES)})?(?:{_alternation(UNITS)})|(?:{_alternation(MAGNITUDES)}))"
 _PER: Final = rf"(?:/每?{_UNIT}(?:[.·]每?{_UNIT})*)"
 _NUMBER: Final = r"(?:0|[1-9]\d*)(?:\.\d+)?"
-_QUANTITY: Final = rf"{_COMPARATOR}?{_NUMBER}{_UNIT}?{_PER}?{_SUFFIX}?"
-_DATE: Final = r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末)?(?:之前|以前|前)?"
+_RANGE: Final = r"[-~至到]"
+_QUANTITY: Final = rf"{_COMPARATOR}?{_NUMBER}{_UNIT}?(?:{_RANGE}{_NUMBER}{_UNIT}?)?{_PER}?{_SUFFIX}?"
+_YEAR: Final = r"\d{4}年度?"
+_MONTH_DAY: Final = r"\d{1,2}月(?:\d{1,2}[日号])?"
+_DEADLINE: Final = r"(?:底|末)?(?:之前|以前|前)?"
+_DATE: Final = (
+    rf"{_YEAR}(?:全年|{_MONTH_DAY}(?:{_RANGE}(?:{_YEAR})?{_MONTH_DAY})?)?{_DEADLINE}"
+    rf"|{_MONTH_DAY}(?:{_RANGE}{_MONTH_DAY})?{_DEADLINE}"
+    r"|\d{4}[-./]\d{1,2}[-./]\d{1,2}"
+)
 _DEGREE: Final = rf"(?:{_alternation(DEGREE_WORDS)})[{_CJK}]{{{DEGREE_VERB_LENGTH}}}"
 
 _COMPARATOR_AT: Final = re.compile(_COMPARATOR)
 QUANTITY_VALUE: Final = re.compile(rf"{_QUANTITY}|{_DATE}")
+"""A value with a number: ``≥95%``, ``90%以上``, ``17元/人.每天``, ``1-12月``, ``2023年12月31日``,
+``2021年1月-12月``, ``12月底前``, ``2023-12-31``."""
 DEGREE_VALUE: Final = re.compile(_DEGREE)
 TRAILING_UNIT: Final = re.compile(rf"(?P<body>.*\d)(?P<unit>{_UNIT}{_PER}?)")
 WEIGHT: Final = re.compile(r"[1-9]\d{0,2}(?:\.\d+)?")
 NUMBER: Final = re.compile(_NUMBER)
 DECIMAL: Final = re.compile(r"\d\.\d")
 """The point of a decimal number and the digits on either side: no cut falls inside."""
+LEVEL_TAG: Final = re.compile(r"[(（](?=[^()（）]*[\d分填])[^()（）]{1,12}[)）]分?")
+"""A tag printed after a 一级/二级 name, kept in its cell: a score or score range (``产出指标(50分)``,
+``成本指标(0-20)分``) or a template's required/optional mark (``数量指标(必填硬性指标)``)."""
 POINTS: Final = re.compile(r"[得扣减]\d+(?:\.\d+)?分")
 """A points clause of a scoring criterion (``得10分``, ``扣1分``)."""
 CONDITION: Final = re.compile(
@@ -446,20 +460,26 @@ def _pattern_ends(folded: str, start: int, pattern: re.Pattern[str], longest: in
 def _is_unit_cell(folded: str, start: int, end: int) -> bool:
     """A unit cell: one unit the values whitelist knows, or a rate of them (``人/天``).
 
-    A one-character counter followed by more Chinese text is the start of a word, not a unit
-    (``一般性项目…``: not ``一般性`` + ``项``), as ``pipeline.normalise.values`` decides for a value;
-    ``GLUE_SAFE_UNITS`` (元, 亩) rarely start one.
+    A one-character counter with Chinese text on either side is part of a word, not a unit
+    (``一般性项目…`` is not ``一般性`` + ``项``, ``…完成时间-定量`` not ``…完成时`` + ``间``), as
+    ``pipeline.normalise.values`` decides for a value; ``GLUE_SAFE_UNITS`` (元, 亩) rarely are.
     """
     text = folded[start:end]
     if not all(is_unit(part) for part in text.split("/")):
         return False
-    word_start = len(text) == 1 and text not in GLUE_SAFE_UNITS and bool(_CJK_AT.match(folded, end))
-    return not word_start
+    in_word = bool(_CJK_AT.match(folded, end)) or (start > 0 and bool(_CJK_AT.match(folded, start - 1)))
+    return len(text) > 1 or text in GLUE_SAFE_UNITS or not in_word
 
 
 def _whole_comparator(folded: str, start: int, end: int) -> bool:
     """Whether no longer comparator word ends at ``end`` (``不低于``, so not ``不`` + ``低于``)."""
     return not any(len(word) > end - start and folded.endswith(word, 0, end) for word in PREFIX_COMPARATORS)
+
+
+def _with_tag(folded: str, ends: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Level-name ends moved past a tag printed right after the name (``LEVEL_TAG``)."""
+    tags = ((LEVEL_TAG.match(folded, end), end, fit) for end, fit in ends)
+    return [(tag.end() if tag else end, fit) for tag, end, fit in tags]
 
 
 def _anchor_ends(line: _Line, role: str, start: int) -> list[tuple[int, int]]:
@@ -470,9 +490,10 @@ def _anchor_ends(line: _Line, role: str, start: int) -> list[tuple[int, int]]:
         return [(end, fit) for end in _word_ends(folded, start, vocabulary)]
 
     if role == "level1":
-        return words(LEVEL1_VOCABULARY, STRONG_FIT)
+        return _with_tag(folded, words(LEVEL1_VOCABULARY, STRONG_FIT))
     if role == "level2":
-        return words(LEVEL2_VOCABULARY - LEVEL1_VOCABULARY, STRONG_FIT) + words(LEVEL1_VOCABULARY, MISPLACED_NAME_FIT)
+        found = words(LEVEL2_VOCABULARY - LEVEL1_VOCABULARY, STRONG_FIT) + words(LEVEL1_VOCABULARY, MISPLACED_NAME_FIT)
+        return _with_tag(folded, found)
     if role in VALUE_ROLES:
         return list(line.values.get(start, ()))
     if role == "comparator":
