@@ -206,9 +206,9 @@ def test_weight_glued_to_the_value_is_cut_by_the_weights_of_the_other_rows() -> 
     assert cut[4] == department_row(level3="培训场次", weight="10", value="30")
 
 
-def test_weight_glued_to_the_value_beats_a_unit_taken_from_the_name() -> None:
-    lines = ["经费执行率10%=100", "宣传栏块数1012"]
-    assert cut_glued_rows(lines, DEPARTMENT)[1] == department_row(level3="宣传栏块数", weight="10", value="12")
+def test_counter_ending_the_name_is_not_a_unit_before_a_glued_weight() -> None:
+    lines = ["经费执行率10%=100", "开展宣传场次1012"]
+    assert cut_glued_rows(lines, DEPARTMENT)[1] == department_row(level3="开展宣传场次", weight="10", value="12")
 
 
 def test_weight_glued_to_the_value_is_cut_by_the_total_of_weights() -> None:

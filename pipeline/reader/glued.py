@@ -680,9 +680,9 @@ def _settle(
     """One row among a line's equally good cuts, or None.
 
     Ties are settled by the weight alone, as the cut whose weight is the only one the table's other
-    rows show unambiguously (``590`` = 5 + ``90`` or 59 + ``0``; other rows weigh 10 and 5 → 5; and
-    ``场次1020`` = weight 10 + ``20`` rather than unit ``次`` + ``1020`` with no weight), else — when this
-    is the table's only open line — as the only cut whose weight brings the total to ``WEIGHT_TOTAL``.
+    rows show unambiguously (``590`` = 5 + ``90`` or 59 + ``0``; other rows weigh 10 and 5 → 5), else —
+    when this is the table's only open line — as the only cut whose weight brings the total to
+    ``WEIGHT_TOTAL``.
     """
     if len(options) == 1:
         return options[0]
