@@ -279,6 +279,32 @@ def test_dates_periods_ranges_and_rates_are_whole_values(value: str, description
     assert row == project_row(level3="工作时限", value=value, description=description, nature="定量")
 
 
+def test_cost_is_a_level2_in_a_table_of_the_older_framework() -> None:
+    older = [
+        "产出指标时效指标完工时间2024年9月底前反映工期按期完成得10分-定量",
+        "成本指标单位造价≤300元/平方米反映造价-定量",
+    ]
+    newer = [*older, "成本指标经济成本指标人均补助≤500元反映补助标准-定量"]
+    assert [row[:4] if row else None for row in cut_glued_rows(older, PROJECT)][1] == (
+        "", "成本指标", "单位造价", "≤300元/平方米",
+    )  # fmt: skip
+    assert [row[:4] if row else None for row in cut_glued_rows(newer, PROJECT)][1] == (
+        "成本指标", "", "单位造价", "≤300元/平方米",
+    )  # fmt: skip
+
+
+def test_level_name_is_read_whole_after_an_outer_label_column() -> None:
+    roles = ("other", "level1", "level2", "level3", "value")
+    assert cut_glued_rows(["社会效益指标居民生活条件显著改善"], roles) == [
+        ("", "", "社会效益指标", "居民生活条件", "显著改善")
+    ]
+
+
+def test_deadline_with_its_action_is_one_value() -> None:
+    (row,) = cut_glued_rows(["资金拨付12月底到位反映拨付时间-定量"], PROJECT)
+    assert row == project_row(level3="资金拨付", value="12月底到位", description="反映拨付时间", nature="定量")
+
+
 def test_one_character_counter_opening_a_word_is_not_a_unit() -> None:
     (row,) = cut_glued_rows(["绿化面积1500反映绿化面积完成得10分项目组核定"], PROJECT)
     assert row == project_row(

@@ -32,6 +32,9 @@ Decisions, each with the case that forced it:
   right after a weight, which the page glued to the value (``开展各种文艺活动场次1020`` = weight 10,
   value 20) — nor at a decimal point (``18.5``), nor inside a points clause (``得10分`` is scoring
   text, never a value ``10分``).
+* A 一级/二级 name or a comparator is read whole: ``社会效益指标`` is never ``社会`` + ``效益指标``, nor
+  ``不低于`` ``不`` + ``低于``. ``成本指标`` is a 一级 unless the table is of the older framework
+  (``_older_cost_level``).
 * A value is as long as its pattern allows on both sides: ``大于90%``, not ``大于`` + ``90%``; ``90%以上``,
   not ``90%`` + ``以上``. A comparator or a unit comes off the value only into a comparator column just
   before it or a unit column just after it (``10%=100`` → unit ``%``, comparator ``=``, value ``100``).
@@ -56,7 +59,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from pipeline.normalise.categories import LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT
+from pipeline.normalise.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT
 from pipeline.normalise.values import (
     GLUE_SAFE_UNITS,
     MAGNITUDES,
@@ -102,6 +105,9 @@ LEVEL2_VARIANTS: Final[tuple[str, ...]] = (
 LEVEL1_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL1_NAMES, *LEVEL1_VARIANTS))
 LEVEL2_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL2_PARENT, *LEVEL2_ALIASES, *LEVEL2_VARIANTS))
 LEVEL_VOCABULARY: Final = LEVEL1_VOCABULARY | LEVEL2_VOCABULARY
+COST_KINDS: Final[frozenset[str]] = frozenset(child for child, parent in LEVEL2_PARENT.items() if parent == COST)
+"""The newer framework's 二级 under 成本指标 (经济/社会/生态环境成本指标): a table naming one is of the
+newer framework, where 成本指标 is a 一级."""
 
 NATURE_WORDS: Final = ("定量", "定性")
 """指标值类型 / 指标性质 cells; a dash printed before them (``-定量``) is dropped."""
@@ -179,7 +185,7 @@ _RANGE: Final = r"[-~至到]"
 _QUANTITY: Final = rf"{_COMPARATOR}?{_NUMBER}{_UNIT}?(?:{_RANGE}{_NUMBER}{_UNIT}?)?{_PER}?{_SUFFIX}?"
 _YEAR: Final = r"\d{4}年度?"
 _MONTH_DAY: Final = r"\d{1,2}月(?:\d{1,2}[日号])?"
-_DEADLINE: Final = r"(?:底|末)?(?:之前|以前|前)?"
+_DEADLINE: Final = rf"(?:底|末)?(?:之前|以前|前)?(?:{_alternation(ACTION_WORDS)})?"
 _DATE: Final = (
     rf"{_YEAR}(?:全年|{_MONTH_DAY}(?:{_RANGE}(?:{_YEAR})?{_MONTH_DAY})?)?{_DEADLINE}"
     rf"|{_MONTH_DAY}(?:{_RANGE}{_MONTH_DAY})?{_DEADLINE}"
@@ -471,9 +477,10 @@ def _is_unit_cell(folded: str, start: int, end: int) -> bool:
     return len(text) > 1 or text in GLUE_SAFE_UNITS or not in_word
 
 
-def _whole_comparator(folded: str, start: int, end: int) -> bool:
-    """Whether no longer comparator word ends at ``end`` (``不低于``, so not ``不`` + ``低于``)."""
-    return not any(len(word) > end - start and folded.endswith(word, 0, end) for word in PREFIX_COMPARATORS)
+def _whole_word(folded: str, start: int, end: int, vocabulary: Iterable[str]) -> bool:
+    """Whether no longer word of ``vocabulary`` ends at ``end``: ``不低于`` is not ``不`` + ``低于``, and
+    ``社会效益指标`` not ``社会`` + ``效益指标``."""
+    return not any(len(word) > end - start and folded.endswith(word, 0, end) for word in vocabulary)
 
 
 def _with_tag(folded: str, ends: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -486,22 +493,20 @@ def _anchor_ends(line: _Line, role: str, start: int) -> list[tuple[int, int]]:
     """(end, fit) of every non-empty cell an anchor column may hold from ``start``."""
     folded = line.folded
 
-    def words(vocabulary: Iterable[str], fit: int) -> list[tuple[int, int]]:
-        return [(end, fit) for end in _word_ends(folded, start, vocabulary)]
+    def words(vocabulary: Iterable[str], fit: int, whole: Iterable[str] = ()) -> list[tuple[int, int]]:
+        ends = _word_ends(folded, start, vocabulary)
+        return [(end, fit) for end in ends if _whole_word(folded, start, end, whole)]
 
     if role == "level1":
-        return _with_tag(folded, words(LEVEL1_VOCABULARY, STRONG_FIT))
+        return _with_tag(folded, words(LEVEL1_VOCABULARY, STRONG_FIT, LEVEL_VOCABULARY))
     if role == "level2":
-        found = words(LEVEL2_VOCABULARY - LEVEL1_VOCABULARY, STRONG_FIT) + words(LEVEL1_VOCABULARY, MISPLACED_NAME_FIT)
+        found = words(LEVEL2_VOCABULARY - LEVEL1_VOCABULARY, STRONG_FIT, LEVEL_VOCABULARY)
+        found += words(LEVEL1_VOCABULARY, MISPLACED_NAME_FIT, LEVEL_VOCABULARY)
         return _with_tag(folded, found)
     if role in VALUE_ROLES:
         return list(line.values.get(start, ()))
     if role == "comparator":
-        return [
-            (end, SHORT_FIT)
-            for end in _word_ends(folded, start, PREFIX_COMPARATORS)
-            if _whole_comparator(folded, start, end)
-        ]
+        return words(PREFIX_COMPARATORS, SHORT_FIT, PREFIX_COMPARATORS)
     if role == "direction":
         return words(DIRECTION_WORDS, STRONG_FIT)
     if role == "nature":
@@ -719,4 +724,26 @@ def cut_glued_rows(lines: Sequence[str], roles: Sequence[str]) -> list[tuple[str
         if weight_at is not None and len(found) == 1 and found[0][weight_at]
     ]
     open_lines = sum(len(found) > 1 for found in options)
-    return [_settle(found, weight_at, seen, open_lines) for found in options]
+    return _older_cost_level([_settle(found, weight_at, seen, open_lines) for found in options], roles)
+
+
+def _older_cost_level(rows: list[tuple[str, ...] | None], roles: Sequence[str]) -> list[tuple[str, ...] | None]:
+    """成本指标 moved from the 一级 to the 二级 column where the table is of the older framework.
+
+    A line starting ``成本指标`` with no 二级 after it is cut as a 一级 (the newer framework). When no
+    line of the table names a kind of cost (``COST_KINDS``), the table is of the older framework, where
+    成本指标 is a 二级 under 产出指标 (``时效指标…`` then ``成本指标项目总成本≤1125万元``), and it moves.
+    """
+    if "level1" not in roles or "level2" not in roles:
+        return rows
+    one, two = list(roles).index("level1"), list(roles).index("level2")
+    if any(row is not None and LEVEL_TAG.sub("", row[two]) in COST_KINDS for row in rows):
+        return rows
+    moved: list[tuple[str, ...] | None] = []
+    for row in rows:
+        if row is not None and LEVEL_TAG.sub("", row[one]) == COST and not row[two]:
+            cells = list(row)
+            cells[one], cells[two] = "", row[one]
+            row = tuple(cells)
+        moved.append(row)
+    return moved
