@@ -41,12 +41,15 @@ Decisions, each with the case that forced it:
 * A free-text cell does not end with a digit, a dash or a comparator word when another cell follows:
   those belong to the next cell (``…扣1分-定量``: the dash goes with ``定量``, and is dropped).
 * A 三级 name never holds a points clause (``得10分``): that is scoring text, so the value lies before it.
+  Each whole value a name would hold costs the cut a point (``_values_inside``): the value follows the
+  name. No free-text cell holds a 一级/二级 name, so a line holding two rows finds no cut (None).
+* A one-character counter inside a word is not a unit cell (``_is_unit_cell``): ``…时间`` keeps its ``间``.
 * Numbers (weights, values) do not start with ``0`` unless they are ``0`` or ``0.x`` (``1020`` is not
   weight 1 + value ``020``); a weight is at most ``MAX_WEIGHT``.
 * A line whose cut holds only 一级/二级 names (``生态环境成本指标``), optionally with the ``-定性`` of an
   empty block, is a category line: only its level cells are kept (a line of only ``-定性`` gives a
   tuple of empty cells). Any other line must place a value, and a 三级 name when the header has that
-  column, or it is None.
+  column, or it is None; so is a line longer than ``MAX_ROW_LENGTH``.
 """
 
 from __future__ import annotations
@@ -159,7 +162,9 @@ MAX_ROW_LENGTH: Final = 300
 longer line is prose or a flattened page, and is None rather than cut (cutting costs grow with the
 cube of the length)."""
 MAX_VALUE_LENGTH: Final = 24
+"""Characters of a value (or score) cell at most, as a pattern reads it (``2021年1月-2022年12月底前``)."""
 MAX_UNIT_LENGTH: Final = 12
+"""Characters of a unit cell at most (``万元/平方米``)."""
 MAX_OPTIMA: Final = 4
 """Equally good cuts kept per line; more than one means the line is ambiguous."""
 
