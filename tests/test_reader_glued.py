@@ -141,6 +141,16 @@ def test_degree_phrase_value_and_grade_scoring() -> None:
     ]  # fmt: skip
 
 
+def test_degree_value_repeated_in_the_scoring_text() -> None:
+    line = "社会效益指标改善办学条件明显改善反映办学条件改善情况明显改善得10分,有所改善得5分-定性"
+    assert cut_glued_rows([line], PROJECT) == [
+        project_row(
+            level2="社会效益指标", level3="改善办学条件", value="明显改善", description="反映办学条件改善情况",
+            scoring="明显改善得10分,有所改善得5分", nature="定性",
+        )
+    ]  # fmt: skip
+
+
 def test_full_width_and_variant_comparators_are_read_but_kept_as_written() -> None:
     line = "服务对象满意度指标群众满意度≧９５％反映群众满意程度９５％得10分-定性"
     (row,) = cut_glued_rows([line], PROJECT)

@@ -215,11 +215,11 @@ POINTS: Final = re.compile(r"[得扣减]\d+(?:\.\d+)?分")
 """A points clause of a scoring criterion (``得10分``, ``扣1分``)."""
 CONDITION: Final = re.compile(
     rf"{_COMPARATOR}?\d[\d.%]*{_SUFFIX}?"
-    rf"|{_alternation(GRADE_WORDS)}"
+    rf"|{_alternation(GRADE_WORDS)}|{_DEGREE}"
     rf"|(?:{_alternation(MANNER_WORDS)})?(?:{_alternation(ACTION_WORDS)})(?:到位|完毕)?"
 )
 """What a scoring criterion says before its first points clause: ``95%以上``, ``9%0`` (a typo kept as
-written), ``较大``, ``按期完成``, ``发放到位``."""
+written), ``较大``, ``明显改善``, ``按期完成``, ``发放到位``."""
 
 
 # --- the header ---------------------------------------------------------------------------------------
@@ -348,8 +348,8 @@ class _Line:
     """Start → (end, fit) of each value the line may hold there."""
     unbreakable: frozenset[int]
     """Cut positions inside a points clause (``得1|0分``) or a decimal number (``18|.5``, ``18.|5``)."""
-    quantities: frozenset[tuple[int, int]]
-    """Spans that read as a whole quantity or date value (see ``_maximal_matches``)."""
+    whole_values: frozenset[tuple[int, int]]
+    """Spans that read as a whole value: quantity, date or degree phrase (see ``_maximal_matches``)."""
     level_names: tuple[tuple[int, int], ...]
     """Spans of 一级/二级 names: no free-text cell holds one (see ``_text_pieces``)."""
 
@@ -371,7 +371,7 @@ def _maximal_matches(folded: str, pattern: re.Pattern[str]) -> set[tuple[int, in
 
 
 def _value_spans(
-    folded: str, quantities: frozenset[tuple[int, int]], roles: Sequence[str]
+    folded: str, quantities: set[tuple[int, int]], degrees: set[tuple[int, int]], roles: Sequence[str]
 ) -> dict[int, tuple[tuple[int, int], ...]]:
     """Start → (end, fit) of every value the line may hold.
 
@@ -398,7 +398,7 @@ def _value_spans(
             for last in ends:
                 if QUANTITY_VALUE.fullmatch(folded, first, last):
                     spans.setdefault(first, set()).add((last, STRONG_FIT))
-    for start, end in _maximal_matches(folded, DEGREE_VALUE):
+    for start, end in degrees:
         spans.setdefault(start, set()).add((end, DEGREE_FIT))
     return {start: tuple(sorted(found)) for start, found in spans.items()}
 
@@ -411,11 +411,13 @@ def _prepare(text: str, roles: Sequence[str]) -> _Line:
         for match in pattern.finditer(folded)
         for position in range(match.start() + 1, match.end())
     )
-    quantities = frozenset(_maximal_matches(folded, QUANTITY_VALUE))
+    quantities = _maximal_matches(folded, QUANTITY_VALUE)
+    degrees = _maximal_matches(folded, DEGREE_VALUE)
     level_names = tuple(
         (start, end) for start in range(len(folded)) for end in _word_ends(folded, start, LEVEL_VOCABULARY)
     )
-    return _Line(text, folded, _value_spans(folded, quantities, roles), unbreakable, quantities, level_names)
+    values = _value_spans(folded, quantities, degrees, roles)
+    return _Line(text, folded, values, unbreakable, frozenset(quantities | degrees), level_names)
 
 
 def _cut_allowed(line: _Line, end: int, role: str) -> bool:
@@ -611,10 +613,11 @@ def _text_pieces(line: _Line, slot: _Slot, start: int) -> list[_Piece]:
 
 
 def _values_inside(line: _Line, start: int, end: int) -> int:
-    """How many whole quantity/date values lie in ``text[start:end]``: each costs a 三级 name one point,
-    since the value follows the name (``伙食补助发放率90%以上实际…9%0得10分``: the value is ``90%以上``, not a
-    later ``9%`` after a name that swallowed it)."""
-    return sum(start <= s and e <= end for s, e in line.quantities)
+    """How many whole values lie in ``text[start:end]``: each costs a 三级 name one point, since the
+    value follows the name (``伙食补助发放率90%以上实际…9%0得10分``: the value is ``90%以上``, not a later
+    ``9%`` after a name that swallowed it; ``改善办学条件明显改善反映…明显改善得10分``: the first
+    ``明显改善``)."""
+    return sum(start <= s and e <= end for s, e in line.whole_values)
 
 
 # --- the best cut --------------------------------------------------------------------------------------
