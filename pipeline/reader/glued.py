@@ -714,11 +714,18 @@ def cut_glued_rows(lines: Sequence[str], roles: Sequence[str]) -> list[tuple[str
     len(roles), "" where the row has no cell), or None when the line cannot be cut with confidence
     (never guess).
 
-    ``roles`` are the header's column roles in order (see ``ROLES``). A row may start at any level
-    column (merged cells above carry down). A line that is only a level label (or labels), or only
-    ``-定性``, yields a tuple with just those level cells filled (a category line). A blank line yields
-    empty cells. None: the best cut is not unique and no weight settles it (``_settle``), or it places
-    no value, or a value without a 三级 name. See the module docstring for the cutting rules.
+    ``roles`` are the header's column roles in order, from: level1, level2, level3, description, value,
+    actual, comparator, unit, weight, score, nature, direction, basis, scoring, remark, other (another
+    role raises ValueError). A row may start at any level column (merged cells above carry down). A
+    line that is only a level label (or level labels) followed by nothing, or only ``-定性``, yields a
+    tuple with just those level cells filled (the caller treats it as a category line, not an
+    indicator). A blank line yields empty cells.
+
+    None: the best cut is not unique and the weights do not settle it (``_settle``); or it places no
+    value, or a value without a 三级 name (``返回首页``, a unit-total line whose code number and amount
+    tie); or the line is longer than ``MAX_ROW_LENGTH`` or holds two rows. A None line may have printed
+    一级/二级 names, so the caller should not trust what it carries down past one. See the module
+    docstring for the cutting rules.
     """
     unknown = set(roles) - ROLES
     if unknown:
