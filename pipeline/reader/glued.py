@@ -722,8 +722,8 @@ def cut_glued_rows(lines: Sequence[str], roles: Sequence[str]) -> list[tuple[str
     indicator). A blank line yields empty cells.
 
     None: the best cut is not unique and the weights do not settle it (``_settle``); or it places no
-    value, or a value without a 三级 name (``返回首页``, a unit-total line whose code number and amount
-    tie); or the line is longer than ``MAX_ROW_LENGTH`` or holds two rows. A None line may have printed
+    value, or a value without a 三级 name (``返回首页``; a unit-total line ``505006州…学校30.00``, whose
+    leading code number reads as a value before any name); or the line is longer than ``MAX_ROW_LENGTH`` or holds two rows. A None line may have printed
     一级/二级 names, so the caller should not trust what it carries down past one. See the module
     docstring for the cutting rules.
     """
