@@ -68,7 +68,7 @@ INDICATOR_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "level1": ("一级指标", "一级指标名称"),
     "level2": ("二级指标", "二级指标名称"),
     "level3": ("三级指标", "三级指标名称", "绩效指标名称", "指标名称", "指标"),
-    "description": ("绩效指标描述", "指标描述", "指标解释", "指标说明", "指标内容", "指标定义"),
+    "description": ("绩效指标描述", "指标描述", "指标解释", "指标说明", "指标内容", "指标定义", "指标值内容"),
     "value": (
         "指标值",
         "年初目标值",
@@ -155,6 +155,10 @@ BUDGET_LABELS: Final = frozenset(
         "项目预算金额万元",
         "下达资金总额",
         "部门整体支出总额",
+        "支出预算总量",
+        "区级支出预算总量",
+        "市级支出预算总量",
+        "县级支出预算总量",
     }
 )
 """The project's budget for the year. 项目资金总额 (several years) is not among them: 年度资金申请总额 beside it is."""
@@ -872,6 +876,11 @@ def is_unit_label(text: str) -> bool:
 def is_title(text: str) -> bool:
     """A table title (``…绩效目标申报表``, ``1.…``): the start of the next table or project."""
     return _TITLE_LINE.search(text) is not None
+
+
+def header_labels() -> dict[str, Role]:
+    """Every header label the reader knows, reduced as ``header_key`` reduces a cell, with its role."""
+    return {label: role for role, labels in _ALL_COLUMNS.items() for label in labels}
 
 
 def table_roles(cells: Sequence[str]) -> tuple[Role, ...] | None:

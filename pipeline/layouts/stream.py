@@ -17,6 +17,9 @@ space-separated tokens). This module rebuilds what the stream lost, from the tab
   columns; cells that fit no row are handed on as ``Unexplained``.
 * **Form fields**: a label (项目名称, 年度资金总额 …) takes the cells after it, up to the next label,
   as its value (``兰溪路-真南路下立交工`` + ``程`` is one name).
+* **Glued tables**: a line that is a whole indicator header with every separator lost
+  (``一级指标二级指标三级指标指标值…``) makes each following line one glued row, cut into cells by
+  ``pipeline.reader.glued`` and handed on placed; a line it cannot cut is ``Unexplained``.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Final
 from pipeline.layouts.forms import (
     ends_table,
     header_columns,
+    header_labels,
     is_field_label,
     is_header_label,
     is_indicator_header,
@@ -37,12 +41,16 @@ from pipeline.layouts.forms import (
     table_roles,
 )
 from pipeline.normalise.text import clean_text, join_wrapped
+from pipeline.reader.glued import ROLES as GLUED_ROLES
+from pipeline.reader.glued import cut_glued_rows, split_glued_header
 from pipeline.reader.kinds import facts_of
 from pipeline.reader.placement import Role
 from pipeline.reader.segment import segment
 from pipeline.reader.vocabulary import is_framework_name, is_level_label
 from pipeline.types import Block, Locator, Row, TextLine, Unexplained
 
+MAX_GLUED_TOKENS: Final = 3
+"""A glued header line is one run of labels, or a few runs where a stray space survived."""
 MAX_FIELD_CELLS: Final = 4
 """A form field's value spans at most this many stream cells (a name wrapped over lines)."""
 MAX_JOINED: Final = 3
@@ -76,8 +84,63 @@ Item = Row | StreamCell
 
 def blocks_from_lines(lines: Sequence[SourceLine]) -> list[Block]:
     """The blocks of a document whose lines were reduced to cells; see the module docstring."""
-    items = _merge_fragments(list(_items(_merge_header_lines(lines))))
-    return list(_blocks(items))
+    blocks: list[Block] = []
+    for part, glued in _glued_parts(_merge_header_lines(lines)):
+        blocks.extend(_glued_table(part) if glued else _blocks(_merge_fragments(list(_items(part)))))
+    return blocks
+
+
+def _glued_parts(lines: Sequence[SourceLine]) -> Iterator[tuple[Sequence[SourceLine], bool]]:
+    """The document in parts: runs of ordinary lines, and glued tables (a glued header line and the
+    row lines after it, up to a line that ends a table)."""
+    start = index = 0
+    while index < len(lines):
+        if _glued_roles(lines[index]) is None:
+            index += 1
+            continue
+        if start < index:
+            yield lines[start:index], False
+        end = index + 1
+        while end < len(lines) and not lines[end].bounded and not _stops_body(_line_text(lines[end])):
+            end += 1
+        yield lines[index:end], True
+        start = index = end
+    if start < len(lines):
+        yield lines[start:], False
+
+
+def _line_text(line: SourceLine) -> str:
+    return "".join(clean_text(cell) for cell in line.cells)
+
+
+def _glued_roles(line: SourceLine) -> tuple[Role, ...] | None:
+    """The roles of a line that is a whole indicator header glued into one run, or None."""
+    if line.bounded or len(line.cells) > MAX_GLUED_TOKENS:
+        return None
+    labels = split_glued_header(_line_text(line), header_labels())
+    if labels is None or len(labels) <= len(line.cells):
+        return None  # not glued: its labels were cells already
+    return table_roles(labels)
+
+
+def _glued_table(lines: Sequence[SourceLine]) -> Iterator[Block]:
+    """A glued header and its rows, cut into cells and placed."""
+    header = lines[0]
+    roles = _glued_roles(header)
+    labels = split_glued_header(_line_text(header), header_labels())
+    assert roles is not None and labels is not None
+    yield Row(labels, header.locator)
+    rows = lines[1:]
+    cuts = cut_glued_rows([_line_text(line) for line in rows], [_glued_role(role) for role in roles])
+    for line, cells in zip(rows, cuts, strict=True):
+        if cells is None:
+            yield Unexplained(_line_text(line), line.locator)
+        elif any(cells):
+            yield Row(cells, line.locator, placed=True)
+
+
+def _glued_role(role: Role) -> Role:
+    return role if role in GLUED_ROLES else "other"
 
 
 def _is_label(text: str) -> bool:
