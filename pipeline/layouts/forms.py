@@ -222,6 +222,8 @@ _VALUE_MARKS: Final = frozenset.intersection(*(frozenset(label) for label in IND
 """Characters every label of the value column has (值)."""
 
 _UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]\s*(万元|千元|元)\s*$")
+_UNIT_AT_END: Final = re.compile(r"金额单位[:：]\s*(万元|千元|元)\s*$")
+"""``部门：505_某局金额单位：万元``: the unit closing a heading line."""
 _UNIT_IN_LABEL: Final = re.compile(r"^[\u4e00-\u9fff]{0,10}[（(](万元|千元|元)[)）](?:[（(]\d{1,3}分[)）])?$")
 """A form label that states the amount unit: ``项目资金（万元）``, ``项目预算金额 (万元)``, ``预算执行情况(万元)(20分)``."""
 _TITLE_LINE: Final = re.compile(r"绩效目标(?:表|申报表|审批表)|绩效自评表|^\d{1,3}\s*[.．、](?!\d)|^附?表\s*[一二三四五六七八九十\d]{1,3}$")
@@ -508,7 +510,7 @@ class FormReader:
         text = clean_text(line.text)
         if not text:
             return
-        unit = _UNIT_LINE.match(compact(text)) or _UNIT_IN_LABEL.match(compact(text))
+        unit = _UNIT_LINE.match(compact(text)) or _UNIT_IN_LABEL.match(compact(text)) or _UNIT_AT_END.search(text)
         if unit:
             self._set_unit(unit.group(1))
             return
@@ -792,6 +794,7 @@ class FormReader:
         complete = is_indicator_header(columns)
         if complete or (is_header_row(cells) and any(name in columns for name in INDICATOR_COLUMNS)):
             self._pending_plan_labels = None
+            self._after_budget = False
             self._on_header_row(block, columns, complete)
             return
         self._header_above = None
@@ -865,6 +868,11 @@ def is_field_label(cell: str) -> bool:
     """A label of a form field, stored or not (项目名称, 主管部门 …)."""
     keys = (label_key(folded_text(cell)), header_key(cell))
     return any(key in FORM_LABELS or key in FIELD_LABELS for key in keys)
+
+
+def field_label_keys() -> frozenset[str]:
+    """Every form field label, reduced as ``label_key`` reduces a cell."""
+    return FORM_LABELS | FIELD_LABELS
 
 
 def is_unit_label(text: str) -> bool:

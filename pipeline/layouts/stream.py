@@ -31,6 +31,7 @@ from typing import Final
 
 from pipeline.layouts.forms import (
     ends_table,
+    field_label_keys,
     header_columns,
     header_labels,
     is_field_label,
@@ -41,6 +42,7 @@ from pipeline.layouts.forms import (
     table_roles,
 )
 from pipeline.normalise.text import clean_text, join_wrapped
+from pipeline.normalise.traditional import folded_text
 from pipeline.reader.glued import ROLES as GLUED_ROLES
 from pipeline.reader.glued import cut_glued_rows, split_glued_header
 from pipeline.reader.kinds import facts_of
@@ -51,6 +53,14 @@ from pipeline.types import Block, Locator, Row, TextLine, Unexplained
 
 MAX_GLUED_TOKENS: Final = 3
 """A glued header line is one run of labels, or a few runs where a stray space survived."""
+_PROJECT_LINE: Final = re.compile(r"^\d{3,}[-_—]?(?P<name>[\u4e00-\u9fff][^\d]*?)(?P<amount>\d[\d,]*(?:\.\d+)?)$")
+"""``505006学生伙食费30.00``: a glued project line (unit code, name, amount) above its indicator rows."""
+PROJECT_NAME_LABEL: Final = "项目名称"
+BUDGET_LABEL: Final = "预算数"
+MIN_GLUED_FIELDS: Final = 2
+MIN_GLUED_LABEL: Final = 4
+"""Labels searched inside glued text are long enough not to occur in a value by chance (not 部门)."""
+_LABEL_MARKS: Final = frozenset("()（）:： *")
 MAX_FIELD_CELLS: Final = 4
 """A form field's value spans at most this many stream cells (a name wrapped over lines)."""
 MAX_JOINED: Final = 3
@@ -132,8 +142,14 @@ def _glued_table(lines: Sequence[SourceLine]) -> Iterator[Block]:
     yield Row(labels, header.locator)
     rows = lines[1:]
     cuts = cut_glued_rows([_line_text(line) for line in rows], [_glued_role(role) for role in roles])
-    for line, cells in zip(rows, cuts, strict=True):
-        if cells is None:
+    for number, (line, cells) in enumerate(zip(rows, cuts, strict=True)):
+        project = _PROJECT_LINE.match(_line_text(line)) if cells is None else None
+        if project is not None and number + 1 < len(rows) and _PROJECT_LINE.match(_line_text(rows[number + 1])):
+            yield TextLine(_line_text(line), line.locator)  # a unit's total above its first project
+        elif project is not None:
+            yield Row((PROJECT_NAME_LABEL, project["name"]), line.locator)
+            yield Row((BUDGET_LABEL, project["amount"]), line.locator)
+        elif cells is None:
             yield Unexplained(_line_text(line), line.locator)
         elif any(cells):
             yield Row(cells, line.locator, placed=True)
@@ -274,6 +290,11 @@ def _blocks(items: Sequence[Item]) -> Iterator[Block]:
             index = body_end
             continue
         roles = None
+        glued = _glued_fields(text)
+        if glued:
+            yield from (Row(pair, item.locator) for pair in glued)
+            index += 1
+            continue
         if is_field_label(text):
             value_end = _field_end(items, index + 1)
             value = _joined_value(items[index + 1 : value_end])
@@ -282,6 +303,43 @@ def _blocks(items: Sequence[Item]) -> Iterator[Block]:
             continue
         yield TextLine(item.text, item.locator)
         index += 1
+
+
+def _glued_fields(text: str) -> list[tuple[str, str]]:
+    """A cell of several form fields glued together, as (label, value) pairs; [] when it is not one.
+
+    ``部门(单位)名称重庆市某街道办事处区级支出预算总量3724.39`` → (部门(单位)名称, 重庆市某街道办事处),
+    (区级支出预算总量, 3724.39): the cell starts with a known label and holds another."""
+    folded = folded_text(text)
+    if len(folded) != len(text):  # glosses were dropped: positions would not map back
+        return []
+    kept = [(index, char) for index, char in enumerate(folded) if char not in _LABEL_MARKS]
+    reduced = "".join(char for _, char in kept)
+    found = sorted(_label_matches(reduced))
+    if len(found) < MIN_GLUED_FIELDS or found[0][0] != 0:
+        return []
+    pairs = []
+    for number, (start, end) in enumerate(found):
+        stop = found[number + 1][0] if number + 1 < len(found) else len(reduced)
+        raw_start, raw_end = kept[start][0], kept[end - 1][0] + 1
+        raw_stop = kept[stop][0] if stop < len(kept) else len(text)
+        pairs.append((text[raw_start:raw_end], text[raw_end:raw_stop].strip(" :：")))
+    return pairs
+
+
+def _label_matches(reduced: str) -> list[tuple[int, int]]:
+    """Non-overlapping spans of known field labels in a reduced text, longest first at each place."""
+    labels = sorted((label for label in field_label_keys() if len(label) >= MIN_GLUED_LABEL), key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(reduced):
+        label = next((label for label in labels if reduced.startswith(label, index)), None)
+        if label is None:
+            index += 1
+            continue
+        spans.append((index, index + len(label)))
+        index += len(label)
+    return spans
 
 
 def _stops_table_row(row: Row) -> bool:
