@@ -279,6 +279,9 @@ _RELATIVE: Final = (
     re.compile(rf"^(?:按时|按期|如期|限时|准时|及时){_ACTION}$"),
 )
 """Timing without a calendar day: windows (一年内), year ends without a year, schedules, on time."""
+_NUMERIC_WINDOW: Final = re.compile(rf"^(?P<n>\d+(?:\.\d+)?)(?P<unit>个?{_PERIOD_UNIT})(?:以|之)?内{_ACTION}$")
+"""A window written with a number is a duration: ``2天以内`` and ``7工作日内`` are ≤2天 and ≤7工作日,
+as ``≤7工作日`` is; ``一年内`` (a word, no number) and ``年底前`` stay deadlines without a day."""
 
 
 # --- small pieces ------------------------------------------------------------------------------------
@@ -511,6 +514,10 @@ def _read_date(comparator: Comparator | None, text: str, notes: list[str]) -> Pa
 def _read_relative(text: str, notes: list[str]) -> ParsedValue | None:
     if not any(pattern.match(text) for pattern in _RELATIVE):
         return None
+    window = _NUMERIC_WINDOW.match(text)
+    if window is not None:
+        notes.append(f"window {_quote(text)} read as at most {window['n']}{window['unit']}")
+        return _read_quantity("<=", f"{window['n']}{window['unit']}", notes)
     notes.append(f"relative deadline {_quote(text)}: no calendar date")
     return ParsedValue(None, None, None, "date", None, None, None, _join(notes))
 
