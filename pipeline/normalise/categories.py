@@ -112,13 +112,11 @@ LEVEL2_CORES: Final[tuple[tuple[str, str], ...]] = (
     ("时效", "时效指标"),
     ("日效", "时效指标"),
     ("成本", COST),
-    ("经济", "经济效益指标"),
-    ("社会", "社会效益指标"),
-    ("生态", "生态效益指标"),
 )
 """The word at the core of a 二级 name, longest first, for names the other rules miss: a 二级 name that
 holds one core (``群众满意度指标``, ``服务对象或受益者满意度指标``, ``可持续性发展影响指标``, ``日效性指标``)
-is that category; one that holds two (``经济和社会效益指标``) is none."""
+is that category; one that holds two, or lists several (``经济和社会效益指标``), is none."""
+_LISTED: Final = re.compile("[和及与、]")
 LEVEL2_SUFFIXES: Final = ("指标", "目标")
 NOT_CATEGORIES: Final = frozenset({"绩效指标", "年度绩效指标", "绩效目标", "年度绩效目标"})
 """Labels of the whole indicator block (绩效指标 spans all rows at the left of many forms): one character
@@ -223,6 +221,8 @@ def level2_name(text: str | None) -> str | None:
 def _by_core_word(written: str) -> str | None:
     """The one 二级 category a variant name's core word says (see ``LEVEL2_CORES``), or None."""
     if not written.endswith(LEVEL2_SUFFIXES) or sum(written.count(suffix) for suffix in LEVEL2_SUFFIXES) > 1:
+        return None
+    if _LISTED.search(written):
         return None
     rest, found = written, set()
     for core, canonical in LEVEL2_CORES:
