@@ -162,7 +162,11 @@ BUDGET_LABELS: Final = frozenset(
     }
 )
 """The project's budget for the year. 项目资金总额 (several years) is not among them: 年度资金申请总额 beside it is."""
-ANNUAL_BUDGET_LABELS: Final = frozenset({"年度资金总额", "当年年度预算", "当年预算", "年度资金申请总额", "年度预算数"})
+COLUMN_BUDGET_LABEL: Final = "全年预算数"
+"""A 自评表's full-year budget (年初预算 plus adjustments), when it heads a column of amounts."""
+ANNUAL_BUDGET_LABELS: Final = frozenset(
+    {"年度资金总额", "当年年度预算", "当年预算", "年度资金申请总额", "年度预算数", COLUMN_BUDGET_LABEL}
+)
 """Budget labels that name the year's figure: they win over a project total stated beside them."""
 UNIT_NAME_LABELS: Final = frozenset({"单位名称", "部门名称", "部门单位名称", "部门"})
 """The unit a department-level (部门整体) table is about: the project's name when none is given."""
@@ -263,7 +267,10 @@ its tables) so that it fails as ``unreadable_table`` / ``no_indicators``, not ``
 @lru_cache(maxsize=CACHED_STRINGS)
 def header_key(cell: str) -> str:
     """A header cell reduced for matching: label noise and any parenthesised note removed."""
-    return label_key(_OPEN_NOTE.sub("", _NOTE_IN_PARENS.sub("", folded_text(compact(cell)))))
+    text = folded_text(compact(cell))
+    while (stripped := _NOTE_IN_PARENS.sub("", text)) != text:  # nested notes: （…（不含年底收回））
+        text = stripped
+    return label_key(_OPEN_NOTE.sub("", text))
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -490,6 +497,7 @@ class FormReader:
         self._columns: ColumnMap | None = None
         self._columns_kept: ColumnMap | None = None
         self._roles: tuple[Role, ...] = ()
+        self._budget_column: int | None = None
         self._boilerplate: set[str] = set()
         self._blocks_fed = 0
         self._last_row_block = -1
@@ -593,6 +601,17 @@ class FormReader:
         if current.budget is None or (key in ANNUAL_BUDGET_LABELS and not current.budget_is_annual):
             current.budget = value
             current.budget_is_annual = key in ANNUAL_BUDGET_LABELS
+
+    def _on_budget_below(self, row: Row, keys: Sequence[str]) -> None:
+        """The full-year budget of a 自评表 stated as a column: its label (``全年预算数（A）``) above the
+        amount (``| 全年预算数（A） | … |`` then ``| 7574 | … |``), in a row that names no field itself."""
+        above, self._budget_column = self._budget_column, None
+        if above is not None and not any(k in FORM_LABELS for k in keys) and above < len(row.cells):
+            amount = compact(row.cells[above])
+            if facts_of(amount).kind == "number":
+                self._on_budget(COLUMN_BUDGET_LABEL, amount, row.locator)
+                return
+        self._budget_column = next((i for i, cell in enumerate(row.cells) if header_key(cell) == COLUMN_BUDGET_LABEL), None)
 
     def _on_purpose_row(self, row: Row) -> bool:
         texts = [clean_text(c) for c in row.cells]
@@ -798,6 +817,7 @@ class FormReader:
             self._on_header_row(block, columns, complete)
             return
         self._header_above = None
+        self._on_budget_below(block, keys)
         if self._pending_plan_labels is not None:
             labels, start = self._pending_plan_labels
             self._pending_plan_labels = None
