@@ -16,9 +16,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.layouts.text_cells import NAME as TEXT_CELLS
-from pipeline.types import IndicatorRecord
-
 from pipeline.ingest import parse_document
 from pipeline.layouts import LAYOUTS, recognise
 from pipeline.layouts.base import LOW_CONFIDENCE
@@ -27,9 +24,10 @@ from pipeline.layouts.cell_pipe_lines import cell_text
 from pipeline.layouts.forms import compose_value, find_indicator_header, is_placeholder, read_forms
 from pipeline.layouts.pipe_tables import split_pipe_row
 from pipeline.layouts.spaced_columns import chunks, display_width
+from pipeline.layouts.text_cells import NAME as TEXT_CELLS
 from pipeline.normalise.frames import DocumentFrames
 from pipeline.read import read_document
-from pipeline.types import Locator, Row, TextLine
+from pipeline.types import IndicatorRecord, Locator, Row, TextLine
 from tests.conftest import SEED_DIR, SEEDS
 from tests.layout_metrics import FIXTURES, expectation_files, fixture_of, load_expectation, measure, totals
 

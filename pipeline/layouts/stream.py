@@ -221,7 +221,8 @@ def _label_span(items: Sequence[Item], index: int) -> int:
     joined. Pieces that join only into a variant's shape are joined when the first is no label and
     no later piece is one: in ``提升`` + ``可持续影`` + ``响指标`` the last two already make a label, so
     ``提升`` (a value) stands alone, and ``可控`` + ``产出指标`` stay two cells."""
-    first = clean_text(items[index].text) if isinstance(items[index], StreamCell) else ""
+    item = items[index]
+    first = clean_text(item.text) if isinstance(item, StreamCell) else ""
     if not first or len(first) > MAX_PIECE or _is_exact_label(first):
         return _note_span(items, index, first)
     pieces = [first]
