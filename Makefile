@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 UV := python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install browser run test ui bench lint
+.PHONY: install browser run test ui bench lint accuracy
 
 install: .venv/.installed
 
@@ -34,6 +34,10 @@ test: install browser
 lint: install
 	$(RUN) ruff check pipeline tests
 	$(RUN) mypy
+
+# Recall and invented rows on the hand-read real documents (../shared/realdocs, or $JIXIAO_REALDOCS).
+accuracy: install
+	$(RUN) python scripts/accuracy.py
 
 # Throughput: synthetic corpus at 100/1000/10000 documents, parse vs floor, end to end, PDFs.
 bench: install
