@@ -28,6 +28,20 @@ SEEDS = {
     "004": "004_6042772d099d8031.txt",
 }
 FIXED_NOW = datetime(2026, 1, 1, 2, 0, 0)
+REALDOCS = REPO.parent / "shared" / "realdocs"
+"""Real documents read by hand (issue 16): public documents, not ours, so never in the repository."""
+
+
+def parse_realdoc(prefix: str) -> DocumentFrames:
+    """parse_document on the real document whose file name starts with ``prefix`` (``a07_``);
+    the test is skipped, saying why, where ``../shared/realdocs`` is absent."""
+    raw = REALDOCS / "raw"
+    if not raw.is_dir():
+        pytest.skip(f"real documents not found at {raw} (kept outside the repository)")
+    matches = sorted(raw.glob(f"{prefix}*"))
+    if not matches:
+        pytest.skip(f"no document {prefix}* in {raw}")
+    return parse_document(matches[0], raw, now=FIXED_NOW)
 
 _cache: dict[str, DocumentFrames] = {}
 

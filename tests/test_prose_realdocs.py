@@ -11,20 +11,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipeline.ingest import parse_document
 from pipeline.normalise.frames import DocumentFrames
-from tests.conftest import FIXED_NOW, REPO
-
-REALDOCS = REPO.parent / "shared" / "realdocs" / "raw"
-
-
-def _document(prefix: str) -> DocumentFrames:
-    if not REALDOCS.is_dir():
-        pytest.skip(f"real documents not found at {REALDOCS} (kept outside the repository)")
-    matches = sorted(REALDOCS.glob(f"{prefix}*"))
-    if not matches:
-        pytest.skip(f"no document {prefix}* in {REALDOCS}")
-    return parse_document(matches[0], REALDOCS, now=FIXED_NOW)
+from tests.conftest import parse_realdoc as _document
 
 
 def _rows(frames: DocumentFrames) -> list[tuple[object, ...]]:

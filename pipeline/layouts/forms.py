@@ -697,7 +697,7 @@ class FormReader:
         if not starts_row:
             self._continue_previous(fields)
             return
-        two_level = _two_level_name(fields)
+        two_level = "level2" not in self._roles and _two_level_name(fields)
         if two_level:
             self._roles = two_level_roles(self._roles)
         elif "level3" not in self._roles:
@@ -958,8 +958,8 @@ def _level_from_type_column(fields: dict[str, str]) -> None:
 
 
 def _two_level_name(fields: dict[str, str]) -> bool:
-    """A two-level table (指标类型 | 指标名称 | 指标值) names 二级 labels in its name column: such a row
-    has a 二级 and no 三级 (``数量指标 | 375万平方米``). True when the row is one."""
+    """A two-level table (指标类型 | 指标名称 | 指标值, no 二级 column) names 二级 labels in its name
+    column: such a row has a 二级 and no 三级 (``数量指标 | 375万平方米``). True when the row is one."""
     name = fields.get("level3", "")
     if name and not fields.get("level2") and level_kind(name) in ("level2", "both"):
         fields["level2"] = fields.pop("level3")
