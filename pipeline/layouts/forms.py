@@ -705,7 +705,11 @@ class FormReader:
         level1 = fields.get("level1") or self._carry_level1
         level2 = fields.get("level2") or (self._carry_level2 if not fields.get("level1") else "")
         self._carry_level1, self._carry_level2 = level1, level2  # a rejected row's merged labels still cover the rows below
-        problem = row_problem(fields, two_level) or self._unnamed_in_named_table(fields, two_level)
+        problem = (
+            row_problem(fields, two_level)
+            or self._unnamed_in_named_table(fields, two_level)
+            or (self._category_as_name(fields) if row.placed else None)
+        )
         if problem is not None:
             self.result.rejected_rows += 1
             self.result.notes.append(f"{row.locator.describe()}: {problem}, not read")
@@ -748,6 +752,15 @@ class FormReader:
             indicators.pop()
             self.result.rejected_rows += 1
             self.result.notes.append(f"{last.locator.describe()}: the document ends inside this row, not read")
+
+    def _category_as_name(self, fields: Mapping[str, str]) -> str | None:
+        """In a table with a 二级 column, a row cut from a stream whose 三级 is a category label
+        (``数量指标``) was misread: the label belongs in its own column. (A grid row may really say
+        ``质量指标 | 质量指标 | ≥95质量指标``: its positions are the document's own, and it is read.)"""
+        name = fields.get("level3")
+        if name and "level2" in self._roles and level_kind(name) is not None:
+            return f"the 三级 '{name}' is a category label"
+        return None
 
     def _unnamed_in_named_table(self, fields: Mapping[str, str], two_level: bool) -> str | None:
         """A table with a 三级 column names every indicator there: a row with a value but an empty 三级
