@@ -42,6 +42,7 @@ class DocumentFrame(pa.DataFrameModel):
     unit_name: Optional[pl.String] = pa.Field(nullable=True)
     amount_unit: Optional[pl.String] = pa.Field(nullable=True, isin=["万元", "千元", "元"])
     unit_total_yuan: Optional[pl.Float64] = pa.Field(nullable=True, ge=0)
+    missing_facts: Optional[pl.String] = pa.Field(nullable=True)
     project_count: pl.Int32 = pa.Field(ge=0)
     indicator_count: pl.Int32 = pa.Field(ge=0)
     parser_version: pl.String

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Final
 
 _PACKAGE: Final = Path(__file__).resolve().parent
-_PARSING_CODE: Final = ("read", "layouts", "normalise", "schemas.py", "ingest.py", "types.py")
+_PARSING_CODE: Final = ("read", "layouts", "reader", "normalise", "schemas.py", "ingest.py", "types.py")
 VERSION_LENGTH: Final = 12
 
 

@@ -39,6 +39,7 @@ def _placed(cells: list[str], roles: tuple[str, ...], positions: list[int] | Non
         ("8,827,620.53", "number"),
         ("人/天", "unit"),
         ("2024年底前", "value"),
+        ("≥95质量指标", "value"),  # a value that ends in its own name is no 二级 label
         ("65岁及以上老年人健康管理率", "text"),  # a name that starts with a number
         ("重点工作完成率（%）", "text"),
         ("820001-某镇人民政府", "text"),

@@ -117,6 +117,7 @@ LEVEL2_CORES: Final[tuple[tuple[str, str], ...]] = (
 holds one core (``群众满意度指标``, ``服务对象或受益者满意度指标``, ``可持续性发展影响指标``, ``日效性指标``)
 is that category; one that holds two, or lists several (``经济和社会效益指标``), is none."""
 _LISTED: Final = re.compile("[和及与、]")
+_WORDS_ONLY: Final = re.compile(r"[\u4e00-\u9fff]+")
 LEVEL2_SUFFIXES: Final = ("指标", "目标")
 NOT_CATEGORIES: Final = frozenset({"绩效指标", "年度绩效指标", "绩效目标", "年度绩效目标"})
 """Labels of the whole indicator block (绩效指标 spans all rows at the left of many forms): one character
@@ -222,8 +223,8 @@ def _by_core_word(written: str) -> str | None:
     """The one 二级 category a variant name's core word says (see ``LEVEL2_CORES``), or None."""
     if not written.endswith(LEVEL2_SUFFIXES) or sum(written.count(suffix) for suffix in LEVEL2_SUFFIXES) > 1:
         return None
-    if _LISTED.search(written):
-        return None
+    if _LISTED.search(written) or not _WORDS_ONLY.fullmatch(written):
+        return None  # a list of categories, or a value that ends in a name (≥95质量指标)
     rest, found = written, set()
     for core, canonical in LEVEL2_CORES:
         if core in rest:

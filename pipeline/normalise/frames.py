@@ -50,6 +50,7 @@ DOCUMENT_SCHEMA: Final[FrameSchema] = {
     "unit_name": pl.String,
     "amount_unit": pl.String,
     "unit_total_yuan": pl.Float64,
+    "missing_facts": pl.String,
     "project_count": pl.Int32,
     "indicator_count": pl.Int32,
     "parser_version": pl.String,
@@ -253,6 +254,29 @@ def empty_frame(schema: FrameSchema) -> pl.DataFrame:
     return _empty(tuple(schema.items())).clone()
 
 
+DOCUMENT_FACTS: Final = ("fiscal_year", "county", "town", "unit", "project_name", "budget")
+"""What a loaded document should state about itself; ``missing_facts`` lists those it does not."""
+FACT_SEPARATOR: Final = ", "
+
+
+def missing_facts(meta: DocumentMeta, extraction: Extraction) -> str | None:
+    """The facts a loaded document does not state (``county, town, budget``), or None when it states all.
+
+    A county department has no town, and a document with no year or no budget says so here rather
+    than loading as if complete: analysts filter on it before comparing towns or years."""
+    projects = [p for p in extraction.projects if p.source_kind == "table"] or list(extraction.projects)
+    absent = {
+        "fiscal_year": meta.fiscal_year is None,
+        "county": meta.county is None,
+        "town": meta.town is None,
+        "unit": meta.unit_name is None,
+        "project_name": any(p.project_name is None for p in projects),
+        "budget": any(p.budget_text is None for p in projects),
+    }
+    missing = [fact for fact in DOCUMENT_FACTS if absent[fact]]
+    return FACT_SEPARATOR.join(missing) or None
+
+
 def document_frame(
     source: SourceInfo,
     *,
@@ -283,6 +307,7 @@ def document_frame(
         "unit_name": meta.unit_name if meta else None,
         "amount_unit": meta.amount_unit if meta else None,
         "unit_total_yuan": unit_total,
+        "missing_facts": missing_facts(meta, extraction) if meta and extraction else None,
         "project_count": len(extraction.projects) if extraction else 0,
         "indicator_count": len(extraction.indicators) if extraction else 0,
         "parser_version": PARSER_VERSION,

@@ -24,6 +24,7 @@ select
     unit_name,
     amount_unit,
     unit_total_yuan,
+    missing_facts,
     project_count,
     indicator_count,
     loaded_at

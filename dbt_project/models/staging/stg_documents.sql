@@ -25,6 +25,7 @@ renamed as (
         cast(unit_name as varchar)            as unit_name,
         cast(amount_unit as varchar)          as amount_unit,
         cast(unit_total_yuan as double)       as unit_total_yuan,
+        missing_facts,
         cast(project_count as integer)        as project_count,
         cast(indicator_count as integer)      as indicator_count,
         cast(parser_version as varchar)       as parser_version,
