@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 UV := python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install browser run test ui bench lint accuracy
+.PHONY: install browser run test ui bench lint accuracy check
 
 install: .venv/.installed
 
@@ -38,6 +38,10 @@ lint: install
 # Recall and invented rows on the hand-read real documents (../shared/realdocs, or $JIXIAO_REALDOCS).
 accuracy: install
 	$(RUN) python scripts/accuracy.py
+
+# How the reader reads some documents (layout, confidence, rejected rows, rows), without the warehouse.
+check: install
+	$(RUN) python -m pipeline.check $(FILES)
 
 # Throughput: synthetic corpus at 100/1000/10000 documents, parse vs floor, end to end, PDFs.
 bench: install

@@ -142,7 +142,7 @@ def _prose_projects(doc: RawDocument) -> Extraction | None:
     return None
 
 
-def _extract_document(doc: RawDocument) -> Extraction:
+def extract_document(doc: RawDocument) -> Extraction:
     """The tables of the recognised layout plus the projects written as prose beside them.
 
     A document whose only targets are prose is read by the prose layout alone; with neither, the
@@ -242,7 +242,7 @@ def parse_document(
         data, sha256 = _read(path, sha256)
         source = SourceInfo(source_file=source_file, sha256=sha256, format=source.format)
         doc = read_document(data, source_file)
-        extraction = _extract_document(doc)
+        extraction = extract_document(doc)
         meta = document_meta(doc, extraction)
         frames = extraction_frames(source, meta, extraction, now)
         targets = _department_targets(doc, source_file)
