@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from pipeline.layouts.forms import (
@@ -52,6 +53,10 @@ from pipeline.reader.vocabulary import is_framework_name, is_level_label
 from pipeline.types import Block, Locator, Row, TextLine, Unexplained
 
 MAX_GLUED_TOKENS: Final = 3
+MIN_GLUED_HEADER_LABELS: Final = 3
+"""A header names at least a level, 三级 and 指标值: three labels with 指标 in them."""
+_LABEL_WORD: Final = "指标"
+MAX_GLUED_HEADER: Final = 200
 """A glued header line is one run of labels, or a few runs where a stray space survived."""
 _PROJECT_LINE: Final = re.compile(r"^\d{3,}[-_—]?(?P<name>[\u4e00-\u9fff][^\d]*?)(?P<amount>\d[\d,]*(?:\.\d+)?)$")
 """``505006学生伙食费30.00``: a glued project line (unit code, name, amount) above its indicator rows."""
@@ -127,7 +132,10 @@ def _glued_roles(line: SourceLine) -> tuple[Role, ...] | None:
     """The roles of a line that is a whole indicator header glued into one run, or None."""
     if line.bounded or len(line.cells) > MAX_GLUED_TOKENS:
         return None
-    labels = split_glued_header(_line_text(line), header_labels())
+    text = _line_text(line)
+    if text.count(_LABEL_WORD) < MIN_GLUED_HEADER_LABELS or len(text) > MAX_GLUED_HEADER:
+        return None  # most lines: too few labels to be a header (a cheap test before segmenting)
+    labels = split_glued_header(text, header_labels())
     if labels is None or len(labels) <= len(line.cells):
         return None  # not glued: its labels were cells already
     return table_roles(labels)
@@ -329,18 +337,18 @@ def _glued_fields(text: str) -> list[tuple[str, str]]:
 
 
 def _label_matches(reduced: str) -> list[tuple[int, int]]:
-    """Non-overlapping spans of known field labels in a reduced text, longest first at each place."""
+    """Non-overlapping spans of known field labels in a reduced text, longest first at each place;
+    [] unless the text starts with one (most cells: one match attempt)."""
+    labels = _field_label_pattern()
+    if labels.match(reduced) is None:
+        return []
+    return [match.span() for match in labels.finditer(reduced)]
+
+
+@lru_cache(maxsize=1)
+def _field_label_pattern() -> re.Pattern[str]:
     labels = sorted((label for label in field_label_keys() if len(label) >= MIN_GLUED_LABEL), key=len, reverse=True)
-    spans: list[tuple[int, int]] = []
-    index = 0
-    while index < len(reduced):
-        label = next((label for label in labels if reduced.startswith(label, index)), None)
-        if label is None:
-            index += 1
-            continue
-        spans.append((index, index + len(label)))
-        index += len(label)
-    return spans
+    return re.compile("|".join(map(re.escape, labels)))
 
 
 def _stops_table_row(row: Row) -> bool:
