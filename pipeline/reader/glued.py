@@ -71,6 +71,7 @@ from pipeline.normalise.values import (
     UNITS,
     is_unit,
 )
+from pipeline.reader.kinds import DIRECTION_WORDS, NATURE_WORDS
 
 # --- roles -------------------------------------------------------------------------------------------
 
@@ -112,9 +113,6 @@ COST_KINDS: Final[frozenset[str]] = frozenset(child for child, parent in LEVEL2_
 """The newer framework's 二级 under 成本指标 (经济/社会/生态环境成本指标): a table naming one is of the
 newer framework, where 成本指标 is a 一级."""
 
-NATURE_WORDS: Final = ("定量", "定性")
-"""指标值类型 / 指标性质 cells; a dash printed before them (``-定量``) is dropped."""
-DIRECTION_WORDS: Final = ("正向指标", "反向指标", "正向", "反向")
 DASHES: Final = "-－—–"
 """Characters a page prints for an empty cell or between cells (``…扣1分-定量``)."""
 

@@ -24,7 +24,8 @@ Kind: TypeAlias = Literal[
 
 COMPARATOR_SYMBOLS: Final = frozenset("≥≤=＝<>＜＞≧≦")
 NATURE_WORDS: Final = frozenset({"定量", "定性", "定量指标", "定性指标"})
-"""指标性质 / 指标值类型 cells that say whether a target is measured, not how it compares."""
+"""指标性质 / 指标值类型 cells that say whether a target is measured, not how it compares (a dash printed
+before them in a glued row, ``-定量``, is dropped)."""
 QUALITATIVE: Final = "定性"
 DIRECTION_WORDS: Final = frozenset({"正向", "反向", "正向指标", "反向指标", "中性", "中性指标"})
 """指标方向 cells: whether more is better."""
