@@ -118,7 +118,8 @@ OTHER_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "scoring": ("评分标准", "评扣分标准", "评计分标准", "计分标准", "计分方法", "评分规则", "评价标准", "绩效标准"),
     "level": ("指标类型", "指标类别"),
     "nature": ("指标值类型", "指标类型定量定性"),
-    "remark": ("备注", "序号", "绩效指标", "绩效指标体系", "年度绩效指标"),
+    "remark": ("备注", "绩效指标", "绩效指标体系", "年度绩效指标"),
+    "serial": ("序号", "编号"),
 }
 """Columns an indicator header may have that are recognised but not stored (``level``, 指标类型, holds a
 一级 or 二级 label: it is stored as whichever the label is)."""
@@ -677,7 +678,7 @@ class FormReader:
 
     def _on_indicator_row(self, row: Row, columns: ColumnMap) -> None:
         first = clean_text(next((c for c in row.cells if clean_text(c)), ""))
-        if label_key(first) in TOTAL_LABELS:
+        if is_total(first):
             return
         if ends_table(first):
             self._columns = None  # 其他需说明的问题, 偏差原因分析 …: what follows is not the table
@@ -895,6 +896,11 @@ def _with_name_column(columns: ColumnMap) -> ColumnMap:
 def ends_table(first_cell: str) -> bool:
     """A row that starts a note or box after the table (``注：…``, ``其他需说明的问题``) or the next form."""
     return TRAILER.match(first_cell) is not None or label_key(first_cell) in FIELD_LABELS
+
+
+def is_total(cell: str) -> bool:
+    """A total row's label (总分, 合计): the last row of a table, never an indicator."""
+    return label_key(cell) in TOTAL_LABELS
 
 
 def is_field_label(cell: str) -> bool:

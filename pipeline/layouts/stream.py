@@ -39,6 +39,7 @@ from pipeline.layouts.forms import (
     is_header_label,
     is_indicator_header,
     is_title,
+    is_total,
     is_unit_label,
     table_roles,
 )
@@ -74,6 +75,8 @@ MAX_PIECE: Final = 7
 """A piece of a wrapped label is short: the width of a narrow column."""
 _NOTE_CELL: Final = re.compile(r"^[(（][^()（）]{1,12}[)）]\s*分?$")
 """``(万元)``, ``(40-50)分``, ``(必填)``: a note that belongs to the label before it."""
+_LABELLED: Final = re.compile(r"^(?P<label>[^:：]{2,16})[:：]\s*(?P<value>[^:：\s][^:：]*)$")
+"""``资金总额: 250``: one field, label and value in one cell (a second colon means a second field)."""
 _OWN_FIELD: Final = re.compile(r"^[^:：]{1,12}[:：]")
 """``一、预算资金:250``, ``填报日期:2021.5.18``: a cell that is a labelled field of its own."""
 
@@ -299,6 +302,11 @@ def _blocks(items: Sequence[Item]) -> Iterator[Block]:
             index = body_end
             continue
         roles = None
+        labelled = _LABELLED.match(text)
+        if labelled is not None and is_field_label(labelled["label"]):
+            yield Row((labelled["label"], labelled["value"]), item.locator)  # 资金总额: 250
+            index += 1
+            continue
         glued = _glued_fields(text)
         if glued:
             yield from (Row(pair, item.locator) for pair in glued)
@@ -357,8 +365,8 @@ def _stops_table_row(row: Row) -> bool:
 
 
 def _stops_body(text: str) -> bool:
-    """A cell that ends a table body: a form label, a note, a title, a unit line."""
-    return is_field_label(text) or ends_table(text) or is_title(text) or is_unit_label(text)
+    """A cell that ends a table body: a form label, a note, a total, a title, a unit line."""
+    return is_field_label(text) or ends_table(text) or is_total(text) or is_title(text) or is_unit_label(text)
 
 
 def _header_run(items: Sequence[Item], start: int) -> int | None:

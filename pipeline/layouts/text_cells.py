@@ -1,9 +1,10 @@
 """Any text serialisation of a 绩效目标表, reduced to cells: the general text layout.
 
 Each line becomes cells and nothing more: a line with two or more cells between pipes (``| a | b |``)
-or tabs is one table row; any other line gives its whitespace-separated pieces as cells of a stream
-(one cell per line ``产出指标 |``, one per paragraph, or rows written with spaces ``产出指标 数量指标
-检查差旅费 470 人/天 2``). Image stubs (``![]()``) and separator lines are not cells. What the cells
+or tabs is one table row; any other line gives its pieces as cells of a stream (one cell per line
+``产出指标 |``, one per paragraph, or rows written with spaces ``产出指标 数量指标 检查差旅费 470 人/天 2``).
+A single space separates cells only in a document that writes its header that way; elsewhere it is
+part of a cell, and only a wider gap separates. Image stubs (``![]()``) and separator lines are not cells. What the cells
 mean is decided by the reader (``pipeline.layouts.stream`` and the form reader), from the table's own
 vocabulary: this layout never places a cell.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from pipeline.layouts.forms import find_indicator_header
 from pipeline.layouts.grid import GridLayout
 from pipeline.layouts.stream import SourceLine, blocks_from_lines
 from pipeline.normalise.text import clean_text
@@ -22,19 +24,33 @@ NAME: Final = "text_cells"
 MIN_ROW_CELLS: Final = 2
 _SEPARATOR: Final = re.compile(r"(?<!\\)\|")
 _TAB: Final = "\t"
-_NOT_A_CELL: Final = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|[-_|:—]+)$")
-"""Image stubs and separator marks (``-``, ``---``, ``|``); a lone ``=`` is a comparator, not a separator."""
+_NOT_A_CELL: Final = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|[-_|:—]+|[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页)$")
+"""Image stubs, separator marks (``-``, ``---``, ``|``) and page numbers (``—3—``, ``第3页``); a lone
+``=`` is a comparator, not a separator."""
 _WHITESPACE: Final = re.compile(r"[\s\u00a0\u3000]+")
+_WIDE_GAP: Final = re.compile(r"\s{2,}|\u3000")
+"""Two spaces or more separate cells in any text (columns laid out with spaces)."""
+_HEADER_HINT: Final = "指标"
 
 
-def _cells(line: str) -> list[str]:
+def _cells(line: str, spaced: bool) -> list[str]:
     if "|" in line:
         parts = _SEPARATOR.split(line)
     elif _TAB in line:
         parts = line.split(_TAB)
     else:
-        return [piece for piece in _WHITESPACE.split(line) if _is_cell(piece)]
+        pieces = (_WHITESPACE if spaced else _WIDE_GAP).split(line)
+        return [piece for piece in pieces if _is_cell(piece)]
     return [part.strip() for part in parts]
+
+
+def writes_rows_with_spaces(lines: tuple[str, ...]) -> bool:
+    """Whether the document writes its table with single spaces between cells: some line's
+    space-separated pieces name a whole indicator header (``一级指标 二级指标 三级指标 指标值``).
+    Elsewhere a single space is part of a cell (``我单位 2020 年符合…`` wrapped in a Word export)."""
+    return any(
+        _HEADER_HINT in line and find_indicator_header(_WHITESPACE.split(line.strip())) is not None for line in lines
+    )
 
 
 def _is_cell(text: str) -> bool:
@@ -44,9 +60,10 @@ def _is_cell(text: str) -> bool:
 def source_lines(lines: tuple[str, ...]) -> list[SourceLine]:
     """Each line as cells: bounded when separators give it two or more cells (empty ones count: a
     row that kept the blanks of merged cells, ``\t\t\t\t≥95%``, keeps its positions)."""
+    spaced = writes_rows_with_spaces(lines)
     reduced: list[SourceLine] = []
     for number, line in enumerate(lines, start=1):
-        cells = _cells(line)
+        cells = _cells(line, spaced)
         filled = [cell for cell in cells if _is_cell(cell)]
         if not filled:
             continue

@@ -19,7 +19,18 @@ from pipeline.normalise.values import MAGNITUDES, PREFIX_COMPARATORS, SUFFIX_COM
 from pipeline.reader.vocabulary import fold, level_kind
 
 Kind: TypeAlias = Literal[
-    "empty", "level1", "level2", "both", "comparator", "nature", "direction", "number", "unit", "value", "text"
+    "empty",
+    "level1",
+    "level2",
+    "both",
+    "comparator",
+    "nature",
+    "direction",
+    "number",
+    "unit",
+    "value",
+    "criterion",
+    "text",
 ]
 
 COMPARATOR_SYMBOLS: Final = frozenset("≥≤=＝<>＜＞≧≦")
@@ -36,6 +47,9 @@ MAX_VALUE_WORD: Final = 5
 """A value that starts with a number carries at most a few characters of words after it (``2024年底前``,
 ``1346.0088万平方米``); ``65岁及以上老年人健康管理率`` is a name that starts with one."""
 _CJK_RUN: Final = re.compile(r"[\u4e00-\u9fff]+")
+_CRITERION: Final = re.compile(r"[扣得]\d+(?:\.\d+)?分|不得分|得满分|酌情扣分|计满分|按[^，,。；;]{0,8}比例得分")
+"""A scoring rule (评分标准): ``每少1处扣1分``, ``低于95%不得分``, ``按完成比例得分``, ``未达指标值酌情扣分``:
+never a name or a value."""
 
 _WORD_COMPARATORS: Final = tuple(sorted((w for w in PREFIX_COMPARATORS if not set(w) <= COMPARATOR_SYMBOLS), key=len))
 _COMPARATOR_CELL: Final = re.compile(
@@ -95,6 +109,8 @@ def kind_of(text: str) -> Kind:
         return "text"
     if _UNIT_CELL.match(squeezed):
         return "unit"
+    if _CRITERION.search(squeezed):
+        return "criterion"
     if _looks_like_value(squeezed):
         return "value"
     return "text"

@@ -44,7 +44,7 @@ PROJECT_ROLES: Final = frozenset({"unit_name", "project_name", "budget", "goals"
 """Project fields some tables repeat on the first row of each project (单位名称 | 项目名称 | 预算数 | 年度目标)."""
 NAME_ROLES: Final = frozenset({"level3", "description"})
 VALUE_ROLES: Final = frozenset({"value", "actual"})
-OPTIONAL_AT_ROW_START: Final = LEVEL_ROLES | PROJECT_ROLES | {"remark", "other"}
+OPTIONAL_AT_ROW_START: Final = LEVEL_ROLES | PROJECT_ROLES | {"remark", "other", "serial"}
 """Columns a row may begin after: merged cells above it carry their text down."""
 
 PLACED: Final = 1.0
@@ -63,13 +63,14 @@ _FIT: Final[dict[Role, dict[str, float]]] = {
     "level2": {"level2": 3.0, "both": 2.2},
     "level": {"level1": 3.0, "level2": 3.0, "both": 2.2},
     "level3": {"text": 1.0, "level2": -1.0, "both": -1.0, "value": -2.5, "coded": -1.0},
-    "description": {"text": 0.3, "value": 0.0, "coded": 0.0},
+    "description": {"text": 0.3, "value": 0.0, "coded": 0.0, "criterion": -1.0},
     "value": {"value": 2.0, "number": 1.5, "short": 0.5, "text": -0.3},
     "actual": {"value": 1.8, "number": 1.3, "short": 0.4, "text": -0.4},
     "comparator": {"comparator": 3.0, "nature": 2.0, "direction": 2.0},
     "nature": {"comparator": 3.0, "nature": 2.0, "direction": 2.0},
     "direction": {"comparator": 3.0, "nature": 2.0, "direction": 2.0},
     "unit": {"unit": 2.0, "shortish": 0.2},
+    "serial": {"small": 1.0},
     "weight": {"small": 1.0, "value": -0.5},
     "score": {"small": 1.0, "value": -0.5},
     "unit_name": {"text": 0.0, "coded": 0.9},
@@ -77,7 +78,15 @@ _FIT: Final[dict[Role, dict[str, float]]] = {
     "budget": {"number": 1.0},
 }
 """How well each kind of cell fits each column role (absent: it cannot stand there)."""
-_FREE_TEXT_FIT: Final = {"text": -0.4, "short": -0.4, "coded": -0.4, "value": -0.5, "number": -0.8, "unit": -0.8}
+_FREE_TEXT_FIT: Final = {
+    "text": -0.4,
+    "short": -0.4,
+    "coded": -0.4,
+    "criterion": 0.5,
+    "value": -0.5,
+    "number": -0.8,
+    "unit": -0.8,
+}
 MAX_UNIT_TEXT: Final = 4
 
 
@@ -92,7 +101,7 @@ def _feature(role: Role, facts: CellFacts) -> str:
         if role == "unit" and facts.short:
             return "shortish"
         return "text"
-    if kind == "number" and role in NUMERIC_ROLES:
+    if kind == "number" and (role in NUMERIC_ROLES or role == "serial"):
         return "small" if facts.small_number else "number"
     return kind
 

@@ -25,6 +25,7 @@ from pipeline.reader.placement import (
     LEVEL_ROLES,
     MARK_ROLES,
     NEW_ROW,
+    OPTIONAL_AT_ROW_START,
     PLACED,
     UNEXPLAINED,
     VALUE_ROLES,
@@ -39,6 +40,11 @@ AT_LINE_START: Final = 0.6
 """A row that starts where a line of the source starts."""
 ACROSS_LINE: Final = 0.2
 """A row that goes on past the start of a line."""
+MIN_ROWS_FOR_SHAPE: Final = 3
+"""A table's usual shape is learnt from at least this many rows of the first reading."""
+EXPECTED_SKIP: Final = 1.0
+EXPECTED_FIT: Final = 0.5
+"""Leaving out, or filling, a column the table's rows usually fill: weighed by how usual it is."""
 INSIDE_ROW: Final = 0.1
 """A cell left out between a row's name and its value costs a little more than one after a complete
 row: of ``改造户数 应改尽改 抗震设防地区`` the value is the cell next to the name."""
@@ -115,7 +121,33 @@ class _Lattice:
 
 
 def segment(cells: Sequence[str], line_starts: Sequence[bool], roles: Sequence[Role]) -> Segmentation:
-    """The best reading of a stream of cells as rows under ``roles``; see the module docstring."""
+    """The best reading of a stream of cells as rows under ``roles``; see the module docstring.
+
+    Two passes: the first reads the stream with no idea of which columns this table fills; the
+    second expects the columns most of the first reading's rows filled (``_expected``). A table's
+    rows have one shape: when a 指标值确定依据 column is filled in most rows, a text after a value is
+    that row's basis, not the name of a row that has no value."""
+    first = _segment(cells, line_starts, roles, (0.0,) * len(roles))
+    indicator_rows = [row for row in first.rows if not row.is_category(roles)]
+    if len(indicator_rows) < MIN_ROWS_FOR_SHAPE:
+        return first
+    return _segment(cells, line_starts, roles, _expected(indicator_rows, roles))
+
+
+def _expected(rows: Sequence[StreamRow], roles: Sequence[Role]) -> tuple[float, ...]:
+    """How often each column is filled in the rows read (0 for columns merged cells carry down)."""
+    filled = [0] * len(roles)
+    for row in rows:
+        for _, column in row.cells:
+            filled[column] += 1
+    return tuple(
+        0.0 if role in OPTIONAL_AT_ROW_START else count / len(rows) for role, count in zip(roles, filled, strict=True)
+    )
+
+
+def _segment(
+    cells: Sequence[str], line_starts: Sequence[bool], roles: Sequence[Role], expected: Sequence[float]
+) -> Segmentation:
     lattice = _Lattice()
     for index, text in enumerate(cells):
         facts = facts_of(text)
@@ -127,28 +159,39 @@ def segment(cells: Sequence[str], line_starts: Sequence[bool], roles: Sequence[R
                 gain = fit(role, facts)
                 if gain is None:
                     continue
+                gain += EXPECTED_FIT * expected[column]
                 if column > state.column >= 0:
-                    cost = skip_cost(roles, state.column + 1, column, at_start=False, each=SKIPPED)
+                    cost = _skipped(roles, expected, state.column + 1, column, at_start=False)
                     cost += ACROSS_LINE if line_start else 0.0
                     placed = _after(state, role, facts, column)
                     lattice.offer(placed, score + PLACED + gain - cost, _Node(node_id, index, column, False))
                 if state.complete():
-                    cost = skip_cost(roles, 0, column, at_start=True, each=SKIPPED) + _closing(state, roles)
+                    cost = _skipped(roles, expected, 0, column, at_start=True) + _closing(state, roles, expected)
                     bonus = AT_LINE_START if line_start else 0.0
                     fresh = _after(FRESH, role, facts, column)
                     lattice.offer(fresh, score + PLACED + gain + bonus - cost, _Node(node_id, index, column, True))
         lattice.advance()
-    ends = ((score - _closing(state, roles), node) for state, (score, node) in lattice.best.items() if state.complete())
+    ends = (
+        (score - _closing(state, roles, expected), node)
+        for state, (score, node) in lattice.best.items()
+        if state.complete()
+    )
     return _trace(lattice.nodes, max(ends, key=lambda end: end[0])[1])
 
 
-def _closing(state: _State, roles: Sequence[Role]) -> float:
+def _skipped(roles: Sequence[Role], expected: Sequence[float], first: int, stop: int, at_start: bool) -> float:
+    """The cost of columns a row leaves empty: each one, and more for one the table usually fills."""
+    usual = sum(expected[first:stop]) if not at_start else 0.0
+    return skip_cost(roles, first, stop, at_start=at_start, each=SKIPPED) + EXPECTED_SKIP * usual
+
+
+def _closing(state: _State, roles: Sequence[Role], expected: Sequence[float]) -> float:
     """The cost of ending a row: a new row, and the columns an indicator row leaves empty after its last cell."""
     if state.column < 0:
         return 0.0
     if state.levels_only:
         return NEW_ROW
-    return NEW_ROW + skip_cost(roles, state.column + 1, len(roles), at_start=False, each=SKIPPED)
+    return NEW_ROW + _skipped(roles, expected, state.column + 1, len(roles), at_start=False)
 
 
 def _trace(nodes: Sequence[_Node], last: int) -> Segmentation:
