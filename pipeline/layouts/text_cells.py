@@ -63,6 +63,8 @@ def source_lines(lines: tuple[str, ...]) -> list[SourceLine]:
     spaced = writes_rows_with_spaces(lines)
     reduced: list[SourceLine] = []
     for number, line in enumerate(lines, start=1):
+        if _NOT_A_CELL.match(line.strip()):
+            continue  # a page number (— 3 —) or a rule, whatever the document's separators
         cells = _cells(line, spaced)
         filled = [cell for cell in cells if _is_cell(cell)]
         if not filled:
