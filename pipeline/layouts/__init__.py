@@ -15,7 +15,7 @@ from pipeline.layouts.prose_targets import ProseTargetsLayout
 from pipeline.layouts.ruled_tables import RuledTablesLayout
 from pipeline.layouts.spaced_columns import SpacedColumnsLayout
 from pipeline.layouts.tab_rows import TabRowsLayout
-from pipeline.layouts.text_cells import TextCellsLayout
+from pipeline.layouts.text_cells import STREAM_CEILING, TextCellsLayout
 from pipeline.types import RawDocument
 
 LAYOUTS: Final[tuple[Layout, ...]] = (
@@ -30,6 +30,11 @@ LAYOUTS: Final[tuple[Layout, ...]] = (
     TextCellsLayout(),
 )
 """Layouts of the 绩效目标表 grid: one of them reads a document's tables."""
+GENERAL: Final = frozenset({TextCellsLayout.name})
+"""Layouts that read any text serialisation. They are scored after the specific ones, and only when
+none of those reads the document as surely as the general one could: a document it reads from a
+stream of cells scores at most ``STREAM_CEILING``, and one it reads from real rows reads as the
+specific layout of those rows does."""
 PROSE_LAYOUTS: Final[tuple[Layout, ...]] = (ProseTargetsLayout(),)
 """Layouts of targets written as prose: they read what is written beside the tables, in any document,
 and their projects are added to the tables' own (``pipeline.layouts.combine``)."""
@@ -46,12 +51,15 @@ def _safe_score(layout: Layout, doc: RawDocument) -> float:
 def _scored(doc: RawDocument, layouts: tuple[Layout, ...]) -> list[tuple[float, str, Layout]]:
     """(score, name, layout), best first, ties to the first name.
 
-    Layouts are scored in name order and scoring stops at the first certain one: no layout after
-    it can score higher, and a tie would go to it by name. Scoring a grid layout runs the whole
+    Layouts are scored in name order, the general ones last (``GENERAL``), and scoring stops at the
+    first certain one: no layout after it can score higher, and a tie would go to it by name. Scoring a grid layout runs the whole
     form reader, so a document recognised early is not read by every other layout as well.
     """
     scored: list[tuple[float, str, Layout]] = []
-    for layout in sorted(layouts, key=lambda candidate: candidate.name):
+    for layout in sorted(layouts, key=lambda candidate: (candidate.name in GENERAL, candidate.name)):
+        best = max((score for score, _, _ in scored), default=0.0)
+        if layout.name in GENERAL and best >= STREAM_CEILING:
+            break
         score = _safe_score(layout, doc)
         scored.append((score, layout.name, layout))
         if score >= CERTAIN:

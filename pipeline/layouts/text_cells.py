@@ -14,13 +14,16 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from pipeline.layouts.forms import find_indicator_header
+from pipeline.layouts.base import CERTAIN
+from pipeline.layouts.forms import INFERRED_ROWS_DOUBT, find_indicator_header
 from pipeline.layouts.grid import GridLayout
 from pipeline.layouts.stream import SourceLine, blocks_from_lines
 from pipeline.normalise.text import clean_text
 from pipeline.types import Block, Locator, RawDocument
 
 NAME: Final = "text_cells"
+STREAM_CEILING: Final = CERTAIN - INFERRED_ROWS_DOUBT
+"""The most this layout scores a document whose rows it cut from a stream of cells."""
 MIN_ROW_CELLS: Final = 2
 _SEPARATOR: Final = re.compile(r"(?<!\\)\|")
 _TAB: Final = "\t"

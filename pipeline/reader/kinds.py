@@ -10,9 +10,8 @@ national set (``产出指标``, ``数量指标``), a comparator (``≥``), a nat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, NamedTuple, TypeAlias
 
 from pipeline.normalise.text import CACHED_STRINGS, clean_text
 from pipeline.normalise.values import MAGNITUDES, PREFIX_COMPARATORS, SUFFIX_COMPARATORS, UNITS
@@ -71,9 +70,9 @@ _CODED_NAME: Final = re.compile(r"^(?:[\[【(（]\d{3,}[\]】)）]|\d{3,}\s*[-_�
 """``820001-井研县马踏镇人民政府``, ``[066]六安市农业农村局``: a unit or project named with its code."""
 
 
-@dataclass(frozen=True)
-class CellFacts:
-    """The evidence of one cell: its kind and the features placement weighs."""
+class CellFacts(NamedTuple):
+    """The evidence of one cell: its kind and the features placement weighs (a tuple: placement
+    memoises on rows of them, and a tuple hashes fast)."""
 
     kind: Kind
     short: bool

@@ -58,12 +58,23 @@ its positions are the grid's, so only strong kind evidence moves a cell."""
 SKIPPED_COLUMN: Final = 0.2
 NEW_ROW: Final = 0.3
 
+LABEL_AS_TEXT: Final = -1.5
+"""A 一级/二级 label in a text column: only where the grid puts it (``质量指标 | 质量指标 | ≥95质量指标 |
+质量指标`` of a template filled with its own labels); in a stream it stands in its level column."""
 _FIT: Final[dict[Role, dict[str, float]]] = {
     "level1": {"level1": 3.0, "both": 2.0},
     "level2": {"level2": 3.0, "both": 2.2},
     "level": {"level1": 3.0, "level2": 3.0, "both": 2.2},
     "level3": {"text": 1.0, "level2": -1.0, "both": -1.0, "value": -2.5, "coded": -1.0},
-    "description": {"text": 0.3, "value": 0.0, "coded": 0.0, "criterion": -1.0},
+    "description": {
+        "text": 0.3,
+        "value": 0.0,
+        "coded": 0.0,
+        "criterion": -1.0,
+        "level1": LABEL_AS_TEXT,
+        "level2": LABEL_AS_TEXT,
+        "both": LABEL_AS_TEXT,
+    },
     "value": {"value": 2.0, "number": 1.5, "short": 0.5, "text": -0.3},
     "actual": {"value": 1.8, "number": 1.3, "short": 0.4, "text": -0.4},
     "comparator": {"comparator": 3.0, "nature": 2.0, "direction": 2.0},
@@ -83,6 +94,9 @@ _FREE_TEXT_FIT: Final = {
     "short": -0.4,
     "coded": -0.4,
     "criterion": 0.5,
+    "level1": LABEL_AS_TEXT,
+    "level2": LABEL_AS_TEXT,
+    "both": LABEL_AS_TEXT,
     "value": -0.5,
     "number": -0.8,
     "unit": -0.8,
@@ -109,7 +123,7 @@ def _feature(role: Role, facts: CellFacts) -> str:
 def fit(role: Role, facts: CellFacts) -> float | None:
     """How well a cell fits a column; None when it cannot stand there."""
     if role in FREE_TEXT_ROLES and role not in _FIT:
-        if facts.kind in ("level1", "level2", "both", "comparator", "nature", "direction"):
+        if facts.kind in ("comparator", "nature", "direction"):
             return None
         return _FREE_TEXT_FIT.get(_feature(role, facts), 0.0)
     return _FIT.get(role, {}).get(_feature(role, facts))
@@ -133,9 +147,24 @@ def place_row(
 
     ``kept_blanks``: the row keeps empty cells between or before its filled ones, so its positions
     are the grid's own."""
+    facts = tuple(facts_of(c) for c in cells)
+    if _fits_where_it_stands(facts, positions, roles):
+        return tuple(positions)
     if kept_blanks:  # the blanks are there: a column passed over is a blank cell, not a lost one
-        return _place(tuple(facts_of(c) for c in cells), tuple(positions), tuple(roles), AT_KEPT_POSITION, 0.0)
-    return _place(tuple(facts_of(c) for c in cells), tuple(positions), tuple(roles), AT_OWN_POSITION, SKIPPED_COLUMN)
+        return _place(facts, tuple(positions), tuple(roles), AT_KEPT_POSITION, 0.0)
+    return _place(facts, tuple(positions), tuple(roles), AT_OWN_POSITION, SKIPPED_COLUMN)
+
+
+def _fits_where_it_stands(facts: Sequence[CellFacts], positions: Sequence[int], roles: Sequence[Role]) -> bool:
+    """Every cell fits its own column at least neutrally: the row is laid out as its header says,
+    and no alignment can do better than reading it as it stands (most rows of most tables)."""
+    for cell, position in zip(facts, positions, strict=True):
+        if position >= len(roles):
+            return False
+        gain = fit(roles[position], cell)
+        if gain is None or gain < 0:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1 << 12)
