@@ -310,3 +310,10 @@ def test_a_table_reads_the_same_in_any_serialisation(tmp_path: Path, source: Pat
     others = [pair for pair in read if pair not in original]
     assert sum(pair in read for pair in original) >= MIN_RECALL * len(original)
     assert len(others) <= MAX_OTHER_SHARE * len(read), others
+
+
+def test_a_name_wrapped_onto_its_own_line_is_one_cell(tmp_path: Path) -> None:
+    """Page text cuts a long name in a narrow column: the lone last character is no value."""
+    lines = ["一级指标", "二级指标", "三级指标", "指标值", "效益指标", "社会效益指标", "道路通行能力提升情", "况", "提升"]
+    lines += ["可持续影响指标", "长效管理制度健全性", "健全"]
+    assert _parse(tmp_path, _form("\n".join(lines))) == [("道路通行能力提升情况", "提升"), ("长效管理制度健全性", "健全")]

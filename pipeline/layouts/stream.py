@@ -70,6 +70,10 @@ _LABEL_MARKS: Final = frozenset("()（）:： *")
 MAX_FIELD_CELLS: Final = 4
 """A form field's value spans at most this many stream cells (a name wrapped over lines)."""
 MAX_JOINED: Final = 3
+ONE_CHARACTER_VALUES: Final = frozenset("是否优良中高低有无好差")
+"""Values a cell may hold in one character; any other lone character after a name is its wrapped tail."""
+MIN_WRAPPED_HEAD: Final = 6
+_CJK: Final = re.compile(r"[\u4e00-\u9fff]")
 MIN_LABEL_PART: Final = 3
 MAX_PIECE: Final = 7
 """A piece of a wrapped label is short: the width of a narrow column."""
@@ -212,7 +216,7 @@ def _merge_fragments(items: list[Item]) -> list[Item]:
     while index < len(items):
         item = items[index]
         if isinstance(item, StreamCell):
-            span = _label_span(items, index)
+            span = _label_span(items, index) if not _wrapped_tail(items, index) else 2
             if span > 1:
                 pieces = [piece for piece in items[index : index + span] if isinstance(piece, StreamCell)]
                 item = StreamCell("".join(clean_text(p.text) for p in pieces), item.locator, item.line_start)
@@ -222,6 +226,20 @@ def _merge_fragments(items: list[Item]) -> list[Item]:
         merged.append(item)
         index += 1
     return merged
+
+
+def _wrapped_tail(items: Sequence[Item], index: int) -> bool:
+    """Whether the next cell is the last character of this one, wrapped onto a line of its own by a
+    narrow column (``道路通行能力提升情`` + ``况``): one Chinese character that is no value on its own
+    (``ONE_CHARACTER_VALUES``) after a name-like text."""
+    item, following = items[index], items[index + 1] if index + 1 < len(items) else None
+    if not isinstance(item, StreamCell) or not isinstance(following, StreamCell) or following.line_start:
+        return False
+    tail = clean_text(following.text)
+    if len(tail) != 1 or not _CJK.match(tail) or tail in ONE_CHARACTER_VALUES:
+        return False
+    head = clean_text(item.text)
+    return len(head) >= MIN_WRAPPED_HEAD and facts_of(head).kind == "text" and not _is_label(head)
 
 
 def _label_span(items: Sequence[Item], index: int) -> int:
