@@ -1,5 +1,5 @@
 """Files built to exhaust a run (issue 17): tiny Word and Excel files that pad rows to millions of
-cells, a zip part that inflates far past the size it declares.
+cells, a zip part that inflates far past the size it declares, and NUL bytes in a text file.
 
 Each gets one error row (or loads cleanly) in bounded time and memory. Memory is measured in a
 subprocess (its own peak RSS), so a bomb shows even when it is refused in the end.
@@ -23,10 +23,11 @@ from typing import Final
 
 import docx
 import openpyxl
+import polars as pl
 import pytest
 
 from pipeline.ingest import parse_document
-from tests.test_bad_input import GOOD_ROWS
+from tests.test_bad_input import GOOD_ROWS, SEED_002
 
 REPO = Path(__file__).resolve().parents[1]
 MEMORY_LIMIT_MB = 500
@@ -171,3 +172,18 @@ def test_honest_docx_still_reads(tmp_path: Path) -> None:
     shutil.copy(REPO / "tests" / "fixtures" / "formats" / "seed002.docx", raw / "seed002.docx")
     frames = parse_document(raw / "seed002.docx", raw)
     assert frames.documents["status"][0] == "loaded" and frames.indicators.height == GOOD_ROWS
+
+
+def test_nul_bytes_never_reach_the_warehouse(tmp_path: Path) -> None:
+    text = SEED_002.read_text(encoding="utf-8").replace("开展帮扶活动次数", "开展帮扶\x00活动次数\x00")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "nul.txt").write_text(text, encoding="utf-8")
+    frames = parse_document(raw / "nul.txt", raw)
+    assert frames.indicators.height == GOOD_ROWS
+    for frame in (frames.documents, frames.projects, frames.indicators):
+        for column in frame.select(pl.col(pl.String)).columns:
+            assert not frame[column].str.contains("\x00", literal=True).any(), column
+    assert "开展帮扶活动次数" in frames.indicators["level3"].to_list()
+
+
