@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
-from pipeline.ingest import document_digest, is_unchanged, parse_document
+from pipeline.ingest import is_unchanged, parse_document, stored_name
 from pipeline.lake import lake_dir, write_document
 from pipeline.normalise.frames import DocumentFrames
+from pipeline.read.files import digest_inside
 from pipeline.warehouse import RAW_TABLES, load_documents, loaded_versions, rows_of
 
 BATCH_DOCUMENTS: Final = 100
@@ -35,6 +36,7 @@ IN_FLIGHT: Final = 2 * BATCH_DOCUMENTS
 """Documents submitted to the workers and not yet loaded, at most: keeps memory flat."""
 FAILURES_LISTED: Final = 10
 """A warehouse that refuses every write fails every document: name a few, count the rest."""
+T = TypeVar("T")
 UNCHANGED: Final = "unchanged"
 UNAVAILABLE: Final = "unavailable"
 
@@ -42,8 +44,7 @@ UNAVAILABLE: Final = "unavailable"
 @dataclass(frozen=True)
 class ParseJob:
     source_file: str
-    sha256: str | None
-    """Taken once by the caller; None when there is no readable file (parse_document says why)."""
+    """As listed in the raw folder (bytes of a non-UTF-8 name kept): it leads back to the file."""
 
 
 @dataclass(frozen=True)
@@ -70,22 +71,27 @@ def worker_count() -> int:
 def plan(
     source_files: Iterable[str], raw_dir: Path, warehouse: Path
 ) -> tuple[list[ParseJob], list[Outcome]]:
-    """Split the documents into those to parse and those the warehouse already holds, hashing each once."""
+    """Split the documents into those to parse and those the warehouse already holds.
+
+    A file the warehouse never held is not hashed here: it is parsed anyway, and hashed as it is
+    read (the digest recorded is always that of the bytes parsed).
+    """
     loaded = loaded_versions(warehouse)
     jobs: list[ParseJob] = []
     unchanged: list[Outcome] = []
     for source_file in source_files:
-        sha256 = document_digest(raw_dir / source_file, raw_dir)
-        if is_unchanged(loaded.get(source_file), sha256):
+        held = loaded.get(stored_name(source_file))
+        sha256 = None if held is None else digest_inside(raw_dir / source_file, raw_dir)
+        if held is not None and is_unchanged(held, sha256):
             unchanged.append(Outcome(source_file, sha256 or UNAVAILABLE, UNCHANGED))
         else:
-            jobs.append(ParseJob(source_file, sha256))
+            jobs.append(ParseJob(source_file))
     return jobs, unchanged
 
 
 def parse_job(job: ParseJob, raw_dir: Path) -> DocumentFrames:
     """One document parsed (in a worker process); module-level so that spawn can pickle it."""
-    return parse_document(raw_dir / job.source_file, raw_dir, sha256=job.sha256)
+    return parse_document(raw_dir / job.source_file, raw_dir)
 
 
 def parse_all(jobs: Sequence[ParseJob], raw_dir: Path, workers: int) -> Iterator[DocumentFrames]:
@@ -108,17 +114,17 @@ def parse_all(jobs: Sequence[ParseJob], raw_dir: Path, workers: int) -> Iterator
             yield frames
 
 
-def batches(frames: Iterable[DocumentFrames], size: int) -> Iterator[list[DocumentFrames]]:
-    iterator = iter(frames)
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
-def outcome_of(frames: DocumentFrames) -> Outcome:
-    """A loaded document's outcome, from its one documents row."""
+def outcome_of(source_file: str, frames: DocumentFrames) -> Outcome:
+    """A loaded document's outcome, from its one documents row, under the name the run listed it by."""
     document = frames.documents.row(0, named=True)
     return Outcome(
-        source_file=frames.source_file,
+        source_file=source_file,
         sha256=str(document["sha256"] or UNAVAILABLE),
         status=str(document["status"]),
         layout=document["layout"],
@@ -138,13 +144,14 @@ def ingest_documents(
     yield from unchanged
     lake = lake_dir(warehouse)
     failed: dict[str, Exception] = {}
-    for batch in batches(parse_all(jobs, raw_dir, workers or worker_count()), BATCH_DOCUMENTS):
-        failures = load_documents(warehouse, batch)
+    parsed = zip(jobs, parse_all(jobs, raw_dir, workers or worker_count()), strict=True)
+    for batch in batches(parsed, BATCH_DOCUMENTS):
+        failures = load_documents(warehouse, [frames for _, frames in batch])
         failed.update(failures)
-        for frames in batch:
+        for job, frames in batch:
             if frames.source_file not in failures:
                 write_document(lake, frames)
-                yield outcome_of(frames)
+                yield outcome_of(job.source_file, frames)
     if failed:
         raise LoadFailedError(load_failure_message(failed))
 
