@@ -22,11 +22,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Final, TypeVar
 
-from pipeline.ingest import is_unchanged, parse_document, stored_name
+from pipeline.ingest import discover_documents, is_unchanged, parse_document, source_file_of, stored_name
 from pipeline.lake import lake_dir, write_document
 from pipeline.normalise.frames import DocumentFrames
 from pipeline.read.files import digest_inside
-from pipeline.warehouse import RAW_TABLES, load_documents, loaded_versions, rows_of
+from pipeline.warehouse import RAW_TABLES, LoadedVersion, load_documents, loaded_versions, rows_of
 
 BATCH_DOCUMENTS: Final = 100
 """Documents per load transaction: few enough to keep memory small, enough to make inserts cheap."""
@@ -39,6 +39,11 @@ FAILURES_LISTED: Final = 10
 T = TypeVar("T")
 UNCHANGED: Final = "unchanged"
 UNAVAILABLE: Final = "unavailable"
+ALLOW_WITHDRAW_ALL_ENV: Final = "JIXIAO_ALLOW_WITHDRAW_ALL"
+"""Set to 1 to let a run withdraw more than half of the warehouse's documents (``make run``:
+``--allow-withdraw-all``)."""
+MAX_WITHDRAWN_SHARE: Final = 0.5
+"""A run that would leave more than this share of the warehouse's documents withdrawn refuses."""
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,36 @@ class LoadFailedError(RuntimeError):
     """Documents that could not be written to the warehouse (every other document was loaded)."""
 
 
+class MassWithdrawalError(RuntimeError):
+    """A run would withdraw most of the warehouse: far likelier a wrong or unmounted folder than deletions."""
+
+
 def worker_count() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def withdrawal_allowed() -> bool:
+    return os.environ.get(ALLOW_WITHDRAW_ALL_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+def check_withdrawals(loaded: dict[str, LoadedVersion], raw_dir: Path) -> None:
+    """Refuse, before anything is written, when most held documents have no file in the raw folder.
+
+    Counted over the whole warehouse and folder, not this run's documents: a run of ranges must
+    not withdraw everything a range at a time.
+    """
+    if withdrawal_allowed():
+        return
+    held = {name for name, version in loaded.items() if version.status != "withdrawn"}
+    present = {stored_name(source_file_of(path, raw_dir)) for path in discover_documents(raw_dir)}
+    gone = held - present
+    if gone and len(gone) > MAX_WITHDRAWN_SHARE * len(held):
+        raise MassWithdrawalError(
+            f"refusing to withdraw {len(gone)} of the {len(held)} documents in the warehouse: their files are not "
+            f"in {raw_dir}. Check JIXIAO_RAW_DIR and that the folder is mounted; if they were deleted on purpose, "
+            f"run again with --allow-withdraw-all ({ALLOW_WITHDRAW_ALL_ENV}=1)."
+        )
 
 
 def plan(
@@ -74,18 +106,24 @@ def plan(
     """Split the documents into those to parse and those the warehouse already holds.
 
     A file the warehouse never held is not hashed here: it is parsed anyway, and hashed as it is
-    read (the digest recorded is always that of the bytes parsed).
+    read (the digest recorded is always that of the bytes parsed). Raises ``MassWithdrawalError``
+    (see ``check_withdrawals``) when the run would withdraw documents and most of the warehouse is gone.
     """
     loaded = loaded_versions(warehouse)
     jobs: list[ParseJob] = []
     unchanged: list[Outcome] = []
+    withdraws = False
     for source_file in source_files:
-        held = loaded.get(stored_name(source_file))
-        sha256 = None if held is None else digest_inside(raw_dir / source_file, raw_dir)
+        name, path = stored_name(source_file), raw_dir / source_file
+        held = loaded.get(name)
+        sha256 = None if held is None else digest_inside(path, raw_dir)
         if held is not None and is_unchanged(held, sha256):
             unchanged.append(Outcome(source_file, sha256 or UNAVAILABLE, UNCHANGED))
         else:
+            withdraws |= held is not None and held.status != "withdrawn" and not os.path.lexists(path)
             jobs.append(ParseJob(source_file))
+    if withdraws:
+        check_withdrawals(loaded, raw_dir)
     return jobs, unchanged
 
 

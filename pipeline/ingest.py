@@ -51,11 +51,22 @@ HIDDEN_PREFIXES: Final = (".", "~$")
 """Dotfiles and Office lock files (``~$x.docx``) are never documents."""
 
 
+class RawFolderMissingError(FileNotFoundError):
+    """The raw folder is not there: a run must stop rather than take every document for deleted."""
+
+
 def discover_documents(raw_dir: Path) -> Iterator[Path]:
     """Every document file below the raw folder, in a stable order; folder symlinks are not entered.
 
     A file symlink is listed (so that one pointing outside the folder is reported, not ignored).
+    A missing raw folder raises ``RawFolderMissingError``: an empty listing would withdraw every
+    document of the warehouse (a mistyped ``JIXIAO_RAW_DIR``, a share not mounted).
     """
+    if not raw_dir.is_dir():
+        raise RawFolderMissingError(
+            f"the raw folder {raw_dir} does not exist or is not a folder (JIXIAO_RAW_DIR mistyped, or a share "
+            "not mounted?); nothing was ingested and no document was withdrawn"
+        )
     found = []
     for folder, subfolders, files in os.walk(raw_dir, followlinks=False):
         subfolders[:] = [d for d in subfolders if not d.startswith(HIDDEN_PREFIXES)]
