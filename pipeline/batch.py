@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 from pipeline.ingest import discover_documents, is_unchanged, parse_document, source_file_of, stored_name
-from pipeline.lake import lake_dir, write_document
+from pipeline.lake import in_lake, lake_dir, write_document
 from pipeline.normalise.frames import DocumentFrames
 from pipeline.read.files import digest_inside
 from pipeline.warehouse import RAW_TABLES, LoadedVersion, load_documents, loaded_versions, rows_of
@@ -103,13 +103,15 @@ def check_withdrawals(loaded: dict[str, LoadedVersion], raw_dir: Path) -> None:
 def plan(
     source_files: Iterable[str], raw_dir: Path, warehouse: Path
 ) -> tuple[list[ParseJob], list[Outcome]]:
-    """Split the documents into those to parse and those the warehouse already holds.
+    """Split the documents into those to parse and those the warehouse (and the lake) already hold.
 
     A file the warehouse never held is not hashed here: it is parsed anyway, and hashed as it is
-    read (the digest recorded is always that of the bytes parsed). Raises ``MassWithdrawalError``
-    (see ``check_withdrawals``) when the run would withdraw documents and most of the warehouse is gone.
+    read. A held one is unchanged only if its lake file exists too, so a run killed between the
+    lake and DuckDB never leaves the lake short for good. Raises ``MassWithdrawalError`` (see
+    ``check_withdrawals``) when the run would withdraw documents and most of the warehouse is gone.
     """
     loaded = loaded_versions(warehouse)
+    lake = lake_dir(warehouse)
     jobs: list[ParseJob] = []
     unchanged: list[Outcome] = []
     withdraws = False
@@ -117,7 +119,7 @@ def plan(
         name, path = stored_name(source_file), raw_dir / source_file
         held = loaded.get(name)
         sha256 = None if held is None else digest_inside(path, raw_dir)
-        if held is not None and is_unchanged(held, sha256):
+        if held is not None and is_unchanged(held, sha256) and in_lake(lake, name, held.status):
             unchanged.append(Outcome(source_file, sha256 or UNAVAILABLE, UNCHANGED))
         else:
             withdraws |= held is not None and held.status != "withdrawn" and not os.path.lexists(path)
@@ -175,8 +177,10 @@ def ingest_documents(
 ) -> Iterator[Outcome]:
     """Every document's outcome, unchanged ones first, the others as their batch is loaded.
 
-    Each loaded document's frames also go to the Parquet lake (``pipeline.lake``). Raises
-    ``LoadFailedError`` at the end if some document could not be written (after all others were).
+    Each batch goes to the Parquet lake (``pipeline.lake``) before its DuckDB transaction: a run
+    killed in between leaves the lake ahead, never behind, and the next run parses the batch
+    again because DuckDB does not hold it. Raises ``LoadFailedError`` at the end if some
+    document could not be written (after all others were).
     """
     jobs, unchanged = plan(source_files, raw_dir, warehouse)
     yield from unchanged
@@ -184,11 +188,12 @@ def ingest_documents(
     failed: dict[str, Exception] = {}
     parsed = zip(jobs, parse_all(jobs, raw_dir, workers or worker_count()), strict=True)
     for batch in batches(parsed, BATCH_DOCUMENTS):
+        for _, frames in batch:
+            write_document(lake, frames)
         failures = load_documents(warehouse, [frames for _, frames in batch])
         failed.update(failures)
         for job, frames in batch:
             if frames.source_file not in failures:
-                write_document(lake, frames)
                 yield outcome_of(job.source_file, frames)
     if failed:
         raise LoadFailedError(load_failure_message(failed))

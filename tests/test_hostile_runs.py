@@ -1,18 +1,27 @@
-"""Runs that lose data or fail unhelpfully (issue 17): a missing or emptied raw folder."""
+"""Runs that lose data or fail unhelpfully (issue 17): a missing or emptied raw folder, a run killed
+between the DuckDB commit and the Parquet lake, a full disk under the lake."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from pipeline.batch import ALLOW_WITHDRAW_ALL_ENV, MassWithdrawalError, ingest_documents
+from pipeline.batch import ALLOW_WITHDRAW_ALL_ENV, MassWithdrawalError, ingest_documents, plan
 from pipeline.config import RAW_DIR_ENV, WAREHOUSE_ENV
 from pipeline.discovery import fingerprints
 from pipeline.ingest import RawFolderMissingError
+from pipeline.lake import LakeWriteError, lake_dir, load_raw_from_lake
+from pipeline.normalise.frames import document_id
 from pipeline.warehouse import loaded_versions
 from tests.test_batch import seed_folder
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def statuses(warehouse: Path) -> dict[str, str]:
@@ -87,3 +96,62 @@ def test_withdrawing_a_few_documents_needs_no_permission(loaded: tuple[Path, Pat
     (raw / names[0]).unlink()
     list(ingest_documents(names, raw, warehouse, workers=1))
     assert statuses(warehouse)[names[0]] == "withdrawn"
+
+
+# -- 2: the lake never falls behind DuckDB --------------------------------------------------------
+KILL_AFTER_COMMIT = """
+import os, signal, sys
+from pathlib import Path
+import pipeline.batch as batch
+load = batch.load_documents
+def load_then_die(warehouse, frames):
+    load(warehouse, frames)
+    os.kill(os.getpid(), signal.SIGKILL)  # after the DuckDB commit, before anything else
+batch.load_documents = load_then_die
+raw, warehouse = Path(sys.argv[1]), Path(sys.argv[2])
+list(batch.ingest_documents(sys.argv[3:], raw, warehouse, workers=1))
+"""
+
+
+def lake_documents(warehouse: Path) -> set[str]:
+    return {path.stem for path in (lake_dir(warehouse) / "documents").glob("*.parquet")}
+
+
+def test_a_run_killed_after_the_commit_leaves_the_lake_complete(tmp_path: Path) -> None:
+    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse" / "w.duckdb"
+    names = sorted(seed_folder(raw, 3))
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER_COMMIT, str(raw), str(warehouse), *names],
+        env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, timeout=300, check=False,
+    )
+    assert killed.returncode == -9
+    assert set(statuses(warehouse)) == set(names)  # DuckDB committed
+    list(ingest_documents(names, raw, warehouse, workers=1))  # the next run
+    assert lake_documents(warehouse) == {document_id(name) for name in names}
+    rebuilt = tmp_path / "rebuilt" / "w.duckdb"
+    counts = load_raw_from_lake(rebuilt, lake_dir(warehouse))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = con.execute("select count(*) from raw.indicators").fetchone()
+    assert found is not None and counts["indicators"] == found[0] and counts["documents"] == len(names)
+
+
+def test_a_document_missing_from_the_lake_is_not_taken_as_unchanged(loaded: tuple[Path, Path, list[str]]) -> None:
+    """A lake left short by an older version of the pipeline heals on the next run."""
+    raw, warehouse, names = loaded
+    (lake_dir(warehouse) / "documents" / f"{document_id(names[1])}.parquet").unlink()
+    jobs, unchanged = plan(names, raw, warehouse)
+    assert [job.source_file for job in jobs] == [names[1]]
+    assert len(unchanged) == len(names) - 1
+
+
+# -- 11: a full disk under the lake --------------------------------------------------------------
+def test_a_full_disk_under_the_lake_is_named(tmp_path: Path) -> None:
+    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse" / "w.duckdb"
+    names = sorted(seed_folder(raw, 1))
+    table = lake_dir(warehouse) / "documents"
+    table.mkdir(parents=True)
+    partial = table / f".{document_id(names[0])}.parquet.{os.getpid()}.partial"
+    os.symlink("/dev/full", partial)  # every write there fails with ENOSPC
+    with pytest.raises(LakeWriteError, match=f"the disk is full: could not write {table}"):
+        list(ingest_documents(names, raw, warehouse, workers=1))
+    assert statuses(warehouse) == {}  # the lake comes first: DuckDB was not written either
