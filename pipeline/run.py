@@ -25,7 +25,7 @@ from pipeline.defs.dbt_project import prepare_manifest
 from pipeline.defs.partitions import DOCUMENTS_PARTITION_NAME, partition_ranges, range_tags
 from pipeline.discovery import fingerprints
 from pipeline.ingest import RawFolderMissingError
-from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, loaded_versions
+from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, WarehouseUnreadableError, loaded_versions
 
 PLANNED_EVENTS_AS_SUBSETS: Final = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 """Dagster's switch for one "materialisation planned" event per asset and run instead of one per
@@ -102,8 +102,8 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def preflight() -> None:
-    """Stop before any Dagster run when the raw folder is missing or the run would withdraw most of
-    the warehouse: each says why instead of failing half-way."""
+    """Stop before any Dagster run when the raw folder is missing, the warehouse unreadable, or the
+    run would withdraw most of the warehouse: each says why instead of failing half-way."""
     config = settings()
     check_withdrawals(loaded_versions(config.warehouse), config.raw_dir)
 
@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[ALLOW_WITHDRAW_ALL_ENV] = "1"
     try:
         preflight()
-    except (RawFolderMissingError, MassWithdrawalError) as err:
+    except (RawFolderMissingError, MassWithdrawalError, WarehouseUnreadableError) as err:
         print(f"jixiao: {err}", file=sys.stderr)
         return 2
     prepare_manifest()

@@ -1,5 +1,5 @@
 """Runs that lose data or fail unhelpfully (issue 17): a missing or emptied raw folder, a run killed
-between the DuckDB commit and the Parquet lake, a full disk under the lake."""
+between the DuckDB commit and the Parquet lake, a full disk under the lake, a truncated warehouse."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pipeline.discovery import fingerprints
 from pipeline.ingest import RawFolderMissingError
 from pipeline.lake import LakeWriteError, lake_dir, load_raw_from_lake
 from pipeline.normalise.frames import document_id
-from pipeline.warehouse import loaded_versions
+from pipeline.warehouse import WarehouseUnreadableError, loaded_versions
 from tests.test_batch import seed_folder
 
 REPO = Path(__file__).resolve().parents[1]
@@ -155,3 +155,12 @@ def test_a_full_disk_under_the_lake_is_named(tmp_path: Path) -> None:
     with pytest.raises(LakeWriteError, match=f"the disk is full: could not write {table}"):
         list(ingest_documents(names, raw, warehouse, workers=1))
     assert statuses(warehouse) == {}  # the lake comes first: DuckDB was not written either
+
+
+# -- 15: a truncated warehouse -------------------------------------------------------------------
+def test_a_truncated_warehouse_says_what_happened_and_what_to_do(loaded: tuple[Path, Path, list[str]]) -> None:
+    _, warehouse, _ = loaded
+    data = warehouse.read_bytes()
+    warehouse.write_bytes(data[: len(data) // 2])
+    with pytest.raises(WarehouseUnreadableError, match="truncated or damaged.*move it aside"):
+        loaded_versions(warehouse)
