@@ -164,3 +164,17 @@ def test_a_truncated_warehouse_says_what_happened_and_what_to_do(loaded: tuple[P
     warehouse.write_bytes(data[: len(data) // 2])
     with pytest.raises(WarehouseUnreadableError, match="truncated or damaged.*move it aside"):
         loaded_versions(warehouse)
+
+
+def test_make_run_stops_on_a_truncated_warehouse_with_that_message(
+    loaded: tuple[Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.run import main
+
+    raw, warehouse, _ = loaded
+    data = warehouse.read_bytes()
+    warehouse.write_bytes(data[: len(data) // 2])
+    monkeypatch.setenv(RAW_DIR_ENV, str(raw))
+    monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse))
+    assert main([]) == 2
+    assert "move it aside and run again" in capsys.readouterr().err
