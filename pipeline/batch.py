@@ -11,16 +11,20 @@ of the documents waiting to be loaded are held in memory, never the corpus.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Final, TypeVar
+
+from filelock import FileLock
 
 from pipeline.ingest import discover_documents, is_unchanged, parse_document, source_file_of, stored_name
 from pipeline.lake import in_lake, lake_dir, write_document
@@ -44,6 +48,9 @@ ALLOW_WITHDRAW_ALL_ENV: Final = "JIXIAO_ALLOW_WITHDRAW_ALL"
 ``--allow-withdraw-all``)."""
 MAX_WITHDRAWN_SHARE: Final = 0.5
 """A run that would leave more than this share of the warehouse's documents withdrawn refuses."""
+RUN_LOCK_SLOTS: Final = 64
+"""Lock files a warehouse may have for runs of the same documents (see ``same_documents_lock``)."""
+RUN_LOCK_WAIT_SECONDS: Final = 3600
 
 
 @dataclass(frozen=True)
@@ -172,6 +179,28 @@ def outcome_of(source_file: str, frames: DocumentFrames) -> Outcome:
     )
 
 
+def run_lock_path(warehouse: Path, source_files: Sequence[str]) -> Path:
+    """The lock of one set of documents: one of ``RUN_LOCK_SLOTS`` files beside the warehouse.
+
+    A fixed number of slots keeps the folder from filling with a lock per range ever run; two
+    different sets sharing a slot only take turns.
+    """
+    listing = "\n".join(sorted(source_files)).encode("utf-8", "surrogateescape")
+    slot = int.from_bytes(hashlib.sha256(listing).digest()[:4], "big") % RUN_LOCK_SLOTS
+    return warehouse.with_name(f"{warehouse.name}.run-{slot:02d}.lock")
+
+
+@contextmanager
+def same_documents_lock(warehouse: Path, source_files: Sequence[str]) -> Iterator[None]:
+    """Held from planning to the last load, so that two runs of the same documents started
+    together (make run twice, the schedule beside a backfill) take turns: the second then finds
+    them unchanged and parses nothing, instead of parsing and loading everything twice.
+    Runs of other documents go on in parallel."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(run_lock_path(warehouse, source_files)), timeout=RUN_LOCK_WAIT_SECONDS):
+        yield
+
+
 def ingest_documents(
     source_files: Iterable[str], raw_dir: Path, warehouse: Path, workers: int | None = None
 ) -> Iterator[Outcome]:
@@ -179,22 +208,25 @@ def ingest_documents(
 
     Each batch goes to the Parquet lake (``pipeline.lake``) before its DuckDB transaction: a run
     killed in between leaves the lake ahead, never behind, and the next run parses the batch
-    again because DuckDB does not hold it. Raises ``LoadFailedError`` at the end if some
-    document could not be written (after all others were).
+    again because DuckDB does not hold it. Another run of the same documents waits for this one
+    (``same_documents_lock``). Raises ``LoadFailedError`` at the end if some document could not
+    be written (after all others were).
     """
-    jobs, unchanged = plan(source_files, raw_dir, warehouse)
-    yield from unchanged
-    lake = lake_dir(warehouse)
+    names = list(source_files)
     failed: dict[str, Exception] = {}
-    parsed = zip(jobs, parse_all(jobs, raw_dir, workers or worker_count()), strict=True)
-    for batch in batches(parsed, BATCH_DOCUMENTS):
-        for _, frames in batch:
-            write_document(lake, frames)
-        failures = load_documents(warehouse, [frames for _, frames in batch])
-        failed.update(failures)
-        for job, frames in batch:
-            if frames.source_file not in failures:
-                yield outcome_of(job.source_file, frames)
+    with same_documents_lock(warehouse, names):
+        jobs, unchanged = plan(names, raw_dir, warehouse)
+        yield from unchanged
+        lake = lake_dir(warehouse)
+        parsed = zip(jobs, parse_all(jobs, raw_dir, workers or worker_count()), strict=True)
+        for batch in batches(parsed, BATCH_DOCUMENTS):
+            for _, frames in batch:
+                write_document(lake, frames)
+            failures = load_documents(warehouse, [frames for _, frames in batch])
+            failed.update(failures)
+            for job, frames in batch:
+                if frames.source_file not in failures:
+                    yield outcome_of(job.source_file, frames)
     if failed:
         raise LoadFailedError(load_failure_message(failed))
 

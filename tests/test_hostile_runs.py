@@ -3,10 +3,12 @@ between the DuckDB commit and the Parquet lake, a full disk under the lake, a tr
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -142,6 +144,27 @@ def test_a_document_missing_from_the_lake_is_not_taken_as_unchanged(loaded: tupl
     jobs, unchanged = plan(names, raw, warehouse)
     assert [job.source_file for job in jobs] == [names[1]]
     assert len(unchanged) == len(names) - 1
+
+
+# -- 16: two runs of the same documents at once -------------------------------------------------
+def _run_after(args: tuple[object, str, str, list[str]]) -> list[str]:
+    barrier, raw, warehouse, names = args
+    barrier.wait()  # type: ignore[attr-defined]
+    return [o.status for o in ingest_documents(names, Path(raw), Path(warehouse), workers=1)]
+
+
+def test_two_runs_of_the_same_documents_take_turns(tmp_path: Path) -> None:
+    """Started together, the second waits for the first and then finds everything unchanged."""
+    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse" / "w.duckdb"
+    names = sorted(seed_folder(raw, 3))
+    spawn = multiprocessing.get_context("spawn")  # polars' threads do not survive fork()
+    with spawn.Manager() as manager, ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        barrier = manager.Barrier(2)
+        runs = list(pool.map(_run_after, [(barrier, str(raw), str(warehouse), names)] * 2))
+    assert sorted(runs) == [["loaded"] * 3, ["unchanged"] * 3]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        loads = con.execute("select count(*) from raw.load_history").fetchone()
+    assert loads == (3,)
 
 
 # -- 11: a full disk under the lake --------------------------------------------------------------
