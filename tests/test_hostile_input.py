@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Final
 
 import duckdb
 import pytest
@@ -143,3 +144,62 @@ def test_file_name_that_is_not_utf8_loads_under_an_escaped_name(tmp_path: Path) 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         names = con.execute("select source_file, status from raw.documents").fetchall()
     assert names == [("sanjia\\xff.txt", "loaded")]
+
+
+# -- a PDF whose text layer is glyph numbers ------------------------------------------------------
+CID_FONT: Final = [
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+    (
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe)"
+        b" /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /CIDToGIDMap /Identity >>"
+    ),
+    (
+        b"<< /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0"
+        b" /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>"
+    ),
+]
+"""A CID font with no ToUnicode map: readers can only give the glyph numbers."""
+
+
+def pdf_without_unicode_map() -> bytes:
+    """One page of 20 lines in ``CID_FONT``: pdfium reads them as Thai, Greek, Gurmukhi … characters."""
+    content = b"".join(b"BT /F1 12 Tf 72 %d Td <0E3A1F2C33B4215F0A7C> Tj ET\n" % (700 - 20 * i) for i in range(20))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *CID_FONT,
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_with_a_garbled_text_layer_says_so(tmp_path: Path) -> None:
+    """Not unknown_layout ("a new layout is needed"): the text layer itself cannot be read."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "garbled.pdf").write_bytes(pdf_without_unicode_map())
+    frames = parse_document(raw / "garbled.pdf", raw)
+    assert error_of(frames) == ("failed", "needs_ocr")
+    assert "no Unicode map" in frames.errors["message"][0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "项目支出绩效目标表\n一级指标 产出指标 数量指标 ≥95% 2024年12月31日前完成 ★ ① 30万元" * 3,
+        "Performance targets: budget 300,000 yuan; completion rate >= 95% by 31 Dec 2024." * 2,
+    ],
+)
+def test_real_text_is_not_garbled(text: str) -> None:
+    from pipeline.read.pdf import is_garbled
+
+    assert not is_garbled(text)
