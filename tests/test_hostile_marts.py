@@ -1,4 +1,5 @@
-"""One bad file never keeps the marts stale (issue 17, item 8).
+"""One bad file never keeps the marts stale (issue 17, item 8), and a PDF whose table was read
+only in part is never taken for complete (items 12 and 13).
 
 A symlink out of the raw folder, a FIFO and a text file over the size limit are never read, so
 their error rows have no sha256. The dbt test on dim_document.sha256 used to fail on them, and
@@ -9,17 +10,46 @@ tests, unit tests) must pass with them in the warehouse.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 import duckdb
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from pipeline.batch import ingest_documents
 from pipeline.ingest import discover_documents, source_file_of
 from tests.conftest import SEED_DIR, SEEDS
 from tests.warehouse_build import dbt_build, release_dbt_duckdb
+
+SEED_002_PDF = Path(__file__).parent / "fixtures" / "formats" / "seed002.pdf"
+HAIRLINE_STEP_PT = 5.0
+
+
+def with_hairline_grid(source: Path, page_index: int) -> bytes:
+    """The PDF with a dense grid of 0.1 pt lines drawn over one page: pdfplumber then finds the
+    grid's tiny cells instead of the table below it."""
+    document = pdfium.PdfDocument(source)
+    page = document[page_index]
+    width, height = page.get_size()
+    path = pdfium_c.FPDFPageObj_CreateNewPath(0, 0)
+    for step in range(int(width // HAIRLINE_STEP_PT) + 1):
+        pdfium_c.FPDFPath_MoveTo(path, step * HAIRLINE_STEP_PT, 0)
+        pdfium_c.FPDFPath_LineTo(path, step * HAIRLINE_STEP_PT, height)
+    for step in range(int(height // HAIRLINE_STEP_PT) + 1):
+        pdfium_c.FPDFPath_MoveTo(path, 0, step * HAIRLINE_STEP_PT)
+        pdfium_c.FPDFPath_LineTo(path, width, step * HAIRLINE_STEP_PT)
+    pdfium_c.FPDFPageObj_SetStrokeWidth(path, 0.1)
+    pdfium_c.FPDFPath_SetDrawMode(path, 0, 1)
+    pdfium_c.FPDFPage_InsertObject(page, path)
+    pdfium_c.FPDFPage_GenerateContent(page)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
 
 
 def test_files_never_read_do_not_fail_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -32,6 +62,7 @@ def test_files_never_read_do_not_fail_the_build(tmp_path: Path, monkeypatch: pyt
     os.mkfifo(raw / "pipe.txt")
     with (raw / "dump.txt").open("wb") as handle:
         handle.truncate(65 << 20)  # sparse, over the 64 MiB text limit
+    (raw / "hairline.pdf").write_bytes(with_hairline_grid(SEED_002_PDF, 1))  # the second project's page
     names = [source_file_of(path, raw) for path in discover_documents(raw)]
     list(ingest_documents(names, raw, warehouse, workers=1))
 
@@ -49,6 +80,12 @@ def test_files_never_read_do_not_fail_the_build(tmp_path: Path, monkeypatch: pyt
         ).fetchall()
         towns = con.execute("select town, project_count from main.mart_town_year").fetchall()
         errors = con.execute("select source_file, error_class from main.ingest_errors order by 1").fetchall()
+        hairline = con.execute(
+            "select layout_confidence, low_confidence, project_count, indicator_count from main.dim_document"
+            " where source_file = 'hairline.pdf'"
+        ).fetchall()
     assert failed == [("dump.txt", None), ("link.txt", None), ("pipe.txt", None)]
     assert errors == [("dump.txt", "file_too_large"), ("link.txt", "unsafe_path"), ("pipe.txt", "unreadable_file")]
-    assert len(towns) == 1 and towns[0][1] == 2
+    assert sorted(towns) == [("三家镇", 2), ("三家镇", 2)]  # text: 2024; the PDF print reads as 2023
+    # The layout scores the page it read at 1.0; the project whose table was hidden has no rows.
+    assert hairline == [(1.0, True, 2, 11)]
