@@ -6,6 +6,7 @@ the right name and digest); nothing is read outside the folder and the run goes 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Final
 
 import duckdb
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from pipeline.batch import ingest_documents, parse_job, plan
@@ -144,6 +147,45 @@ def test_file_name_that_is_not_utf8_loads_under_an_escaped_name(tmp_path: Path) 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         names = con.execute("select source_file, status from raw.documents").fetchall()
     assert names == [("sanjia\\xff.txt", "loaded")]
+
+
+# -- a PDF table under a dense grid ---------------------------------------------------------------
+SEED_002_PDF = Path(__file__).parent / "fixtures" / "formats" / "seed002.pdf"
+HAIRLINE_STEP_PT = 5.0
+
+
+def with_hairline_grid(source: Path, page_index: int, line_width: float) -> bytes:
+    """The PDF with a dense grid of lines every 5 pt drawn over one page: pdfplumber then finds
+    the grid's tiny cells instead of the table below it (the table's rules are 0.5 pt)."""
+    document = pdfium.PdfDocument(source)
+    page = document[page_index]
+    width, height = page.get_size()
+    path = pdfium_c.FPDFPageObj_CreateNewPath(0, 0)
+    for step in range(int(width // HAIRLINE_STEP_PT) + 1):
+        pdfium_c.FPDFPath_MoveTo(path, step * HAIRLINE_STEP_PT, 0)
+        pdfium_c.FPDFPath_LineTo(path, step * HAIRLINE_STEP_PT, height)
+    for step in range(int(height // HAIRLINE_STEP_PT) + 1):
+        pdfium_c.FPDFPath_MoveTo(path, 0, step * HAIRLINE_STEP_PT)
+        pdfium_c.FPDFPath_LineTo(path, width, step * HAIRLINE_STEP_PT)
+    pdfium_c.FPDFPageObj_SetStrokeWidth(path, line_width)
+    pdfium_c.FPDFPath_SetDrawMode(path, 0, 1)
+    pdfium_c.FPDFPage_InsertObject(page, path)
+    pdfium_c.FPDFPage_GenerateContent(page)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
+
+
+
+def test_pdf_table_under_a_hairline_grid_is_read(tmp_path: Path) -> None:
+    """A 0.1 pt grid over 0.5 pt table rules: the grid is left out and both projects are read whole."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "hairline.pdf").write_bytes(with_hairline_grid(SEED_002_PDF, 1, line_width=0.1))
+    frames = parse_document(raw / "hairline.pdf", raw)
+    assert error_of(frames) == ("loaded", "")
+    assert frames.projects.height == 2 and frames.indicators.height == 22
 
 
 # -- a PDF whose text layer is glyph numbers ------------------------------------------------------

@@ -10,46 +10,18 @@ tests, unit tests) must pass with them in the warehouse.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 from pathlib import Path
 
 import duckdb
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 
 from pipeline.batch import ingest_documents
 from pipeline.ingest import discover_documents, source_file_of
 from tests.conftest import SEED_DIR, SEEDS
+from tests.test_hostile_input import SEED_002_PDF, with_hairline_grid
 from tests.warehouse_build import dbt_build, release_dbt_duckdb
-
-SEED_002_PDF = Path(__file__).parent / "fixtures" / "formats" / "seed002.pdf"
-HAIRLINE_STEP_PT = 5.0
-
-
-def with_hairline_grid(source: Path, page_index: int) -> bytes:
-    """The PDF with a dense grid of 0.1 pt lines drawn over one page: pdfplumber then finds the
-    grid's tiny cells instead of the table below it."""
-    document = pdfium.PdfDocument(source)
-    page = document[page_index]
-    width, height = page.get_size()
-    path = pdfium_c.FPDFPageObj_CreateNewPath(0, 0)
-    for step in range(int(width // HAIRLINE_STEP_PT) + 1):
-        pdfium_c.FPDFPath_MoveTo(path, step * HAIRLINE_STEP_PT, 0)
-        pdfium_c.FPDFPath_LineTo(path, step * HAIRLINE_STEP_PT, height)
-    for step in range(int(height // HAIRLINE_STEP_PT) + 1):
-        pdfium_c.FPDFPath_MoveTo(path, 0, step * HAIRLINE_STEP_PT)
-        pdfium_c.FPDFPath_LineTo(path, width, step * HAIRLINE_STEP_PT)
-    pdfium_c.FPDFPageObj_SetStrokeWidth(path, 0.1)
-    pdfium_c.FPDFPath_SetDrawMode(path, 0, 1)
-    pdfium_c.FPDFPage_InsertObject(page, path)
-    pdfium_c.FPDFPage_GenerateContent(page)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    document.close()
-    return buffer.getvalue()
 
 
 def test_files_never_read_do_not_fail_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -62,7 +34,9 @@ def test_files_never_read_do_not_fail_the_build(tmp_path: Path, monkeypatch: pyt
     os.mkfifo(raw / "pipe.txt")
     with (raw / "dump.txt").open("wb") as handle:
         handle.truncate(65 << 20)  # sparse, over the 64 MiB text limit
-    (raw / "hairline.pdf").write_bytes(with_hairline_grid(SEED_002_PDF, 1))  # the second project's page
+    # A grid drawn like the table's own rules over the second project's page: it cannot be told
+    # from them, so that table is not read.
+    (raw / "hairline.pdf").write_bytes(with_hairline_grid(SEED_002_PDF, 1, line_width=0.5))
     names = [source_file_of(path, raw) for path in discover_documents(raw)]
     list(ingest_documents(names, raw, warehouse, workers=1))
 

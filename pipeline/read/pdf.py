@@ -11,6 +11,10 @@ holds only indicator rows, which name no field). On a table page the blocks are 
 rows and the text lines outside them (titles, "单位：万元"), in top-to-bottom order; other pages
 give their text lines only. Every block has ``Locator(page=N)``, 1-based.
 
+A dense grid drawn over a page (hairlines every few points, apart from the table's rules in
+stroke width or colour) is left out before tables are found (``table_edges``): otherwise
+pdfplumber finds the grid's tiny cells instead of the table under it.
+
 Cells: merged cells come out empty (pdfplumber's None); lines wrapped inside a cell are joined
 with ``join_wrapped``, which adds no space inside Chinese.
 
@@ -49,10 +53,12 @@ layer of glyph numbers (fonts without a Unicode map, ``is_garbled``) → ``needs
 from __future__ import annotations
 
 import io
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Final
 
 import pdfplumber
@@ -93,6 +99,10 @@ WRAP_MIN_WIDTH: Final = 0.6
 """… and spans at least this share of the column (a short right-aligned "单位：万元" does not)."""
 SAME_SIZE_PT: Final = 0.5
 COLUMN_TOLERANCE: Final = 3.0
+MIN_CELL_PT: Final = 9.0
+"""Rules closer than this are no table's: a row holds a line of text, a column at least a character."""
+LATTICE_MIN_LINES: Final = 10
+"""… and a grid has at least this many of them (a double border has two)."""
 """Column edges of a table's parts on two pages closer than this (pt) are the same column."""
 PDFIUM_PASSWORD_ERRORS: Final = frozenset({pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY})
 
@@ -265,9 +275,64 @@ class PageTable:
 PageItem = PageTable | TextRun
 
 
+def _rule_positions(edges: Sequence[dict[str, Any]], orientation: str) -> list[float]:
+    """Where the edges of one orientation stand (x of vertical, top of horizontal), to half a point."""
+    key = "x0" if orientation == "v" else "top"
+    return sorted({round(float(edge[key]) * 2) / 2 for edge in edges if edge["orientation"] == orientation})
+
+
+def is_lattice(edges: Sequence[dict[str, Any]]) -> bool:
+    """Whether the edges are a dense grid drawn over the page rather than a table's rules.
+
+    A table row holds a line of text and a column at least a character, so rules that stand
+    closer than ``MIN_CELL_PT`` apart, many of them, rule no table.
+    """
+    for orientation in ("v", "h"):
+        positions = _rule_positions(edges, orientation)
+        gaps = [after - before for before, after in pairwise(positions)]
+        if len(positions) >= LATTICE_MIN_LINES and statistics.median(gaps) < MIN_CELL_PT:
+            return True
+    return False
+
+
+def table_edges(page: Page) -> list[dict[str, Any]] | None:
+    """The page's edges without the dense grids among them, or None when it has none.
+
+    Edges are grouped by stroke width and colour, as a grid drawn over a table is drawn apart
+    from the table's rules (a 0.1 pt grid every 5 pt over 0.5 pt rules made pdfplumber find the
+    grid's cells and not the table).
+    """
+    groups: dict[tuple[float, str], list[dict[str, Any]]] = {}
+    for edge in page.edges:
+        key = (round(float(edge.get("linewidth") or 0), 2), str(edge.get("stroking_color")))
+        groups.setdefault(key, []).append(edge)
+    lattices = {key for key, edges in groups.items() if is_lattice(edges)}
+    if not lattices:
+        return None
+    return [edge for key, edges in groups.items() if key not in lattices for edge in edges]
+
+
+def _find_tables(page: Page) -> list[Any]:
+    """pdfplumber's tables of the page, found on the table rules only (dense grids left out)."""
+    kept = table_edges(page)
+    if kept is None:
+        return list(page.find_tables())
+    vertical = [edge for edge in kept if edge["orientation"] == "v"]
+    horizontal = [edge for edge in kept if edge["orientation"] == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return []
+    settings = {
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": vertical,
+        "explicit_horizontal_lines": horizontal,
+    }
+    return list(page.find_tables(settings))
+
+
 def _page_items(page: Page) -> list[PageItem]:
     """Tables and outside text of a page, top to bottom."""
-    tables = page.find_tables()
+    tables = _find_tables(page)
     items: list[PageItem] = [
         PageTable(
             float(t.bbox[1]),
