@@ -32,6 +32,8 @@ from pipeline.normalise.frames import DocumentFrames
 from pipeline.read.files import digest_inside
 from pipeline.warehouse import RAW_TABLES, LoadedVersion, load_documents, loaded_versions, rows_of
 
+T = TypeVar("T")
+
 BATCH_DOCUMENTS: Final = 100
 """Documents per load transaction: few enough to keep memory small, enough to make inserts cheap."""
 POOL_MIN_DOCUMENTS: Final = 8
@@ -40,7 +42,6 @@ IN_FLIGHT: Final = 2 * BATCH_DOCUMENTS
 """Documents submitted to the workers and not yet loaded, at most: keeps memory flat."""
 FAILURES_LISTED: Final = 10
 """A warehouse that refuses every write fails every document: name a few, count the rest."""
-T = TypeVar("T")
 UNCHANGED: Final = "unchanged"
 UNAVAILABLE: Final = "unavailable"
 ALLOW_WITHDRAW_ALL_ENV: Final = "JIXIAO_ALLOW_WITHDRAW_ALL"
@@ -51,6 +52,7 @@ MAX_WITHDRAWN_SHARE: Final = 0.5
 RUN_LOCK_SLOTS: Final = 64
 """Lock files a warehouse may have for runs of the same documents (see ``same_documents_lock``)."""
 RUN_LOCK_WAIT_SECONDS: Final = 3600
+"""A run waits this long for another run of the same documents, then fails saying the lock timed out."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def worker_count() -> int:
 
 
 def withdrawal_allowed() -> bool:
+    """Whether the person running this said the mass withdrawal is meant (``ALLOW_WITHDRAW_ALL_ENV``)."""
     return os.environ.get(ALLOW_WITHDRAW_ALL_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
