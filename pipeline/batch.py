@@ -1,12 +1,13 @@
 """Many documents in one go, with memory flat in their number.
 
 ``ingest_documents`` is what the Dagster ingest assets run for the partitions of one run (one
-document or thousands): what the warehouse holds is read once, each file is hashed once, an
-unchanged file (same sha256, same parser version) is skipped without being read, and the rest
-are parsed in a spawn process pool on all cores (polars' threads do not survive ``fork``) and
-loaded in batches of ``BATCH_DOCUMENTS`` — one transaction and one insert per raw table per
-batch, writes serialised by the warehouse lock while the workers go on parsing. Only the frames
-of the documents waiting to be loaded are held in memory, never the corpus.
+document or thousands): what the warehouse holds is read once, a file it holds is hashed to
+see whether it changed, an unchanged file (same sha256, same parser version, in the lake) is
+skipped without being read, and the rest are parsed — and hashed from the bytes parsed — in a
+spawn process pool on all cores (polars' threads do not survive ``fork``) and loaded in batches
+of ``BATCH_DOCUMENTS``: each batch to the Parquet lake, then in one transaction and one insert
+per raw table, writes serialised by the warehouse lock while the workers go on parsing. Only
+the frames of the documents waiting to be loaded are held in memory, never the corpus.
 """
 
 from __future__ import annotations
