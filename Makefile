@@ -25,7 +25,7 @@ browser:
 		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 run: install
-	$(RUN) python -m pipeline.run
+	$(RUN) python -m pipeline.run $(ARGS)
 
 test: install browser
 	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"

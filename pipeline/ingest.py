@@ -8,7 +8,6 @@ goes on. Loading (``pipeline.warehouse``) and modelling (dbt) come after, in the
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from typing import Final
 import pandera.polars as pa
 import polars as pl
 
-from pipeline.errors import STAGE_EXTRACT, STAGE_READ, STAGE_VALIDATE, IngestError
+from pipeline.errors import STAGE_EXTRACT, STAGE_VALIDATE, IngestError
 from pipeline.layouts import PROSE_LAYOUTS, recognise
 from pipeline.layouts.base import MIN_CONFIDENCE, Layout
 from pipeline.layouts.combine import combine
@@ -33,6 +32,7 @@ from pipeline.normalise.frames import (
 )
 from pipeline.normalise.meta import document_meta
 from pipeline.read import document_format, read_document, size_limit
+from pipeline.read.files import read_inside
 from pipeline.schema_fastpath import validate_frame
 from pipeline.schemas import (
     DepartmentTargetFrame,
@@ -47,17 +47,26 @@ from pipeline.warehouse import LoadedVersion
 
 PROSE_CAN_REPLACE: Final = frozenset({"unknown_layout", "no_indicators"})
 """Table-layout errors that only mean "no table": a document whose targets are all prose is fine."""
-HASH_CHUNK_BYTES: Final = 1 << 20
-MIB: Final = 1 << 20
 HIDDEN_PREFIXES: Final = (".", "~$")
 """Dotfiles and Office lock files (``~$x.docx``) are never documents."""
+
+
+class RawFolderMissingError(FileNotFoundError):
+    """The raw folder is not there: a run must stop rather than take every document for deleted."""
 
 
 def discover_documents(raw_dir: Path) -> Iterator[Path]:
     """Every document file below the raw folder, in a stable order; folder symlinks are not entered.
 
     A file symlink is listed (so that one pointing outside the folder is reported, not ignored).
+    A missing raw folder raises ``RawFolderMissingError``: an empty listing would withdraw every
+    document of the warehouse (a mistyped ``JIXIAO_RAW_DIR``, a share not mounted).
     """
+    if not raw_dir.is_dir():
+        raise RawFolderMissingError(
+            f"the raw folder {raw_dir} does not exist or is not a folder (JIXIAO_RAW_DIR mistyped, or a share "
+            "not mounted?); nothing was ingested and no document was withdrawn"
+        )
     found = []
     for folder, subfolders, files in os.walk(raw_dir, followlinks=False):
         subfolders[:] = [d for d in subfolders if not d.startswith(HIDDEN_PREFIXES)]
@@ -66,44 +75,21 @@ def discover_documents(raw_dir: Path) -> Iterator[Path]:
 
 
 def source_file_of(path: Path, raw_dir: Path) -> str:
-    """The path analysts see: relative to the raw folder, with forward slashes."""
+    """The path relative to the raw folder, with forward slashes: the document's name in a run.
+
+    A name that is not valid UTF-8 keeps its raw bytes here (as Python's surrogate escapes) so
+    that it still leads back to the file; ``stored_name`` is what the warehouse records.
+    """
     return path.relative_to(raw_dir).as_posix()
 
 
-def is_inside(path: Path, raw_dir: Path) -> bool:
-    """Whether the file really lives in the raw folder once symlinks are resolved."""
-    return path.resolve().is_relative_to(raw_dir.resolve())
+def stored_name(source_file: str) -> str:
+    """The name analysts see: ``source_file`` itself, or, for bytes that are not UTF-8, ``\\xNN`` escapes.
 
-
-def check_path(path: Path, raw_dir: Path) -> None:
-    """Never follow a symlink out of the raw folder, and never read a file past its size limit."""
-    if not is_inside(path, raw_dir):
-        raise IngestError(
-            "unsafe_path",
-            STAGE_READ,
-            f"the path points outside the raw folder (to {path.resolve()}); copy the document into the folder instead",
-        )
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise IngestError("unreadable_file", STAGE_READ, f"the file could not be opened: {err.strerror}") from err
-    limit = size_limit(path)
-    if size > limit:
-        raise IngestError(
-            "file_too_large",
-            STAGE_READ,
-            f"the file is {size / MIB:.0f} MiB, over the {limit / MIB:.0f} MiB limit for {path.suffix or 'this'} files; "
-            "split it or remove pages without performance tables",
-        )
-
-
-def _read(path: Path, sha256: str | None) -> tuple[bytes, str]:
-    """The file's bytes and digest; a digest the caller already took is not taken again."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise IngestError("unreadable_file", STAGE_READ, f"the file could not be opened: {err.strerror}") from err
-    return data, sha256 or hashlib.sha256(data).hexdigest()
+    DuckDB, Arrow and Dagster's run storage take only valid UTF-8; one such file name must not
+    stop a run.
+    """
+    return os.fsencode(source_file).decode("utf-8", "backslashreplace")
 
 
 def _extract(layout: Layout, doc: RawDocument) -> Extraction:
@@ -194,29 +180,11 @@ def _department_targets(doc: RawDocument, source_file: str) -> pl.DataFrame | No
     return frame
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(HASH_CHUNK_BYTES), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def document_digest(path: Path, raw_dir: Path) -> str | None:
-    """The sha256 of a readable regular file inside the raw folder; None otherwise (gone, unsafe, unreadable)."""
-    if not path.is_file() or not is_inside(path, raw_dir):
-        return None
-    try:
-        return file_sha256(path)
-    except OSError:
-        return None
-
-
 def is_unchanged(loaded: LoadedVersion | None, sha256: str | None) -> bool:
     """The warehouse already holds this exact file parsed by this exact parser, or already knows it is gone.
 
     ``loaded`` is what ``pipeline.warehouse.loaded_versions`` read for the file; ``sha256`` its
-    digest now (``document_digest``), None when there is no readable file.
+    digest now (``pipeline.read.files.digest_inside``), None when there is no readable file.
     """
     if loaded is None:
         return False
@@ -225,23 +193,21 @@ def is_unchanged(loaded: LoadedVersion | None, sha256: str | None) -> bool:
     return loaded.status != "withdrawn" and (loaded.sha256, loaded.parser_version) == (sha256, PARSER_VERSION)
 
 
-def parse_document(
-    path: Path, raw_dir: Path, now: datetime | None = None, sha256: str | None = None
-) -> DocumentFrames:
+def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> DocumentFrames:
     """Everything one file contributes to the warehouse, or its failure; never raises for bad input.
 
-    ``sha256``: the file's digest if the caller already took it (it is then not hashed again).
+    The file is opened once and its digest taken from the bytes parsed (``pipeline.read.files``):
+    a file replaced after a run planned it is recorded as what was read, not as what was planned.
     """
     now = now or datetime.now(UTC).replace(tzinfo=None)
-    source_file = source_file_of(path, raw_dir)
-    if not path.exists() and not path.is_symlink():
+    source_file = stored_name(source_file_of(path, raw_dir))
+    if not os.path.lexists(path):
         return withdrawn_frames(source_file, now)
     source = SourceInfo(source_file=source_file, sha256="", format=document_format(path))
     try:
-        check_path(path, raw_dir)
-        data, sha256 = _read(path, sha256)
-        source = SourceInfo(source_file=source_file, sha256=sha256, format=source.format)
-        doc = read_document(data, source_file)
+        read = read_inside(path, raw_dir, size_limit(path))
+        source = SourceInfo(source_file=source_file, sha256=read.sha256, format=source.format)
+        doc = read_document(read.data, source_file)
         extraction = extract_document(doc)
         meta = document_meta(doc, extraction)
         frames = extraction_frames(source, meta, extraction, now)

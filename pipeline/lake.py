@@ -9,6 +9,8 @@ that writes the warehouse. Both paths give the same raw tables (``tests/test_lak
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 from pathlib import Path
 from typing import Final
@@ -19,18 +21,47 @@ from pipeline.normalise.frames import DocumentFrames, document_id
 from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, _frames_by_table, ensure_raw_tables, writer
 
 LAKE_FOLDER: Final = "lake"
+DISK_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def lake_dir(warehouse: Path) -> Path:
     return warehouse.parent / LAKE_FOLDER
 
 
+def in_lake(lake: Path, source_file: str, status: str) -> bool:
+    """Whether the lake holds the document a warehouse row says is loaded (a withdrawn one needs nothing).
+
+    One stat per document: a run that sees a document unchanged in DuckDB but missing here
+    parses it again, so a lake left short (a run killed after a commit, before this fix) heals.
+    """
+    return status == "withdrawn" or (lake / "documents" / f"{document_id(source_file)}.parquet").exists()
+
+
+class LakeWriteError(OSError):
+    """A lake file could not be written: said in words (a full disk above all), not as a Parquet error."""
+
+
 def _write_atomically(frame: pl.DataFrame, target: Path) -> None:
-    """Write beside the target and rename, so a reader never sees half a file."""
+    """Write beside the target and rename, so a reader never sees half a file.
+
+    The Parquet bytes are made in memory and written by Python, so a full disk is reported as one
+    (``ENOSPC``) instead of as polars' "parquet: File out of specification: Invalid thrift".
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    frame.write_parquet(partial)
-    partial.replace(target)
+    try:
+        partial.write_bytes(buffer.getbuffer())
+        partial.replace(target)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        if err.errno in DISK_FULL:
+            raise LakeWriteError(
+                f"the disk is full: could not write {target}. Free space there and run again; "
+                "this batch was not loaded into DuckDB either."
+            ) from err
+        raise LakeWriteError(f"could not write {target}: {err}") from err
 
 
 def write_document(lake: Path, frames: DocumentFrames) -> None:

@@ -10,19 +10,22 @@ first because the dbt assets need it at import time.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 import dagster as dg
 import duckdb
 
+from pipeline.batch import ALLOW_WITHDRAW_ALL_ENV, MassWithdrawalError, check_withdrawals
 from pipeline.config import settings
 from pipeline.defs.dbt_project import prepare_manifest
 from pipeline.defs.partitions import DOCUMENTS_PARTITION_NAME, partition_ranges, range_tags
 from pipeline.discovery import fingerprints
-from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES
+from pipeline.ingest import RawFolderMissingError
+from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, WarehouseUnreadableError, loaded_versions
 
 PLANNED_EVENTS_AS_SUBSETS: Final = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 """Dagster's switch for one "materialisation planned" event per asset and run instead of one per
@@ -88,7 +91,31 @@ def print_summary() -> None:
         print(f"  {status}: {documents} documents, {projects} projects, {indicators} indicator rows")
 
 
-def main() -> int:
+def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.run", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--allow-withdraw-all",
+        action="store_true",
+        help=f"let this run withdraw more than half of the warehouse's documents (or set {ALLOW_WITHDRAW_ALL_ENV}=1)",
+    )
+    return parser.parse_args(argv)
+
+
+def preflight() -> None:
+    """Stop before any Dagster run when the raw folder is missing, the warehouse unreadable, or the
+    run would withdraw most of the warehouse: each says why instead of failing half-way."""
+    config = settings()
+    check_withdrawals(loaded_versions(config.warehouse), config.raw_dir)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    if arguments(argv).allow_withdraw_all:
+        os.environ[ALLOW_WITHDRAW_ALL_ENV] = "1"
+    try:
+        preflight()
+    except (RawFolderMissingError, MassWithdrawalError, WarehouseUnreadableError) as err:
+        print(f"jixiao: {err}", file=sys.stderr)
+        return 2
     prepare_manifest()
     with dg.DagsterInstance.get() as instance:
         materialise_all(instance)

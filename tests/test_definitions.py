@@ -24,7 +24,7 @@ EXPECTED_ASSETS = {
     "staging/stg_indicators": ("staging", ["raw/indicators"], False),
     "staging/stg_ingest_errors": ("staging", ["raw/ingest_errors"], False),
     "staging/stg_department_targets": ("staging", ["raw/department_targets"], False),
-    "dim_document": ("marts", ["staging/stg_documents"], False),
+    "dim_document": ("marts", ["staging/stg_documents", "staging/stg_indicators", "staging/stg_projects"], False),
     "dim_project": ("marts", ["staging/stg_documents", "staging/stg_projects"], False),
     "fct_indicator": ("marts", ["staging/stg_documents", "staging/stg_indicators", "staging/stg_projects"], False),
     "ingest_errors": ("marts", ["staging/stg_ingest_errors"], False),

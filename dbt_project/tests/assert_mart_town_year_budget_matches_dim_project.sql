@@ -1,8 +1,9 @@
 -- mart_town_year's project count and total budget are those of dim_project for the same county,
 -- town and year, and every project of mart_project_quality is counted there. Returns mismatches.
+-- Summed as the mart sums money (macros/money.sql).
 with projects as (
 
-    select county, town, fiscal_year, count(*) as n_projects, coalesce(sum(budget_yuan), 0) as budget_yuan
+    select county, town, fiscal_year, count(*) as n_projects, coalesce(sum({{ money('budget_yuan') }}), 0) as budget_yuan
     from {{ ref('dim_project') }}
     where counts_in_totals
     group by all

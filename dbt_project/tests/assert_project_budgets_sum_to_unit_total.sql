@@ -9,7 +9,7 @@ with project_totals as (
 
     select
         document_id,
-        sum(budget_yuan)            as sum_budget_yuan,
+        sum({{ money('budget_yuan') }}) as sum_budget_yuan,  -- as the marts sum money
         count(*)                    as n_projects,
         count(budget_yuan)          as n_projects_with_budget
     from {{ ref('dim_project') }}

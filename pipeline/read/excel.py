@@ -34,6 +34,10 @@ FORMAT: Final = "xlsx"
 _DECIMALS: Final = re.compile(r"0\.(0+)")
 """The decimals of a number format: "0.00", "#,##0.00", "0.0%"."""
 _THOUSANDS: Final = ","
+MAX_SHEET_COLUMNS: Final = 256
+"""Columns read per sheet (A to IV, the old Excel limit): a performance table has tens. Every row
+is padded to the sheet's widest column, so one cell typed in column XFD would otherwise make
+each row 16 384 cells (a 131 KB workbook, 1.7 GB); cells past this column are not read."""
 
 
 def _decimals(number_format: str) -> int | None:
@@ -80,10 +84,12 @@ def sheet_rows(sheet: Any) -> Iterator[tuple[int, Cells]]:
 
     Reads only the cells the file holds (``Worksheet._cells``): ``iter_rows`` creates a cell for
     every coordinate of the used range, which is a million rows when a user formatted a column
-    to the bottom of the sheet.
+    to the bottom of the sheet. Columns past ``MAX_SHEET_COLUMNS`` are not read.
     """
     texts: dict[int, dict[int, str]] = {}
     for (row, column), cell in sheet._cells.items():
+        if column > MAX_SHEET_COLUMNS:
+            continue
         text = display_text(cell.value, str(cell.number_format or ""))
         if text:
             texts.setdefault(int(row), {})[int(column)] = text
@@ -102,9 +108,11 @@ def line_text(value: object) -> str:
 
 
 def sheet_lines(sheet: Any) -> dict[int, str]:
-    """Each row's text-layer line (cells joined by tabs), by row number."""
+    """Each row's text-layer line (cells joined by tabs), by row number; columns as ``sheet_rows`` reads them."""
     cells: dict[int, dict[int, str]] = {}
     for (row, column), cell in sheet._cells.items():
+        if column > MAX_SHEET_COLUMNS:
+            continue
         cells.setdefault(int(row), {})[int(column)] = line_text(cell.value) or display_text(
             cell.value, str(cell.number_format or "")
         )

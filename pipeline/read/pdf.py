@@ -11,6 +11,10 @@ holds only indicator rows, which name no field). On a table page the blocks are 
 rows and the text lines outside them (titles, "单位：万元"), in top-to-bottom order; other pages
 give their text lines only. Every block has ``Locator(page=N)``, 1-based.
 
+A dense grid drawn over a page (hairlines every few points, apart from the table's rules in
+stroke width or colour) is left out before tables are found (``table_edges``): otherwise
+pdfplumber finds the grid's tiny cells instead of the table under it.
+
 Cells: merged cells come out empty (pdfplumber's None); lines wrapped inside a cell are joined
 with ``join_wrapped``, which adds no space inside Chinese.
 
@@ -40,8 +44,8 @@ Text outside tables: a line split by a wide gap gives one block per piece ("编�
 "单位：万元" are two, so the unit line is seen), and the lines of a paragraph that wrapped (a
 two-line title) are joined back into one (``continues_paragraph``).
 
-Errors: no text on any page, or scanned pages in a PDF whose text names no form field →
-``needs_ocr``; a password → ``encrypted_file``; anything pdfium or pdfminer cannot parse →
+Errors: no text on any page, scanned pages in a PDF whose text names no form field, or a text
+layer of glyph numbers (fonts without a Unicode map, ``is_garbled``) → ``needs_ocr``; a password → ``encrypted_file``; anything pdfium or pdfminer cannot parse →
 ``unreadable_file``. Library exceptions never escape. A PDF with an owner password only
 (printing/copying restrictions, no password to open) is read normally.
 """
@@ -49,9 +53,12 @@ Errors: no text on any page, or scanned pages in a PDF whose text names no form 
 from __future__ import annotations
 
 import io
+import statistics
+from collections import Counter
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Final
 
 import pdfplumber
@@ -92,6 +99,10 @@ WRAP_MIN_WIDTH: Final = 0.6
 """… and spans at least this share of the column (a short right-aligned "单位：万元" does not)."""
 SAME_SIZE_PT: Final = 0.5
 COLUMN_TOLERANCE: Final = 3.0
+MIN_CELL_PT: Final = 9.0
+"""Rules closer than this are no table's: a row holds a line of text, a column at least a character."""
+LATTICE_MIN_LINES: Final = 10
+"""… and a grid has at least this many of them (a double border has two)."""
 """Column edges of a table's parts on two pages closer than this (pt) are the same column."""
 PDFIUM_PASSWORD_ERRORS: Final = frozenset({pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY})
 
@@ -264,9 +275,64 @@ class PageTable:
 PageItem = PageTable | TextRun
 
 
+def _rule_positions(edges: Sequence[dict[str, Any]], orientation: str) -> list[float]:
+    """Where the edges of one orientation stand (x of vertical, top of horizontal), to half a point."""
+    key = "x0" if orientation == "v" else "top"
+    return sorted({round(float(edge[key]) * 2) / 2 for edge in edges if edge["orientation"] == orientation})
+
+
+def is_lattice(edges: Sequence[dict[str, Any]]) -> bool:
+    """Whether the edges are a dense grid drawn over the page rather than a table's rules.
+
+    A table row holds a line of text and a column at least a character, so rules that stand
+    closer than ``MIN_CELL_PT`` apart, many of them, rule no table.
+    """
+    for orientation in ("v", "h"):
+        positions = _rule_positions(edges, orientation)
+        gaps = [after - before for before, after in pairwise(positions)]
+        if len(positions) >= LATTICE_MIN_LINES and statistics.median(gaps) < MIN_CELL_PT:
+            return True
+    return False
+
+
+def table_edges(page: Page) -> list[dict[str, Any]] | None:
+    """The page's edges without the dense grids among them, or None when it has none.
+
+    Edges are grouped by stroke width and colour, as a grid drawn over a table is drawn apart
+    from the table's rules (a 0.1 pt grid every 5 pt over 0.5 pt rules made pdfplumber find the
+    grid's cells and not the table).
+    """
+    groups: dict[tuple[float, str], list[dict[str, Any]]] = {}
+    for edge in page.edges:
+        key = (round(float(edge.get("linewidth") or 0), 2), str(edge.get("stroking_color")))
+        groups.setdefault(key, []).append(edge)
+    lattices = {key for key, edges in groups.items() if is_lattice(edges)}
+    if not lattices:
+        return None
+    return [edge for key, edges in groups.items() if key not in lattices for edge in edges]
+
+
+def _find_tables(page: Page) -> list[Any]:
+    """pdfplumber's tables of the page, found on the table rules only (dense grids left out)."""
+    kept = table_edges(page)
+    if kept is None:
+        return list(page.find_tables())
+    vertical = [edge for edge in kept if edge["orientation"] == "v"]
+    horizontal = [edge for edge in kept if edge["orientation"] == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return []
+    settings = {
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": vertical,
+        "explicit_horizontal_lines": horizontal,
+    }
+    return list(page.find_tables(settings))
+
+
 def _page_items(page: Page) -> list[PageItem]:
     """Tables and outside text of a page, top to bottom."""
-    tables = page.find_tables()
+    tables = _find_tables(page)
     items: list[PageItem] = [
         PageTable(
             float(t.bbox[1]),
@@ -443,11 +509,54 @@ OCR_ADVICE: Final = (
 )
 
 
+EXPECTED_RANGES: Final = (
+    (0x20, 0x7E),  # ASCII
+    (0xA0, 0xFF),  # Latin-1: ° × ÷ ·
+    (0x2000, 0x206F),  # general punctuation: — ‰ …
+    (0x2100, 0x22FF),  # letterlike, arrows, maths: ℃ → ≥ ≤
+    (0x2460, 0x27BF),  # enclosed numbers, boxes, shapes: ① ★ □
+    (0x3000, 0x303F),  # CJK punctuation
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xFF00, 0xFFEF),  # full-width forms
+)
+"""Where the characters of a Chinese budget document lie. A font without a Unicode map gives its
+glyph numbers instead, scattered over Thai, Greek, Gurmukhi, CJK compatibility …"""
+MAX_UNEXPECTED_SHARE: Final = 0.3
+MIN_CHARACTERS_JUDGED: Final = 50
+"""Fewer characters than this are too few to call a text layer garbled."""
+
+
+def _is_expected(character: str) -> bool:
+    point = ord(character)
+    return any(low <= point <= high for low, high in EXPECTED_RANGES)
+
+
+def is_garbled(text: str) -> bool:
+    """Whether a text layer is glyph numbers rather than text (fonts without a ToUnicode map)."""
+    characters = [ch for ch in text if not ch.isspace()]
+    if len(characters) < MIN_CHARACTERS_JUDGED:
+        return False
+    counts = Counter(characters)  # each distinct character judged once
+    unexpected = sum(n for ch, n in counts.items() if not _is_expected(ch))
+    return unexpected > MAX_UNEXPECTED_SHARE * len(characters)
+
+
 def check_text_layer(pages: Sequence[PageText]) -> None:
-    """``needs_ocr`` when the tables can only be in scanned pages."""
+    """``needs_ocr`` when the tables can only be in scanned pages, or the text layer is garbled."""
     if not any(page.text.strip() for page in pages):
         raise IngestError(
             "needs_ocr", STAGE_READ, f"none of the {len(pages)} pages has a text layer (a scan); {OCR_ADVICE}"
+        )
+    text = "\n".join(page.text for page in pages)
+    if not has_table_marker(text) and is_garbled(text):
+        raise IngestError(
+            "needs_ocr",
+            STAGE_READ,
+            "the PDF's text layer is unreadable: its fonts have no Unicode map, so it holds glyph numbers, "
+            "not text (a new layout would not help); run OCR over the text layer "
+            "(e.g. ocrmypdf --force-ocr --language chi_sim) or get the original Word/Excel file, "
+            "then put that in the raw folder",
         )
     scans = [number for number, page in enumerate(pages, start=1) if page.is_scan]
     if scans and not any(has_table_marker(page.text) for page in pages):

@@ -21,6 +21,9 @@ MIN_PRINTABLE_SHARE: Final = 0.9
 """A decoded text with fewer printable characters than this is a binary file with a text name."""
 LINE_CONTROLS: Final = "\t\n\r"
 """Control characters a text file is made of: counted as printable."""
+NUL: Final = "\x00"
+"""Dropped from text that passed the printability test: a few stray NULs (converter padding) are
+not content, and would otherwise reach every string column of the warehouse."""
 
 
 def decode(data: bytes) -> str:
@@ -67,5 +70,5 @@ def read_text(data: bytes, source_file: str) -> RawDocument:
         raise IngestError(
             "encoding_error", STAGE_READ, "the file is binary data with a text name; upload the original document"
         )
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.replace(NUL, "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return RawDocument(source_file=source_file, format=FORMAT, lines=tuple(lines))

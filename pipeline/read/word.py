@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
@@ -53,6 +55,13 @@ MAX_COMPRESSION_RATIO: Final = 100
 """OOXML parts compress 5-30×; an archive inflating more than this is refused as a zip bomb."""
 MIN_BYTES_FOR_RATIO: Final = 1024 * 1024
 """Below this inflated size the ratio is not checked: a tiny archive cannot exhaust anything."""
+INFLATE_CHUNK_BYTES: Final = 1 << 20
+"""Members are inflated this much at a time when checked, so a lying member costs this, not gigabytes."""
+LOCAL_HEADER: Final = struct.Struct("<4s5H3L2H")
+"""A zip member's local file header: its name and extra field lengths are the last two fields."""
+MAX_GRID_COLUMNS: Final = 256
+"""Word tables have at most 63 columns; a span or grid wider than this is capped, not allocated
+(``<w:gridSpan w:val="150000000"/>`` in a 39 KB file would otherwise take gigabytes)."""
 OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """Compound-file signature: a password-protected Office file, or a .doc/.xls renamed to .docx/.xlsx."""
 OLE_ENCRYPTION_STREAM: Final = "EncryptionInfo".encode("utf-16-le")
@@ -94,8 +103,10 @@ def check_zip(
 ) -> None:
     """Refuse what is not a sane zip before a library inflates it.
 
-    The declared sizes are trusted because ``zipfile`` never inflates a member past its declared
-    size (a lying entry ends in a CRC error, which the readers turn into ``unreadable_file``).
+    The declared sizes are checked first, then every member is inflated in bounded chunks to
+    prove it inflates to no more than it declares: ``zipfile`` reading a whole member inflates it
+    all before cutting it to the declared size, so a 2 MB entry that understates its size would
+    take gigabytes inside python-docx or openpyxl.
     """
     if data.startswith(OLE_MAGIC):
         if OLE_ENCRYPTION_STREAM in data:
@@ -131,6 +142,45 @@ def check_zip(
             f"the {kind} file inflates {inflated / max(compressed, 1):.0f}× (limit {max_ratio:.0f}×); "
             "refused as a possible zip bomb",
         )
+    for info in infos:
+        if not _inflates_within(data, info):
+            raise IngestError(
+                "unreadable_file",
+                STAGE_READ,
+                f"the {kind} file's part {info.filename} inflates to more than the {info.file_size:,} bytes it declares; "
+                "refused as a possible zip bomb",
+            )
+
+
+def _member_bytes(data: bytes, info: zipfile.ZipInfo) -> memoryview:
+    """A member's compressed bytes, found through its local header."""
+    header = memoryview(data)[info.header_offset : info.header_offset + LOCAL_HEADER.size]
+    if len(header) < LOCAL_HEADER.size:
+        raise IngestError("unreadable_file", STAGE_READ, f"the zip part {info.filename} is cut off")
+    *_, name_length, extra_length = LOCAL_HEADER.unpack(header)
+    start = info.header_offset + LOCAL_HEADER.size + name_length + extra_length
+    return memoryview(data)[start : start + info.compress_size]
+
+
+def _inflates_within(data: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether the member inflates to at most its declared size; stops one chunk past it."""
+    compressed = _member_bytes(data, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(compressed) <= info.file_size
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise IngestError(
+            "unreadable_file", STAGE_READ, f"the zip part {info.filename} uses a compression Office files never use"
+        )
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        size = len(inflater.decompress(compressed, INFLATE_CHUNK_BYTES))
+        while inflater.unconsumed_tail and size <= info.file_size:
+            size += len(inflater.decompress(inflater.unconsumed_tail, INFLATE_CHUNK_BYTES))
+        if size <= info.file_size:
+            size += len(inflater.flush())
+    except zlib.error as exc:
+        raise IngestError("unreadable_file", STAGE_READ, f"the zip part {info.filename} is damaged: {exc}") from exc
+    return size <= info.file_size
 
 
 def cell_text(text: str | None) -> str:
@@ -204,21 +254,31 @@ def _tc_text(tc: XmlElement) -> str:
     return cell_text("\n".join(_paragraph_text(p) for p in _children(tc, W_P)))
 
 
+def _padding(cells: list[str], wanted: int) -> list[str]:
+    """Up to ``wanted`` empty cells, never past ``MAX_GRID_COLUMNS`` in the row."""
+    return [""] * max(0, min(wanted, MAX_GRID_COLUMNS - len(cells)))
+
+
 def row_cells(tr: XmlElement, width: int) -> Cells:
-    """One cell per grid column: spanned and vertically continued positions are ``""``."""
-    cells: list[str] = [""] * _int_property(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)
+    """One cell per grid column: spanned and vertically continued positions are ``""``.
+
+    Spans, ``gridBefore`` and the grid width pad the row up to ``MAX_GRID_COLUMNS`` at most;
+    cells written in the file are all kept.
+    """
+    cells: list[str] = []
+    cells.extend(_padding(cells, _int_property(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)))
     for tc in _children(tr, W_TC):
         span = max(1, _int_property(tc, f"{qn('w:tcPr')}/{qn('w:gridSpan')}", 1))
         text = "" if _is_merge_continuation(tc) else _tc_text(tc)
         cells.append(text)
-        cells.extend([""] * (span - 1))
-    cells.extend([""] * (width - len(cells)))
+        cells.extend(_padding(cells, span - 1))
+    cells.extend(_padding(cells, width - len(cells)))
     return tuple(cells)
 
 
 def _grid_width(tbl: XmlElement) -> int:
     grid = tbl.find(qn("w:tblGrid"))
-    return 0 if grid is None else len(grid.findall(qn("w:gridCol")))
+    return 0 if grid is None else min(MAX_GRID_COLUMNS, len(grid.findall(qn("w:gridCol"))))
 
 
 @dataclass

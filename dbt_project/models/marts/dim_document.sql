@@ -4,16 +4,30 @@ with documents as (
 
     select * from {{ ref('stg_documents') }}
 
+),
+
+-- Documents with a project that has no indicator rows (a damaged page, a table not read):
+-- read only in part, so never complete, whatever the layout's score.
+partly_read as (
+
+    select distinct projects.document_id
+    from {{ ref('stg_projects') }} as projects
+    where not exists (
+        select 1
+        from {{ ref('stg_indicators') }} as indicators
+        where indicators.project_id = projects.project_id
+    )
+
 )
 
 select
-    document_id,
+    documents.document_id,
     source_file,
     sha256,
     format,
     layout,
     layout_confidence,
-    low_confidence,
+    documents.low_confidence or partly_read.document_id is not null as low_confidence,
     document_kind,
     status,
     town,
@@ -30,3 +44,5 @@ select
     loaded_at
 
 from documents
+left join partly_read
+    on documents.document_id = partly_read.document_id

@@ -32,7 +32,7 @@ per_project as (
         bool_or(level1 = '满意度指标')                                    as has_satisfaction,
         -- Money cost figures that are not per unit (每…, 人均…): the parts of the project's cost.
         count(*) filter (where is_cost_figure)                           as cost_figure_count,
-        sum(value_std) filter (where is_cost_figure)                     as cost_sum_yuan
+        sum({{ money('value_std') }}) filter (where is_cost_figure)      as cost_sum_yuan  -- DECIMAL: macros/money.sql
     from indicators
     group by project_id
 
@@ -69,7 +69,7 @@ joined as (
         coalesce(per_project.has_benefit, false)      as has_benefit,
         coalesce(per_project.has_satisfaction, false) as has_satisfaction,
         coalesce(per_project.cost_figure_count, 0)    as cost_figure_count,
-        per_project.cost_sum_yuan
+        per_project.cost_sum_yuan::double            as cost_sum_yuan
     from projects
     left join per_project
         on projects.project_id = per_project.project_id

@@ -21,6 +21,7 @@ indicators as (
 ),
 
 -- Per document: the sum of its project budgets against the total it states (if it states one).
+-- Money is summed as DECIMAL (macros/money.sql) and turned into DOUBLE only in the last select.
 document_budgets as (
 
     select
@@ -28,10 +29,10 @@ document_budgets as (
         documents.county,
         documents.town,
         documents.fiscal_year,
-        documents.unit_total_yuan,
-        count(projects.project_id)            as project_count,
-        count(projects.budget_yuan)           as projects_with_budget,
-        coalesce(sum(projects.budget_yuan), 0) as budget_yuan
+        {{ money('documents.unit_total_yuan') }}              as unit_total_yuan,
+        count(projects.project_id)                           as project_count,
+        count(projects.budget_yuan)                          as projects_with_budget,
+        coalesce(sum({{ money('projects.budget_yuan') }}), 0) as budget_yuan
     from documents
     left join projects
         on documents.document_id = projects.document_id
@@ -82,7 +83,7 @@ select
     budgets.fiscal_year,
     budgets.document_count,
     budgets.project_count,
-    budgets.total_budget_yuan,
+    budgets.total_budget_yuan::double                                     as total_budget_yuan,
     coalesce(targets.indicator_count, 0)                                  as indicator_count,
     coalesce(targets.quantified_count, 0)                                 as quantified_count,
     targets.quantified_count::double / nullif(targets.indicator_count, 0) as share_quantified,
@@ -98,8 +99,8 @@ select
     coalesce(targets.satisfaction_target_count, 0)                        as satisfaction_target_count,
     targets.median_satisfaction_target_pct,
     targets.min_satisfaction_target_pct,
-    budgets.stated_unit_total_yuan,
-    budgets.reconciliation_diff_yuan,
+    budgets.stated_unit_total_yuan::double                                as stated_unit_total_yuan,
+    budgets.reconciliation_diff_yuan::double                              as reconciliation_diff_yuan,
     case
         when budgets.documents_with_unit_total = 0 then null
         else abs(budgets.reconciliation_diff_yuan) <= {{ var('jixiao_unit_total_tolerance_yuan') }}

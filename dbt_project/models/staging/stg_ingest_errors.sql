@@ -10,7 +10,7 @@ renamed as (
     select
         cast(document_id as varchar)          as document_id,
         cast(source_file as varchar)          as source_file,
-        cast(sha256 as varchar)               as sha256,
+        nullif(cast(sha256 as varchar), '')   as sha256,  -- '' : the file was never read
         cast(stage as varchar)                as stage,
         cast(error_class as varchar)          as error_class,
         cast(message as varchar)              as message,
