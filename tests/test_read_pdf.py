@@ -371,3 +371,19 @@ def test_owner_password_only_pdf_is_read() -> None:
 def test_docx_reader_direct_call() -> None:
     doc = read_docx((FIXTURES / "tables20.docx").read_bytes(), "tables20.docx")
     assert doc.lines[0] == "项目支出绩效目标表"
+
+
+def _rules(orientation: str, positions: list[float]) -> list[dict[str, object]]:
+    key = "x0" if orientation == "v" else "top"
+    return [{"orientation": orientation, key: position} for position in positions]
+
+
+def test_a_table_drawn_cell_by_cell_is_no_dense_grid() -> None:
+    """Each cell drawn as its own rectangle gives every rule twice, a hair apart; rows 7.8 pt high
+    (a real budget book's small print) are still a table's rows, not a hairline grid."""
+    from pipeline.read.pdf import is_lattice
+
+    doubled = [position + offset for position in range(100, 500, 25) for offset in (0.0, 0.5)]
+    assert not is_lattice(_rules("h", doubled))
+    assert not is_lattice(_rules("h", [100 + 7.8 * n for n in range(40)]))
+    assert is_lattice(_rules("h", [100 + 5.0 * n for n in range(40)]))

@@ -99,8 +99,10 @@ WRAP_MIN_WIDTH: Final = 0.6
 """… and spans at least this share of the column (a short right-aligned "单位：万元" does not)."""
 SAME_SIZE_PT: Final = 0.5
 COLUMN_TOLERANCE: Final = 3.0
-MIN_CELL_PT: Final = 9.0
-"""Rules closer than this are no table's: a row holds a line of text, a column at least a character."""
+SAME_RULE_PT: Final = 2.0
+MIN_CELL_PT: Final = 6.0
+"""Rules closer than this are no table's: a row holds a line of text (a real budget book's small
+print has rows 7.8 pt high), a column at least a character."""
 LATTICE_MIN_LINES: Final = 10
 """… and a grid has at least this many of them (a double border has two)."""
 """Column edges of a table's parts on two pages closer than this (pt) are the same column."""
@@ -276,9 +278,15 @@ PageItem = PageTable | TextRun
 
 
 def _rule_positions(edges: Sequence[dict[str, Any]], orientation: str) -> list[float]:
-    """Where the edges of one orientation stand (x of vertical, top of horizontal), to half a point."""
+    """Where the rules of one orientation stand (x of vertical, top of horizontal). Edges closer than
+    ``SAME_RULE_PT`` are one rule: a cell drawn as its own rectangle gives each rule twice, a hair
+    apart, and that is no dense grid (a real budget book's tables are drawn so)."""
     key = "x0" if orientation == "v" else "top"
-    return sorted({round(float(edge[key]) * 2) / 2 for edge in edges if edge["orientation"] == orientation})
+    rules: list[float] = []
+    for position in sorted(float(edge[key]) for edge in edges if edge["orientation"] == orientation):
+        if not rules or position - rules[-1] >= SAME_RULE_PT:
+            rules.append(position)
+    return rules
 
 
 def is_lattice(edges: Sequence[dict[str, Any]]) -> bool:
@@ -307,8 +315,8 @@ def table_edges(page: Page) -> list[dict[str, Any]] | None:
         key = (round(float(edge.get("linewidth") or 0), 2), str(edge.get("stroking_color")))
         groups.setdefault(key, []).append(edge)
     lattices = {key for key, edges in groups.items() if is_lattice(edges)}
-    if not lattices:
-        return None
+    if not lattices or len(lattices) == len(groups):
+        return None  # no grid, or no other rules beside it: the dense rules are the table's own
     return [edge for key, edges in groups.items() if key not in lattices for edge in edges]
 
 
