@@ -91,3 +91,17 @@ def test_scaling_is_exact_to_the_fen(number: Decimal, unit: str) -> None:
 def test_never_raises(text: str, unit: str | None) -> None:
     result = to_yuan(text, unit)
     assert result is None or isinstance(result, float)
+
+
+def test_a_blank_total_is_the_sum_of_its_stated_parts() -> None:
+    """年度资金总额 left blank, then 财政拨款小计 6.30 and 自有资金小计 0.00 (万元): 63 000 元; with a
+    part unstated, the total stays unknown."""
+    from pipeline.normalise.frames import budget_yuan
+    from pipeline.types import Locator, ProjectRecord
+
+    def project(budget: str | None, fiscal: str | None, other: str | None) -> ProjectRecord:
+        return ProjectRecord(1, None, "特困家庭再扶助", budget, fiscal, other, "万元", None, None, (), Locator(line=1))
+
+    assert budget_yuan(project(None, "6.30", "0.00"), "万元") == 63_000.0
+    assert budget_yuan(project(None, "6.30", None), "万元") is None
+    assert budget_yuan(project("7.00", "6.30", "0.00"), "万元") == 70_000.0

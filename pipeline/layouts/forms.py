@@ -54,6 +54,7 @@ from pipeline.normalise.text import (
     label_key,
     may_keep,
     strip_heading_number,
+    without_list_number,
 )
 from pipeline.normalise.traditional import folded_text
 from pipeline.reader.kinds import facts_of
@@ -172,9 +173,9 @@ ANNUAL_BUDGET_LABELS: Final = frozenset(
 UNIT_NAME_LABELS: Final = frozenset({"单位名称", "部门名称", "部门单位名称", "部门"})
 """The unit a department-level (部门整体) table is about: the project's name when none is given."""
 FISCAL_LABELS: Final = frozenset(
-    {"其中财政资金", "财政资金", "其中财政拨款", "财政拨款", "其中当年财政拨款", "当年财政拨款"}
+    {"其中财政资金", "财政资金", "其中财政拨款", "财政拨款", "其中当年财政拨款", "当年财政拨款", "财政拨款小计"}
 )
-OTHER_LABELS: Final = frozenset({"其他资金"})
+OTHER_LABELS: Final = frozenset({"其他资金", "其中其他资金", "自有资金小计"})
 PURPOSE_LABELS: Final = frozenset({"资金用途", "项目用途"})
 PURPOSE_BLOCK_LABELS: Final = frozenset({"预算规模及资金用途"})
 PLAN_LABELS: Final = frozenset({"资金支出计划"})
@@ -304,7 +305,7 @@ def _reading(cell: str) -> _CellReading:
     unit_in_label = _UNIT_IN_LABEL.match(compacted)
     field = _LABELLED_FIELD.match(clean_text(cell))
     return _CellReading(
-        key=label_key(folded_text(cell)),
+        key=label_key(without_list_number(folded_text(cell))),
         unit=unit.group(1) if unit else None,
         unit_in_label=unit_in_label.group(1) if unit_in_label else None,
         field=(field.group("label"), field.group("value"), label_key(field.group("label"))) if field else None,
@@ -905,7 +906,7 @@ def is_total(cell: str) -> bool:
 
 def is_field_label(cell: str) -> bool:
     """A label of a form field, stored or not (项目名称, 主管部门 …)."""
-    keys = (label_key(folded_text(cell)), header_key(cell))
+    keys = (label_key(without_list_number(folded_text(cell))), header_key(cell))
     return any(key in FORM_LABELS or key in FIELD_LABELS for key in keys)
 
 

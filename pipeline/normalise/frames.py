@@ -176,6 +176,17 @@ def _spend_plan_json(plan: tuple[tuple[str, str], ...]) -> str:
     return json.dumps([{"label": label, "share": share} for label, share in plan], ensure_ascii=False)
 
 
+def budget_yuan(project: ProjectRecord, unit: str | None) -> float | None:
+    """The project's budget in 元: as written, or — when the form states its parts but leaves the
+    total blank (年度资金总额 with nothing beside it, then 财政拨款小计 6.30 and 自有资金小计 0.00) — the
+    sum of its parts, as 资金总额 = 财政拨款 + 其他资金 holds on every well-formed form."""
+    written = to_yuan(project.budget_text, unit)
+    if written is not None or project.budget_text is not None:
+        return written
+    fiscal, other = to_yuan(project.fiscal_funds_text, unit), to_yuan(project.other_funds_text, unit)
+    return None if fiscal is None or other is None else fiscal + other
+
+
 def _project_row(
     doc_id: str, source_file: str, project: ProjectRecord, fallback_unit: str | None, layout: str
 ) -> dict[str, object]:
@@ -186,7 +197,7 @@ def _project_row(
         "table_no": project.table_no,
         "project_code": project.project_code,
         "project_name": project.project_name,
-        "budget_yuan": to_yuan(project.budget_text, unit),
+        "budget_yuan": budget_yuan(project, unit),
         "fiscal_funds_yuan": to_yuan(project.fiscal_funds_text, unit),
         "other_funds_yuan": to_yuan(project.other_funds_text, unit),
         "amount_unit": unit,
