@@ -121,3 +121,14 @@ def test_deleted_file_is_withdrawn_not_forgotten(world: tuple[Path, Path, dg.Dag
     assert status == [("withdrawn", LIANGJIADIAN_ROWS)]
     assert in_marts == (0,)
     assert history == (LIANGJIADIAN_ROWS,)
+
+
+def test_a_grid_without_a_unit_takes_the_unit_its_text_restates_its_amounts_in() -> None:
+    """A 申报表 whose amount cells say 874.18 and whose 测算依据 says 874.18万元 counts in 万元."""
+    from pipeline.normalise.meta import restated_unit
+    from pipeline.types import Locator, RawDocument, Row
+
+    grid = (Row(("项目总预算", "6730"), Locator(line=1)), Row(("1.就业和社会保险的管理支出", "874.18"), Locator(line=2)))
+    restated = RawDocument("x.xlsx", "xlsx", ("测算依据：1、管理事务874.18万元，主要用于劳动监察",), grid)
+    assert restated_unit(restated) == "万元"
+    assert restated_unit(RawDocument("x.xlsx", "xlsx", ("测算依据：管理事务874万元",), grid)) is None

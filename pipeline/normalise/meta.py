@@ -29,7 +29,7 @@ from typing import Final
 
 from pipeline.layouts.forms import is_title
 from pipeline.normalise.text import compact
-from pipeline.types import DocumentMeta, Extraction, RawDocument
+from pipeline.types import DocumentMeta, Extraction, RawDocument, Row
 
 YEAR_CENTURY: Final = 2000
 MAX_UNIT_NAME: Final = 40
@@ -66,6 +66,9 @@ _FIELD_KEY_NOISE: Final = re.compile(r"[\s:：()（）\[\]【】]|盖章")
 _TITLE_YEAR: Final = re.compile(r"^[^\d]{0,24}?(20\d{2})年度?(?:部门|单位|项目|整体|预算)")
 _CODE_PREFIX: Final = re.compile(r"^(\d{6})(\d{2})[A-Z]")
 _YEAR_LINE: Final = re.compile(r"^[(（](20\d{2})年度?[)）]$")
+_AMOUNT: Final = re.compile(r"\d{2,}\.\d{2}")
+"""An amount in a grid cell, written to the fen (``874.18``, ``3080.00``): too exact to recur by chance."""
+_AMOUNT_WITH_UNIT: Final = re.compile(r"(?<![\d.])(?P<amount>\d{2,}\.\d{2})(?P<unit>万元|元)")
 _ANY_YEAR: Final = re.compile(r"(20\d{2})年")
 _NUMBERED: Final = re.compile(r"^\d{1,3}[.．、]")
 
@@ -161,6 +164,25 @@ def _title_place(lines: Iterable[str]) -> Place:
     return Place(None, None)
 
 
+def restated_unit(doc: RawDocument) -> str | None:
+    """The money unit of a grid that states none, from its own amounts restated in its text: a
+    明细 cell ``874.18`` that the 测算依据 writes as ``874.18万元`` says the grid counts in 万元."""
+    amounts = {
+        text
+        for block in doc.blocks
+        if isinstance(block, Row)
+        for cell in block.cells
+        if _AMOUNT.fullmatch(text := compact(cell).replace(",", ""))
+    }
+    units = Counter(
+        match["unit"]
+        for line in doc.lines
+        for match in _AMOUNT_WITH_UNIT.finditer(compact(line).replace(",", ""))
+        if match["amount"] in amounts
+    )
+    return units.most_common(1)[0][0] if units else None
+
+
 def _labelled_place(names: Iterable[str]) -> tuple[str | None, str | None]:
     """(town, county) of the first labelled unit that names a place."""
     for name in names:
@@ -186,7 +208,11 @@ def document_meta(doc: RawDocument, extraction: Extraction) -> DocumentMeta:
     year = _title_year(head) or _most_common(year for _, year in code_parts)
     unit_code = _most_common(code for code, _ in units)
     unit_name = _most_common(name for code, name in units if code == unit_code)
-    amount_unit = _most_common(p.amount_unit for p in extraction.projects) or extraction.unit_total_unit
+    amount_unit = (
+        _most_common(p.amount_unit for p in extraction.projects)
+        or extraction.unit_total_unit
+        or restated_unit(doc)
+    )
     return DocumentMeta(
         town=str(town) if town else None,
         county=str(county) if county else None,
