@@ -118,7 +118,7 @@ def test_a_flattened_self_evaluation_is_cut_into_its_rows() -> None:
         "9",
     ]
     found = segment(cells, [False] * len(cells), roles)
-    rows = [{roles[c]: cells[i] for i, c in row.cells} for row in found.rows if not row.is_category(roles)]
+    rows = [{roles[c]: cells[i] for i, c in row.cells} for row in found.rows if not row.is_heading(roles)]
     assert [(r["level3"], r["value"], r.get("actual")) for r in rows] == [
         ("办理件数", "≥50件", "52"),
         ("办理合格率", "≥98%", "100%"),

@@ -1001,8 +1001,11 @@ def row_problem(fields: Mapping[str, str], two_level: bool = False) -> str | Non
     the row is rejected, never guessed. A row of level labels alone is a category line (None)."""
     name = fields.get("level3") or ""
     label = name or fields.get("description") or ""
-    if label and facts_of(label).kind in ("value", "number", "comparator", "unit"):
+    facts = facts_of(label) if label else None
+    if facts is not None and facts.kind in ("value", "number", "comparator", "unit", "criterion"):
         return f"the indicator name '{label}' is a value"
+    if facts is not None and facts.coded:
+        return f"the indicator name '{label}' is a coded unit or project"
     if is_placeholder(name) or (not name and is_placeholder(fields.get("description"))):
         return "the indicator name is a template placeholder"
     named = name or fields.get("description") or two_level

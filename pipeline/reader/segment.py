@@ -27,6 +27,7 @@ from pipeline.reader.placement import (
     NEW_ROW,
     OPTIONAL_AT_ROW_START,
     PLACED,
+    PROJECT_ROLES,
     UNEXPLAINED,
     VALUE_ROLES,
     Role,
@@ -36,6 +37,9 @@ from pipeline.reader.placement import (
 
 NAME: Final = "level3"
 """The column that names a stream row's indicator (a description alone names nothing)."""
+HEADING_ROLES: Final = LEVEL_ROLES | PROJECT_ROLES
+"""A row of these alone is no indicator: a category line (``经济效益指标``) or a unit or project line
+(``820-某镇部门 8,827,620.53``)."""
 AT_LINE_START: Final = 0.6
 """A row that starts where a line of the source starts."""
 ACROSS_LINE: Final = 0.2
@@ -59,11 +63,11 @@ class _State(NamedTuple):
     """The column of the row's latest cell; -1 before the row's first."""
     named: bool
     valued: bool
-    levels_only: bool
+    headings_only: bool
 
     def complete(self) -> bool:
         """The row can end here: an indicator row, a category line, or no row begun."""
-        return self.column < 0 or (self.named and self.valued) or self.levels_only
+        return self.column < 0 or (self.named and self.valued) or self.headings_only
 
 
 FRESH: Final = _State(-1, False, False, True)
@@ -75,8 +79,8 @@ class StreamRow:
 
     cells: tuple[tuple[int, int], ...]
 
-    def is_category(self, roles: Sequence[Role]) -> bool:
-        return all(roles[column] in LEVEL_ROLES for _, column in self.cells)
+    def is_heading(self, roles: Sequence[Role]) -> bool:
+        return all(roles[column] in HEADING_ROLES for _, column in self.cells)
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,7 @@ def _after(state: _State, role: Role, facts: CellFacts, column: int) -> _State:
         column,
         state.named or role == NAME,
         state.valued or role in VALUE_ROLES or (role in MARK_ROLES and facts.qualitative),
-        state.levels_only and role in LEVEL_ROLES,
+        state.headings_only and role in HEADING_ROLES,
     )
 
 
@@ -128,7 +132,7 @@ def segment(cells: Sequence[str], line_starts: Sequence[bool], roles: Sequence[R
     rows have one shape: when a 指标值确定依据 column is filled in most rows, a text after a value is
     that row's basis, not the name of a row that has no value."""
     first = _segment(cells, line_starts, roles, (0.0,) * len(roles))
-    indicator_rows = [row for row in first.rows if not row.is_category(roles)]
+    indicator_rows = [row for row in first.rows if not row.is_heading(roles)]
     if len(indicator_rows) < MIN_ROWS_FOR_SHAPE:
         return first
     return _segment(cells, line_starts, roles, _expected(indicator_rows, roles))
@@ -189,7 +193,7 @@ def _closing(state: _State, roles: Sequence[Role], expected: Sequence[float]) ->
     """The cost of ending a row: a new row, and the columns an indicator row leaves empty after its last cell."""
     if state.column < 0:
         return 0.0
-    if state.levels_only:
+    if state.headings_only:
         return NEW_ROW
     return NEW_ROW + _skipped(roles, expected, state.column + 1, len(roles), at_start=False)
 
