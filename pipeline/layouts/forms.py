@@ -501,6 +501,8 @@ class FormReader:
         self._roles: tuple[Role, ...] = ()
         self._budget_column: int | None = None
         self._boilerplate: set[str] = set()
+        self._seen_table = -1
+        self._seen_rows: set[tuple[object, ...]] = set()
         self._blocks_fed = 0
         self._last_row_block = -1
         """Texts of this table's scoring and basis columns: a name-less row repeats them, never names them."""
@@ -733,7 +735,7 @@ class FormReader:
             locator=row.locator,
             actual_text=compose_value(fields.get("actual"), None, fields.get("unit")),
         )
-        if _already_in_table(record, self.result.indicators):
+        if self._already_read(record):
             self.result.notes.append(f"{row.locator.describe()}: a row of this table emitted twice; read once")
             return
         self._row_no += 1
@@ -742,6 +744,17 @@ class FormReader:
         self.result.indicators.append(record)
         self.result.inferred_rows += row.placed
         self._last_row_block = self._blocks_fed
+
+    def _already_read(self, record: IndicatorRecord) -> bool:
+        """Two rows of one table with every cell equal are one row emitted twice, not two targets
+        (a set per table: a table of 20 000 rows is checked in linear time)."""
+        cells = _cells_of(record)
+        if self._seen_table != record.table_no:
+            self._seen_table, self._seen_rows = record.table_no, set()
+        if cells in self._seen_rows:
+            return True
+        self._seen_rows.add(cells)
+        return False
 
     def _drop_cut_row(self) -> None:
         """A document that ends inside a table on a row without a value was cut mid-row (a saved web
@@ -870,18 +883,7 @@ _CELL_FIELDS: Final = tuple(f.name for f in fields(IndicatorRecord) if f.name no
 
 
 _cells_of: Final = attrgetter(*_CELL_FIELDS)
-"""The fields ``_CELL_FIELDS`` names, as one tuple (compared in one step, not field by field)."""
-
-
-def _already_in_table(record: IndicatorRecord, read: list[IndicatorRecord]) -> bool:
-    """Two rows of one table with every cell equal are one row emitted twice, not two targets."""
-    cells = _cells_of(record)
-    for earlier in reversed(read):
-        if earlier.table_no != record.table_no:
-            return False
-        if _cells_of(earlier) == cells:
-            return True
-    return False
+"""The fields ``_CELL_FIELDS`` names, as one tuple (hashed and compared in one step)."""
 
 
 def _with_name_column(columns: ColumnMap) -> ColumnMap:
