@@ -756,6 +756,17 @@ class FormReader:
         self._seen_rows.add(cells)
         return False
 
+    def _count_empty_projects(self) -> None:
+        """A project whose form was read but none of whose table rows was (a damaged page, a table
+        under a grid the reader could not see through) is a part of the document not read: the
+        document is not wholly explained, so not 1.0."""
+        if not self.result.indicators:
+            return
+        for draft in self._drafts:
+            if not draft.has_indicators:
+                self.result.rejected_rows += 1
+                self.result.notes.append(f"{draft.locator.describe()}: project '{draft.name}' has no indicator row read")
+
     def _drop_cut_row(self) -> None:
         """A document that ends inside a table on a row without a value was cut mid-row (a saved web
         page keeps its first bytes only): that row's value is lost, not empty, so it is not read."""
@@ -871,6 +882,7 @@ class FormReader:
 
     def finish(self) -> FormsResult:
         self._drop_cut_row()
+        self._count_empty_projects()
         if self._pending_plan_labels is not None and self._current is not None:
             labels, start = self._pending_plan_labels
             self._current.plan = _spend_plan(labels, (), start)
