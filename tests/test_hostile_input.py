@@ -24,6 +24,7 @@ import pytest
 from pipeline.batch import ingest_documents, parse_job, plan
 from pipeline.ingest import parse_document
 from tests.conftest import SEED_DIR, SEEDS
+from tests.pdf_bytes import pdf_of
 from tests.test_bad_input import GOOD_ROWS, SEED_002, assert_one_error, run_with
 
 REPO = Path(__file__).resolve().parents[1]
@@ -213,15 +214,7 @@ def pdf_without_unicode_map() -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         *CID_FONT,
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 def test_pdf_with_a_garbled_text_layer_says_so(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from pipeline.read import read_document
 from pipeline.read.pdf import _clean_layer_text, is_row_tail, read_pdf
 from pipeline.read.word import read_docx
 from pipeline.types import Extraction, IndicatorRecord, Locator, RawDocument, TextLine
+from tests.pdf_bytes import pdf_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 GROUND_TRUTH: list[dict[str, Any]] = json.loads((FIXTURES / "ground_truth.json").read_text(encoding="utf-8"))
@@ -314,16 +315,7 @@ def _one_page_pdf(content: bytes, encrypt: bytes | None = None, file_id: bytes =
     if encrypt is not None:
         objects.append(encrypt)
         trailer += b" /Encrypt 6 0 R /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode())
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< %s >>\nstartxref\n%d\n%%%%EOF\n" % (trailer, xref)
-    return bytes(out)
+    return pdf_of(objects, trailer)
 
 
 def _plain_pdf() -> bytes:
