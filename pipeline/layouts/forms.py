@@ -15,8 +15,14 @@ Decisions on the variants seen in the wild:
 * **Value columns.** 指标值 and its variants (年度指标值, 年度目标值, 目标值 …) are the target,
   ``value_text``; 实际完成值 / 全年实际值 / 实际值 are the actual, ``actual_text`` (self-evaluation
   tables, 绩效自评表). A table with an actual column makes the document a ``self_evaluation``.
-* **指标性质.** A column of comparators (≥ ≤ = > <, or 大于等于 …) is prefixed to the value as written:
-  ``≥`` + ``95`` + ``%`` reads ``≥95%``. 定性/定量 in that column is not a comparator and is dropped.
+* **Cells by what they are.** A row's cells are placed under the header's columns by their kind, not
+  their position (``pipeline.reader.placement``): a row that lost its leading merged cells, a unit
+  column before the comparator, a header shifted against its rows all read right; a row that kept
+  the blanks of merged cells keeps its positions. A row already cut from a stream of cells
+  (``Row.placed``) is read where it stands.
+* **指标性质.** A comparator (≥ ≤ = > <, or 大于等于 …) in 指标性质 / 指标方向 / 运算符号 is prefixed to
+  the value as written: ``≥`` + ``95`` + ``%`` reads ``≥95%``. 定性 there with no 指标值 reads ``定性``;
+  定量, 正向, 反向 are not comparators and are dropped.
 * **度量单位.** The unit column is appended to a value that is a bare number (``95`` → ``95%``); a
   value that already carries text (``95%``, ``优``) is kept as written. The same holds for the actual.
 * **Split headers.** A header spread over two rows (``绩效指标 | | | 指标值`` above ``一级指标 | 二级指标 |
@@ -31,8 +37,13 @@ Decisions on the variants seen in the wild:
   so, so that a description such as ``资金用途：…`` stays a description.
 * **Running titles.** A title line printed more than once (a page header) does not start a table.
 * **Damaged rows.** A row that names nothing it measures (no 三级指标 and no description, e.g. bare
-  numbers) or whose name is a template placeholder (``XX``, ``**``, ``……``, ``请填写``) is rejected,
-  never guessed at. A document whose tables hold only such rows is ``unreadable_table``.
+  numbers), whose name is a value or a template placeholder (``XX``, ``**``, ``……``, ``请填写``), or
+  whose 三级 is empty in a table that has the column, is rejected, never guessed at (``row_problem``).
+  A document whose tables hold only such rows is ``unreadable_table``.
+* **Category lines** (``经济效益指标`` with nothing under it) carry their labels down and are no row;
+  a two-level table (指标类型 | 指标名称 | 指标值, no 二级 column) names 二级 labels as its indicators.
+* **What ends a table**: a note (``注：``), 其他需说明的问题, a 偏差原因 box, a total, the next form's
+  field labels (``FIELD_LABELS``); a document cut inside its last row does not load that row.
 """
 
 from __future__ import annotations
