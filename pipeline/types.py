@@ -82,6 +82,8 @@ class RawDocument:
     format: str
     lines: tuple[str, ...]
     blocks: tuple[Block, ...] = ()
+    line_pages: tuple[int, ...] = ()
+    """The 1-based page of each line, for formats with pages (PDF); empty for text."""
 
 
 @dataclass(frozen=True)

@@ -314,6 +314,48 @@ def test_a_table_reads_the_same_in_any_serialisation(tmp_path: Path, source: Pat
 
 def test_a_name_wrapped_onto_its_own_line_is_one_cell(tmp_path: Path) -> None:
     """Page text cuts a long name in a narrow column: the lone last character is no value."""
-    lines = ["一级指标", "二级指标", "三级指标", "指标值", "效益指标", "社会效益指标", "道路通行能力提升情", "况", "提升"]
+    lines = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "效益指标",
+        "社会效益指标",
+        "道路通行能力提升情",
+        "况",
+        "提升",
+    ]
     lines += ["可持续影响指标", "长效管理制度健全性", "健全"]
-    assert _parse(tmp_path, _form("\n".join(lines))) == [("道路通行能力提升情况", "提升"), ("长效管理制度健全性", "健全")]
+    assert _parse(tmp_path, _form("\n".join(lines))) == [
+        ("道路通行能力提升情况", "提升"),
+        ("长效管理制度健全性", "健全"),
+    ]
+
+
+def test_a_pdf_text_layer_without_ruled_tables_is_read_with_its_pages() -> None:
+    """A PDF whose table has no rules gives its text layer only, one fragment a line: the general
+    layout reads it, and every row keeps the page it stands on."""
+    from pipeline.layouts import recognise
+    from pipeline.types import Locator, RawDocument, TextLine
+
+    lines = ("项目支出绩效目标申报表", "项目名称", "道路养护", "一级指标", "二级指标", "三级指标", "指标值")
+    lines += (
+        "产出指标",
+        "数量指标",
+        "养护道路里程",
+        "≥42公里",
+        "满意度指标",
+        "服务对象",
+        "满意度指标",
+        "群众满意度",
+        "≥90%",
+    )
+    pages = tuple(1 if number < 11 else 2 for number in range(len(lines)))
+    blocks = tuple(TextLine(line, Locator(page=page)) for line, page in zip(lines, pages, strict=True))
+    doc = RawDocument("roads.pdf", "pdf", lines, blocks, pages)
+    layout, _ = recognise(doc)
+    rows = layout.extract(doc).indicators
+    assert [(r.level3, r.value_text, r.locator.page) for r in rows] == [
+        ("养护道路里程", "≥42公里", 1),
+        ("群众满意度", "≥90%", 2),
+    ]

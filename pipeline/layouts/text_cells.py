@@ -19,7 +19,7 @@ from pipeline.layouts.forms import INFERRED_ROWS_DOUBT, find_indicator_header
 from pipeline.layouts.grid import GridLayout
 from pipeline.layouts.stream import SourceLine, blocks_from_lines
 from pipeline.normalise.text import clean_text
-from pipeline.types import Block, Locator, RawDocument
+from pipeline.types import Block, Locator, RawDocument, Row
 
 NAME: Final = "text_cells"
 STREAM_CEILING: Final = CERTAIN - INFERRED_ROWS_DOUBT
@@ -60,7 +60,7 @@ def _is_cell(text: str) -> bool:
     return bool(clean_text(text)) and not _NOT_A_CELL.match(text.strip())
 
 
-def source_lines(lines: tuple[str, ...]) -> list[SourceLine]:
+def source_lines(lines: tuple[str, ...], line_pages: tuple[int, ...] = ()) -> list[SourceLine]:
     """Each line as cells: bounded when separators give it two or more cells (empty ones count: a
     row that kept the blanks of merged cells, ``\t\t\t\t≥95%``, keeps its positions)."""
     spaced = writes_rows_with_spaces(lines)
@@ -74,10 +74,11 @@ def source_lines(lines: tuple[str, ...]) -> list[SourceLine]:
             continue
         separated = "|" in line or _TAB in line
         row = _trimmed(cells, line)
+        locator = Locator(line=number, page=line_pages[number - 1] if line_pages else None)
         if separated and len(row) >= MIN_ROW_CELLS:
-            reduced.append(SourceLine(row, Locator(line=number), bounded=True))
+            reduced.append(SourceLine(row, locator, bounded=True))
         else:
-            reduced.append(SourceLine(tuple(filled), Locator(line=number), bounded=False))
+            reduced.append(SourceLine(tuple(filled), locator, bounded=False))
     return reduced
 
 
@@ -93,5 +94,11 @@ def _trimmed(cells: list[str], line: str) -> tuple[str, ...]:
 class TextCellsLayout(GridLayout):
     name = NAME
 
+    def applies(self, doc: RawDocument) -> bool:
+        """Any text, and a PDF's text layer when no ruled table was found on its pages (a table
+        drawn without rules, or one pdfplumber did not see): its lines are page text, one fragment
+        a line, and each row keeps its page."""
+        return not doc.blocks or (bool(doc.line_pages) and not any(isinstance(b, Row) for b in doc.blocks))
+
     def blocks(self, doc: RawDocument) -> list[Block]:
-        return blocks_from_lines(source_lines(doc.lines))
+        return blocks_from_lines(source_lines(doc.lines, doc.line_pages))

@@ -580,6 +580,12 @@ def read_pdf(data: bytes, source_file: str) -> RawDocument:
     """A PDF's text layer (``lines``) and its tables and text as blocks, page by page."""
     pages = read_page_texts(data)
     check_text_layer(pages)
-    lines = tuple(line for page in pages for line in page.text.split("\n"))
+    numbered = [(number, line) for number, page in enumerate(pages, start=1) for line in page.text.split("\n")]
     blocks = _table_blocks(data, pages)
-    return RawDocument(source_file=source_file, format=FORMAT, lines=lines, blocks=tuple(blocks))
+    return RawDocument(
+        source_file=source_file,
+        format=FORMAT,
+        lines=tuple(line for _, line in numbered),
+        blocks=tuple(blocks),
+        line_pages=tuple(number for number, _ in numbered),
+    )
