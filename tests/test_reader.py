@@ -359,3 +359,15 @@ def test_a_pdf_text_layer_without_ruled_tables_is_read_with_its_pages() -> None:
         ("养护道路里程", "≥42公里", 1),
         ("群众满意度", "≥90%", 2),
     ]
+
+
+@pytest.mark.parametrize("word", ["高于", "不超出", "至少", "达到", "超过", "大于等于", "≥"])
+def test_a_comparator_column_keeps_every_comparator_word(word: str) -> None:
+    """One comparator vocabulary (pipeline.normalise.values) for the value reader and the column
+    reader: 指标性质 高于 + 95 + % reads 高于95%, and the value reader reads its comparator."""
+    from pipeline.layouts.forms import compose_value
+    from pipeline.normalise.values import parse_value
+
+    value = compose_value("95", word, "%")
+    assert value == f"{word}95%"
+    assert parse_value(value).comparator is not None

@@ -68,7 +68,7 @@ from pipeline.normalise.text import (
     without_list_number,
 )
 from pipeline.normalise.traditional import folded_text
-from pipeline.reader.kinds import facts_of
+from pipeline.reader.kinds import facts_of, kind_of, starts_with_comparator
 from pipeline.reader.placement import Role, place_row
 from pipeline.reader.vocabulary import level_kind
 from pipeline.types import Block, Cells, Extraction, IndicatorRecord, Locator, ProjectRecord, Row, TextLine, Unexplained
@@ -250,12 +250,6 @@ _NOTE_IN_PARENS: Final = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\
 _OPEN_NOTE: Final = re.compile(r"[（(【\[][^（()）【】\[\]]*$")
 """A note whose closing parenthesis wrapped onto the next line: ``指标值（包含数字``."""
 _LABELLED_FIELD: Final = re.compile(r"^(?P<label>.{2,16})[:：]\s*(?P<value>[^:：\s][^:：]*)$")
-_COMPARATOR_CELL: Final = re.compile(
-    r"^(?:[≥≤=＝<>＜＞≧≦]{1,2}|大于或等于|小于或等于|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过|不多于|不大于|不小于)$"
-)
-_STARTS_WITH_COMPARATOR: Final = re.compile(
-    r"^(?:[≥≤=＝<>＜＞≧≦]|大于|小于|等于|不低于|不高于|不少于|不超过|不多于|不大于|不小于)"
-)
 _BARE_NUMBER: Final = re.compile(r"^[≥≤=＝<>＜＞≧≦]*-?\d+(?:[.．]\d+)?$")
 _NO_UNIT: Final = frozenset({"/", "-", "—", "——", "无", "－"})
 _PLACEHOLDER: Final = re.compile(r"[Xx×＊*]{2,}|…|\.{3,}|。{3,}|请填写|请输入|待填|待定|填写说明|[○□_＿]{2,}")
@@ -399,7 +393,7 @@ def compose_value(value: str | None, comparator: str | None = None, unit: str | 
     if measure and measure not in _NO_UNIT and _BARE_NUMBER.match(text):
         text += measure
     mark = compact(comparator)
-    if mark and _COMPARATOR_CELL.match(mark) and not _STARTS_WITH_COMPARATOR.match(text):
+    if mark and kind_of(mark) == "comparator" and not starts_with_comparator(text):
         text = mark + text
     return text
 

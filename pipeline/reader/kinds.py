@@ -54,6 +54,9 @@ _WORD_COMPARATORS: Final = tuple(sorted((w for w in PREFIX_COMPARATORS if not se
 _COMPARATOR_CELL: Final = re.compile(
     r"^(?:[≥≤=＝<>＜＞≧≦]{1,2}|" + "|".join(map(re.escape, reversed(_WORD_COMPARATORS))) + r")$"
 )
+_LEADING_COMPARATOR: Final = re.compile(
+    r"^(?:[≥≤=＝<>＜＞≧≦]|" + "|".join(map(re.escape, reversed(_WORD_COMPARATORS))) + ")"
+)
 _NUMBER: Final = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 _UNIT_WORD: Final = "|".join(map(re.escape, sorted((*UNITS, *MAGNITUDES, "万元"), key=len, reverse=True)))
 _UNIT_CELL: Final = re.compile(rf"^(?:{_UNIT_WORD})(?:[/·.每](?:{_UNIT_WORD}))*$|^[%‰]$")
@@ -122,6 +125,11 @@ def _looks_like_value(cell: str) -> bool:
         return max((len(run) for run in _CJK_RUN.findall(cell)), default=0) <= MAX_VALUE_WORD
 
     return len(cell) <= MAX_SHORT_TEXT + 4 and bool(_DATE_OR_PERIOD.search(cell) or _VALUE_SUFFIX.search(cell))
+
+
+def starts_with_comparator(text: str) -> bool:
+    """A value that already says how it compares (``≥95%``, ``高于90%``, ``不超出19万元``)."""
+    return _LEADING_COMPARATOR.match(text) is not None
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
