@@ -371,3 +371,11 @@ def test_a_comparator_column_keeps_every_comparator_word(word: str) -> None:
     value = compose_value("95", word, "%")
     assert value == f"{word}95%"
     assert parse_value(value).comparator is not None
+
+
+def test_a_row_that_lost_its_level1_may_name_its_indicator_with_a_level2_like_label(tmp_path: Path) -> None:
+    """``成本指标 | 社会成本指标 | 100 | %`` under 一级 | 二级 | 三级 | 指标值 | 单位, after a row that kept its 一级:
+    read first as 一级 + 二级 with no 三级, the row is placed again without the 一级 column."""
+    lines = ["| 项目名称 | 单位运转 |", "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 计量单位 |"]
+    lines += ["| 产出指标 | 质量指标 | 支出到位率 | 100 | % |", "| 成本指标 | 社会成本指标 | 100 | % |"]
+    assert _parse(tmp_path, "\n".join(lines)) == [("支出到位率", "100%"), ("社会成本指标", "100%")]

@@ -125,13 +125,12 @@ TABLES: Final[list[tuple[str, int, list[Expected]]]] = [
             ("时效指标", "指标2:完成户用卫生厕所改造验收时间", "11月前", "10月"),
         ],
     ),
-    # b05: the person reads 5 rows; 社會成本指標 (a 二级 name printed in the 三级 column of a row that
-    # lost its 一级 cell) is read as a 二级 label here, and that row, having no 三级, is left out.
     (
         "b05_",
-        4,
+        5,
         [
             ("數(shù)量指標(biāo)", "業(yè)務(wù)工作支出安排金額", "28.8萬元%", None),
+            ("成本指标", "社會(huì)成本指標(biāo)", "100%", None),  # a 二级-like 三级 in a row that lost its 一级
             ("時(shí)效指標(biāo)", "工作安排時(shí)間", "按月安排", None),
             ("社會(huì)效益指標(biāo)", "保證單位正常運(yùn)轉(zhuǎn)", "應(yīng)保盡保%", None),
         ],

@@ -230,6 +230,8 @@ ROW_FIELDS: Final = frozenset(INDICATOR_COLUMNS) | {"level"}
 """A row filling none of these holds only project columns (a unit-total line) or nothing."""
 MARK_COLUMNS: Final = ("comparator", "nature", "direction")
 BOILERPLATE_ROLES: Final = ("scoring", "basis", "remark")
+UNUSED: Final = "unused"
+"""A column no cell may be placed under (no kind fits it)."""
 """Columns whose cells say how a value compares (≥) or what it is (定性, 正向), whatever their header."""
 
 _ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS, **ROW_PROJECT_COLUMNS}
@@ -692,6 +694,9 @@ class FormReader:
             self._columns = None  # 其他需说明的问题, 偏差原因分析 …: what follows is not the table
             return
         fields, unexplained = placed_fields(row, self._roles)
+        if self._name_read_as_level(row, fields):
+            retried = placed_fields(row, _without_level1(self._roles))
+            fields, unexplained = retried if retried[0].get("level3") else (fields, unexplained)
         self._boilerplate.update(fields[role] for role in BOILERPLATE_ROLES if fields.get(role))
         if not _valued(fields) and fields.get("level3") in self._boilerplate:
             fields.pop("level3")  # 评分标准 text repeated under an empty 二级 (经济效益指标 | 未达指标值酌情扣分)
@@ -783,6 +788,15 @@ class FormReader:
             indicators.pop()
             self.result.rejected_rows += 1
             self.result.notes.append(f"{last.locator.describe()}: the document ends inside this row, not read")
+
+    def _name_read_as_level(self, row: Row, fields: Mapping[str, str]) -> bool:
+        """A grid row read as 一级 + 二级 with a value but no 三级, in a table that has all three: it may
+        have lost its 一级 cell and name its indicator with a 二级-like label (``成本指标 | 社會成本指標 |
+        定量 | 100``), so it is placed again without the 一级 column before it is given up."""
+        roles = self._roles
+        complete = all(level in roles for level in ("level1", "level2", "level3"))
+        has_levels = fields.get("level1") and fields.get("level2")
+        return complete and not row.placed and not fields.get("level3") and bool(has_levels) and _valued(fields)
 
     def _category_as_name(self, fields: Mapping[str, str]) -> str | None:
         """In a table with a 二级 column, a row cut from a stream whose 三级 is a category label
@@ -1004,6 +1018,11 @@ def _two_level_name(fields: dict[str, str]) -> bool:
         fields["level2"] = fields.pop("level3")
         return True
     return False
+
+
+def _without_level1(roles: Sequence[Role]) -> tuple[Role, ...]:
+    """The roles with the 一级 column closed: no cell may stand there."""
+    return tuple(UNUSED if role == "level1" else role for role in roles)
 
 
 def two_level_roles(roles: Sequence[Role]) -> tuple[Role, ...]:
