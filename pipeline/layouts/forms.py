@@ -147,8 +147,6 @@ ROW_PROJECT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 
 VALUE_COLUMNS: Final = frozenset({"value", "actual", "comparator", "unit", "weight", "score"})
 """Columns a real indicator row fills in and the tail of a wrapped row never does."""
-TEXT_COLUMNS: Final = frozenset({"level3", "description", "basis", "deviation", "scoring", "remark"})
-"""Columns whose long text wraps onto a following line or page."""
 
 CODE_LABELS: Final = frozenset({"项目编码", "项目代码", "项目编号"})
 NAME_LABELS: Final = frozenset({"项目名称", "专项资金名称", "项目专项名称", "专项名称"})
@@ -236,7 +234,6 @@ UNUSED: Final = "unused"
 
 _ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS, **ROW_PROJECT_COLUMNS}
 _ALL_HEADER_KEYS: Final = frozenset(k for keys in _ALL_COLUMNS.values() for k in keys)
-_LEVEL_NAMES: Final = ("level1", "level2", "level3")
 _VALUE_MARKS: Final = frozenset.intersection(*(frozenset(label) for label in INDICATOR_COLUMNS["value"]))
 """Characters every label of the value column has (值)."""
 

@@ -5,7 +5,7 @@ The header says which columns a table has and in which order; the cells say what
 each cell goes to a later column than the one before it, or is left unexplained. Every choice is
 scored by how well the cell fits the column (a 二级 label fits 二级指标 and nothing but a level
 column; a unit fits 计量单位; a number fits 指标值, 分值 or 得分 but never 三级指标), and the best
-alignment wins (dynamic programming over cells × columns). This reads, with one rule:
+alignment wins (dynamic programming over cells × columns). One rule reads:
 
 * rows that lost their leading merged cells (``| 产出指标 | 时效指标 | 维持时效 | ≥ | 1 | …`` under a
   header that starts 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标): cells shift back under 一级指标;
@@ -14,8 +14,7 @@ alignment wins (dynamic programming over cells × columns). This reads, with one
 * a header whose labels are shifted against its rows (``年度绩效指标 | 一级指标 | …`` above
   ``产出指标 | 数量指标 | …``);
 * a stream of cells with no row boundaries at all (one cell per line, a whole table flattened into
-  one line): ``segment`` cuts it into rows, each needing a name and a value (or the nature 定性),
-  and a row of level labels alone (``经济效益指标`` with nothing under it) is a category, not a row.
+  one line): ``pipeline.reader.segment`` cuts it into rows with the same fits.
 
 A cell in its own column (the header's position) gets a bonus, so a well-formed row is read exactly
 as it is laid out; only kind evidence moves a cell. Cells left unexplained are counted: the
@@ -25,7 +24,6 @@ reader's confidence says how much of the table it could explain.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, TypeAlias
 
@@ -42,7 +40,6 @@ FREE_TEXT_ROLES: Final = frozenset({"basis", "deviation", "scoring", "remark", "
 """Columns that may hold any text and are often empty: placing a cell there is weak evidence."""
 PROJECT_ROLES: Final = frozenset({"unit_name", "project_name", "budget", "goals"})
 """Project fields some tables repeat on the first row of each project (单位名称 | 项目名称 | 预算数 | 年度目标)."""
-NAME_ROLES: Final = frozenset({"level3", "description"})
 VALUE_ROLES: Final = frozenset({"value", "actual"})
 OPTIONAL_AT_ROW_START: Final = LEVEL_ROLES | PROJECT_ROLES | {"remark", "other", "serial"}
 """Columns a row may begin after: merged cells above it carry their text down."""
@@ -101,7 +98,6 @@ _FREE_TEXT_FIT: Final = {
     "number": -0.8,
     "unit": -0.8,
 }
-MAX_UNIT_TEXT: Final = 4
 
 
 def _feature(role: Role, facts: CellFacts) -> str:
@@ -127,17 +123,6 @@ def fit(role: Role, facts: CellFacts) -> float | None:
             return None
         return _FREE_TEXT_FIT.get(_feature(role, facts), 0.0)
     return _FIT.get(role, {}).get(_feature(role, facts))
-
-
-@dataclass(frozen=True)
-class _Step:
-    score: float
-    back: tuple[int, int] | None
-    """(column, row-state) of the cell before; None before the first placed cell."""
-    column: int | None
-
-
-Signature: TypeAlias = tuple[tuple[CellFacts, ...], tuple[int, ...], tuple[Role, ...]]
 
 
 def place_row(
