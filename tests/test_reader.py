@@ -379,3 +379,19 @@ def test_a_row_that_lost_its_level1_may_name_its_indicator_with_a_level2_like_la
     lines = ["| 项目名称 | 单位运转 |", "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 计量单位 |"]
     lines += ["| 产出指标 | 质量指标 | 支出到位率 | 100 | % |", "| 成本指标 | 社会成本指标 | 100 | % |"]
     assert _parse(tmp_path, "\n".join(lines)) == [("支出到位率", "100%"), ("社会成本指标", "100%")]
+
+
+def test_prose_after_a_table_is_not_read_as_rows(tmp_path: Path) -> None:
+    """A page's next section after a one-cell-per-line table: a numbered heading ends the table, and
+    sentences are no values in a table whose values are measures and short words."""
+    lines = ["一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "完成年度拆违计划", "=100.00(%)"]
+    lines += ["质量指标", "违法建筑销项正确率", "=100.00(%)", "时效指标", "新增违建处置率", "=100.00(%)"]
+    lines += ["效益指标", "社会效益指标", "群众政策知晓度", "≥90.00(%)", "项目经费情况说明"]
+    lines += ["为深入落实城市建设的重要论述，持续扎实、稳妥、高效推动本市违法建设常态化治理工作", "二、立项依据"]
+    lines += ["根据《城市管理精细化三年行动计划》等文件精神，进一步增强全社会防控和治理违法建筑意识"]
+    assert [name for name, _ in _parse(tmp_path, _form("\n".join(lines)))] == [
+        "完成年度拆违计划",
+        "违法建筑销项正确率",
+        "新增违建处置率",
+        "群众政策知晓度",
+    ]

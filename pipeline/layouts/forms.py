@@ -926,7 +926,7 @@ def _with_name_column(columns: ColumnMap) -> ColumnMap:
 
 def ends_table(first_cell: str) -> bool:
     """A row that starts a note or box after the table (``注：…``, ``其他需说明的问题``) or the next form."""
-    return TRAILER.match(first_cell) is not None or label_key(first_cell) in FIELD_LABELS
+    return TRAILER.match(first_cell) is not None or label_key(without_list_number(first_cell)) in FIELD_LABELS
 
 
 def is_total(cell: str) -> bool:

@@ -79,6 +79,7 @@ MAX_PIECE: Final = 7
 """A piece of a wrapped label is short: the width of a narrow column."""
 _NOTE_CELL: Final = re.compile(r"^[(（][^()（）]{1,12}[)）]\s*分?$")
 """``(万元)``, ``(40-50)分``, ``(必填)``: a note that belongs to the label before it."""
+_SECTION_HEADING: Final = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]\s*[\u4e00-\u9fff]")
 _LABELLED: Final = re.compile(r"^(?P<label>[^:：]{2,16})[:：]\s*(?P<value>[^:：\s][^:：]*)$")
 """``资金总额: 250``: one field, label and value in one cell (a second colon means a second field)."""
 _OWN_FIELD: Final = re.compile(r"^[^:：]{1,12}[:：]")
@@ -383,8 +384,11 @@ def _stops_table_row(row: Row) -> bool:
 
 
 def _stops_body(text: str) -> bool:
-    """A cell that ends a table body: a form label, a note, a total, a title, a unit line."""
-    return is_field_label(text) or ends_table(text) or is_total(text) or is_title(text) or is_unit_label(text)
+    """A cell that ends a table body: a form label, a note, a total, a title, a unit line, or the
+    numbered heading of the document's next section (``二、立项依据``; ``一、产出指标`` is a label)."""
+    if is_field_label(text) or ends_table(text) or is_total(text) or is_title(text) or is_unit_label(text):
+        return True
+    return _SECTION_HEADING.match(text) is not None and not _is_label(text)
 
 
 def _header_run(items: Sequence[Item], start: int) -> int | None:

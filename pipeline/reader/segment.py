@@ -49,6 +49,9 @@ MIN_ROWS_FOR_SHAPE: Final = 3
 EXPECTED_SKIP: Final = 1.0
 EXPECTED_FIT: Final = 0.5
 """Leaving out, or filling, a column the table's rows usually fill: weighed by how usual it is."""
+SHORT_VALUE_SHARE: Final = 0.8
+LONG_TEXT_CHARS: Final = 32
+"""A value of more characters than this is a sentence of prose (real values run to 25: ``房屋设备、设施的管理到位,环境卫生整洁,车辆停放有序``)."""
 INSIDE_ROW: Final = 0.1
 """A cell left out between a row's name and its value costs a little more than one after a complete
 row: of ``改造户数 应改尽改 抗震设防地区`` the value is the cell next to the name."""
@@ -131,11 +134,42 @@ def segment(cells: Sequence[str], line_starts: Sequence[bool], roles: Sequence[R
     second expects the columns most of the first reading's rows filled (``_expected``). A table's
     rows have one shape: when a 指标值确定依据 column is filled in most rows, a text after a value is
     that row's basis, not the name of a row that has no value."""
-    first = _segment(cells, line_starts, roles, (0.0,) * len(roles))
+    first = _segment(cells, line_starts, roles, _Shape((0.0,) * len(roles), short_values=False))
     indicator_rows = [row for row in first.rows if not row.is_heading(roles)]
     if len(indicator_rows) < MIN_ROWS_FOR_SHAPE:
         return first
-    return _segment(cells, line_starts, roles, _expected(indicator_rows, roles))
+    return _segment(cells, line_starts, roles, _shape(indicator_rows, roles, cells))
+
+
+class _Shape(NamedTuple):
+    """What a table's rows usually are, learnt from a first reading."""
+
+    expected: tuple[float, ...]
+    """How often each column is filled (0 for columns merged cells carry down)."""
+    short_values: bool
+    """The table's values are measures or short words (``≥90%``, ``及时``): a long text cannot stand
+    under 指标值 then; it is prose after the table (a page's next section), left unexplained."""
+    measured_values: bool = False
+    """The table's values are all measures (``=3500``, ``≥85%``): a text longer than a short word is
+    then no value either (a list of other projects printed after the table: ``防火隔离带建设50万元``)."""
+
+
+def _no_value_here(shape: _Shape, text: str, facts: CellFacts) -> bool:
+    """A text this table's values are never like (see ``_Shape``)."""
+    if facts.kind != "text":
+        return False
+    return (shape.short_values and len(text) > LONG_TEXT_CHARS) or (shape.measured_values and not facts.short)
+
+
+def _shape(rows: Sequence[StreamRow], roles: Sequence[Role], cells: Sequence[str]) -> _Shape:
+    values = [facts_of(cells[index]) for row in rows for index, column in row.cells if roles[column] in VALUE_ROLES]
+    short = sum(facts.kind != "text" or facts.short for facts in values)  # measures, short words
+    measured = sum(facts.kind != "text" for facts in values)
+    return _Shape(
+        _expected(rows, roles),
+        short_values=bool(values) and short >= SHORT_VALUE_SHARE * len(values),
+        measured_values=bool(values) and measured == len(values),
+    )
 
 
 def _expected(rows: Sequence[StreamRow], roles: Sequence[Role]) -> tuple[float, ...]:
@@ -149,10 +183,9 @@ def _expected(rows: Sequence[StreamRow], roles: Sequence[Role]) -> tuple[float, 
     )
 
 
-def _segment(
-    cells: Sequence[str], line_starts: Sequence[bool], roles: Sequence[Role], expected: Sequence[float]
-) -> Segmentation:
+def _segment(cells: Sequence[str], line_starts: Sequence[bool], roles: Sequence[Role], shape: _Shape) -> Segmentation:
     lattice = _Lattice()
+    expected = shape.expected
     for index, text in enumerate(cells):
         facts = facts_of(text)
         line_start = line_starts[index]
@@ -161,7 +194,7 @@ def _segment(
             lattice.offer(state, score + skipped, _Node(node_id, index, None, False))
             for column, role in enumerate(roles):
                 gain = fit(role, facts)
-                if gain is None:
+                if gain is None or (role in VALUE_ROLES and _no_value_here(shape, text, facts)):
                     continue
                 gain += EXPECTED_FIT * expected[column]
                 if column > state.column >= 0:
