@@ -16,6 +16,7 @@ from pipeline.read.html import read_html, read_mhtml
 from pipeline.read.pdf import read_pdf
 from pipeline.read.text import read_text
 from pipeline.read.word import read_docx
+from pipeline.read.xls import read_xls
 from pipeline.types import RawDocument
 
 Reader = Callable[[bytes, str], RawDocument]
@@ -27,6 +28,7 @@ READERS: Final[dict[str, Reader]] = {
     ".pdf": read_pdf,
     ".docx": read_docx,
     ".xlsx": read_xlsx,
+    ".xls": read_xls,
     ".html": read_html,
     ".htm": read_html,
     ".shtml": read_html,
@@ -35,7 +37,6 @@ READERS: Final[dict[str, Reader]] = {
 }
 LEGACY_FORMATS: Final = {
     ".doc": "Word 97-2003 (.doc)",
-    ".xls": "Excel 97-2003 (.xls)",
     ".wps": "WPS Writer (.wps)",
     ".et": "WPS Spreadsheets (.et)",
 }
