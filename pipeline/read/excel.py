@@ -121,7 +121,9 @@ def sheet_lines(cells: SheetCells) -> dict[int, str]:
     by_row: dict[int, dict[int, str]] = {}
     for (row, column), (value, number_format) in cells.items():
         by_row.setdefault(row, {})[column] = line_text(value) or display_text(value, number_format)
-    return {row: "\t".join(by_column.get(c, "") for c in range(1, max(by_column) + 1)) for row, by_column in by_row.items()}
+    return {
+        row: "\t".join(by_column.get(c, "") for c in range(1, max(by_column) + 1)) for row, by_column in by_row.items()
+    }
 
 
 def workbook_document(sheets: Iterable[tuple[str, SheetCells]], source_file: str, fmt: str) -> RawDocument:
@@ -165,7 +167,5 @@ def read_xlsx(data: bytes, source_file: str) -> RawDocument:
     except IngestError:
         raise
     except Exception as exc:  # openpyxl/zipfile/lxml raise many types on a damaged workbook
-        raise IngestError(
-            "unreadable_file", STAGE_READ, f"the Excel file could not be parsed: {exc}"
-        ) from exc
+        raise IngestError("unreadable_file", STAGE_READ, f"the Excel file could not be parsed: {exc}") from exc
     return workbook_document(sheets, source_file, FORMAT)
