@@ -16,7 +16,8 @@ What each file exercises:
 - seed002.mhtml: the UTF-8 page as Chrome saves it: MIME multipart/related, the page
   quoted-printable, a stylesheet and an image beside it.
 - seed002.xls: one sheet per form as in seed002.xlsx, with the same merges as the page, budgets
-  as numbers formatted "0.00" and shares as numbers formatted "0%".
+  as numbers formatted "0.00" and shares as numbers formatted "0%"; then a hidden sheet holding
+  the lists of its drop-downs (产出指标, 效益指标 …), which the reader must leave out.
 
 The .xls is written with xlwt (1.3.0, unmaintained since 2017, so not a dependency of the
 project: the reader is xlrd). Without xlwt the other files are still written. Run:
@@ -45,6 +46,11 @@ NAME: Final = "seed002"
 PAGE_URL: Final = "http://www.example.gov.cn/zwgk/czyjs/202101/t20210115_1.html"
 BOUNDARY: Final = "----MultipartBoundary--jixiaoFixture0001----"
 MHTML_DATE: Final = "Fri, 15 Jan 2021 09:00:00 +0800"
+DROPDOWN_SHEET: Final = "下拉列表"
+DROPDOWN_LISTS: Final = (("产出指标", "数量指标"), ("效益指标", "质量指标"), ("满意度指标", "时效指标"))
+"""A hidden sheet's drop-down lists: one 一级 and one 二级 label per row, no table."""
+XLS_HIDDEN: Final = 1
+"""BOUNDSHEET visibility of a hidden sheet."""
 PIXEL_GIF: Final = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 """A 1×1 GIF: the archive's image part (a browser saves the site's logo)."""
 
@@ -174,6 +180,11 @@ def write_xls(forms: Sequence[Form], path: Path) -> bool:
                 style = styles.setdefault(number_format, xlwt.easyxf(num_format_str=number_format))
                 last_row, last_column = top + r + cell.rows - 1, cell.column + cell.span - 1
                 sheet.write_merge(top + r, last_row, cell.column, last_column, value, style)
+    lists = workbook.add_sheet(DROPDOWN_SHEET)
+    lists.visibility = XLS_HIDDEN
+    for r, labels in enumerate(DROPDOWN_LISTS):
+        for c, label in enumerate(labels):
+            lists.write(r, c, label)
     workbook.save(str(path))
     return True
 

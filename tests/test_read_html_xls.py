@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
 import xlrd
@@ -22,7 +23,7 @@ from pipeline.ingest import parse_document
 from pipeline.read import read_document
 from pipeline.read.html import read_html
 from pipeline.read.word import OLE_MAGIC
-from pipeline.types import Row, TextLine
+from pipeline.types import Locator, Row, TextLine
 from tests.conftest import FIXED_NOW, REALDOCS
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
@@ -187,6 +188,27 @@ def test_xls_merged_ranges_are_given_once() -> None:
     assert quality and all(cells[0] == "" for cells in quality)
     assert any(cells[:2] == ("", "") for cells in rows), "a row under merged 一级 and 二级 cells"
     assert doc.blocks[0] == TextLine("项目1", doc.blocks[0].locator)
+
+
+def test_hidden_sheets_are_read_only_when_they_hold_a_table(tmp_path: Path) -> None:
+    """Drop-down lists on a hidden sheet are not rows; a 绩效目标表 on a hidden sheet is still read."""
+    book = xlrd.open_workbook(file_contents=(FORMATS / "seed002.xls").read_bytes())
+    assert [(sheet.name, sheet.visibility) for sheet in book.sheets()][-1] == ("下拉列表", 1)
+    xls = read_document((FORMATS / "seed002.xls").read_bytes(), "seed002.xls")
+    assert "下拉列表" not in xls.lines and "满意度指标\t时效指标" not in xls.lines
+
+    workbook = openpyxl.load_workbook(FORMATS / "seed002.xlsx")
+    lists = workbook.create_sheet("下拉列表")
+    lists.append(["产出指标", "数量指标"])
+    lists.sheet_state = "hidden"
+    table = workbook.create_sheet("隐藏的表")
+    table.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    table.append(["产出指标", "数量指标", "帮扶次数", "≥15次"])
+    table.sheet_state = "veryHidden"
+    workbook.save(tmp_path / "hidden.xlsx")
+    xlsx = read_document((tmp_path / "hidden.xlsx").read_bytes(), "hidden.xlsx")
+    assert "下拉列表" not in xlsx.lines and "产出指标\t数量指标" not in xlsx.lines
+    assert Row(("产出指标", "数量指标", "帮扶次数", "≥15次"), Locator(page=4, line=2)) in xlsx.blocks
 
 
 # -- bad input ----------------------------------------------------------------------------------

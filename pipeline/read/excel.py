@@ -17,7 +17,11 @@ per-row "wide" workbook is recognised by its own layout later; this reader only 
 What a workbook is read into does not depend on its file format: a reader gives each sheet's
 cells as ``SheetCells`` and ``workbook_document`` makes the rows and the text layer, so the .xls
 reader (``pipeline/read/xls.py``) shows ``1`` formatted ``0%`` as ``100%`` exactly as this one does.
-Every sheet is read, hidden ones too.
+
+A hidden sheet is read only if it holds a table (``holds_table``): workbooks hide the lists their
+drop-downs offer (产出指标, 效益指标, 数量指标 … one per cell), which read as stray rows; but an office
+that hid the sheet of a real 绩效目标表 still published it. A sheet skipped keeps its number: S is
+the sheet's place among all the workbook's sheets.
 """
 
 from __future__ import annotations
@@ -25,12 +29,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
 import openpyxl
 
 from pipeline.errors import STAGE_READ, IngestError
+from pipeline.layouts.forms import FORM_LABELS, find_indicator_header
+from pipeline.normalise.text import label_key
 from pipeline.read.word import cell_text, check_zip, grid_block
 from pipeline.types import Block, Cells, Locator, RawDocument, TextLine
 
@@ -39,6 +46,8 @@ FORMAT: Final = "xlsx"
 _DECIMALS: Final = re.compile(r"0\.(0+)")
 """The decimals of a number format: "0.00", "#,##0.00", "0.0%"."""
 _THOUSANDS: Final = ","
+VISIBLE: Final = "visible"
+"""openpyxl's ``sheet_state`` of a sheet shown in Excel ("hidden" and "veryHidden" are not)."""
 MAX_SHEET_COLUMNS: Final = 256
 """Columns read per sheet (A to IV, the old Excel limit): a performance table has tens. Every row
 is padded to the sheet's widest column, so one cell typed in column XFD would otherwise make
@@ -126,17 +135,39 @@ def sheet_lines(cells: SheetCells) -> dict[int, str]:
     }
 
 
-def workbook_document(sheets: Iterable[tuple[str, SheetCells]], source_file: str, fmt: str) -> RawDocument:
-    """The ``RawDocument`` of a workbook's sheets (name, cells), in workbook order: what the .xlsx and
-    .xls readers share, so a table reads the same from either."""
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet as a workbook reader gives it to ``workbook_document``."""
+
+    title: str
+    cells: SheetCells
+    hidden: bool = False
+
+
+def holds_table(rows: Sequence[Cells]) -> bool:
+    """A row is an indicator table's header (一级指标 … 指标值), or a cell is a form's label
+    (项目名称, 预算数, 绩效目标 …, the header of a one-project-per-row workbook too); a drop-down
+    list (产出指标, 效益指标 …) is neither."""
+    return any(
+        find_indicator_header(cells) is not None or any(label_key(cell) in FORM_LABELS for cell in cells)
+        for cells in rows
+    )
+
+
+def workbook_document(sheets: Iterable[Sheet], source_file: str, fmt: str) -> RawDocument:
+    """The ``RawDocument`` of a workbook's sheets, in workbook order: what the .xlsx and .xls readers
+    share, so a table reads the same from either."""
     blocks: list[Block] = []
     lines: list[str] = []
     rows_found = 0
-    for sheet_number, (title, cells) in enumerate(sheets, start=1):
-        blocks.append(TextLine(title, Locator(page=sheet_number)))
-        lines.append(title)
-        text_layer = sheet_lines(cells)
-        for row_number, row in sheet_rows(cells):
+    for sheet_number, sheet in enumerate(sheets, start=1):
+        rows = list(sheet_rows(sheet.cells))
+        if sheet.hidden and not holds_table([row for _, row in rows]):
+            continue
+        blocks.append(TextLine(sheet.title, Locator(page=sheet_number)))
+        lines.append(sheet.title)
+        text_layer = sheet_lines(sheet.cells)
+        for row_number, row in rows:
             rows_found += 1
             lines.append(text_layer[row_number])
             blocks.append(grid_block(row, Locator(page=sheet_number, line=row_number)))
@@ -162,7 +193,10 @@ def read_xlsx(data: bytes, source_file: str) -> RawDocument:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=False, data_only=True, keep_vba=False, keep_links=False
         )
-        sheets = [(str(sheet.title), openpyxl_cells(sheet)) for sheet in workbook.worksheets]
+        sheets = [
+            Sheet(str(sheet.title), openpyxl_cells(sheet), hidden=sheet.sheet_state != VISIBLE)
+            for sheet in workbook.worksheets
+        ]
         workbook.close()
     except IngestError:
         raise

@@ -10,7 +10,7 @@ or a MIME web archive named .xls, and some name an .xlsx .xls. So a file named .
   number formats are what makes ``1`` formatted ``0%`` read ``100%``, which
   ``excel.display_text`` does for both formats. Merged ranges give their value at the top-left
   cell and ``""`` at every other cell they cover, as in .xlsx; cells past ``MAX_SHEET_COLUMNS``
-  are not read; every sheet is read, hidden ones too, as in .xlsx.
+  are not read; a hidden sheet is read only if it holds a table, as in .xlsx.
 
 Rows, provenance (``Locator(page=sheet, line=Excel row number)``) and the text layer come from
 ``excel.workbook_document``, so an .xls reads exactly like the same sheet saved as .xlsx.
@@ -27,7 +27,7 @@ from typing import Any, Final
 import xlrd
 
 from pipeline.errors import STAGE_READ, IngestError
-from pipeline.read.excel import MAX_SHEET_COLUMNS, SheetCells, read_xlsx, workbook_document
+from pipeline.read.excel import MAX_SHEET_COLUMNS, Sheet, SheetCells, read_xlsx, workbook_document
 from pipeline.read.html import looks_like_archive, looks_like_html, read_html
 from pipeline.read.word import OLE_MAGIC
 from pipeline.types import RawDocument
@@ -38,6 +38,8 @@ ENCRYPTED_MESSAGE: Final = "Workbook is encrypted"
 """What xlrd raises on a workbook with a FILEPASS record (a password to open)."""
 _EMPTY_TYPES: Final = frozenset({xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK})
 _UNKNOWN_ERROR: Final = "#N/A"
+VISIBLE: Final = 0
+"""xlrd's ``Sheet.visibility`` of a sheet shown in Excel (1 is hidden, 2 "very hidden")."""
 
 
 def _value(book: Any, cell: Any) -> object:
@@ -117,7 +119,10 @@ def read_xls(data: bytes, source_file: str) -> RawDocument:
         )
     book = _open_book(data)
     try:
-        sheets = [(str(sheet.name), xls_cells(book, sheet)) for sheet in book.sheets()]
+        sheets = [
+            Sheet(str(sheet.name), xls_cells(book, sheet), hidden=sheet.visibility != VISIBLE)
+            for sheet in book.sheets()
+        ]
     except Exception as exc:  # a record pointing past its sheet's end reads as any of many errors
         raise IngestError("unreadable_file", STAGE_READ, f"the Excel (.xls) file could not be read: {exc}") from exc
     finally:
