@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +21,12 @@ import xlrd
 
 from pipeline.errors import IngestError
 from pipeline.ingest import parse_document
+from pipeline.normalise.frames import DocumentFrames
 from pipeline.read import read_document
 from pipeline.read.html import read_html
 from pipeline.read.word import OLE_MAGIC
 from pipeline.types import Locator, Row, TextLine
-from tests.conftest import FIXED_NOW, REALDOCS
+from tests.conftest import CELLS, FIXED_NOW, REALDOCS, SEED_DIR, SEEDS
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 REFERENCE = "seed002.docx"
@@ -161,6 +163,29 @@ def test_mhtml_page_is_quoted_printable() -> None:
         read_document(data, "seed002.mhtml").lines
         == read_document((FORMATS / "seed002.html").read_bytes(), "seed002.html").lines
     )
+
+
+PROSE_LINES = 25
+"""Seed 003's lines 1–25: its project targets written as prose (as scripts/make_prose_fixtures.py)."""
+
+
+def _prose(frames: DocumentFrames) -> list[tuple[object, ...]]:
+    prose = frames.projects.filter(pl.col("source_kind") == "prose").sort("table_no")
+    rows = frames.indicators.join(prose.select("project_id"), on="project_id").sort("table_no", "row_no")
+    return [*prose.select("project_name", "budget_yuan", "spend_plan").rows(), *rows.select(CELLS).rows()]
+
+
+def test_targets_written_as_prose_in_a_page_read_as_from_the_text(
+    tmp_path: Path, seed: Callable[[str], DocumentFrames]
+) -> None:
+    """Each paragraph a ``<p>`` (styled runs inside, menus around): the prose reader gets its lines."""
+    text = (SEED_DIR / SEEDS["003"]).read_text(encoding="utf-8").splitlines()[:PROSE_LINES]
+    paragraphs = "".join(f"<p><span>{html.escape(line)}</span></p>" for line in text if line.strip())
+    page = f"<html><body><nav>首页</nav><div class='article'>{paragraphs}</div><footer>版权所有</footer></body></html>"
+    (tmp_path / "prose003.html").write_text(page, encoding="utf-8")
+    frames = parse_document(tmp_path / "prose003.html", tmp_path, now=FIXED_NOW)
+    expected = _prose(seed("003"))
+    assert len(expected) > 8 and _prose(frames) == expected
 
 
 # -- Excel 97-2003 ------------------------------------------------------------------------------
