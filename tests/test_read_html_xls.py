@@ -156,6 +156,12 @@ def test_prose_reader_sees_the_page_text() -> None:
     assert read_html(page.encode(), "p.html").lines == ("一、项目绩效目标", "本项目年初安排 30000元。")
 
 
+def test_preformatted_text_keeps_its_lines_and_spaces() -> None:
+    """A text dump pasted in ``<pre>``: its columns are runs of spaces, its rows are lines."""
+    page = "<pre>三级指标      指标值\n\n开展帮扶活动次数  &gt;15次\n</pre><p>注：</p>"
+    assert read_html(page.encode(), "p.html").lines == ("三级指标      指标值", "开展帮扶活动次数  >15次", "注：")
+
+
 def test_mhtml_page_is_quoted_printable() -> None:
     data = (FORMATS / "seed002.mhtml").read_bytes()
     assert b"Content-Transfer-Encoding: quoted-printable" in data and b"image/gif" in data

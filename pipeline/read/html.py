@@ -28,6 +28,8 @@ read as running text and the innermost tables as grids: no text is read twice.
 whitespace runs collapse to one space as a browser shows them, but ``&nbsp;`` and ideographic
 spaces are kept, since runs of them lay ``编制单位：…`` and ``单位：万元`` apart on one line (split
 as the Word reader splits paragraphs: ``text_pieces``). Lines without text are not kept.
+Preformatted text (``<pre>``) keeps its lines and spaces: sites paste text dumps there, whose runs
+of spaces are what lays out the columns of a table drawn in text.
 
 **Provenance.** ``lines`` holds one line per text line and per table row (cells joined by tabs),
 in page order, so the prose layout reads targets written as text; every block has
@@ -93,6 +95,7 @@ _BLOCK_TAGS: Final = frozenset(
         "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     )
 )  # fmt: skip
+_PREFORMATTED: Final = frozenset(("pre", "listing", "xmp", "plaintext"))
 """Elements that start and end a line of text, as a browser lays them out."""
 _COLLAPSIBLE_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
 """HTML whitespace: a run shows as one space. ``&nbsp;`` (U+00A0) and U+3000 are not in it."""
@@ -237,6 +240,10 @@ class PageText:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "br":
             self.end_line()
+            return
+        if tag in _PREFORMATTED:
+            self.end_line()
+            self.items.extend(line.rstrip() for line in element.text_content().splitlines() if line.strip())
             return
         if _is_grid(element):
             self.end_line()
