@@ -22,7 +22,7 @@ import xlrd
 from pipeline.errors import IngestError
 from pipeline.ingest import parse_document
 from pipeline.normalise.frames import DocumentFrames
-from pipeline.read import read_document
+from pipeline.read import MAX_BINARY_BYTES, MAX_TEXT_BYTES, document_format, read_document, size_limit
 from pipeline.read.html import read_html
 from pipeline.read.word import OLE_MAGIC
 from pipeline.types import Locator, Row, TextLine
@@ -78,6 +78,20 @@ def test_an_xls_is_read_as_what_it_is(tmp_path: Path, content: str, name: str, r
     _, expected = _indicators(FORMATS / REFERENCE)
     shutil.copy(FORMATS / content, tmp_path / name)
     assert _indicators(tmp_path / name) == (recorded, expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "recorded", "limit"),
+    [
+        ("a.HTM", "html", MAX_TEXT_BYTES),
+        ("a.shtml", "html", MAX_TEXT_BYTES),
+        ("a.mht", "mhtml", MAX_BINARY_BYTES),
+        ("a.xls", "xls", MAX_BINARY_BYTES),
+    ],
+)
+def test_suffixes_are_registered(name: str, recorded: str, limit: int) -> None:
+    """A page is text (parsed into a tree many times its size); an archive embeds images."""
+    assert (document_format(Path(name)), size_limit(Path(name))) == (recorded, limit)
 
 
 # -- web pages ----------------------------------------------------------------------------------
