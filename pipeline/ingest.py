@@ -208,6 +208,7 @@ def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> Do
         read = read_inside(path, raw_dir, size_limit(path))
         source = SourceInfo(source_file=source_file, sha256=read.sha256, format=source.format)
         doc = read_document(read.data, source_file)
+        source = dataclasses.replace(source, format=doc.format)  # what was read: an .xls may be a web page
         extraction = extract_document(doc)
         meta = document_meta(doc, extraction)
         frames = extraction_frames(source, meta, extraction, now)

@@ -12,9 +12,11 @@ from typing import Final
 
 from pipeline.errors import STAGE_READ, IngestError
 from pipeline.read.excel import read_xlsx
+from pipeline.read.html import read_html, read_mhtml
 from pipeline.read.pdf import read_pdf
 from pipeline.read.text import read_text
 from pipeline.read.word import read_docx
+from pipeline.read.xls import read_xls
 from pipeline.types import RawDocument
 
 Reader = Callable[[bytes, str], RawDocument]
@@ -26,30 +28,44 @@ READERS: Final[dict[str, Reader]] = {
     ".pdf": read_pdf,
     ".docx": read_docx,
     ".xlsx": read_xlsx,
+    ".xls": read_xls,
+    ".html": read_html,
+    ".htm": read_html,
+    ".shtml": read_html,
+    ".mhtml": read_mhtml,
+    ".mht": read_mhtml,
 }
 LEGACY_FORMATS: Final = {
     ".doc": "Word 97-2003 (.doc)",
-    ".xls": "Excel 97-2003 (.xls)",
     ".wps": "WPS Writer (.wps)",
     ".et": "WPS Spreadsheets (.et)",
 }
 
 
 MAX_TEXT_BYTES: Final = 64 << 20
-"""A text dump of even a 200-page budget book is a few MiB; a bigger "text" file is not a document."""
+"""A text dump or web page of even a 200-page budget book is a few MiB; a bigger one is not a document
+(and a page is parsed into a tree many times its size)."""
 MAX_BINARY_BYTES: Final = 256 << 20
 """PDF, Word and Excel originals: large scanned books exist, but past this they are not read whole."""
 
 
+TEXT_READERS: Final = (read_text, read_html)
+"""Readers of text formats, limited to ``MAX_TEXT_BYTES`` (a web archive embeds images: binary)."""
+FAMILIES: Final[dict[Reader, str]] = {read_text: "text", read_html: "html", read_mhtml: "mhtml"}
+"""Format names recorded for readers of several suffixes: .htm and .shtml are "html"."""
+
+
 def size_limit(path: Path) -> int:
     """The largest file of this format that is read into memory (documented in the README)."""
-    return MAX_TEXT_BYTES if READERS.get(path.suffix.lower()) is read_text else MAX_BINARY_BYTES
+    return MAX_TEXT_BYTES if READERS.get(path.suffix.lower()) in TEXT_READERS else MAX_BINARY_BYTES
 
 
 def document_format(path: Path) -> str:
     """The format name recorded in dim_document: the reader's family, or the bare suffix."""
     suffix = path.suffix.lower()
-    return "text" if READERS.get(suffix) is read_text else suffix.lstrip(".") or "unknown"
+    reader = READERS.get(suffix)
+    family = FAMILIES.get(reader) if reader is not None else None
+    return family or suffix.lstrip(".") or "unknown"
 
 
 def read_document(data: bytes, source_file: str) -> RawDocument:

@@ -13,6 +13,15 @@ sheet has one cell per column from A to the last column holding text in that she
 Numbers are written as Excel displays them for the common formats ("0.00" → "19.00", "0%" →
 "25%"); a budget typed as a number must read like the same budget typed as text. The one-project-
 per-row "wide" workbook is recognised by its own layout later; this reader only emits rows.
+
+What a workbook is read into does not depend on its file format: a reader gives each sheet's
+cells as ``SheetCells`` and ``workbook_document`` makes the rows and the text layer, so the .xls
+reader (``pipeline/read/xls.py``) shows ``1`` formatted ``0%`` as ``100%`` exactly as this one does.
+
+A hidden sheet is read only if it holds a table (``holds_table``): workbooks hide the lists their
+drop-downs offer (产出指标, 效益指标, 数量指标 … one per cell), which read as stray rows; but an office
+that hid the sheet of a real 绩效目标表 still published it. A sheet skipped keeps its number: S is
+the sheet's place among all the workbook's sheets.
 """
 
 from __future__ import annotations
@@ -20,12 +29,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
-from typing import Any, Final
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, TypeAlias
 
 import openpyxl
 
 from pipeline.errors import STAGE_READ, IngestError
+from pipeline.layouts.forms import FORM_LABELS, find_indicator_header
+from pipeline.normalise.text import label_key
 from pipeline.read.word import cell_text, check_zip, grid_block
 from pipeline.types import Block, Cells, Locator, RawDocument, TextLine
 
@@ -34,6 +46,8 @@ FORMAT: Final = "xlsx"
 _DECIMALS: Final = re.compile(r"0\.(0+)")
 """The decimals of a number format: "0.00", "#,##0.00", "0.0%"."""
 _THOUSANDS: Final = ","
+VISIBLE: Final = "visible"
+"""openpyxl's ``sheet_state`` of a sheet shown in Excel ("hidden" and "veryHidden" are not)."""
 MAX_SHEET_COLUMNS: Final = 256
 """Columns read per sheet (A to IV, the old Excel limit): a performance table has tens. Every row
 is padded to the sheet's widest column, so one cell typed in column XFD would otherwise make
@@ -79,20 +93,24 @@ def display_text(value: object, number_format: str) -> str:
     return cell_text(str(value))
 
 
-def sheet_rows(sheet: Any) -> Iterator[tuple[int, Cells]]:
+SheetCells: TypeAlias = Mapping[tuple[int, int], tuple[object, str]]
+"""A worksheet's written cells, as every workbook reader gives them to ``workbook_document``:
+(row, column), both 1-based as Excel shows them (``B3`` is ``(3, 2)``) → (value, number format).
+Columns past ``MAX_SHEET_COLUMNS`` and the covered cells of merged ranges are left out."""
+
+
+def sheet_rows(cells: SheetCells) -> Iterator[tuple[int, Cells]]:
     """(row number, cells from column A to the sheet's last column with text), for rows with text.
 
-    Reads only the cells the file holds (``Worksheet._cells``): ``iter_rows`` creates a cell for
+    Only the cells the file holds are given (openpyxl's ``iter_rows`` would create a cell for
     every coordinate of the used range, which is a million rows when a user formatted a column
-    to the bottom of the sheet. Columns past ``MAX_SHEET_COLUMNS`` are not read.
+    to the bottom of the sheet).
     """
     texts: dict[int, dict[int, str]] = {}
-    for (row, column), cell in sheet._cells.items():
-        if column > MAX_SHEET_COLUMNS:
-            continue
-        text = display_text(cell.value, str(cell.number_format or ""))
+    for (row, column), (value, number_format) in cells.items():
+        text = display_text(value, number_format)
         if text:
-            texts.setdefault(int(row), {})[int(column)] = text
+            texts.setdefault(row, {})[column] = text
     width = max((column for row in texts.values() for column in row), default=0)
     for row in sorted(texts):
         yield row, tuple(texts[row].get(column, "") for column in range(1, width + 1))
@@ -107,43 +125,81 @@ def line_text(value: object) -> str:
     return "<br>".join(line for line in lines if line)  # spaces as typed: "情况 提高" is name and value
 
 
-def sheet_lines(sheet: Any) -> dict[int, str]:
+def sheet_lines(cells: SheetCells) -> dict[int, str]:
     """Each row's text-layer line (cells joined by tabs), by row number; columns as ``sheet_rows`` reads them."""
-    cells: dict[int, dict[int, str]] = {}
-    for (row, column), cell in sheet._cells.items():
-        if column > MAX_SHEET_COLUMNS:
+    by_row: dict[int, dict[int, str]] = {}
+    for (row, column), (value, number_format) in cells.items():
+        by_row.setdefault(row, {})[column] = line_text(value) or display_text(value, number_format)
+    return {
+        row: "\t".join(by_column.get(c, "") for c in range(1, max(by_column) + 1)) for row, by_column in by_row.items()
+    }
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet as a workbook reader gives it to ``workbook_document``."""
+
+    title: str
+    cells: SheetCells
+    hidden: bool = False
+
+
+def holds_table(rows: Sequence[Cells]) -> bool:
+    """A row is an indicator table's header (一级指标 … 指标值), or a cell is a form's label
+    (项目名称, 预算数, 绩效目标 …, the header of a one-project-per-row workbook too); a drop-down
+    list (产出指标, 效益指标 …) is neither."""
+    return any(
+        find_indicator_header(cells) is not None or any(label_key(cell) in FORM_LABELS for cell in cells)
+        for cells in rows
+    )
+
+
+def workbook_document(sheets: Iterable[Sheet], source_file: str, fmt: str) -> RawDocument:
+    """The ``RawDocument`` of a workbook's sheets, in workbook order: what the .xlsx and .xls readers
+    share, so a table reads the same from either."""
+    blocks: list[Block] = []
+    lines: list[str] = []
+    rows_found = 0
+    for sheet_number, sheet in enumerate(sheets, start=1):
+        rows = list(sheet_rows(sheet.cells))
+        if sheet.hidden and not holds_table([row for _, row in rows]):
             continue
-        cells.setdefault(int(row), {})[int(column)] = line_text(cell.value) or display_text(
-            cell.value, str(cell.number_format or "")
-        )
-    return {row: "\t".join(by_column.get(c, "") for c in range(1, max(by_column) + 1)) for row, by_column in cells.items()}
+        blocks.append(TextLine(sheet.title, Locator(page=sheet_number)))
+        lines.append(sheet.title)
+        text_layer = sheet_lines(sheet.cells)
+        for row_number, row in rows:
+            rows_found += 1
+            lines.append(text_layer[row_number])
+            blocks.append(grid_block(row, Locator(page=sheet_number, line=row_number)))
+    if not rows_found:
+        raise IngestError("empty_file", STAGE_READ, "the workbook's sheets hold no cells")
+    return RawDocument(source_file=source_file, format=fmt, lines=tuple(lines), blocks=tuple(blocks))
+
+
+def openpyxl_cells(sheet: Any) -> dict[tuple[int, int], tuple[object, str]]:
+    """An openpyxl worksheet's cells as ``SheetCells``: only those the file holds (``Worksheet._cells``);
+    merged ranges' covered cells are ``MergedCell``s without a value there, so they give nothing."""
+    return {
+        (int(row), int(column)): (cell.value, str(cell.number_format or ""))
+        for (row, column), cell in sheet._cells.items()
+        if column <= MAX_SHEET_COLUMNS
+    }
 
 
 def read_xlsx(data: bytes, source_file: str) -> RawDocument:
     """Every worksheet's non-empty rows, in order, with merged ranges given once."""
     check_zip(data, "Excel (.xlsx)")
-    blocks: list[Block] = []
-    lines: list[str] = []
-    rows_found = 0
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=False, data_only=True, keep_vba=False, keep_links=False
         )
-        for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
-            blocks.append(TextLine(str(sheet.title), Locator(page=sheet_number)))
-            lines.append(str(sheet.title))
-            text_layer = sheet_lines(sheet)
-            for row_number, cells in sheet_rows(sheet):
-                rows_found += 1
-                lines.append(text_layer[row_number])
-                blocks.append(grid_block(cells, Locator(page=sheet_number, line=row_number)))
+        sheets = [
+            Sheet(str(sheet.title), openpyxl_cells(sheet), hidden=sheet.sheet_state != VISIBLE)
+            for sheet in workbook.worksheets
+        ]
         workbook.close()
     except IngestError:
         raise
     except Exception as exc:  # openpyxl/zipfile/lxml raise many types on a damaged workbook
-        raise IngestError(
-            "unreadable_file", STAGE_READ, f"the Excel file could not be parsed: {exc}"
-        ) from exc
-    if not rows_found:
-        raise IngestError("empty_file", STAGE_READ, "the workbook's sheets hold no cells")
-    return RawDocument(source_file=source_file, format=FORMAT, lines=tuple(lines), blocks=tuple(blocks))
+        raise IngestError("unreadable_file", STAGE_READ, f"the Excel file could not be parsed: {exc}") from exc
+    return workbook_document(sheets, source_file, FORMAT)

@@ -61,12 +61,18 @@ def _printable_share(text: str) -> float:
     return printable / len(text)
 
 
+def is_binary(text: str) -> bool:
+    """A decoded text with too few printable characters: binary data with a text name (a PDF or
+    zip renamed .txt or .html)."""
+    return _printable_share(text) < MIN_PRINTABLE_SHARE
+
+
 def read_text(data: bytes, source_file: str) -> RawDocument:
     """A text document split into lines (1-based line numbers are positions in this tuple + 1)."""
     text = decode(data)
     if not text.strip():
         raise IngestError("empty_file", STAGE_READ, "the file holds no text")
-    if _printable_share(text) < MIN_PRINTABLE_SHARE:
+    if is_binary(text):
         raise IngestError(
             "encoding_error", STAGE_READ, "the file is binary data with a text name; upload the original document"
         )
