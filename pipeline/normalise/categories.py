@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
+from pipeline.normalise.text import without_list_number
 from pipeline.normalise.traditional import folded_text
 
 OUTPUT: Final = "产出指标"
@@ -88,9 +89,8 @@ CACHED_PAIRS: Final = 1 << 10
 """Distinct (level1, level2) pairs remembered: few per document, so this spans many documents."""
 
 _SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-_LIST_NUMBER: Final = re.compile(
-    r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）][、.．]?|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．)）])"
-)
+_AFTER_NUMBER: Final = "、.．"
+"""What a list number such as ``（一）、`` may leave behind."""
 _TRAILING_PUNCTUATION: Final = re.compile(r"[:：;；,，.。、]+$")
 _NOTE: Final = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]\s*分?")
 """Notes and tags inside a name: ``产出指标(50分)``, ``成本指标(0-20)分``, ``数量指标 (必填硬性指标)``."""
@@ -148,7 +148,7 @@ def clean_name(text: str | None) -> str:
     ``traditional``)."""
     if not text:
         return ""
-    text = _LIST_NUMBER.sub("", folded_text(_SPACES.sub("", _MARKS.sub("", text))))
+    text = without_list_number(folded_text(_SPACES.sub("", _MARKS.sub("", text)))).lstrip(_AFTER_NUMBER)
     return _TRAILING_PUNCTUATION.sub("", _NOTE.sub("", text))
 
 
