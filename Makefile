@@ -32,7 +32,7 @@ test: install browser
 	$(RUN) pytest
 
 lint: install
-	$(RUN) ruff check pipeline tests
+	$(RUN) ruff check pipeline tests bench scripts
 	$(RUN) mypy
 
 # Recall and invented rows on the hand-read real documents (../shared/realdocs, or $JIXIAO_REALDOCS).

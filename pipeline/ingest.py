@@ -67,7 +67,7 @@ def discover_documents(raw_dir: Path) -> Iterator[Path]:
             f"the raw folder {raw_dir} does not exist or is not a folder (JIXIAO_RAW_DIR mistyped, or a share "
             "not mounted?); nothing was ingested and no document was withdrawn"
         )
-    found = []
+    found: list[Path] = []
     for folder, subfolders, files in os.walk(raw_dir, followlinks=False):
         subfolders[:] = [d for d in subfolders if not d.startswith(HIDDEN_PREFIXES)]
         found.extend(Path(folder) / name for name in files if not name.startswith(HIDDEN_PREFIXES))
@@ -115,7 +115,7 @@ def _optional_extract(layout: Layout, doc: RawDocument) -> Extraction | None:
     """A layout's extraction, or None when it fails: for what a document may hold beside its tables."""
     try:
         return layout.extract(doc)
-    except Exception:  # noqa: BLE001 — optional extraction: never fail the document for it
+    except Exception:
         return None
 
 
@@ -175,7 +175,7 @@ def _department_targets(doc: RawDocument, source_file: str) -> pl.DataFrame | No
     try:
         frame = department_target_frame(source_file, department_targets(doc))
         validate_frame(DepartmentTargetFrame, frame)
-    except Exception:  # noqa: BLE001 — optional extraction: never fail the document for it
+    except Exception:
         return None
     return frame
 

@@ -70,7 +70,9 @@ def materialise_all(instance: dg.DagsterInstance) -> None:
     os.environ.setdefault(PLANNED_EVENTS_AS_SUBSETS, "true")
     sync_partitions(instance, sorted(fingerprints(settings().raw_dir)))
     keys = instance.get_dynamic_partitions(DOCUMENTS_PARTITION_NAME)  # deleted files too: withdrawn
-    assets = list(defs.assets or [])
+    assets = [
+        asset for asset in defs.assets or [] if isinstance(asset, dg.AssetsDefinition | dg.AssetSpec | dg.SourceAsset)
+    ]
     resources = dict(defs.resources or {})
     ingest = dg.AssetSelection.groups(INGEST_GROUP)
     for first, last in partition_ranges(keys, MAX_PARTITIONS_PER_RUN):

@@ -246,11 +246,11 @@ def load_documents(warehouse: Path, batch: Sequence[DocumentFrames]) -> dict[str
         ensure_raw_tables(con)
         try:
             _replace_documents(con, batch)
-        except Exception:  # noqa: BLE001 — find the culprit document by document below
+        except Exception:
             for frames in batch:
                 try:
                     _replace_documents(con, [frames])
-                except Exception as err:  # noqa: BLE001 — reported to the caller, the others still load
+                except Exception as err:
                     failed[frames.source_file] = err
     return failed
 

@@ -133,7 +133,7 @@ def _plan_rows(project: ProjectRecord) -> list[list[Cell]]:
     labels: list[Cell] = [Cell("资金支出计划（%）", 0, rows=2, bold=True)]
     shares: list[Cell] = []
     column = 1
-    for (month, share), span in zip(project.spend_plan, _spread(len(project.spend_plan), GRID_COLUMNS - 1)):
+    for (month, share), span in zip(project.spend_plan, _spread(len(project.spend_plan), GRID_COLUMNS - 1), strict=False):
         labels.append(Cell(month, column, span, bold=True))
         shares.append(Cell(share, column, span))
         column += span
@@ -236,7 +236,7 @@ def _add_table(document: object, grid: list[list[Cell]]) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for row in table.rows:
-        for cell, width in zip(row.cells, COLUMN_WIDTHS_CM):
+        for cell, width in zip(row.cells, COLUMN_WIDTHS_CM, strict=False):
             cell.width = Cm(width)
     _fill(table, grid)
 
@@ -332,7 +332,7 @@ def write_xlsx(name: str, forms: Sequence[Form], path: Path) -> None:
         for form in forms:
             top = _write_form(sheet, top, name, form)
     for sheet in workbook.worksheets:
-        for letter, width in zip("ABCDEFG", COLUMN_WIDTHS_CM):
+        for letter, width in zip("ABCDEFG", COLUMN_WIDTHS_CM, strict=False):
             sheet.column_dimensions[letter].width = width * 5
     workbook.save(path)
 

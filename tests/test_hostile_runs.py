@@ -185,7 +185,7 @@ def test_a_truncated_warehouse_says_what_happened_and_what_to_do(loaded: tuple[P
     _, warehouse, _ = loaded
     data = warehouse.read_bytes()
     warehouse.write_bytes(data[: len(data) // 2])
-    with pytest.raises(WarehouseUnreadableError, match="truncated or damaged.*move it aside"):
+    with pytest.raises(WarehouseUnreadableError, match=r"truncated or damaged.*move it aside"):
         loaded_versions(warehouse)
 
 

@@ -250,7 +250,7 @@ def test_dropped_shuffled_or_glued_cells_never_yield_more_rows(
     dropped = [c for c in body if not data.draw(st.booleans(), label=f"drop {c}")]
     shuffled = data.draw(st.permutations(body), label="shuffled")
     glue_at = data.draw(st.integers(0, len(body) - 2), label="glue at") if len(body) > 1 else 0
-    glued = body[:glue_at] + ["".join(body[glue_at : glue_at + 2])] + body[glue_at + 2 :]
+    glued = [*body[:glue_at], "".join(body[glue_at : glue_at + 2]), *body[glue_at + 2 :]]
     for broken in (dropped, list(shuffled), glued):
         assert _count(tmp_path, list(HEADER) + broken) <= original
 

@@ -164,7 +164,7 @@ def test_charts_render_in_chromium(
     towns = {t.town: t for t in all_towns(built.path)}
     page = report[0] if kind == "overview" else report[0].parent / town_page_name(towns["浩门镇"])
     expected = CHARTS_PER_PAGE[kind]
-    assert charts.BLUE == "#{:02x}{:02x}{:02x}".format(*CHART_BLUE)
+    assert "#{:02x}{:02x}{:02x}".format(*CHART_BLUE) == charts.BLUE
     assert page.read_text(encoding="utf-8").count('class="plotly-graph-div"') == expected
 
     dom = run_chromium(chromium, page, tmp_path / "profile-dom", "--dump-dom")

@@ -4,7 +4,6 @@ dbt writes to the same DuckDB file as the loader, so a build holds the warehouse
 runs by itself after documents are loaded (eager automation), so the marts follow the raw layer.
 """
 
-
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -23,7 +22,7 @@ class JixiaoDbtTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "warehouse"
 
-    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition[Any] | None:
         return dg.AutomationCondition.eager()
 
 

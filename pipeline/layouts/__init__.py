@@ -44,7 +44,7 @@ def _safe_score(layout: Layout, doc: RawDocument) -> float:
     """A layout that raises while looking at a document is simply not sure of it."""
     try:
         return layout.score(doc)
-    except Exception:  # noqa: BLE001 - a scoring bug must not cost the document its other layouts
+    except Exception:
         return 0.0
 
 

@@ -665,6 +665,6 @@ def parse_value(text: str | None) -> ParsedValue:
     """Read a 指标值 cell (remembered: the same cells recur across rows and documents); never raises (an unexpected failure becomes a qualitative value with a note)."""
     try:
         return _read(text)
-    except Exception as error:  # noqa: BLE001 — one odd cell must not fail a whole document
+    except Exception as error:
         note = f"{INTERNAL_ERROR_NOTE}: {type(error).__name__}"
         return ParsedValue(None, None, None, "qualitative", None, None, None, note)
