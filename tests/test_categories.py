@@ -221,3 +221,19 @@ def test_results_are_canonical_or_none(level1: str | None, level2: str | None) -
         assert LEVEL2_PARENT[result.level2] == result.level1
     if (result.level1, result.level2) != (clean_name(level1) or None, clean_name(level2) or None):
         assert result.note is not None
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("时效性指标", "时效指标"),
+        ("社会公众或服务对象满意度指标", "服务对象满意度指标"),
+        ("服务对象或受益者满意度指标", "服务对象满意度指标"),
+        ("可持续性影响指标", "可持续影响指标"),
+        ("可持续性发展影响指标", "可持续影响指标"),
+    ],
+)
+def test_template_variant_names(written: str, canonical: str) -> None:
+    """Template spellings of 二级 names, which the glued-row reader also takes as level words."""
+    result = canonical_categories(None, written)
+    assert (result.level2, result.level1) == (canonical, LEVEL2_PARENT[canonical])

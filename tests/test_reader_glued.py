@@ -432,3 +432,14 @@ def read_rows(lines: list[str]) -> list[Reference]:
 @pytest.mark.parametrize("prefix", ["b02", "b10"])
 def test_real_glued_document_gives_exactly_its_reference_rows(prefix: str) -> None:
     assert read_rows(document_lines(prefix)) == reference_rows(prefix)
+
+
+def test_template_variant_of_a_level2_name_is_read_whole() -> None:
+    """``可持续性影响指标`` is an alias in the categories' list, so a glued line cuts after it, not inside it."""
+    line = "效益指标可持续性影响指标设施使用年限≥10年反映设施持续发挥作用年限按期完成得10分-定量"
+    assert cut_glued_rows([line], PROJECT) == [
+        project_row(
+            level1="效益指标", level2="可持续性影响指标", level3="设施使用年限", value="≥10年",
+            description="反映设施持续发挥作用年限", scoring="按期完成得10分", nature="定量",
+        )
+    ]  # fmt: skip

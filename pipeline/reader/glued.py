@@ -62,7 +62,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from pipeline.normalise.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT
+from pipeline.normalise.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
 from pipeline.normalise.values import (
     GLUE_SAFE_UNITS,
     MAGNITUDES,
@@ -97,17 +97,9 @@ WEIGHT_ROLE: Final = "weight"
 
 LEVEL1_VARIANTS: Final[tuple[str, ...]] = tuple(name.replace("指标", "类指标") for name in LEVEL1_NAMES)
 """一级 names with 类 (``产出类指标``, ``满意度类指标``), a common template variant."""
-LEVEL2_VARIANTS: Final[tuple[str, ...]] = (
-    "时效性指标",
-    "满意度指标",
-    "社会公众或服务对象满意度指标",
-    "服务对象或受益者满意度指标",
-    "可持续性发展影响指标",
-    "可持续性影响指标",
-)
-"""二级 names that templates print beside the canonical ones (``满意度指标`` is also a 一级 name)."""
 LEVEL1_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL1_NAMES, *LEVEL1_VARIANTS))
-LEVEL2_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL2_PARENT, *LEVEL2_ALIASES, *LEVEL2_VARIANTS))
+LEVEL2_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL2_PARENT, *LEVEL2_ALIASES, SATISFACTION))
+"""二级 names and aliases; ``满意度指标`` too, which templates print in the 二级 column under itself."""
 LEVEL_VOCABULARY: Final = LEVEL1_VOCABULARY | LEVEL2_VOCABULARY
 COST_KINDS: Final[frozenset[str]] = frozenset(child for child, parent in LEVEL2_PARENT.items() if parent == COST)
 """The newer framework's 二级 under 成本指标 (经济/社会/生态环境成本指标): a table naming one is of the
