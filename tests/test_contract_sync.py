@@ -6,9 +6,12 @@ accepted_values test on the first document that has it, and dbt would skip the m
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
 from pipeline import errors
+from pipeline.read import READERS, document_format
 from pipeline.schemas import COMPARATORS, DOCUMENT_STATUSES, VALUE_KINDS
 from pipeline.types import SOURCE_KINDS
 from tests.conftest import REPO
@@ -33,3 +36,9 @@ def test_statuses_value_kinds_and_comparators_match() -> None:
 
 def test_source_kinds_match() -> None:
     assert sorted(DBT_VARS["jixiao_source_kinds"]) == sorted(SOURCE_KINDS)
+
+
+def test_loaded_formats_are_the_readers_formats() -> None:
+    """A web page loaded as format ``html`` failed dim_document's accepted_values test (issue 19's readers)."""
+    formats = {document_format(Path(f"document{suffix}")) for suffix in READERS}
+    assert sorted(DBT_VARS["jixiao_loaded_formats"]) == sorted(formats)
