@@ -71,7 +71,7 @@ from pipeline.normalise.values import (
     UNITS,
     is_unit,
 )
-from pipeline.reader.kinds import DIRECTION_WORDS, NATURE_WORDS
+from pipeline.reader.kinds import DIRECTION_WORDS, MAX_WEIGHT, NATURE_WORDS
 
 # --- roles -------------------------------------------------------------------------------------------
 
@@ -142,7 +142,6 @@ SCORE_FIT: Final = 1
 SCORING_START_FIT: Final = 1
 """The scoring text starts at a recognised criterion (``90%得10分``, ``良好得10分``)."""
 
-MAX_WEIGHT: Final = 100
 MAX_WEIGHT_LENGTH: Final = 6
 """Characters of a weight cell at most (``100``, ``2.5``)."""
 WEIGHT_TOTAL: Final = 100

@@ -42,6 +42,7 @@ DIRECTION_WORDS: Final = frozenset({"正向", "反向", "正向指标", "反向�
 MAX_SHORT_TEXT: Final = 8
 """Text up to this many characters may be a qualitative value (及时, 应改尽改, 有效改善) as well as a name."""
 MAX_WEIGHT: Final = 100
+"""A weight or score is at most this: the weights of a table add up to 100."""
 MAX_VALUE_WORD: Final = 5
 """A value that starts with a number carries at most a few characters of words after it (``2024年底前``,
 ``1346.0088万平方米``); ``65岁及以上老年人健康管理率`` is a name that starts with one."""
@@ -51,18 +52,15 @@ _CRITERION: Final = re.compile(r"[扣得]\d+(?:\.\d+)?分|不得分|得满分|�
 never a name or a value."""
 
 _WORD_COMPARATORS: Final = tuple(sorted((w for w in PREFIX_COMPARATORS if not set(w) <= COMPARATOR_SYMBOLS), key=len))
-_COMPARATOR_CELL: Final = re.compile(
-    r"^(?:[≥≤=＝<>＜＞≧≦]{1,2}|" + "|".join(map(re.escape, reversed(_WORD_COMPARATORS))) + r")$"
-)
-_LEADING_COMPARATOR: Final = re.compile(
-    r"^(?:[≥≤=＝<>＜＞≧≦]|" + "|".join(map(re.escape, reversed(_WORD_COMPARATORS))) + ")"
-)
+_SYMBOL: Final = "[" + re.escape("".join(sorted(COMPARATOR_SYMBOLS))) + "]"
+_WORD: Final = "|".join(map(re.escape, reversed(_WORD_COMPARATORS)))
+"""Word comparators, longest first (不低于 before 低于)."""
+_COMPARATOR_CELL: Final = re.compile(rf"^(?:{_SYMBOL}{{1,2}}|{_WORD})$")
+_LEADING_COMPARATOR: Final = re.compile(rf"^(?:{_SYMBOL}|{_WORD})")
 _NUMBER: Final = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 _UNIT_WORD: Final = "|".join(map(re.escape, sorted((*UNITS, *MAGNITUDES, "万元"), key=len, reverse=True)))
 _UNIT_CELL: Final = re.compile(rf"^(?:{_UNIT_WORD})(?:[/·.每](?:{_UNIT_WORD}))*$|^[%‰]$")
-_STARTS_LIKE_VALUE: Final = re.compile(
-    r"^(?:[≥≤=＝<>＜＞≧≦]|" + "|".join(map(re.escape, reversed(_WORD_COMPARATORS))) + r")?\s*[-+]?\d"
-)
+_STARTS_LIKE_VALUE: Final = re.compile(rf"^(?:{_SYMBOL}|{_WORD})?\s*[-+]?\d")
 _DATE_OR_PERIOD: Final = re.compile(r"\d{4}\s*年|\d{1,2}\s*月(?:底|前|末|份)?")
 """Dates and months. Period words alone (全年, 按月) are short text: ``按月发放`` is a name in one table
 and ``按月安排`` a value in another; only the column tells them apart."""
