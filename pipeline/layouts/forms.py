@@ -221,16 +221,16 @@ FIELD_LABELS: Final = frozenset(
 inside an indicator table, ends the table (the next project's form has begun)."""
 TOTAL_LABELS: Final = frozenset({"总分", "合计", "总计", "小计", "合计得分", "总得分"})
 TRAILER: Final = re.compile(
-    r"^(?:其他需说明|偏差大|偏差原因|未完成原因|改进措施|最近年度绩效评价|审核意见|填报说明|(?:(?:备)?注|说明|填报说明)\s*(?:\d|[:：.、]|$))"
+    r"^(?:其他需说明|偏差大|偏差原因|未完成原因|改进措施|最近年度绩效评价|审核意见|填报说明|(?:(?:备)?注|说明)\s*(?:\d|[:：.、]|$))"
 )
 """What follows an indicator table: notes, the 偏差 / 改进措施 box of a 自评表, an approval box."""
 ROW_FIELDS: Final = frozenset(INDICATOR_COLUMNS) | {"level"}
 """A row filling none of these holds only project columns (a unit-total line) or nothing."""
 MARK_COLUMNS: Final = ("comparator", "nature", "direction")
+"""Columns whose cells say how a value compares (≥) or what it is (定性, 正向), whatever their header."""
 BOILERPLATE_ROLES: Final = ("scoring", "basis", "remark")
 UNUSED: Final = "unused"
 """A column no cell may be placed under (no kind fits it)."""
-"""Columns whose cells say how a value compares (≥) or what it is (定性, 正向), whatever their header."""
 
 _ALL_COLUMNS: Final = {**INDICATOR_COLUMNS, **OTHER_COLUMNS, **ROW_PROJECT_COLUMNS}
 _ALL_HEADER_KEYS: Final = frozenset(k for keys in _ALL_COLUMNS.values() for k in keys)
@@ -505,11 +505,11 @@ class FormReader:
         self._roles: tuple[Role, ...] = ()
         self._budget_column: int | None = None
         self._boilerplate: set[str] = set()
+        """Texts of this table's scoring and basis columns: a name-less row repeats them, never names them."""
         self._seen_table = -1
         self._seen_rows: set[tuple[object, ...]] = set()
-        self._blocks_fed = 0
-        self._last_row_block = -1
-        """Texts of this table's scoring and basis columns: a name-less row repeats them, never names them."""
+        self._block_read_a_row = False
+        """The block fed last gave an indicator row (a document cut inside it ends on that row)."""
         self._header_above: ColumnMap | None = None
         self._rows_since_header = 0
         self._last_title: str | None = None
@@ -750,7 +750,7 @@ class FormReader:
         self._title_since_rows = False
         self.result.indicators.append(record)
         self.result.inferred_rows += row.placed
-        self._last_row_block = self._blocks_fed
+        self._block_read_a_row = True
 
     def _already_read(self, record: IndicatorRecord) -> bool:
         """Two rows of one table with every cell equal are one row emitted twice, not two targets
@@ -778,7 +778,7 @@ class FormReader:
         """A document that ends inside a table on a row without a value was cut mid-row (a saved web
         page keeps its first bytes only): that row's value is lost, not empty, so it is not read."""
         indicators = self.result.indicators
-        if not indicators or self._columns is None or self._last_row_block != self._blocks_fed:
+        if not indicators or self._columns is None or not self._block_read_a_row:
             return
         last = indicators[-1]
         if last.value_text is None and last.actual_text is None:
@@ -845,7 +845,7 @@ class FormReader:
 
     # -- dispatch ------------------------------------------------------------
     def feed(self, block: Block) -> None:
-        self._blocks_fed += 1
+        self._block_read_a_row = False
         if isinstance(block, TextLine):
             self._on_text(block)
             return

@@ -99,13 +99,13 @@ WRAP_MIN_WIDTH: Final = 0.6
 """… and spans at least this share of the column (a short right-aligned "单位：万元" does not)."""
 SAME_SIZE_PT: Final = 0.5
 COLUMN_TOLERANCE: Final = 3.0
+"""Column edges of a table's parts on two pages closer than this (pt) are the same column."""
 SAME_RULE_PT: Final = 2.0
 MIN_CELL_PT: Final = 6.0
 """Rules closer than this are no table's: a row holds a line of text (a real budget book's small
 print has rows 7.8 pt high), a column at least a character."""
 LATTICE_MIN_LINES: Final = 10
 """… and a grid has at least this many of them (a double border has two)."""
-"""Column edges of a table's parts on two pages closer than this (pt) are the same column."""
 PDFIUM_PASSWORD_ERRORS: Final = frozenset({pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY})
 
 Box = tuple[float, float, float, float]
