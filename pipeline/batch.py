@@ -111,9 +111,7 @@ def check_withdrawals(loaded: dict[str, LoadedVersion], raw_dir: Path) -> None:
         )
 
 
-def plan(
-    source_files: Iterable[str], raw_dir: Path, warehouse: Path
-) -> tuple[list[ParseJob], list[Outcome]]:
+def plan(source_files: Iterable[str], raw_dir: Path, warehouse: Path) -> tuple[list[ParseJob], list[Outcome]]:
     """Split the documents into those to parse and those the warehouse (and the lake) already hold.
 
     A file the warehouse never held is not hashed here: it is parsed anyway, and hashed as it is

@@ -54,7 +54,10 @@ INGEST_SPECS: Final = [
         "The document read, its layout recognised, rows extracted, typed and validated (polars frames).",
         [RAW_FILE],
     ),
-    *(_spec(dg.AssetKey([RAW_SCHEMA, table]), RAW_TABLE_DESCRIPTIONS[table], [PARSED_DOCUMENT]) for table in RAW_TABLES),
+    *(
+        _spec(dg.AssetKey([RAW_SCHEMA, table]), RAW_TABLE_DESCRIPTIONS[table], [PARSED_DOCUMENT])
+        for table in RAW_TABLES
+    ),
 ]
 
 

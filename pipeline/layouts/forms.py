@@ -242,7 +242,9 @@ _UNIT_AT_END: Final = re.compile(r"金额单位[:：]\s*(万元|千元|元)\s*$"
 """``部门：505_某局金额单位：万元``: the unit closing a heading line."""
 _UNIT_IN_LABEL: Final = re.compile(r"^[\u4e00-\u9fff]{0,10}[（(](万元|千元|元)[)）](?:[（(]\d{1,3}分[)）])?$")
 """A form label that states the amount unit: ``项目资金（万元）``, ``项目预算金额 (万元)``, ``预算执行情况(万元)(20分)``."""
-_TITLE_LINE: Final = re.compile(r"绩效目标(?:表|申报表|审批表)|绩效自评表|^\d{1,3}\s*[.．、](?!\d)|^附?表\s*[一二三四五六七八九十\d]{1,3}$")
+_TITLE_LINE: Final = re.compile(
+    r"绩效目标(?:表|申报表|审批表)|绩效自评表|^\d{1,3}\s*[.．、](?!\d)|^附?表\s*[一二三四五六七八九十\d]{1,3}$"
+)
 """A table title: ``…绩效目标申报表``, a numbered heading ``1.…`` (not a number such as ``229.66``), ``表十二``."""
 _SELF_EVALUATION_TITLE: Final = re.compile(r"自评")
 _NOTE_IN_PARENS: Final = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\]]")
@@ -619,7 +621,9 @@ class FormReader:
             if facts_of(amount).kind == "number":
                 self._on_budget(COLUMN_BUDGET_LABEL, amount, row.locator)
                 return
-        self._budget_column = next((i for i, cell in enumerate(row.cells) if header_key(cell) == COLUMN_BUDGET_LABEL), None)
+        self._budget_column = next(
+            (i for i, cell in enumerate(row.cells) if header_key(cell) == COLUMN_BUDGET_LABEL), None
+        )
 
     def _on_purpose_row(self, row: Row) -> bool:
         texts = [clean_text(c) for c in row.cells]
@@ -715,7 +719,10 @@ class FormReader:
             two_level = bool(fields.get("level2")) and not fields.get("description") and _valued(fields)
         level1 = fields.get("level1") or self._carry_level1
         level2 = fields.get("level2") or (self._carry_level2 if not fields.get("level1") else "")
-        self._carry_level1, self._carry_level2 = level1, level2  # a rejected row's merged labels still cover the rows below
+        self._carry_level1, self._carry_level2 = (
+            level1,
+            level2,
+        )  # a rejected row's merged labels still cover the rows below
         problem = (
             row_problem(fields, two_level)
             or self._unnamed_in_named_table(fields, two_level)
@@ -772,7 +779,9 @@ class FormReader:
         for draft in self._drafts:
             if not draft.has_indicators:
                 self.result.rejected_rows += 1
-                self.result.notes.append(f"{draft.locator.describe()}: project '{draft.name}' has no indicator row read")
+                self.result.notes.append(
+                    f"{draft.locator.describe()}: project '{draft.name}' has no indicator row read"
+                )
 
     def _drop_cut_row(self) -> None:
         """A document that ends inside a table on a row without a value was cut mid-row (a saved web
@@ -851,7 +860,9 @@ class FormReader:
             return
         if isinstance(block, Unexplained):
             self.result.rejected_rows += 1
-            self.result.notes.append(f"{block.locator.describe()}: '{block.text[:40]}' fits no row of the table, not read")
+            self.result.notes.append(
+                f"{block.locator.describe()}: '{block.text[:40]}' fits no row of the table, not read"
+            )
             return
         cells = block.cells
         readings = [_reading(c) for c in cells]

@@ -24,7 +24,8 @@ from pipeline.types import Block, Locator, RawDocument, Row, TextLine
 NAME: Final = "pipe_tables"
 PIPE: Final = "|"
 MIN_ROW_CELLS: Final = 2
-_UNESCAPED_PIPE: Final = re.compile(r"(?<!\\)\|")
+UNESCAPED_PIPE: Final = re.compile(r"(?<!\\)\|")
+"""A cell border in a pipe table (``\\|`` is a pipe inside a cell)."""
 _DELIMITER_CELL: Final = re.compile(r"^\s*:?-{3,}:?\s*$")
 
 
@@ -33,7 +34,7 @@ def split_pipe_row(line: str) -> tuple[str, ...] | None:
     text = line.strip()
     if not text.startswith(PIPE):
         return None
-    parts = _UNESCAPED_PIPE.split(text)[1:]
+    parts = UNESCAPED_PIPE.split(text)[1:]
     if parts and not parts[-1].strip():
         parts = parts[:-1]
     return tuple(part.replace(r"\|", PIPE) for part in parts)

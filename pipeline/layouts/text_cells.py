@@ -17,6 +17,7 @@ from typing import Final
 from pipeline.layouts.base import CERTAIN
 from pipeline.layouts.forms import INFERRED_ROWS_DOUBT, find_indicator_header
 from pipeline.layouts.grid import GridLayout
+from pipeline.layouts.pipe_tables import UNESCAPED_PIPE
 from pipeline.layouts.stream import SourceLine, blocks_from_lines
 from pipeline.normalise.text import clean_text
 from pipeline.types import Block, Locator, RawDocument, Row
@@ -25,7 +26,6 @@ NAME: Final = "text_cells"
 STREAM_CEILING: Final = CERTAIN - INFERRED_ROWS_DOUBT
 """The most this layout scores a document whose rows it cut from a stream of cells."""
 MIN_ROW_CELLS: Final = 2
-_SEPARATOR: Final = re.compile(r"(?<!\\)\|")
 _TAB: Final = "\t"
 _NOT_A_CELL: Final = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|[-_|:—]+|[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页)$")
 """Image stubs, separator marks (``-``, ``---``, ``|``) and page numbers (``—3—``, ``第3页``); a lone
@@ -38,7 +38,7 @@ _HEADER_HINT: Final = "指标"
 
 def _cells(line: str, spaced: bool) -> list[str]:
     if "|" in line:
-        parts = _SEPARATOR.split(line)
+        parts = UNESCAPED_PIPE.split(line)
     elif _TAB in line:
         parts = line.split(_TAB)
     else:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from pipeline.normalise.text import without_list_number
+from pipeline.normalise.text import WHITESPACE, without_list_number
 from pipeline.normalise.traditional import folded_text
 
 OUTPUT: Final = "产出指标"
@@ -93,7 +93,6 @@ NOTE_SEPARATOR: Final = "; "
 CACHED_PAIRS: Final = 1 << 10
 """Distinct (level1, level2) pairs remembered: few per document, so this spans many documents."""
 
-_SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _AFTER_NUMBER: Final = "、.．"
 """What a list number such as ``（一）、`` may leave behind."""
 _TRAILING_PUNCTUATION: Final = re.compile(r"[:：;；,，.。、]+$")
@@ -153,7 +152,7 @@ def clean_name(text: str | None) -> str:
     ``traditional``)."""
     if not text:
         return ""
-    text = without_list_number(folded_text(_SPACES.sub("", _MARKS.sub("", text)))).lstrip(_AFTER_NUMBER)
+    text = without_list_number(folded_text(WHITESPACE.sub("", _MARKS.sub("", text)))).lstrip(_AFTER_NUMBER)
     return _TRAILING_PUNCTUATION.sub("", _NOTE.sub("", text))
 
 

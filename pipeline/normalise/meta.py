@@ -56,7 +56,9 @@ UNIT_FIELDS: Final[tuple[str, ...]] = (
 """Labels whose value names a unit, the unit's own first: a 主管部门 is above the unit, a 发布机构 the
 site that published it."""
 _LABELLED_UNIT: Final = re.compile(
-    "^(?:" + "|".join(UNIT_FIELDS[:-1]) + r"|部门[（(]单位[)）]名称)(?:[（(]盖章[)）])?[:：](?:(\d{6})[-_—]?)?([^\d\s:：]{2,40})$"
+    "^(?:"
+    + "|".join(UNIT_FIELDS[:-1])
+    + r"|部门[（(]单位[)）]名称)(?:[（(]盖章[)）])?[:：](?:(\d{6})[-_—]?)?([^\d\s:：]{2,40})$"
 )
 """``预算主管部门：上海市普陀区人民政府万里街道办事处``: a unit field and its value in one cell."""
 _CELL_SPLIT: Final = re.compile(r"[|\t]|\s{2,}|\u3000|\s*[\[\]【】]\s*")
@@ -137,7 +139,10 @@ def _title_year(lines: Iterable[str]) -> int | None:
     texts = [compact(line).strip("|") for line in lines]
     found = (
         next((m for text in texts if (m := _YEAR_LINE.match(text))), None)
-        or next((m for text in texts if is_title(text) and not _NUMBERED.match(text) and (m := _ANY_YEAR.search(text))), None)
+        or next(
+            (m for text in texts if is_title(text) and not _NUMBERED.match(text) and (m := _ANY_YEAR.search(text))),
+            None,
+        )
         or next((m for text in texts if (m := _TITLE_YEAR.search(text))), None)
     )
     return int(found.group(1)) if found else None
@@ -209,9 +214,7 @@ def document_meta(doc: RawDocument, extraction: Extraction) -> DocumentMeta:
     unit_code = _most_common(code for code, _ in units)
     unit_name = _most_common(name for code, name in units if code == unit_code)
     amount_unit = (
-        _most_common(p.amount_unit for p in extraction.projects)
-        or extraction.unit_total_unit
-        or restated_unit(doc)
+        _most_common(p.amount_unit for p in extraction.projects) or extraction.unit_total_unit or restated_unit(doc)
     )
     return DocumentMeta(
         town=str(town) if town else None,

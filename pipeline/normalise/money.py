@@ -19,6 +19,8 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Final
 
+from pipeline.normalise.text import WHITESPACE
+
 YUAN: Final = "元"
 UNIT_SCALE: Final[dict[str, int]] = {
     "元": 1,
@@ -41,7 +43,6 @@ _WRITTEN_UNIT: Final = re.compile("(?P<unit>" + "|".join(sorted(UNIT_SCALE, key=
 _BREAKDOWN: Final = re.compile(r"(?<=[\d万元])[(（][^()（）]*[)）]$")
 """A breakdown after the amount: ``854万(高标准农田建设400万元,示范建设295万元)`` is 854万."""
 _THOUSANDS_SEPARATOR: Final = re.compile(r"(?<=\d)[,，'](?=\d{3}(?!\d))")
-_SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 
 
 def is_money_unit(unit: str | None) -> bool:
@@ -52,7 +53,7 @@ def is_money_unit(unit: str | None) -> bool:
 def clean_number(text: str) -> str:
     """The number as Python reads it: full-width digits folded, spaces and thousands separators gone."""
     text = unicodedata.normalize("NFKC", text)
-    text = _SPACES.sub("", text)
+    text = WHITESPACE.sub("", text)
     return _THOUSANDS_SEPARATOR.sub("", text)
 
 

@@ -38,7 +38,8 @@ _LATEX_SYMBOLS: Final = {
     r"\sim": "~",
     r"\pm": "±",
 }
-_WS: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+WHITESPACE: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+"""Any run of blank: spaces, tabs, newlines, no-break, ideographic and zero-width spaces, BOMs."""
 _SPACE_BY_CJK: Final = re.compile(rf"(?<=[{CJK_CLASS}]) (?!\d{{1,2}}[.．、](?!\d))|(?<=\S) (?=[{CJK_CLASS}])")
 _BOOKMARK: Final = re.compile(r"\[bookmark:[^\]]*\]")
 _HEADING_MARKS: Final = re.compile(r"^\s*#{1,6}\s*")
@@ -74,7 +75,7 @@ def clean_text(text: str | None) -> str:
     """A cell's text as a reader would write it: no markup, no wrap spaces, single spaces elsewhere."""
     if not text:
         return ""
-    text = _WS.sub(" ", strip_markup(text)).strip()
+    text = WHITESPACE.sub(" ", strip_markup(text)).strip()
     if " " not in text:  # most cells: no space left to remove
         return text
     previous = None
@@ -89,7 +90,7 @@ def compact(text: str | None) -> str:
     """All whitespace removed: for codes, values and labels, where no space carries meaning."""
     if not text:
         return ""
-    return _WS.sub("", strip_markup(text))
+    return WHITESPACE.sub("", strip_markup(text))
 
 
 def may_keep(text: str, chars: Iterable[str]) -> bool:

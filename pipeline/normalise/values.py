@@ -48,6 +48,7 @@ import calendar
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -55,7 +56,7 @@ from functools import lru_cache
 from typing import Final, Literal, get_args
 
 from pipeline.normalise.money import UNIT_SCALE, YUAN, scale_decimal
-from pipeline.normalise.text import CACHED_STRINGS, strip_markup
+from pipeline.normalise.text import CACHED_STRINGS, WHITESPACE, strip_markup
 
 Comparator = Literal[">=", "<=", "=", ">", "<"]
 ValueKind = Literal["quantitative", "date", "qualitative", "missing"]
@@ -188,14 +189,14 @@ CHINESE_QUARTERS: Final = {"一": 1, "二": 2, "三": 3, "四": 4}
 # --- regular expressions ---------------------------------------------------------------------------
 
 
-def _alternation(words: tuple[str, ...] | list[str]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex alternation trying longer words first (Python alternation is first-match)."""
-    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-_CJK: Final = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_START: Final = re.compile(rf"[{_CJK}]")
-_SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+CJK: Final = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+"""The CJK ideograph blocks, for character classes."""
+_CJK_START: Final = re.compile(rf"[{CJK}]")
 _LATEX_WRAPPER: Final = re.compile(r"\\(?:text|mathrm|rm|mathbf)\s*\{([^{}]*)\}")
 _BARE_LATEX: Final = re.compile(r"\\(geqslant|leqslant|geq|leq|ge|le|gt|lt|%)(?![A-Za-z])")
 _BARE_LATEX_SYMBOLS: Final = {
@@ -237,26 +238,22 @@ _TRAILING_PUNCTUATION: Final = re.compile(r"[。.,;；:：、]+$")
 _ENUMERATOR: Final = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)])(?=[^\d])")
 _PLACEHOLDER: Final = re.compile(r"^[-_/\\|.·*~、]+$")
 
-_PREFIX_RE: Final = re.compile(rf"^(?:{_alternation(list(PREFIX_COMPARATORS))})")
-_SUFFIX_RE: Final = re.compile(rf"^(?:{_alternation(list(SUFFIX_COMPARATORS))})")
+_PREFIX_RE: Final = re.compile(rf"^(?:{alternation(list(PREFIX_COMPARATORS))})")
+_SUFFIX_RE: Final = re.compile(rf"^(?:{alternation(list(SUFFIX_COMPARATORS))})")
 _NUMBER: Final = re.compile(r"\d+(?:\.\d+)?")
 _SIGNED_NUMBER_AT_START: Final = re.compile(r"^-\d+(?:\.\d+)?")
-_UNIT_CORE: Final = (
-    rf"(?:(?:{_alternation(MAGNITUDES)})?(?:{_alternation(UNITS)})|(?:{_alternation(MAGNITUDES)}))"
-)
-_UNIT_RE: Final = re.compile(rf"^(?P<num>{_UNIT_CORE})?(?P<per>(?:/{_UNIT_CORE}(?:·{_UNIT_CORE})*)+)?")
+UNIT_CORE: Final = rf"(?:(?:{alternation(MAGNITUDES)})?(?:{alternation(UNITS)})|(?:{alternation(MAGNITUDES)}))"
+_UNIT_RE: Final = re.compile(rf"^(?P<num>{UNIT_CORE})?(?P<per>(?:/{UNIT_CORE}(?:·{UNIT_CORE})*)+)?")
 _RANGE_RE: Final = re.compile(r"^(?:-|~|至|到)(?P<num>\d+(?:\.\d+)?)")
-_WHOLE_UNIT: Final = re.compile(rf"^(?:{_alternation(MAGNITUDES)})?(?:{_alternation(UNITS)})$")
-_CHINESE_COUNT: Final = re.compile(rf"[一二两三四五六七八九十]+(?:{_alternation(UNITS)})")
+_WHOLE_UNIT: Final = re.compile(rf"^(?:{alternation(MAGNITUDES)})?(?:{alternation(UNITS)})$")
+_CHINESE_COUNT: Final = re.compile(rf"[一二两三四五六七八九十]+(?:{alternation(UNITS)})")
 _HYPHEN_FORM: Final = re.compile(
-    rf"^(?P<cmp>{_alternation(list(PREFIX_COMPARATORS))})-(?P<num>\d+(?:\.\d+)?)-(?P<unit>[^-]+)(?:-(?P<tail>.*))?$"
+    rf"^(?P<cmp>{alternation(list(PREFIX_COMPARATORS))})-(?P<num>\d+(?:\.\d+)?)-(?P<unit>[^-]+)(?:-(?P<tail>.*))?$"
 )
 
 _YEAR: Final = r"(?<!\d)(?P<y>\d{4})"
 _BEFORE: Final = r"(?P<before>前|之前|以前)?"
-_FULL_DATE: Final = re.compile(
-    rf"{_YEAR}(?:年|[-/.])(?P<m>\d{{1,2}})(?:月|[-/.])(?P<d>\d{{1,2}})(?:日|号)?(?!\d)"
-)
+_FULL_DATE: Final = re.compile(rf"{_YEAR}(?:年|[-/.])(?P<m>\d{{1,2}})(?:月|[-/.])(?P<d>\d{{1,2}})(?:日|号)?(?!\d)")
 _PERIOD: Final = re.compile(
     rf"{_YEAR}年(?P<m1>\d{{1,2}})月?(?:至|到|-|~)(?:(?P<y2>\d{{4}})年)?(?P<m2>\d{{1,2}})月(?:底|末|份)?"
 )
@@ -272,9 +269,7 @@ _NUMBER_WORD: Final = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半]+
 _PERIOD_UNIT: Final = r"(?:年度|年|个月|月|季度|季|周|星期|天|日|个工作日|工作日|小时)"
 _RELATIVE: Final = (
     re.compile(rf"^(?:当|本)?(?:{_NUMBER_WORD})?个?{_PERIOD_UNIT}(?:以|之)?内{_ACTION}$"),
-    re.compile(
-        rf"^(?:(?:当|本)(?:年度|年|月|季度)(?:底|末)?|(?:年度|年|月|季度)(?:底|末))(?:前|之前|以前)?{_ACTION}$"
-    ),
+    re.compile(rf"^(?:(?:当|本)(?:年度|年|月|季度)(?:底|末)?|(?:年度|年|月|季度)(?:底|末))(?:前|之前|以前)?{_ACTION}$"),
     re.compile(rf"^(?:每|按)(?:个)?(?:年度|年|月度|月|季度|季|半年|周|日|天|旬){_ACTION}$"),
     re.compile(rf"^(?:按时|按期|如期|限时|准时|及时){_ACTION}$"),
 )
@@ -310,7 +305,7 @@ def normalise_value_text(text: str | None) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _BARE_LATEX.sub(lambda m: _BARE_LATEX_SYMBOLS[m.group(1)], text)
     text = text.translate(_CHAR_FOLDS)
-    text = _SPACES.sub("", text)
+    text = WHITESPACE.sub("", text)
     text = _THOUSANDS.sub("", text)
     return _TRAILING_PUNCTUATION.sub("", text)
 
@@ -339,9 +334,7 @@ def _take_suffix_comparator(text: str) -> tuple[Comparator | None, str]:
 
 def _normalise_unit(unit: str) -> str:
     """Each part of a unit in its one spelling: ``万元/平米`` → ``万元/平方米``."""
-    return "/".join(
-        "·".join(UNIT_ALIASES.get(piece, piece) for piece in part.split("·")) for part in unit.split("/")
-    )
+    return "/".join("·".join(UNIT_ALIASES.get(piece, piece) for piece in part.split("·")) for part in unit.split("/"))
 
 
 @dataclass(frozen=True)
@@ -388,13 +381,9 @@ def _standardise(number_text: str, unit: str | None) -> tuple[float | None, str 
     return value, unit
 
 
-def _combine_comparators(
-    prefix: Comparator | None, suffix: Comparator | None, notes: list[str]
-) -> Comparator | None:
+def _combine_comparators(prefix: Comparator | None, suffix: Comparator | None, notes: list[str]) -> Comparator | None:
     if prefix is not None and suffix is not None and prefix != suffix:
-        notes.append(
-            f"comparator written twice ({_quote(prefix)} before, {_quote(suffix)} after); the first is kept"
-        )
+        notes.append(f"comparator written twice ({_quote(prefix)} before, {_quote(suffix)} after); the first is kept")
     return prefix if prefix is not None else suffix
 
 
@@ -422,9 +411,7 @@ def _full_date(match: re.Match[str]) -> _DateReading:
     try:
         return _DateReading(date(year, month, day), match.start(), match.end())
     except ValueError:
-        return _DateReading(
-            None, match.start(), match.end(), (f"{_quote(match.group())} is not a valid date",)
-        )
+        return _DateReading(None, match.start(), match.end(), (f"{_quote(match.group())} is not a valid date",))
 
 
 def _period(match: re.Match[str]) -> _DateReading:
@@ -434,9 +421,7 @@ def _period(match: re.Match[str]) -> _DateReading:
         year += 1
     notes = (f"period {_quote(match.group())}: its end is taken",)
     if not 1 <= last <= MONTHS_IN_YEAR:
-        return _DateReading(
-            None, match.start(), match.end(), (f"{_quote(match.group())} is not a valid period",)
-        )
+        return _DateReading(None, match.start(), match.end(), (f"{_quote(match.group())} is not a valid period",))
     return _DateReading(_month_end(year, last), match.start(), match.end(), notes)
 
 
@@ -447,17 +432,13 @@ def _quarter(match: re.Match[str]) -> _DateReading:
 
 
 def _half(match: re.Match[str]) -> _DateReading:
-    return _DateReading(
-        _month_end(int(match["y"]), HALF_YEAR_END_MONTH[match["h"]]), match.start(), match.end()
-    )
+    return _DateReading(_month_end(int(match["y"]), HALF_YEAR_END_MONTH[match["h"]]), match.start(), match.end())
 
 
 def _month(match: re.Match[str]) -> _DateReading:
     year, month = int(match["y"]), int(match["m"])
     if not 1 <= month <= MONTHS_IN_YEAR:
-        return _DateReading(
-            None, match.start(), match.end(), (f"{_quote(match.group())} is not a valid date",)
-        )
+        return _DateReading(None, match.start(), match.end(), (f"{_quote(match.group())} is not a valid date",))
     if match["before"] and not match["end"]:
         previous = _month_end(year, month).replace(day=1).toordinal() - 1
         note = f"{_quote(match.group())} (before month {month}): the last day of the month before is taken"
@@ -473,9 +454,7 @@ def _year_only(match: re.Match[str]) -> _DateReading:
     if match["before"] and not match["end"]:
         note = f"{_quote(match.group())} (before {year}): the end of the year before is taken"
         return _DateReading(date(year - 1, DECEMBER, 31), match.start(), match.end(), (note,))
-    notes: tuple[str, ...] = (
-        () if match["end"] else (f"{_quote(match.group())} names only a year: year end taken",)
-    )
+    notes: tuple[str, ...] = () if match["end"] else (f"{_quote(match.group())} names only a year: year end taken",)
     return _DateReading(date(year, DECEMBER, 31), match.start(), match.end(), notes)
 
 
@@ -582,9 +561,7 @@ def _read_quantity(comparator: Comparator | None, text: str, notes: list[str]) -
     return parsed
 
 
-def _read_range(
-    number_text: str, unit: str | None, rest: str, notes: list[str]
-) -> tuple[str, str | None, str]:
+def _read_range(number_text: str, unit: str | None, rest: str, notes: list[str]) -> tuple[str, str | None, str]:
     """``1-12月`` / ``90%-95%``: the end of the range is kept and both bounds noted."""
     match = _RANGE_RE.match(rest)
     if match is None:

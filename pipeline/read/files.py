@@ -60,9 +60,7 @@ def resolve_inside(path: Path, raw_dir: Path) -> Path:
             raise _unsafe("the path is a symlink loop; replace it with the document itself") from err
         raise _unreadable(f"the file could not be opened: {err.strerror}") from err
     if not real.is_relative_to(root):
-        raise _unsafe(
-            f"the path points outside the raw folder (to {real}); copy the document into the folder instead"
-        )
+        raise _unsafe(f"the path points outside the raw folder (to {real}); copy the document into the folder instead")
     return real
 
 

@@ -63,12 +63,14 @@ from functools import cache
 from typing import Final
 
 from pipeline.normalise.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
+from pipeline.normalise.text import WHITESPACE
 from pipeline.normalise.values import (
+    CJK,
     GLUE_SAFE_UNITS,
-    MAGNITUDES,
     PREFIX_COMPARATORS,
     SUFFIX_COMPARATORS,
-    UNITS,
+    UNIT_CORE,
+    alternation,
     is_unit,
 )
 from pipeline.reader.kinds import DIRECTION_WORDS, MAX_WEIGHT, NATURE_WORDS
@@ -159,40 +161,32 @@ MAX_OPTIMA: Final = 4
 
 # --- patterns ---------------------------------------------------------------------------------------
 
-_CJK: Final = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_AT: Final = re.compile(rf"[{_CJK}]")
-_SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_CJK_AT: Final = re.compile(rf"[{CJK}]")
 _CHAR_FOLDS: Final = {"≧": "≥", "≦": "≤"}
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation trying longer words first (Python alternation takes the first match)."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
-
-_COMPARATOR: Final = rf"(?:{_alternation(PREFIX_COMPARATORS)})"
-_SUFFIX: Final = rf"(?:{_alternation(SUFFIX_COMPARATORS)})"
-_UNIT: Final = rf"(?:(?:{_alternation(MAGNITUDES)})?(?:{_alternation(UNITS)})|(?:{_alternation(MAGNITUDES)}))"
-_PER: Final = rf"(?:/每?{_UNIT}(?:[.·]每?{_UNIT})*)"
+_COMPARATOR: Final = rf"(?:{alternation(PREFIX_COMPARATORS)})"
+_SUFFIX: Final = rf"(?:{alternation(SUFFIX_COMPARATORS)})"
+_PER: Final = rf"(?:/每?{UNIT_CORE}(?:[.·]每?{UNIT_CORE})*)"
 _NUMBER: Final = r"(?:0|[1-9]\d*)(?:\.\d+)?"
 _RANGE: Final = r"[-~至到]"
-_QUANTITY: Final = rf"{_COMPARATOR}?{_NUMBER}{_UNIT}?(?:{_RANGE}{_NUMBER}{_UNIT}?)?{_PER}?{_SUFFIX}?"
+_QUANTITY: Final = rf"{_COMPARATOR}?{_NUMBER}{UNIT_CORE}?(?:{_RANGE}{_NUMBER}{UNIT_CORE}?)?{_PER}?{_SUFFIX}?"
 _YEAR: Final = r"\d{4}年度?"
 _MONTH_DAY: Final = r"\d{1,2}月(?:\d{1,2}[日号])?"
-_DEADLINE: Final = rf"(?:底|末)?(?:之前|以前|前)?(?:{_alternation(ACTION_WORDS)})?"
+_DEADLINE: Final = rf"(?:底|末)?(?:之前|以前|前)?(?:{alternation(ACTION_WORDS)})?"
 _DATE: Final = (
     rf"{_YEAR}(?:全年|{_MONTH_DAY}(?:{_RANGE}(?:{_YEAR})?{_MONTH_DAY})?)?{_DEADLINE}"
     rf"|{_MONTH_DAY}(?:{_RANGE}{_MONTH_DAY})?{_DEADLINE}"
     r"|\d{4}[-./]\d{1,2}[-./]\d{1,2}"
 )
-_DEGREE: Final = rf"(?:{_alternation(DEGREE_WORDS)})[{_CJK}]{{{DEGREE_VERB_LENGTH}}}"
+_DEGREE: Final = rf"(?:{alternation(DEGREE_WORDS)})[{CJK}]{{{DEGREE_VERB_LENGTH}}}"
 
 _COMPARATOR_AT: Final = re.compile(_COMPARATOR)
 QUANTITY_VALUE: Final = re.compile(rf"{_QUANTITY}|{_DATE}")
 """A value with a number: ``≥95%``, ``90%以上``, ``17元/人.每天``, ``1-12月``, ``2023年12月31日``,
 ``2021年1月-12月``, ``12月底前``, ``2023-12-31``."""
 DEGREE_VALUE: Final = re.compile(_DEGREE)
-TRAILING_UNIT: Final = re.compile(rf"(?P<body>.*\d)(?P<unit>{_UNIT}{_PER}?)")
+TRAILING_UNIT: Final = re.compile(rf"(?P<body>.*\d)(?P<unit>{UNIT_CORE}{_PER}?)")
 WEIGHT: Final = re.compile(r"[1-9]\d{0,2}(?:\.\d+)?")
 NUMBER: Final = re.compile(_NUMBER)
 DECIMAL: Final = re.compile(r"\d\.\d")
@@ -204,8 +198,8 @@ POINTS: Final = re.compile(r"[得扣减]\d+(?:\.\d+)?分")
 """A points clause of a scoring criterion (``得10分``, ``扣1分``)."""
 CONDITION: Final = re.compile(
     rf"{_COMPARATOR}?\d[\d.%]*{_SUFFIX}?"
-    rf"|{_alternation(GRADE_WORDS)}|{_DEGREE}"
-    rf"|(?:{_alternation(MANNER_WORDS)})?(?:{_alternation(ACTION_WORDS)})(?:到位|完毕)?"
+    rf"|{alternation(GRADE_WORDS)}|{_DEGREE}"
+    rf"|(?:{alternation(MANNER_WORDS)})?(?:{alternation(ACTION_WORDS)})(?:到位|完毕)?"
 )
 """What a scoring criterion says before its first points clause: ``95%以上``, ``9%0`` (a typo kept as
 written), ``较大``, ``明显改善``, ``按期完成``, ``发放到位``."""
@@ -227,7 +221,7 @@ class _Token:
 
 def _header_tokens(text: str) -> tuple[_Token, ...]:
     """The header line without spaces and required-field marks (``*指标值``), as tokens."""
-    reduced = _REQUIRED_MARKS.sub("", _SPACES.sub("", text))
+    reduced = _REQUIRED_MARKS.sub("", WHITESPACE.sub("", text))
     tokens: list[_Token] = []
     position = 0
     for match in _BRACKET_GROUP.finditer(reduced):
@@ -661,7 +655,7 @@ def _as_row(cells: tuple[str, ...], roles: Sequence[str]) -> tuple[str, ...] | N
 
 def _line_options(text: str, roles: Sequence[str], slots: tuple[_Slot, ...]) -> list[tuple[str, ...]]:
     """The distinct rows a line's best cuts give; [] when one of them is not a row at all."""
-    text = _SPACES.sub("", text)
+    text = WHITESPACE.sub("", text)
     if not text:
         return [("",) * len(roles)]
     if len(text) > MAX_ROW_LENGTH:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Final, Literal, NamedTuple, TypeAlias
 
 from pipeline.normalise.text import CACHED_STRINGS, clean_text
-from pipeline.normalise.values import MAGNITUDES, PREFIX_COMPARATORS, SUFFIX_COMPARATORS, UNITS
+from pipeline.normalise.values import MAGNITUDES, PREFIX_COMPARATORS, SUFFIX_COMPARATORS, UNITS, alternation
 from pipeline.reader.vocabulary import fold, level_kind
 
 Kind: TypeAlias = Literal[
@@ -51,20 +51,19 @@ _CRITERION: Final = re.compile(r"[扣得]\d+(?:\.\d+)?分|不得分|得满分|�
 """A scoring rule (评分标准): ``每少1处扣1分``, ``低于95%不得分``, ``按完成比例得分``, ``未达指标值酌情扣分``:
 never a name or a value."""
 
-_WORD_COMPARATORS: Final = tuple(sorted((w for w in PREFIX_COMPARATORS if not set(w) <= COMPARATOR_SYMBOLS), key=len))
 _SYMBOL: Final = "[" + re.escape("".join(sorted(COMPARATOR_SYMBOLS))) + "]"
-_WORD: Final = "|".join(map(re.escape, reversed(_WORD_COMPARATORS)))
+_WORD: Final = alternation(w for w in PREFIX_COMPARATORS if not set(w) <= COMPARATOR_SYMBOLS)
 """Word comparators, longest first (不低于 before 低于)."""
 _COMPARATOR_CELL: Final = re.compile(rf"^(?:{_SYMBOL}{{1,2}}|{_WORD})$")
 _LEADING_COMPARATOR: Final = re.compile(rf"^(?:{_SYMBOL}|{_WORD})")
 _NUMBER: Final = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
-_UNIT_WORD: Final = "|".join(map(re.escape, sorted((*UNITS, *MAGNITUDES, "万元"), key=len, reverse=True)))
+_UNIT_WORD: Final = alternation((*UNITS, *MAGNITUDES, "万元"))
 _UNIT_CELL: Final = re.compile(rf"^(?:{_UNIT_WORD})(?:[/·.每](?:{_UNIT_WORD}))*$|^[%‰]$")
 _STARTS_LIKE_VALUE: Final = re.compile(rf"^(?:{_SYMBOL}|{_WORD})?\s*[-+]?\d")
 _DATE_OR_PERIOD: Final = re.compile(r"\d{4}\s*年|\d{1,2}\s*月(?:底|前|末|份)?")
 """Dates and months. Period words alone (全年, 按月) are short text: ``按月发放`` is a name in one table
 and ``按月安排`` a value in another; only the column tells them apart."""
-_VALUE_SUFFIX: Final = re.compile(r"\d\s*(?:[%‰]|" + "|".join(map(re.escape, SUFFIX_COMPARATORS)) + ")")
+_VALUE_SUFFIX: Final = re.compile(rf"\d\s*(?:[%‰]|{alternation(SUFFIX_COMPARATORS)})")
 """A number with a percent sign or 以上/以下 after it (``重点工作完成率（%）`` is a name, not a value)."""
 _CODE_PREFIX: Final = re.compile(r"^(?:[\[【(（]\d{3,}[\]】)）]|\d{3,}\s*[-_－—])")
 _CODED_NAME: Final = re.compile(r"^(?:[\[【(（]\d{3,}[\]】)）]|\d{3,}\s*[-_－—])\s*[\u4e00-\u9fff]{2}")
