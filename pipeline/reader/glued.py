@@ -340,10 +340,7 @@ class _Line:
 def _maximal_matches(folded: str, pattern: re.Pattern[str]) -> set[tuple[int, int]]:
     """Spans that fully match ``pattern`` and cannot be extended on either side (``大于90%``, not ``90%``)."""
     spans = [
-        (start, end)
-        for start in range(len(folded))
-        for end in range(start + 1, min(len(folded), start + MAX_VALUE_LENGTH) + 1)
-        if pattern.fullmatch(folded, start, end)
+        (start, end) for start in range(len(folded)) for end in _pattern_ends(folded, start, pattern, MAX_VALUE_LENGTH)
     ]
     longest: dict[int, int] = {}
     earliest: dict[int, int] = {}
@@ -685,7 +682,8 @@ def _settle(
     if weight_at is None or not options:
         return None
     weights = {row: float(row[weight_at]) for row in options if row[weight_at]}
-    known = [row for row, weight in weights.items() if weight in set(seen)]
+    seen_weights = set(seen)
+    known = [row for row, weight in weights.items() if weight in seen_weights]
     if len(known) == 1:
         return known[0]
     total = [row for row, weight in weights.items() if math.isclose(sum(seen) + weight, WEIGHT_TOTAL)]
