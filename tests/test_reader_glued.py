@@ -443,3 +443,10 @@ def test_template_variant_of_a_level2_name_is_read_whole() -> None:
             description="反映设施持续发挥作用年限", scoring="按期完成得10分", nature="定量",
         )
     ]  # fmt: skip
+
+
+def test_older_cost_level_does_not_move_past_a_cell_between_the_level_columns() -> None:
+    """Hypothesis found it: under 一级 | 依据 | 二级, ``成本指标备注文字`` moved 成本指标 to the 二级 column,
+    after the 依据 text that follows it in the line. It stays a 一级 there."""
+    roles = ("level1", "basis", "level2", "basis")
+    assert cut_glued_rows(["成本指标备注文字"], roles) == [("成本指标", "备注文字", "", "")]

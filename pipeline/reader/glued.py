@@ -728,16 +728,18 @@ def _older_cost_level(rows: list[tuple[str, ...] | None], roles: Sequence[str]) 
 
     A line starting ``成本指标`` with no 二级 after it is cut as a 一级 (the newer framework). When no
     line of the table names a kind of cost (``COST_KINDS``), the table is of the older framework, where
-    成本指标 is a 二级 under 产出指标 (``时效指标…`` then ``成本指标项目总成本≤1125万元``), and it moves.
+    成本指标 is a 二级 under 产出指标 (``时效指标…`` then ``成本指标项目总成本≤1125万元``), and it moves,
+    unless a cell of the row lies between the two columns: the move would put it after text it follows.
     """
     if "level1" not in roles or "level2" not in roles:
         return rows
     one, two = list(roles).index("level1"), list(roles).index("level2")
+    low, high = sorted((one, two))
     if any(row is not None and LEVEL_TAG.sub("", row[two]) in COST_KINDS for row in rows):
         return rows
     moved: list[tuple[str, ...] | None] = []
     for row in rows:
-        if row is not None and LEVEL_TAG.sub("", row[one]) == COST and not row[two]:
+        if row is not None and LEVEL_TAG.sub("", row[one]) == COST and not any(row[low + 1 : high]) and not row[two]:
             cells = list(row)
             cells[one], cells[two] = "", row[one]
             row = tuple(cells)
