@@ -153,10 +153,12 @@ _YEAR: Final = re.compile(r"(?:19|20)\d{2}\s*年度?(?!\s*\d{1,2}\s*月)")
 """A year that opens a name (``2019年全年资助学生1606人次``), not a date value (``2024年10月底``)."""
 _TEMPLATE_UNIT: Final = re.compile(rf"^(?:{_CMP})?\s*\**\s*(?P<unit>[^*\d\s]+)$")
 
+_AMOUNT_WITH_UNIT: Final = r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+"""An amount of money as written (``250``, ``1,200.50``) and its unit."""
 _BUDGET_SENTENCE: Final = re.compile(
     rf"^(?:{LIST_NUMBER})?\s*(?P<name>[^，,。；;：:]{{2,60}}?)\s*"
     r"(?:(?:年初|本年|全年|年度)?(?:预算)?安排(?:资金|经费)?|[，,]\s*(?:年度|项目)?(?:预算资金|预算金额|资金总额|总投资))"
-    r"(?:为|共)?\s*[：:]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+    rf"(?:为|共)?\s*[：:]?\s*{_AMOUNT_WITH_UNIT}"
 )
 _PREAMBLE: Final = re.compile(r"^(?:根据|按照|依据|依照)")
 """A sentence subject that cites a source (根据…文件安排资金30万元): no project's name."""
@@ -166,11 +168,11 @@ _NAME_LABEL: Final = re.compile(rf"^(?:{LIST_NUMBER})?\s*项目名称\s*[：:]\s
 _GOALS_LABEL: Final = re.compile(r"^(?:项目)?(?:绩效目标|年度目标|总体目标)\s*[：:]\s*(?P<goals>\S.*)$")
 _BUDGET_LABEL: Final = re.compile(
     r"(?:项目|年度)?(?:预算(?:资金|金额|数)?|资金(?:总额|规模)?|总投资)\s*[：:]\s*"
-    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+    rf"{_AMOUNT_WITH_UNIT}"
 )
 _FUNDING: Final = re.compile(
     r"(?:项目总投资|总投资|涉及资金|安排资金|财政资金|项目资金|预算资金|资金总额|资金|经费|安排)(?:共|为|总额|合计)?\s*[：:]?\s*"
-    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+    rf"{_AMOUNT_WITH_UNIT}"
 )
 """A funding amount in the text before the targets (``资金50万元``, ``项目总投资19万元``)."""
 _TITLE: Final = re.compile(
@@ -358,6 +360,13 @@ def _value_cut(text: str, start: int, end: int) -> tuple[int, int, str | None]:
     return digit.start(), digit.start(), None
 
 
+def _after_marks(text: str, start: int, end: int) -> int:
+    """Where an item's text begins after its ★ core mark and blanks (``★ 培训人数：200人``)."""
+    while start < end and (text[start] == CORE_MARK or text[start].isspace()):
+        start += 1
+    return start
+
+
 def _colon_cells(folded: Folded, span: Span, label: Span | None, level1: str | None, level2: str | None) -> ProseItem:
     """One ``name(template)value`` item of a colon statement read into cells as written."""
     text = folded.text
@@ -368,9 +377,7 @@ def _colon_cells(folded: Folded, span: Span, label: Span | None, level1: str | N
         described = folded.written_span(*label) + separator + written
     else:
         described = written
-    body = start
-    while body < end and (text[body] == CORE_MARK or text[body].isspace()):
-        body += 1
+    body = _after_marks(text, start, end)
     name_end, value_start, template = _value_cut(text, body, end)
     name = folded.written_span(body, name_end).strip()
     value = folded.written_span(value_start, end).strip()
@@ -453,9 +460,7 @@ def _compared_item(folded: Folded, span: Span) -> ProseItem | None:
     text = folded.text
     start, end = span
     core = text.startswith(CORE_MARK, start)
-    body = start
-    while body < end and (text[body] == CORE_MARK or text[body].isspace()):
-        body += 1
+    body = _after_marks(text, start, end)
     match = _COMPARED_ITEM.match(text, body, end)
     if match is None:
         return None
