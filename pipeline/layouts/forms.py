@@ -945,15 +945,13 @@ def is_total(cell: str) -> bool:
     return label_key(cell) in TOTAL_LABELS
 
 
+FIELD_LABEL_KEYS: Final = FORM_LABELS | FIELD_LABELS
+"""Every form field label, reduced as ``label_key`` reduces a cell."""
+
+
 def is_field_label(cell: str) -> bool:
     """A label of a form field, stored or not (项目名称, 主管部门 …)."""
-    keys = (label_key(without_list_number(folded_text(cell))), header_key(cell))
-    return any(key in FORM_LABELS or key in FIELD_LABELS for key in keys)
-
-
-def field_label_keys() -> frozenset[str]:
-    """Every form field label, reduced as ``label_key`` reduces a cell."""
-    return FORM_LABELS | FIELD_LABELS
+    return any(key in FIELD_LABEL_KEYS for key in (_reading(cell).key, header_key(cell)))
 
 
 def is_unit_label(text: str) -> bool:
@@ -967,9 +965,8 @@ def is_title(text: str) -> bool:
     return _TITLE_LINE.search(text) is not None
 
 
-def header_labels() -> dict[str, Role]:
-    """Every header label the reader knows, reduced as ``header_key`` reduces a cell, with its role."""
-    return {label: role for role, labels in _ALL_COLUMNS.items() for label in labels}
+HEADER_LABELS: Final[dict[str, Role]] = {label: role for role, labels in _ALL_COLUMNS.items() for label in labels}
+"""Every header label the reader knows, reduced as ``header_key`` reduces a cell, with its role."""
 
 
 def table_roles(cells: Sequence[str]) -> tuple[Role, ...] | None:

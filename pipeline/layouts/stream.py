@@ -28,13 +28,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from pipeline.layouts.forms import (
+    FIELD_LABEL_KEYS,
+    HEADER_LABELS,
     ends_table,
-    field_label_keys,
     header_columns,
-    header_labels,
     is_field_label,
     is_header_label,
     is_indicator_header,
@@ -105,59 +105,64 @@ class SourceLine:
 Item = Row | StreamCell
 
 
+class GluedHeader(NamedTuple):
+    """An indicator header glued into one run, cut into its labels, and their column roles."""
+
+    labels: tuple[str, ...]
+    roles: tuple[Role, ...]
+
+
 def blocks_from_lines(lines: Sequence[SourceLine]) -> list[Block]:
     """The blocks of a document whose lines were reduced to cells; see the module docstring."""
     blocks: list[Block] = []
-    for part, glued in _glued_parts(_merge_header_lines(lines)):
-        blocks.extend(_glued_table(part) if glued else _blocks(_merge_fragments(list(_items(part)))))
+    for part, header in _glued_parts(_merge_header_lines(lines)):
+        blocks.extend(_blocks(_merge_fragments(list(_items(part)))) if header is None else _glued_table(part, header))
     return blocks
 
 
-def _glued_parts(lines: Sequence[SourceLine]) -> Iterator[tuple[Sequence[SourceLine], bool]]:
-    """The document in parts: runs of ordinary lines, and glued tables (a glued header line and the
-    row lines after it, up to a line that ends a table)."""
+def _glued_parts(lines: Sequence[SourceLine]) -> Iterator[tuple[Sequence[SourceLine], GluedHeader | None]]:
+    """The document in parts: runs of ordinary lines (header None), and glued tables (a glued header
+    line and the row lines after it, up to a line that ends a table)."""
     start = index = 0
     while index < len(lines):
-        if _glued_roles(lines[index]) is None:
+        header = _glued_header(lines[index])
+        if header is None:
             index += 1
             continue
         if start < index:
-            yield lines[start:index], False
+            yield lines[start:index], None
         end = index + 1
         while end < len(lines) and not lines[end].bounded and not _stops_body(_line_text(lines[end])):
             end += 1
-        yield lines[index:end], True
+        yield lines[index:end], header
         start = index = end
     if start < len(lines):
-        yield lines[start:], False
+        yield lines[start:], None
 
 
 def _line_text(line: SourceLine) -> str:
     return "".join(clean_text(cell) for cell in line.cells)
 
 
-def _glued_roles(line: SourceLine) -> tuple[Role, ...] | None:
-    """The roles of a line that is a whole indicator header glued into one run, or None."""
+def _glued_header(line: SourceLine) -> GluedHeader | None:
+    """The labels and roles of a line that is a whole indicator header glued into one run, or None."""
     if line.bounded or len(line.cells) > MAX_GLUED_TOKENS:
         return None
     text = _line_text(line)
     if text.count(_LABEL_WORD) < MIN_GLUED_HEADER_LABELS or len(text) > MAX_GLUED_HEADER:
         return None  # most lines: too few labels to be a header (a cheap test before segmenting)
-    labels = split_glued_header(text, header_labels())
+    labels = split_glued_header(text, HEADER_LABELS)
     if labels is None or len(labels) <= len(line.cells):
         return None  # not glued: its labels were cells already
-    return table_roles(labels)
+    roles = table_roles(labels)
+    return None if roles is None else GluedHeader(labels, roles)
 
 
-def _glued_table(lines: Sequence[SourceLine]) -> Iterator[Block]:
-    """A glued header and its rows, cut into cells and placed."""
-    header = lines[0]
-    roles = _glued_roles(header)
-    labels = split_glued_header(_line_text(header), header_labels())
-    assert roles is not None and labels is not None
-    yield Row(labels, header.locator)
+def _glued_table(lines: Sequence[SourceLine], header: GluedHeader) -> Iterator[Block]:
+    """A glued header (``lines[0]``, read as ``header``) and its rows, cut into cells and placed."""
+    yield Row(header.labels, lines[0].locator)
     rows = lines[1:]
-    cuts = cut_glued_rows([_line_text(line) for line in rows], [_glued_role(role) for role in roles])
+    cuts = cut_glued_rows([_line_text(line) for line in rows], [_glued_role(role) for role in header.roles])
     for number, (line, cells) in enumerate(zip(rows, cuts, strict=True)):
         project = _PROJECT_LINE.match(_line_text(line)) if cells is None else None
         if project is not None and number + 1 < len(rows) and _PROJECT_LINE.match(_line_text(rows[number + 1])):
@@ -374,7 +379,7 @@ def _label_matches(reduced: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def _field_label_pattern() -> re.Pattern[str]:
-    labels = sorted((label for label in field_label_keys() if len(label) >= MIN_GLUED_LABEL), key=len, reverse=True)
+    labels = sorted((label for label in FIELD_LABEL_KEYS if len(label) >= MIN_GLUED_LABEL), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, labels)))
 
 
