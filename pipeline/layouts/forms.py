@@ -688,7 +688,7 @@ class FormReader:
         self._on_header(row, target)
 
     def _on_indicator_row(self, row: Row, columns: ColumnMap) -> None:
-        first = clean_text(next((c for c in row.cells if clean_text(c)), ""))
+        first = first_filled(row)
         if is_total(first):
             return
         if ends_table(first):
@@ -933,6 +933,11 @@ def _with_name_column(columns: ColumnMap) -> ColumnMap:
     renamed = {name: index for name, index in columns.items() if name != "description"}
     renamed["level3"] = columns["description"]
     return renamed
+
+
+def first_filled(row: Row) -> str:
+    """The row's first non-empty cell, cleaned ("" for an empty row): what a total or trailer starts with."""
+    return clean_text(next((c for c in row.cells if clean_text(c)), ""))
 
 
 def ends_table(first_cell: str) -> bool:

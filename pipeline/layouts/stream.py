@@ -34,6 +34,7 @@ from pipeline.layouts.forms import (
     FIELD_LABEL_KEYS,
     HEADER_LABELS,
     ends_table,
+    first_filled,
     header_columns,
     is_field_label,
     is_header_label,
@@ -384,8 +385,7 @@ def _field_label_pattern() -> re.Pattern[str]:
 
 
 def _stops_table_row(row: Row) -> bool:
-    first = clean_text(next((c for c in row.cells if clean_text(c)), ""))
-    return ends_table(first)
+    return ends_table(first_filled(row))
 
 
 def _stops_body(text: str) -> bool:
