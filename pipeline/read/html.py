@@ -50,7 +50,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.errors import STAGE_READ, IngestError
-from pipeline.read.text import decode, is_binary
+from pipeline.read.text import checked_text, decode
 from pipeline.read.word import MAX_GRID_COLUMNS, cell_text, grid_block, text_pieces
 from pipeline.types import Block, Cells, Locator, RawDocument, TextLine
 
@@ -279,13 +279,7 @@ def page_blocks(items: list[str | list[Cells]]) -> Iterator[tuple[str, list[Bloc
 # -- readers -------------------------------------------------------------------------------------
 def page_document(data: bytes, source_file: str, fmt: str, declared: str | None = None) -> RawDocument:
     """A web page's bytes (``declared``: the charset its archive part names) as a ``RawDocument``."""
-    text = decode_page(data, declared)
-    if not text.strip():
-        raise IngestError("empty_file", STAGE_READ, "the web page holds no text")
-    if is_binary(text):
-        raise IngestError(
-            "encoding_error", STAGE_READ, "the file is binary data with a web-page name; upload the original document"
-        )
+    text = checked_text(decode_page(data, declared), "web page", "a web-page name")
     try:
         root = parse_page(text)
         drop_chrome(root)

@@ -67,14 +67,20 @@ def is_binary(text: str) -> bool:
     return _printable_share(text) < MIN_PRINTABLE_SHARE
 
 
-def read_text(data: bytes, source_file: str) -> RawDocument:
-    """A text document split into lines (1-based line numbers are positions in this tuple + 1)."""
-    text = decode(data)
+def checked_text(text: str, holder: str, named: str) -> str:
+    """The decoded text of a document, or the error that it is empty or binary data under a text
+    format's name (``holder``: what holds no text; ``named``: the name it has)."""
     if not text.strip():
-        raise IngestError("empty_file", STAGE_READ, "the file holds no text")
+        raise IngestError("empty_file", STAGE_READ, f"the {holder} holds no text")
     if is_binary(text):
         raise IngestError(
-            "encoding_error", STAGE_READ, "the file is binary data with a text name; upload the original document"
+            "encoding_error", STAGE_READ, f"the file is binary data with {named}; upload the original document"
         )
+    return text
+
+
+def read_text(data: bytes, source_file: str) -> RawDocument:
+    """A text document split into lines (1-based line numbers are positions in this tuple + 1)."""
+    text = checked_text(decode(data), "file", "a text name")
     lines = text.replace(NUL, "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return RawDocument(source_file=source_file, format=FORMAT, lines=tuple(lines))
