@@ -49,15 +49,10 @@ def fold(text: str) -> str:
     return folded_text(text)
 
 
-def level_key(text: str) -> str:
-    """A level label reduced for matching: ``（一）產(chǎn)出指標(biāo)(50分)：`` → ``产出指标``."""
-    return clean_name(text)
-
-
 @lru_cache(maxsize=CACHED_STRINGS)
 def level_kind(text: str) -> LevelKind | None:
     """Whether a cell is a 一级 or 二级 label (or may be either); None for anything else."""
-    key = level_key(text)
+    key = clean_name(text)  # ``（一）產(chǎn)出指標(biāo)(50分)：`` → ``产出指标``
     if not key or len(key) > MAX_LABEL_LENGTH:
         return None
     if key in BOTH_LEVELS:
@@ -75,5 +70,5 @@ def is_level_label(text: str) -> bool:
 
 def is_framework_name(text: str) -> bool:
     """A canonical 一级/二级 name or a known alias (``生态环境成本指标``), not merely a variant's shape."""
-    key = level_key(text)
+    key = clean_name(text)
     return key in LEVEL1_NAMES or key in LEVEL2_PARENT or key in LEVEL2_ALIASES
