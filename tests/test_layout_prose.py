@@ -8,6 +8,7 @@ tests/fixtures/prose/star_lists.txt, written in the format the issue quotes
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 import polars as pl
 import pytest
@@ -284,20 +285,25 @@ def test_table_documents_gain_no_prose_projects(seed: Seed) -> None:
         assert seed(number).projects.filter(pl.col("source_kind") == "prose").height == 0, number
 
 
-@settings(max_examples=200, deadline=None)
+PROSE_ALPHABETS: Final = (
+    "数量指标质量时效成本满意度★()（）:：;；,，-≥<=>0123456789.%万元项目名称预算安排年初\n\t ",
+    "數(shù)量指標(biāo)績效目关於公示报告资金万元为≥>=、，,；;。：:|★(**%)0123456789.一二、人户 ",
+)
+"""Statements and lists in simplified script, and titles and traditional script with pinyin glosses."""
+
+
+@settings(max_examples=400, deadline=None)
 @given(
-    st.lists(
-        st.text(
-            alphabet="数量指标质量时效成本满意度★()（）:：;；,，-≥<=>0123456789.%万元项目名称预算安排年初\n\t ",
-            max_size=60,
-        ),
-        max_size=12,
+    st.sampled_from(PROSE_ALPHABETS).flatmap(
+        lambda alphabet: st.lists(st.text(alphabet=alphabet, max_size=60), max_size=12)
     )
 )
 def test_any_text_reads_without_raising(lines: list[str]) -> None:
     extraction = ProseTargetsLayout().extract(RawDocument("x.txt", "text", tuple(lines)))
     assert 0.0 <= extraction.confidence <= 1.0
     assert all(row.table_no in {p.table_no for p in extraction.projects} for row in extraction.indicators)
+    assert all(project.project_name for project in extraction.projects)
+    assert all(row.value_text for row in extraction.indicators if row.level2 is None)
 
 
 def test_prose_layout_ignores_grid_lines() -> None:
@@ -632,20 +638,3 @@ def test_an_unnumbered_targets_cell_opens_no_list() -> None:
 def test_a_lead_in_a_date_or_a_category_is_no_project_name(line: str) -> None:
     extraction = _read("关于庚村道路项目绩效目标的公示", line, "数量指标：硬化道路(≥**公里)≥2.5公里；")
     assert [p.project_name for p in extraction.projects] == ["庚村道路项目"]
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(
-        st.text(
-            alphabet="數(shù)量指標(biāo)績效目关於公示报告资金万元为≥>=、，,；;。：:|★(**%)0123456789.一二、人户 ",
-            max_size=50,
-        ),
-        max_size=10,
-    )
-)
-def test_traditional_and_title_text_reads_without_raising(lines: list[str]) -> None:
-    extraction = ProseTargetsLayout().extract(RawDocument("x.txt", "text", tuple(lines)))
-    assert 0.0 <= extraction.confidence <= 1.0
-    assert all(project.project_name for project in extraction.projects)
-    assert all(row.value_text for row in extraction.indicators if row.level2 is None)
