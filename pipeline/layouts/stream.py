@@ -350,7 +350,7 @@ def _blocks(items: Sequence[Item]) -> Iterator[Block]:
 def _glued_fields(text: str) -> list[tuple[str, str]]:
     """A cell of several form fields glued together, as (label, value) pairs; [] when it is not one.
 
-    ``部门(单位)名称重庆市某街道办事处区级支出预算总量3724.39`` → (部门(单位)名称, 重庆市某街道办事处),
+    ``部门(单位)名称甲市某街道办事处区级支出预算总量3724.39`` → (部门(单位)名称, 甲市某街道办事处),
     (区级支出预算总量, 3724.39): the cell starts with a known label and holds another."""
     folded = folded_text(text)
     if len(folded) != len(text):  # glosses were dropped: positions would not map back

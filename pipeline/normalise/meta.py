@@ -8,9 +8,9 @@
 - County departments and county-level documents have no town (town is null); their county is the
   county name the unit's name starts with (``平乡县农业农村局`` → 平乡县).
 - Web pages and forms also name the unit as a field whose value is the next cell or line
-  (``主管部门 | 上海市普陀区建设和管理委员会``, ``[ 发布机构 ]`` then ``潼南区五桂镇``): ``UNIT_FIELDS``,
+  (``主管部门 | 甲市乙区建设和管理委员会``, ``[ 发布机构 ]`` then ``乙区丙镇``): ``UNIT_FIELDS``,
   the unit's own labels first. Failing all of these, a title line may name the place.
-- Place names are Chinese characters only: ``来源:岳阳县`` gives 岳阳县, never ``来源:岳阳县``, and prose
+- Place names are Chinese characters only: ``来源:甲县`` gives 甲县, not the whole ``来源:甲县``, and prose
   (``…建设部印发的《城市…``) is never read for a place.
 - The fiscal year is the one a title states (``2024 年部门预算绩效文本``); failing that, the year most
   project codes carry. A project code's first six digits are the county's administrative code and
@@ -60,7 +60,7 @@ _LABELLED_UNIT: Final = re.compile(
     + "|".join(UNIT_FIELDS[:-1])
     + r"|部门[（(]单位[)）]名称)(?:[（(]盖章[)）])?[:：](?:(\d{6})[-_—]?)?([^\d\s:：]{2,40})$"
 )
-"""``预算主管部门：上海市普陀区人民政府万里街道办事处``: a unit field and its value in one cell."""
+"""``预算主管部门：甲市乙区人民政府丙街道办事处``: a unit field and its value in one cell."""
 _CELL_SPLIT: Final = re.compile(r"[|\t]|\s{2,}|\u3000|\s*[\[\]【】]\s*")
 _ORG_LINE: Final = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:委员会|人民政府|政府|办事处|局|中心)$")
 """A line that is an organisation's name and nothing else (a letter's addressee, a signature)."""
@@ -88,7 +88,7 @@ def place_from_name(name: str) -> Place:
         if core.endswith(suffix):
             core = core[: -len(suffix)]
             break
-    core = core.replace(_GOVERNMENT, "")  # 普陀区人民政府万里街道: the town is 万里街道
+    core = core.replace(_GOVERNMENT, "")  # 乙区人民政府丙街道: the town is 丙街道
     town_match = _TOWN.search(core)
     town = town_match.group(1) if town_match else None
     rest = core[: town_match.start()] if town_match else core
@@ -158,7 +158,7 @@ def _code_parts(codes: Iterable[str | None]) -> list[tuple[str, int]]:
 
 
 def _title_place(lines: Iterable[str]) -> Place:
-    """The place a title or an organisation line names (``巫溪县住房和城乡建设委员会``); prose never."""
+    """The place a title or an organisation line names (``甲县住房和城乡建设委员会``); prose never."""
     for line in lines:
         text = compact(line)
         alone = _ORG_LINE.match(line.strip()) is not None  # one cell: no label or second field beside it

@@ -67,7 +67,7 @@ _VALUE_SUFFIX: Final = re.compile(rf"\d\s*(?:[%‰]|{alternation(SUFFIX_COMPARAT
 """A number with a percent sign or 以上/以下 after it (``重点工作完成率（%）`` is a name, not a value)."""
 _CODE_PREFIX: Final = re.compile(r"^(?:[\[【(（]\d{3,}[\]】)）]|\d{3,}\s*[-_－—])")
 _CODED_NAME: Final = re.compile(r"^(?:[\[【(（]\d{3,}[\]】)）]|\d{3,}\s*[-_－—])\s*[\u4e00-\u9fff]{2}")
-"""``820001-井研县马踏镇人民政府``, ``[066]六安市农业农村局``: a unit or project named with its code."""
+"""``820001-甲县乙镇人民政府``, ``[066]甲市农业农村局``: a unit or project named with its code."""
 
 
 class CellFacts(NamedTuple):
