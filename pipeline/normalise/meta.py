@@ -3,7 +3,7 @@
 - The unit line above each table (``909001 巨鹿县阎疃镇人民政府本级``) gives unit code and name, and
   from the name the county and town. Titles carry OCR slips (000's title says 阎瞳镇, most unit
   lines 阎疃镇), so the town is the one most unit lines agree on; the title is only a fallback.
-  Forms without a coded unit line name their unit in a labelled field (``填报单位（盖章）：威县卫生
+  Forms without a coded unit line name their unit in a labelled field (``填报单位（盖章）：甲县卫生
   健康局``, ``编制单位：…``, ``单位名称：…``), kept without a code.
 - County departments and county-level documents have no town (town is null); their county is the
   county name the unit's name starts with (``平乡县农业农村局`` → 平乡县).
