@@ -31,7 +31,7 @@ from pipeline.layouts.grid import GridLayout
 from pipeline.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
 from pipeline.normalise import department
 from pipeline.normalise.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
-from pipeline.normalise.text import _SPACE_BY_CJK, _WS, clean_text, compact, label_key, may_keep, strip_markup
+from pipeline.normalise.text import _SPACE_BY_CJK, WHITESPACE, clean_text, compact, label_key, may_keep, strip_markup
 from pipeline.read import read_document
 from pipeline.read.text import _printable_share
 from pipeline.types import RawDocument
@@ -87,7 +87,7 @@ def test_chunk_count_is_the_number_of_chunks(line: str) -> None:
 @settings(max_examples=EXAMPLES)
 @given(st.one_of(TEXT, st.text(max_size=40)))
 def test_clean_text_removes_wrap_spaces_pass_by_pass(text: str) -> None:
-    expected = _WS.sub(" ", strip_markup(text)).strip()
+    expected = WHITESPACE.sub(" ", strip_markup(text)).strip()
     previous = None
     while previous != expected:
         previous = expected
