@@ -34,6 +34,7 @@ test: install browser
 lint: install
 	$(RUN) ruff check pipeline tests bench scripts
 	$(RUN) mypy
+	$(RUN) lint-imports --no-cache
 
 # Recall and invented rows on the hand-read real documents (../shared/realdocs, or $JIXIAO_REALDOCS).
 accuracy: install

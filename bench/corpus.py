@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from pipeline.ingest import parse_document
+from pipeline.parse.document import parse_document
 
 REPO: Final = Path(__file__).resolve().parents[1]
 SEED_DIR: Final = REPO / "data" / "raw"

@@ -2,7 +2,7 @@
 
 For each corpus size (``bench/corpus.py``):
 
-- **parse**: ``pipeline.ingest.parse_document`` in this process, one core, over the first
+- **parse**: ``pipeline.parse.document.parse_document`` in this process, one core, over the first
   ``--parse-sample`` files (default 1000: all of them up to 1000 documents) — documents/s and MB/s;
 - **floor**: the same files read, decoded and split into lines and tab cells in plain Python;
 - **frames**: only what the stack asks of a parser once it has its rows: each parsed document's
@@ -45,8 +45,8 @@ from typing import Any, Final, Self
 
 from bench.corpus import build_corpus
 from bench.pdfbook import FIXTURES, build_budget_book
-from pipeline.batch import worker_count
-from pipeline.normalise.frames import DocumentFrames
+from pipeline.load.batch import worker_count
+from pipeline.parse.frames import DocumentFrames
 
 MIB: Final = 1 << 20
 DEFAULT_SIZES: Final = (100, 1000, 10000)
@@ -84,7 +84,7 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def parse_all(paths: list[Path], raw_dir: Path) -> tuple[Counter[str], list[DocumentFrames]]:
-    from pipeline.ingest import parse_document
+    from pipeline.parse.document import parse_document
 
     statuses: Counter[str] = Counter()
     parsed = []
@@ -101,7 +101,7 @@ FrameColumns = tuple[type[Any], dict[str, Any], dict[str, list[Any]]]
 
 def frame_columns(parsed: list[DocumentFrames]) -> list[list[FrameColumns]]:
     """Each document's checked frames as plain Python columns: where any parser stands before polars."""
-    from pipeline.schemas import DepartmentTargetFrame, DocumentFrame, IndicatorFrame, ProjectFrame
+    from pipeline.contract.schemas import DepartmentTargetFrame, DocumentFrame, IndicatorFrame, ProjectFrame
 
     return [
         [
@@ -121,7 +121,7 @@ def frames_floor(documents: list[list[FrameColumns]]) -> int:
     """Build each document's frames from its columns and check them, as ``parse_document`` does."""
     import polars as pl
 
-    from pipeline.schema_fastpath import validate_frame
+    from pipeline.contract.fastpath import validate_frame
 
     rows = 0
     for frames in documents:
@@ -158,8 +158,8 @@ class ParseCounter:
     """
 
     def __init__(self) -> None:
-        from pipeline import batch
         from pipeline.defs import ingest_assets
+        from pipeline.load import batch
 
         self.batch = batch
         self.assets = ingest_assets
@@ -350,7 +350,7 @@ def best_of(rounds: int, *works: Callable[[], Any]) -> list[tuple[float, Any]]:
 
 
 def bench_pdfs() -> None:
-    from pipeline.ingest import parse_document
+    from pipeline.parse.document import parse_document
 
     books = Path(__file__).resolve().parent / "corpus" / "pdf"
     book = build_budget_book(books / "budget_book.pdf")
@@ -384,7 +384,7 @@ BIG_TABLE_ROWS: Final = 20_000
 def bench_big_table() -> None:
     """One project table of ``BIG_TABLE_ROWS`` rows (issue 17: duplicate rows were once checked
     against every earlier row, 55 s at this size): parsed in linear time."""
-    from pipeline.ingest import parse_document
+    from pipeline.parse.document import parse_document
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "big.md"

@@ -15,9 +15,9 @@ from typing import Final
 
 import polars as pl
 
-from pipeline.errors import IngestError
-from pipeline.ingest import extract_document, parse_document
-from pipeline.read import read_document
+from pipeline.core.errors import IngestError
+from pipeline.parse.document import extract_document, parse_document
+from pipeline.parse.read import read_document
 
 ROW_COLUMNS: Final = ("table_no", "row_no", "level1_raw", "level2_raw", "level3", "value_text", "actual_text")
 DOCUMENT_COLUMNS: Final = ("status", "layout", "layout_confidence", "low_confidence", "missing_facts")

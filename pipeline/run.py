@@ -2,7 +2,7 @@
 
 Documents run as ranges of up to ``MAX_PARTITIONS_PER_RUN`` partitions, one Dagster run each
 (the same ranges a backfill launches): inside a run the ingest step skips unchanged files,
-parses the others on all cores and loads them in batches (``pipeline.batch``). The dbt models
+parses the others on all cores and loads them in batches (``pipeline.load.batch``). The dbt models
 and the report are rebuilt only when the raw layer changed since they were last built, so a
 re-run with nothing changed parses nothing and builds nothing. The dbt manifest is prepared
 first because the dbt assets need it at import time.
@@ -19,13 +19,14 @@ from typing import Final
 import dagster as dg
 import duckdb
 
-from pipeline.batch import ALLOW_WITHDRAW_ALL_ENV, MassWithdrawalError, check_withdrawals
-from pipeline.config import settings
+from pipeline.defs.config import settings
 from pipeline.defs.dbt_project import prepare_manifest
+from pipeline.defs.discovery import fingerprints
 from pipeline.defs.partitions import DOCUMENTS_PARTITION_NAME, partition_ranges, range_tags
-from pipeline.discovery import fingerprints
-from pipeline.ingest import RawFolderMissingError
-from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES, WarehouseUnreadableError, loaded_versions
+from pipeline.load.batch import ALLOW_WITHDRAW_ALL_ENV, MassWithdrawalError, check_withdrawals
+from pipeline.load.loaded import loaded_versions
+from pipeline.load.warehouse import RAW_SCHEMA, RAW_TABLES, WarehouseUnreadableError
+from pipeline.parse.read.files import RawFolderMissingError
 
 PLANNED_EVENTS_AS_SUBSETS: Final = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 """Dagster's switch for one "materialisation planned" event per asset and run instead of one per

@@ -53,10 +53,10 @@ from docx.table import Table
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.layouts.tab_rows import TabRowsLayout
-from pipeline.normalise.text import clean_text
-from pipeline.read.text import read_text
-from pipeline.types import IndicatorRecord, ProjectRecord, RawDocument
+from pipeline.core.text import clean_text
+from pipeline.core.types import IndicatorRecord, ProjectRecord, RawDocument
+from pipeline.parse.layouts.tab_rows import TabRowsLayout
+from pipeline.parse.read.text import read_text
 
 REPO: Final = Path(__file__).resolve().parents[1]
 SEED_DIR: Final = REPO / "data" / "raw"

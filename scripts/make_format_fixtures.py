@@ -1,4 +1,4 @@
-"""Build web-page and Excel 97-2003 originals of seed 002's two forms (tests/test_read_html_xls.py).
+"""Build web-page and Excel 97-2003 originals of seed 002's two forms (tests/parse/test_read_html_xls.py).
 
 Why: offices publish these tables as web pages (often GBK, often saved by a browser as one .mhtml
 file) and as .xls attachments. The forms are those of tests/fixtures/formats/seed002.docx/.xlsx
@@ -38,7 +38,7 @@ from typing import Any, Final
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_fixtures import INDICATOR_HEADER, SETS, Cell, Form, _typed, header_block, seed_forms
 
-from pipeline.types import IndicatorRecord
+from pipeline.core.types import IndicatorRecord
 
 REPO: Final = Path(__file__).resolve().parents[1]
 OUT_DIR: Final = REPO / "tests" / "fixtures" / "formats"

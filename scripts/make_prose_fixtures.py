@@ -1,4 +1,4 @@
-"""Build Word and PDF originals of 003's prose targets for tests/test_layout_prose.py.
+"""Build Word and PDF originals of 003's prose targets for tests/parse/test_layout_prose.py.
 
 Why: 003 is a text dump whose 分项绩效目标 paragraph lines are whole. In the Word original those
 lines are paragraphs, and in its PDF print they are wrapped into lines of ~45 characters, with
@@ -19,9 +19,9 @@ from typing import Final
 
 from docx import Document
 
-from pipeline.layouts.cell_lines import CellLinesLayout
-from pipeline.normalise.text import clean_text
-from pipeline.read.text import read_text
+from pipeline.core.text import clean_text
+from pipeline.parse.layouts.cell_lines import CellLinesLayout
+from pipeline.parse.read.text import read_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_fixtures import BODY_PT, Form, _set_fonts, convert_to_pdf, write_docx

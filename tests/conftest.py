@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.ingest import parse_document
-from pipeline.normalise.frames import DocumentFrames
+from pipeline.parse.document import parse_document
+from pipeline.parse.frames import DocumentFrames
 
 pytest_plugins = ["tests.layout_metrics"]  # prints row recall / cell accuracy of the layout fixtures
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.ingest import parse_document
+from pipeline.parse.document import parse_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "layouts"
 EXPECTED_SUFFIX = ".expected.json"

@@ -1,10 +1,10 @@
 """The bundled seed documents built into a real warehouse once per test session (not a test module).
 
-``built_warehouse`` parses the five seeds of ``data/raw`` with ``pipeline.ingest.parse_document``,
-loads them with ``pipeline.warehouse.load_document`` into a DuckDB file in a temporary folder,
+``built_warehouse`` parses the five seeds of ``data/raw`` with ``pipeline.parse.document.parse_document``,
+loads them with ``pipeline.load.warehouse.load_document`` into a DuckDB file in a temporary folder,
 and runs ``dbt build`` (every model, data test and unit test) against it with dbtRunner. The
-first caller builds; later callers in the same session (tests/test_marts.py and
-tests/test_report.py) get the same result. The environment is restored afterwards.
+first caller builds; later callers in the same session (tests/warehouse/test_marts.py and
+tests/report/test_report.py) get the same result. The environment is restored afterwards.
 """
 
 from __future__ import annotations
@@ -64,8 +64,9 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
     if "seeds" in _built:
         return _built["seeds"]
 
-    from pipeline.ingest import discover_documents, parse_document
-    from pipeline.warehouse import load_document
+    from pipeline.load.warehouse import load_document
+    from pipeline.parse.document import parse_document
+    from pipeline.parse.read.files import discover_documents
 
     tmp = tmp_path_factory.mktemp("marts")
     warehouse = tmp / "warehouse" / "jixiao.duckdb"

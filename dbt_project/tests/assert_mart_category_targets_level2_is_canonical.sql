@@ -1,5 +1,5 @@
 -- mart_category_targets.level2 is one of the canonical 二级指标 names (the list in
--- macros/mart_rules.sql mirrors pipeline/normalise/categories.py; tests/test_marts.py checks
+-- macros/mart_rules.sql mirrors pipeline/core/categories.py; tests/warehouse/test_marts.py checks
 -- they agree) or '(not mapped)'. Returns the rows with any other name.
 select level2, county, town, fiscal_year, target_unit
 from {{ ref('mart_category_targets') }}

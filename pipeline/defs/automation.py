@@ -7,7 +7,8 @@ from typing import Final
 
 import dagster as dg
 
-from pipeline.config import settings
+from pipeline.defs.config import settings
+from pipeline.defs.discovery import Fingerprint, FolderChanges, fingerprints, folder_changes
 from pipeline.defs.ingest_assets import INGEST_GROUP, MAX_PARTITIONS_PER_RUN
 from pipeline.defs.partitions import (
     DOCUMENTS_PARTITION_NAME,
@@ -16,7 +17,6 @@ from pipeline.defs.partitions import (
     partition_ranges,
     range_tags,
 )
-from pipeline.discovery import Fingerprint, FolderChanges, fingerprints, folder_changes
 
 NIGHTLY_CRON: Final = "0 2 * * *"
 SENSOR_INTERVAL_SECONDS: Final = 60

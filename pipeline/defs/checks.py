@@ -4,9 +4,9 @@ from typing import Final
 
 import dagster as dg
 
-from pipeline.config import settings
-from pipeline.invariants import INVARIANTS, Invariant, violations
-from pipeline.warehouse import reader
+from pipeline.defs.config import settings
+from pipeline.defs.invariants import INVARIANTS, Invariant, violations
+from pipeline.load.warehouse import reader
 
 EXAMPLES_SHOWN: Final = 20
 WARN_ONLY: Final = frozenset({"no_ingest_errors"})

@@ -10,9 +10,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from pipeline.config import settings
+from pipeline.defs.config import settings
 from pipeline.defs.dbt_project import export_warehouse_env, jixiao_dbt_project
-from pipeline.warehouse import prepare_raw_layer, warehouse_lock
+from pipeline.load.warehouse import prepare_raw_layer, warehouse_lock
 
 
 class JixiaoDbtTranslator(DagsterDbtTranslator):

@@ -9,7 +9,7 @@ from typing import Final
 
 from dagster_dbt import DbtProject
 
-from pipeline.config import DBT_PROJECT_DIR, WAREHOUSE_ENV, settings
+from pipeline.defs.config import DBT_PROJECT_DIR, WAREHOUSE_ENV, settings
 
 DBT_EXECUTABLE: Final = str(Path(sys.executable).parent / "dbt")
 """The dbt of this environment, so nothing depends on PATH (``uv run`` sets it, a bare python does not)."""

@@ -2,7 +2,7 @@
 
 One op materialises all three for the partitions of its run — one document (the sensor) or a
 range of thousands (``make run``, backfills: ``BackfillPolicy.multi_run``). Its body is a few
-lines around ``pipeline.batch.ingest_documents`` (hash once, skip unchanged, parse in a process
+lines around ``pipeline.load.batch.ingest_documents`` (hash once, skip unchanged, parse in a process
 pool, load in batches), which is what the tests exercise. Frames never pass through an IO
 manager: parsing and loading happen in the same step, so memory stays flat in the number of
 documents. A partition is reported materialised only when its document changed (parsed and
@@ -16,11 +16,11 @@ from typing import Final
 import dagster as dg
 from dagster._core.definitions.data_version import DATA_VERSION_TAG  # not re-exported by dagster
 
-from pipeline.batch import UNCHANGED, Outcome, ingest_documents
-from pipeline.config import settings
+from pipeline.defs.config import settings
+from pipeline.defs.discovery import partition_key, source_file_of_key
 from pipeline.defs.partitions import documents_partitions
-from pipeline.discovery import partition_key, source_file_of_key
-from pipeline.warehouse import RAW_SCHEMA, RAW_TABLES
+from pipeline.load.batch import UNCHANGED, Outcome, ingest_documents
+from pipeline.load.warehouse import RAW_SCHEMA, RAW_TABLES
 
 INGEST_GROUP: Final = "ingest"
 MAX_PARTITIONS_PER_RUN: Final = 1000

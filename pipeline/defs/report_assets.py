@@ -8,7 +8,7 @@ from typing import Final
 
 import dagster as dg
 
-from pipeline.config import settings
+from pipeline.defs.config import settings
 from pipeline.report import write_report
 
 REPORT_GROUP: Final = "report"

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import duckdb
 
-from pipeline.warehouse import warehouse_lock
+from pipeline.load.warehouse import warehouse_lock
 
 FLAG_KINDS: Final[tuple[str, ...]] = (
     "unquantified",

@@ -1,0 +1,242 @@
+"""Many documents in one go, with memory flat in their number.
+
+``ingest_documents`` is what the Dagster ingest assets run for the partitions of one run (one
+document or thousands): what the warehouse holds is read once, a file it holds is hashed to
+see whether it changed, an unchanged file (same sha256, same parser version, in the lake) is
+skipped without being read, and the rest are parsed — and hashed from the bytes parsed — in a
+spawn process pool on all cores (polars' threads do not survive ``fork``) and loaded in batches
+of ``BATCH_DOCUMENTS``: each batch to the Parquet lake, then in one transaction and one insert
+per raw table, writes serialised by the warehouse lock while the workers go on parsing. Only
+the frames of the documents waiting to be loaded are held in memory, never the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+from pathlib import Path
+from typing import Final, TypeVar
+
+from filelock import FileLock
+
+from pipeline.load.lake import in_lake, lake_dir, write_document
+from pipeline.load.loaded import LoadedVersion, is_unchanged, loaded_versions
+from pipeline.load.warehouse import RAW_TABLES, load_documents, rows_of
+from pipeline.parse.document import parse_document
+from pipeline.parse.frames import DocumentFrames
+from pipeline.parse.read.files import digest_inside, discover_documents, source_file_of, stored_name
+
+T = TypeVar("T")
+
+BATCH_DOCUMENTS: Final = 100
+"""Documents per load transaction: few enough to keep memory small, enough to make inserts cheap."""
+POOL_MIN_DOCUMENTS: Final = 8
+"""Fewer documents to parse than this are parsed in this process: starting workers takes seconds."""
+IN_FLIGHT: Final = 2 * BATCH_DOCUMENTS
+"""Documents submitted to the workers and not yet loaded, at most: keeps memory flat."""
+FAILURES_LISTED: Final = 10
+"""A warehouse that refuses every write fails every document: name a few, count the rest."""
+UNCHANGED: Final = "unchanged"
+UNAVAILABLE: Final = "unavailable"
+ALLOW_WITHDRAW_ALL_ENV: Final = "JIXIAO_ALLOW_WITHDRAW_ALL"
+"""Set to 1 to let a run withdraw more than half of the warehouse's documents (``make run``:
+``--allow-withdraw-all``)."""
+MAX_WITHDRAWN_SHARE: Final = 0.5
+"""A run that would leave more than this share of the warehouse's documents withdrawn refuses."""
+RUN_LOCK_SLOTS: Final = 64
+"""Lock files a warehouse may have for runs of the same documents (see ``same_documents_lock``)."""
+RUN_LOCK_WAIT_SECONDS: Final = 3600
+"""A run waits this long for another run of the same documents, then fails saying the lock timed out."""
+
+
+@dataclass(frozen=True)
+class ParseJob:
+    source_file: str
+    """As listed in the raw folder (bytes of a non-UTF-8 name kept): it leads back to the file."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one document: ``unchanged`` (skipped), or the status it was loaded with."""
+
+    source_file: str
+    sha256: str
+    status: str
+    layout: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    """Rows per raw table; empty when unchanged."""
+
+
+class LoadFailedError(RuntimeError):
+    """Documents that could not be written to the warehouse (every other document was loaded)."""
+
+
+class MassWithdrawalError(RuntimeError):
+    """A run would withdraw most of the warehouse: far likelier a wrong or unmounted folder than deletions."""
+
+
+def worker_count() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def withdrawal_allowed() -> bool:
+    """Whether the person running this said the mass withdrawal is meant (``ALLOW_WITHDRAW_ALL_ENV``)."""
+    return os.environ.get(ALLOW_WITHDRAW_ALL_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+def check_withdrawals(loaded: dict[str, LoadedVersion], raw_dir: Path) -> None:
+    """Refuse, before anything is written, when most held documents have no file in the raw folder.
+
+    Counted over the whole warehouse and folder, not this run's documents: a run of ranges must
+    not withdraw everything a range at a time.
+    """
+    if withdrawal_allowed():
+        return
+    held = {name for name, version in loaded.items() if version.status != "withdrawn"}
+    present = {stored_name(source_file_of(path, raw_dir)) for path in discover_documents(raw_dir)}
+    gone = held - present
+    if gone and len(gone) > MAX_WITHDRAWN_SHARE * len(held):
+        raise MassWithdrawalError(
+            f"refusing to withdraw {len(gone)} of the {len(held)} documents in the warehouse: their files are not "
+            f"in {raw_dir}. Check JIXIAO_RAW_DIR and that the folder is mounted; if they were deleted on purpose, "
+            f"run again with --allow-withdraw-all ({ALLOW_WITHDRAW_ALL_ENV}=1)."
+        )
+
+
+def plan(source_files: Iterable[str], raw_dir: Path, warehouse: Path) -> tuple[list[ParseJob], list[Outcome]]:
+    """Split the documents into those to parse and those the warehouse (and the lake) already hold.
+
+    A file the warehouse never held is not hashed here: it is parsed anyway, and hashed as it is
+    read. A held one is unchanged only if its lake file exists too, so a run killed between the
+    lake and DuckDB never leaves the lake short for good. Raises ``MassWithdrawalError`` (see
+    ``check_withdrawals``) when the run would withdraw documents and most of the warehouse is gone.
+    """
+    loaded = loaded_versions(warehouse)
+    lake = lake_dir(warehouse)
+    jobs: list[ParseJob] = []
+    unchanged: list[Outcome] = []
+    withdraws = False
+    for source_file in source_files:
+        name, path = stored_name(source_file), raw_dir / source_file
+        held = loaded.get(name)
+        sha256 = None if held is None else digest_inside(path, raw_dir)
+        if held is not None and is_unchanged(held, sha256) and in_lake(lake, name, held.status):
+            unchanged.append(Outcome(source_file, sha256 or UNAVAILABLE, UNCHANGED))
+        else:
+            withdraws |= held is not None and held.status != "withdrawn" and not os.path.lexists(path)
+            jobs.append(ParseJob(source_file))
+    if withdraws:
+        check_withdrawals(loaded, raw_dir)
+    return jobs, unchanged
+
+
+def parse_job(job: ParseJob, raw_dir: Path) -> DocumentFrames:
+    """One document parsed (in a worker process); module-level so that spawn can pickle it."""
+    return parse_document(raw_dir / job.source_file, raw_dir)
+
+
+def parse_all(jobs: Sequence[ParseJob], raw_dir: Path, workers: int) -> Iterator[DocumentFrames]:
+    """The jobs' frames in order, parsed by ``workers`` spawn processes (or here, for a few documents).
+
+    At most ``IN_FLIGHT`` documents are submitted and not yet taken: when loading falls behind
+    parsing, the workers wait instead of piling up parsed frames in memory.
+    """
+    parse = partial(parse_job, raw_dir=raw_dir)
+    if workers <= 1 or len(jobs) < POOL_MIN_DOCUMENTS:
+        yield from map(parse, jobs)
+        return
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=spawn) as pool:
+        waiting = iter(jobs)
+        in_flight = deque(pool.submit(parse, job) for job in islice(waiting, IN_FLIGHT))
+        while in_flight:
+            frames = in_flight.popleft().result()
+            in_flight.extend(pool.submit(parse, job) for job in islice(waiting, 1))
+            yield frames
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def outcome_of(source_file: str, frames: DocumentFrames) -> Outcome:
+    """A loaded document's outcome, from its one documents row, under the name the run listed it by."""
+    document = frames.documents.row(0, named=True)
+    return Outcome(
+        source_file=source_file,
+        sha256=str(document["sha256"] or UNAVAILABLE),
+        status=str(document["status"]),
+        layout=document["layout"],
+        rows={table: rows_of(frames, table) for table in RAW_TABLES},
+    )
+
+
+def run_lock_path(warehouse: Path, source_files: Sequence[str]) -> Path:
+    """The lock of one set of documents: one of ``RUN_LOCK_SLOTS`` files beside the warehouse.
+
+    A fixed number of slots keeps the folder from filling with a lock per range ever run; two
+    different sets sharing a slot only take turns.
+    """
+    listing = "\n".join(sorted(source_files)).encode("utf-8", "surrogateescape")
+    slot = int.from_bytes(hashlib.sha256(listing).digest()[:4], "big") % RUN_LOCK_SLOTS
+    return warehouse.with_name(f"{warehouse.name}.run-{slot:02d}.lock")
+
+
+@contextmanager
+def same_documents_lock(warehouse: Path, source_files: Sequence[str]) -> Iterator[None]:
+    """Held from planning to the last load, so that two runs of the same documents started
+    together (make run twice, the schedule beside a backfill) take turns: the second then finds
+    them unchanged and parses nothing, instead of parsing and loading everything twice.
+    Runs of other documents go on in parallel."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(run_lock_path(warehouse, source_files)), timeout=RUN_LOCK_WAIT_SECONDS):
+        yield
+
+
+def ingest_documents(
+    source_files: Iterable[str], raw_dir: Path, warehouse: Path, workers: int | None = None
+) -> Iterator[Outcome]:
+    """Every document's outcome, unchanged ones first, the others as their batch is loaded.
+
+    Each batch goes to the Parquet lake (``pipeline.load.lake``) before its DuckDB transaction: a run
+    killed in between leaves the lake ahead, never behind, and the next run parses the batch
+    again because DuckDB does not hold it. Another run of the same documents waits for this one
+    (``same_documents_lock``). Raises ``LoadFailedError`` at the end if some document could not
+    be written (after all others were).
+    """
+    names = list(source_files)
+    failed: dict[str, Exception] = {}
+    with same_documents_lock(warehouse, names):
+        jobs, unchanged = plan(names, raw_dir, warehouse)
+        yield from unchanged
+        lake = lake_dir(warehouse)
+        parsed = zip(jobs, parse_all(jobs, raw_dir, workers or worker_count()), strict=True)
+        for batch in batches(parsed, BATCH_DOCUMENTS):
+            for _, frames in batch:
+                write_document(lake, frames)
+            failures = load_documents(warehouse, [frames for _, frames in batch])
+            failed.update(failures)
+            for job, frames in batch:
+                if frames.source_file not in failures:
+                    yield outcome_of(job.source_file, frames)
+    if failed:
+        raise LoadFailedError(load_failure_message(failed))
+
+
+def load_failure_message(failed: dict[str, Exception]) -> str:
+    """The documents that could not be loaded and why: the first ``FAILURES_LISTED`` of them."""
+    shown = sorted(failed.items())[:FAILURES_LISTED]
+    listed = "; ".join(f"{name}: {type(err).__name__}: {err}" for name, err in shown)
+    more = f"; and {len(failed) - len(shown)} more" if len(failed) > len(shown) else ""
+    return f"{len(failed)} document(s) could not be loaded: {listed}{more}"

@@ -1,0 +1,258 @@
+"""Loading documents' frames into the DuckDB ``raw`` schema: each document replaced atomically.
+
+DuckDB allows one writer per file, and Dagster may run documents in parallel processes, so every
+write goes through ``writer()``, which holds an exclusive file lock beside the database for the
+length of the transaction. A document's rows in every raw table are deleted and inserted in the
+same transaction, keyed by ``source_file``: a re-run replaces exactly that document, and a crash
+mid-load leaves the previous state (DuckDB rolls back an uncommitted transaction on reopen).
+Many documents load as a batch (``load_documents``): one transaction and one insert per raw table
+for the batch, falling back to one transaction per document when the batch fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import polars as pl
+from filelock import FileLock
+
+from pipeline.parse.frames import (
+    DEPARTMENT_TARGET_SCHEMA,
+    DOCUMENT_SCHEMA,
+    ERROR_SCHEMA,
+    INDICATOR_SCHEMA,
+    PROJECT_SCHEMA,
+    DocumentFrames,
+    FrameSchema,
+)
+
+RAW_SCHEMA: Final = "raw"
+LOCK_TIMEOUT_SECONDS: Final = 600
+RAW_TABLES: Final[dict[str, FrameSchema]] = {
+    "documents": DOCUMENT_SCHEMA,
+    "projects": PROJECT_SCHEMA,
+    "indicators": INDICATOR_SCHEMA,
+    "ingest_errors": ERROR_SCHEMA,
+    "department_targets": DEPARTMENT_TARGET_SCHEMA,
+}
+LOAD_HISTORY_DDL: Final = f"""
+CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.load_history (
+    source_file VARCHAR, sha256 VARCHAR, parser_version VARCHAR, status VARCHAR,
+    project_count INTEGER, indicator_count INTEGER, loaded_at TIMESTAMP
+)"""
+"""Every load of every document, appended: counts of the same bytes must not change between loads."""
+
+
+
+
+_DUCKDB_TYPES: Final[dict[type[pl.DataType], str]] = {
+    pl.String: "VARCHAR",
+    pl.Int32: "INTEGER",
+    pl.Float64: "DOUBLE",
+    pl.Date: "DATE",
+    pl.Datetime: "TIMESTAMP",
+    pl.Boolean: "BOOLEAN",
+}
+
+
+def _duckdb_type(dtype: pl.DataType | type[pl.DataType]) -> str:
+    base = dtype if isinstance(dtype, type) else type(dtype)
+    return _DUCKDB_TYPES[base]
+
+
+class WarehouseUnreadableError(RuntimeError):
+    """The DuckDB file cannot be opened or read: said plainly, with what to do, instead of a traceback."""
+
+
+def unreadable(warehouse: Path, err: duckdb.Error) -> WarehouseUnreadableError:
+    return WarehouseUnreadableError(
+        f"the warehouse {warehouse} cannot be read or written ({type(err).__name__}: {err}). If the disk is full, "
+        "free space and run again. If the file is truncated or damaged (a full disk earlier, a copy cut short), "
+        "move it aside and run again: it is rebuilt from the raw folder (or from the Parquet lake beside it with "
+        "pipeline.load.lake.load_raw_from_lake)."
+    )
+
+
+@contextmanager
+def _connection(warehouse: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection whose IO errors (a truncated file, a full disk) become ``WarehouseUnreadableError``."""
+    try:
+        con = duckdb.connect(str(warehouse), read_only=read_only)
+    except duckdb.IOException as err:
+        raise unreadable(warehouse, err) from err
+    try:
+        yield con
+    except duckdb.IOException as err:
+        raise unreadable(warehouse, err) from err
+    finally:
+        con.close()
+
+
+def lock_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
+@contextmanager
+def warehouse_lock(warehouse: Path) -> Iterator[None]:
+    """Exclusive right to write the warehouse file, across processes (loaders and dbt alike)."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lock_path(warehouse)), timeout=LOCK_TIMEOUT_SECONDS):
+        yield
+
+
+@contextmanager
+def writer(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one connection allowed to write, held under the warehouse lock until closed."""
+    with warehouse_lock(warehouse), _connection(warehouse, read_only=False) as con:
+        yield con
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw tables, and add columns a newer parser writes to tables an older one made."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    con.execute(LOAD_HISTORY_DDL)
+    for table, schema in RAW_TABLES.items():
+        columns = ", ".join(f'"{name}" {_duckdb_type(dtype)}' for name, dtype in schema.items())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({columns})")
+        existing = {
+            row[0]
+            for row in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+                [RAW_SCHEMA, table],
+            ).fetchall()
+        }
+        for name, dtype in schema.items():
+            if name not in existing:
+                con.execute(f'ALTER TABLE {RAW_SCHEMA}.{table} ADD COLUMN "{name}" {_duckdb_type(dtype)}')
+
+
+def _frames_by_table(frames: DocumentFrames) -> dict[str, pl.DataFrame]:
+    return {
+        "documents": frames.documents,
+        "projects": frames.projects,
+        "indicators": frames.indicators,
+        "ingest_errors": frames.errors,
+        "department_targets": frames.department_targets,
+    }
+
+
+def _record_load(con: duckdb.DuckDBPyConnection, documents: pl.DataFrame) -> None:
+    """Append what this load brought, so counts can be compared across loads of the same bytes."""
+    con.register("loaded_document", documents.to_arrow())
+    con.execute(
+        f"""INSERT INTO {RAW_SCHEMA}.load_history
+        SELECT source_file, sha256, parser_version, status, project_count, indicator_count, loaded_at
+        FROM loaded_document"""
+    )
+    con.unregister("loaded_document")
+
+
+def rows_of(frames: DocumentFrames, table: str) -> int:
+    """How many rows a document brings to one raw table."""
+    return _frames_by_table(frames)[table].height
+
+
+def _holds_any(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether raw.documents holds any of ``incoming_files``.
+
+    Every load writes a documents row with the file's other rows, so a file it does not hold has
+    no rows anywhere: a first load of new files skips the DELETEs, which scan the raw tables and
+    whose buffers grow with the warehouse (bench/results.md).
+    """
+    (found,) = con.execute(  # fetchall: a result left unfetched blocks this connection's next statement
+        f"SELECT count(*) FROM {RAW_SCHEMA}.documents WHERE source_file IN (SELECT source_file FROM incoming_files)"
+    ).fetchall()
+    return bool(found[0])
+
+
+def _replace_documents(con: duckdb.DuckDBPyConnection, batch: Sequence[DocumentFrames]) -> None:
+    """Replace (or mark withdrawn) every document of the batch in one transaction.
+
+    One DELETE and one INSERT per raw table for the whole batch, never row by row: the batch's
+    frames are concatenated per table and inserted from Arrow.
+    """
+    replaced = [frames for frames in batch if not frames.withdrawn]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for frames in batch:
+            if frames.withdrawn:
+                mark_withdrawn(con, frames.source_file, frames.documents["loaded_at"][0])
+        if replaced:
+            con.register("incoming_files", pl.DataFrame({"source_file": [f.source_file for f in replaced]}).to_arrow())
+            held = _holds_any(con)
+            tables = [_frames_by_table(frames) for frames in replaced]
+            for table in RAW_TABLES:
+                if held:
+                    con.execute(
+                        f"DELETE FROM {RAW_SCHEMA}.{table} WHERE source_file IN (SELECT source_file FROM incoming_files)"
+                    )
+                rows = [frames[table] for frames in tables if frames[table].height]
+                if rows:
+                    con.register("incoming", pl.concat(rows, how="diagonal_relaxed").to_arrow())
+                    con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} BY NAME SELECT * FROM incoming")
+                    con.unregister("incoming")
+            con.unregister("incoming_files")
+            _record_load(con, pl.concat([f.documents for f in replaced], how="diagonal_relaxed"))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def replace_document(con: duckdb.DuckDBPyConnection, frames: DocumentFrames) -> None:
+    """Delete a document's rows from every raw table and insert its new ones, atomically."""
+    _replace_documents(con, [frames])
+
+
+def prepare_raw_layer(warehouse: Path) -> None:
+    """Create the raw tables if missing, so dbt builds (empty marts) even before any document loads."""
+    with writer(warehouse) as con:
+        ensure_raw_tables(con)
+
+
+def mark_withdrawn(con: duckdb.DuckDBPyConnection, source_file: str, withdrawn_at: object) -> None:
+    """Keep a deleted file's rows as history; only its status changes, so marts leave it out."""
+    con.execute(
+        f"UPDATE {RAW_SCHEMA}.documents SET status = 'withdrawn', loaded_at = ? WHERE source_file = ?",
+        [withdrawn_at, source_file],
+    )
+
+
+def load_document(warehouse: Path, frames: DocumentFrames) -> None:
+    """Load one document's frames, replacing whatever an earlier run loaded for the same file."""
+    with writer(warehouse) as con:
+        ensure_raw_tables(con)
+        _replace_documents(con, [frames])
+
+
+def load_documents(warehouse: Path, batch: Sequence[DocumentFrames]) -> dict[str, Exception]:
+    """Load a batch of documents under one lock, in one transaction; what could not be loaded, by file.
+
+    If the batch transaction fails, it is rolled back and every document is loaded again in its
+    own transaction: one bad document never costs the others, and each replace stays atomic.
+    """
+    failed: dict[str, Exception] = {}
+    with writer(warehouse) as con:
+        ensure_raw_tables(con)
+        try:
+            _replace_documents(con, batch)
+        except Exception:
+            for frames in batch:
+                try:
+                    _replace_documents(con, [frames])
+                except Exception as err:
+                    failed[frames.source_file] = err
+    return failed
+
+
+@contextmanager
+def reader(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection taken between writes (DuckDB refuses readers while a process writes)."""
+    with warehouse_lock(warehouse), _connection(warehouse, read_only=True) as con:
+        yield con
+
+

@@ -1,0 +1,173 @@
+"""The path of one document, top to bottom: read → recognise layout → extract → normalise → validate.
+
+``parse_document`` never raises for a bad document: whatever stage fails, the result is a
+failed dim_document row plus one ``ingest_errors`` row saying what to do, so the rest of a run
+goes on. Loading (``pipeline.load.warehouse``) and modelling (dbt) come after, in their own assets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+import pandera.polars as pa
+import polars as pl
+
+from pipeline.contract.fastpath import validate_frame
+from pipeline.contract.schemas import (
+    DepartmentTargetFrame,
+    DocumentFrame,
+    IndicatorFrame,
+    ProjectFrame,
+    failures_summary,
+)
+from pipeline.core.confidence import MIN_CONFIDENCE
+from pipeline.core.errors import STAGE_EXTRACT, STAGE_VALIDATE, IngestError
+from pipeline.core.types import Extraction, RawDocument
+from pipeline.parse.department import department_targets
+from pipeline.parse.frames import (
+    DocumentFrames,
+    SourceInfo,
+    department_target_frame,
+    extraction_frames,
+    failed_frames,
+    withdrawn_frames,
+)
+from pipeline.parse.layouts import PROSE_LAYOUTS, recognise
+from pipeline.parse.layouts.base import Layout
+from pipeline.parse.layouts.combine import combine
+from pipeline.parse.meta import document_meta
+from pipeline.parse.read import document_format, read_document, size_limit
+from pipeline.parse.read.files import read_inside, source_file_of, stored_name
+
+PROSE_CAN_REPLACE: Final = frozenset({"unknown_layout", "no_indicators"})
+"""Table-layout errors that only mean "no table": a document whose targets are all prose is fine."""
+
+
+
+
+
+
+
+
+
+
+def _extract(layout: Layout, doc: RawDocument) -> Extraction:
+    """A layout's extraction; a layout's own bug is this document's error, not the run's."""
+    try:
+        extraction = layout.extract(doc)
+    except IngestError:
+        raise
+    except Exception as err:
+        raise IngestError(
+            "extract_failed", STAGE_EXTRACT, f"layout {layout.name} failed: {type(err).__name__}: {err}"
+        ) from err
+    if not extraction.indicators:
+        raise IngestError(
+            "no_indicators",
+            STAGE_EXTRACT,
+            f"layout {layout.name} recognised the document but found no indicator rows in it",
+        )
+    return extraction
+
+
+def _optional_extract(layout: Layout, doc: RawDocument) -> Extraction | None:
+    """A layout's extraction, or None when it fails: for what a document may hold beside its tables."""
+    try:
+        return layout.extract(doc)
+    except Exception:
+        return None
+
+
+def _prose_projects(doc: RawDocument) -> Extraction | None:
+    """Projects written as prose, or None when there are none (or reading them failed)."""
+    for layout in PROSE_LAYOUTS:
+        extraction = _optional_extract(layout, doc)
+        if extraction is not None and extraction.indicators and extraction.confidence >= MIN_CONFIDENCE:
+            return extraction
+    return None
+
+
+def extract_document(doc: RawDocument) -> Extraction:
+    """The tables of the recognised layout plus the projects written as prose beside them.
+
+    A document whose only targets are prose is read by the prose layout alone; with neither, the
+    table layouts' error (``unknown_layout`` / ``no_indicators``) stands.
+    """
+    prose = _prose_projects(doc)
+    try:
+        layout, _ = recognise(doc)
+        tables = _extract(layout, doc)
+    except IngestError as err:
+        if prose is None or err.error_class not in PROSE_CAN_REPLACE:
+            raise
+        return prose
+    return combine(tables, prose) if prose is not None else tables
+
+
+def validate_frames(frames: DocumentFrames) -> None:
+    """Check the document's frames against their pandera models; all failures together in one message.
+
+    Department targets are checked where they are read (``_department_targets``): a failure there
+    drops them and never fails the document.
+    """
+    checks: list[tuple[str, type[pa.DataFrameModel], pl.DataFrame]] = [
+        ("documents", DocumentFrame, frames.documents),
+        ("projects", ProjectFrame, frames.projects),
+        ("indicators", IndicatorFrame, frames.indicators),
+    ]
+    problems = []
+    for name, model, frame in checks:
+        try:
+            validate_frame(model, frame)
+        except pa.errors.SchemaErrors as err:
+            problems.append(f"{name}: {failures_summary(err.failure_cases)}")
+    if problems:
+        raise IngestError("validation_failed", STAGE_VALIDATE, " | ".join(problems))
+
+
+def _department_targets(doc: RawDocument, source_file: str) -> pl.DataFrame | None:
+    """The department-level targets of a document, or None when reading them failed.
+
+    Optional: a failure here (a bug, or rows breaking the contract) records nothing and never
+    fails the document, whose tables are what the warehouse is for.
+    """
+    try:
+        frame = department_target_frame(source_file, department_targets(doc))
+        validate_frame(DepartmentTargetFrame, frame)
+    except Exception:
+        return None
+    return frame
+
+
+
+
+def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> DocumentFrames:
+    """Everything one file contributes to the warehouse, or its failure; never raises for bad input.
+
+    The file is opened once and its digest taken from the bytes parsed (``pipeline.parse.read.files``):
+    a file replaced after a run planned it is recorded as what was read, not as what was planned.
+    """
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    source_file = stored_name(source_file_of(path, raw_dir))
+    if not os.path.lexists(path):
+        return withdrawn_frames(source_file, now)
+    source = SourceInfo(source_file=source_file, sha256="", format=document_format(path))
+    try:
+        read = read_inside(path, raw_dir, size_limit(path))
+        source = SourceInfo(source_file=source_file, sha256=read.sha256, format=source.format)
+        doc = read_document(read.data, source_file)
+        source = dataclasses.replace(source, format=doc.format)  # what was read: an .xls may be a web page
+        extraction = extract_document(doc)
+        meta = document_meta(doc, extraction)
+        frames = extraction_frames(source, meta, extraction, now)
+        targets = _department_targets(doc, source_file)
+        if targets is not None:
+            frames = dataclasses.replace(frames, department_targets=targets)
+        validate_frames(frames)
+        return frames
+    except IngestError as err:
+        return failed_frames(source, stage=err.stage, error_class=err.error_class, message=err.message, recorded_at=now)

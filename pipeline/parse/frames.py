@@ -1,0 +1,416 @@
+"""Turning an ``Extraction`` into the typed, keyed polars frames the warehouse loads.
+
+Here the cells as written become comparable: money in 元 whatever the document's unit line says,
+indicator values typed (comparator, number, unit, date), level1/level2 on canonical names with the
+text as written kept beside them. Keys are derived from the source file so that re-running a
+document replaces exactly its own rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Final, TypeAlias
+
+import polars as pl
+
+from pipeline.core.categories import canonical_categories
+from pipeline.core.confidence import LOW_CONFIDENCE
+from pipeline.core.money import to_yuan
+from pipeline.core.text import clean_text
+from pipeline.core.types import CORE_MARK, DocumentMeta, Extraction, IndicatorRecord, ProjectRecord
+from pipeline.core.version import PARSER_VERSION
+from pipeline.parse.department import DepartmentTarget
+from pipeline.parse.reader.links import restatement_links
+from pipeline.parse.values import parse_value
+
+DOCUMENT_ID_LENGTH: Final = 16
+FrameSchema: TypeAlias = Mapping[str, pl.DataType | type[pl.DataType]]
+"""Column name → polars dtype of a frame the warehouse loads (the raw tables' DDL is made from it)."""
+
+DOCUMENT_SCHEMA: Final[FrameSchema] = {
+    "document_id": pl.String,
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "format": pl.String,
+    "layout": pl.String,
+    "layout_confidence": pl.Float64,
+    "low_confidence": pl.Boolean,
+    "document_kind": pl.String,
+    "status": pl.String,
+    "town": pl.String,
+    "county": pl.String,
+    "county_code": pl.String,
+    "fiscal_year": pl.Int32,
+    "unit_code": pl.String,
+    "unit_name": pl.String,
+    "amount_unit": pl.String,
+    "unit_total_yuan": pl.Float64,
+    "missing_facts": pl.String,
+    "project_count": pl.Int32,
+    "indicator_count": pl.Int32,
+    "parser_version": pl.String,
+    "loaded_at": pl.Datetime("us"),
+}
+PROJECT_SCHEMA: Final[FrameSchema] = {
+    "project_id": pl.String,
+    "document_id": pl.String,
+    "table_no": pl.Int32,
+    "project_code": pl.String,
+    "project_name": pl.String,
+    "budget_yuan": pl.Float64,
+    "fiscal_funds_yuan": pl.Float64,
+    "other_funds_yuan": pl.Float64,
+    "amount_unit": pl.String,
+    "budget_text": pl.String,
+    "purpose": pl.String,
+    "goals": pl.String,
+    "spend_plan": pl.String,
+    "source_file": pl.String,
+    "source_page": pl.Int32,
+    "source_line": pl.Int32,
+    "source_locator": pl.String,
+    "source_kind": pl.String,
+    "layout": pl.String,
+    "linked_project_id": pl.String,
+}
+INDICATOR_SCHEMA: Final[FrameSchema] = {
+    "indicator_id": pl.String,
+    "project_id": pl.String,
+    "document_id": pl.String,
+    "table_no": pl.Int32,
+    "row_no": pl.Int32,
+    "level1_raw": pl.String,
+    "level2_raw": pl.String,
+    "level1": pl.String,
+    "level2": pl.String,
+    "category_note": pl.String,
+    "level3": pl.String,
+    "description": pl.String,
+    "value_text": pl.String,
+    "basis": pl.String,
+    "comparator": pl.String,
+    "value_num": pl.Float64,
+    "value_unit": pl.String,
+    "value_kind": pl.String,
+    "value_date": pl.Date,
+    "value_std": pl.Float64,
+    "unit_std": pl.String,
+    "value_parse_note": pl.String,
+    "actual_text": pl.String,
+    "actual_num": pl.Float64,
+    "is_core": pl.Boolean,
+    "source_file": pl.String,
+    "source_page": pl.Int32,
+    "source_line": pl.Int32,
+}
+DEPARTMENT_TARGET_SCHEMA: Final[FrameSchema] = {
+    "target_id": pl.String,
+    "document_id": pl.String,
+    "section": pl.String,
+    "goal_no": pl.Int32,
+    "goal_title": pl.String,
+    "goal_text": pl.String,
+    "clause_no": pl.Int32,
+    "clause": pl.String,
+    "comparator": pl.String,
+    "value_num": pl.Float64,
+    "value_unit": pl.String,
+    "value_kind": pl.String,
+    "source_file": pl.String,
+    "source_line": pl.Int32,
+}
+ERROR_SCHEMA: Final[FrameSchema] = {
+    "document_id": pl.String,
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "stage": pl.String,
+    "error_class": pl.String,
+    "message": pl.String,
+    "recorded_at": pl.Datetime("us"),
+}
+
+
+@dataclass(frozen=True)
+class DocumentFrames:
+    """Everything one document contributes to the warehouse; loaded (and replaced) together."""
+
+    source_file: str
+    documents: pl.DataFrame
+    projects: pl.DataFrame
+    indicators: pl.DataFrame
+    errors: pl.DataFrame
+    withdrawn: bool = False
+    """The file is gone from the raw folder: its rows stay as history, marked withdrawn."""
+    department_targets: pl.DataFrame = field(default_factory=lambda: empty_frame(DEPARTMENT_TARGET_SCHEMA))
+    """The department-level targets (部门整体绩效目标) read from the prose; empty when none or failed."""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What is known of a file before any layout looks at it."""
+
+    source_file: str
+    sha256: str
+    format: str
+
+
+def document_id(source_file: str) -> str:
+    """Stable across edits of the file, so a changed file replaces its own rows."""
+    return hashlib.sha1(source_file.encode("utf-8")).hexdigest()[:DOCUMENT_ID_LENGTH]
+
+
+def project_id(doc_id: str, table_no: int) -> str:
+    return f"{doc_id}-p{table_no:03d}"
+
+
+def indicator_id(doc_id: str, table_no: int, row_no: int) -> str:
+    return f"{project_id(doc_id, table_no)}-r{row_no:03d}"
+
+
+def _spend_plan_json(plan: tuple[tuple[str, str], ...]) -> str:
+    return json.dumps([{"label": label, "share": share} for label, share in plan], ensure_ascii=False)
+
+
+def budget_yuan(project: ProjectRecord, unit: str | None) -> float | None:
+    """The project's budget in 元: as written, or — when the form states its parts but leaves the
+    total blank (年度资金总额 with nothing beside it, then 财政拨款小计 6.30 and 自有资金小计 0.00) — the
+    sum of its parts, as 资金总额 = 财政拨款 + 其他资金 holds on every well-formed form."""
+    written = to_yuan(project.budget_text, unit)
+    if written is not None or project.budget_text is not None:
+        return written
+    fiscal, other = to_yuan(project.fiscal_funds_text, unit), to_yuan(project.other_funds_text, unit)
+    return None if fiscal is None or other is None else fiscal + other
+
+
+def _project_row(
+    doc_id: str, source_file: str, project: ProjectRecord, fallback_unit: str | None, layout: str
+) -> dict[str, object]:
+    unit = project.amount_unit or fallback_unit
+    return {
+        "project_id": project_id(doc_id, project.table_no),
+        "document_id": doc_id,
+        "table_no": project.table_no,
+        "project_code": project.project_code,
+        "project_name": project.project_name,
+        "budget_yuan": budget_yuan(project, unit),
+        "fiscal_funds_yuan": to_yuan(project.fiscal_funds_text, unit),
+        "other_funds_yuan": to_yuan(project.other_funds_text, unit),
+        "amount_unit": unit,
+        "budget_text": project.budget_text,
+        "purpose": project.purpose,
+        "goals": project.goals,
+        "spend_plan": _spend_plan_json(project.spend_plan),
+        "source_file": source_file,
+        "source_page": project.locator.page,
+        "source_line": project.locator.line,
+        "source_locator": project.locator.describe(),
+        "source_kind": project.source_kind,
+        "layout": project.layout or layout,
+        "linked_project_id": None,
+    }
+
+
+def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[str, object]:
+    value = parse_value(row.value_text)
+    categories = canonical_categories(row.level1, row.level2)
+    return {
+        "indicator_id": indicator_id(doc_id, row.table_no, row.row_no),
+        "project_id": project_id(doc_id, row.table_no),
+        "document_id": doc_id,
+        "table_no": row.table_no,
+        "row_no": row.row_no,
+        "level1_raw": row.level1,
+        "level2_raw": row.level2,
+        "level1": categories.level1,
+        "level2": categories.level2,
+        "category_note": categories.note,
+        "level3": row.level3,
+        "description": row.description,
+        "value_text": row.value_text,
+        "basis": row.basis,
+        "comparator": value.comparator,
+        "value_num": value.value_num,
+        "value_unit": value.value_unit,
+        "value_kind": value.value_kind,
+        "value_date": value.value_date,
+        "value_std": value.value_std,
+        "unit_std": value.unit_std,
+        "value_parse_note": value.parse_note,
+        "actual_text": row.actual_text,
+        "actual_num": parse_value(row.actual_text).value_num if row.actual_text else None,
+        "is_core": row.is_core or clean_text(row.level3).startswith(CORE_MARK),
+        "source_file": source_file,
+        "source_page": row.locator.page,
+        "source_line": row.locator.line,
+    }
+
+
+def _frame(rows: list[dict[str, object]], schema: FrameSchema) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else empty_frame(schema)
+
+
+@cache
+def _empty(schema: tuple[tuple[str, pl.DataType | type[pl.DataType]], ...]) -> pl.DataFrame:
+    return pl.DataFrame(schema=dict(schema))
+
+
+def empty_frame(schema: FrameSchema) -> pl.DataFrame:
+    """A frame without rows: built once per schema (every document has several), handed out as a
+    clone, which shares no state a caller could change."""
+    return _empty(tuple(schema.items())).clone()
+
+
+DOCUMENT_FACTS: Final = ("fiscal_year", "county", "town", "unit", "project_name", "budget")
+"""What a loaded document should state about itself; ``missing_facts`` lists those it does not."""
+FACT_SEPARATOR: Final = ", "
+
+
+def missing_facts(meta: DocumentMeta, extraction: Extraction) -> str | None:
+    """The facts a loaded document does not state (``county, town, budget``), or None when it states all.
+
+    A county department has no town, and a document with no year or no budget says so here rather
+    than loading as if complete: analysts filter on it before comparing towns or years."""
+    projects = [p for p in extraction.projects if p.source_kind == "table"] or list(extraction.projects)
+    absent = {
+        "fiscal_year": meta.fiscal_year is None,
+        "county": meta.county is None,
+        "town": meta.town is None,
+        "unit": meta.unit_name is None,
+        "project_name": any(p.project_name is None for p in projects),
+        "budget": any(p.budget_text is None for p in projects),
+    }
+    missing = [fact for fact in DOCUMENT_FACTS if absent[fact]]
+    return FACT_SEPARATOR.join(missing) or None
+
+
+def document_frame(
+    source: SourceInfo,
+    *,
+    status: str,
+    loaded_at: datetime,
+    meta: DocumentMeta | None = None,
+    extraction: Extraction | None = None,
+) -> pl.DataFrame:
+    """The one dim_document row of a file, loaded or failed."""
+    unit_total = None
+    if extraction is not None and extraction.unit_total_text is not None:
+        unit_total = to_yuan(extraction.unit_total_text, extraction.unit_total_unit)
+    row: dict[str, object] = {
+        "document_id": document_id(source.source_file),
+        "source_file": source.source_file,
+        "sha256": source.sha256,
+        "format": source.format,
+        "layout": extraction.layout if extraction else None,
+        "layout_confidence": extraction.confidence if extraction else None,
+        "low_confidence": extraction.confidence < LOW_CONFIDENCE if extraction else None,
+        "document_kind": extraction.document_kind if extraction else None,
+        "status": status,
+        "town": meta.town if meta else None,
+        "county": meta.county if meta else None,
+        "county_code": meta.county_code if meta else None,
+        "fiscal_year": meta.fiscal_year if meta else None,
+        "unit_code": meta.unit_code if meta else None,
+        "unit_name": meta.unit_name if meta else None,
+        "amount_unit": meta.amount_unit if meta else None,
+        "unit_total_yuan": unit_total,
+        "missing_facts": missing_facts(meta, extraction) if meta and extraction else None,
+        "project_count": len(extraction.projects) if extraction else 0,
+        "indicator_count": len(extraction.indicators) if extraction else 0,
+        "parser_version": PARSER_VERSION,
+        "loaded_at": loaded_at,
+    }
+    return _frame([row], DOCUMENT_SCHEMA)
+
+
+def extraction_frames(
+    source: SourceInfo, meta: DocumentMeta, extraction: Extraction, loaded_at: datetime
+) -> DocumentFrames:
+    """The frames of a document that was read: its dim_document row, projects and indicator rows."""
+    doc_id = document_id(source.source_file)
+    projects = [
+        _project_row(doc_id, source.source_file, p, meta.amount_unit, extraction.layout) for p in extraction.projects
+    ]
+    links = restatement_links(projects)
+    for project in projects:
+        project["linked_project_id"] = links.get(str(project["project_id"]))
+    indicators = [_indicator_row(doc_id, source.source_file, row) for row in extraction.indicators]
+    return DocumentFrames(
+        source_file=source.source_file,
+        documents=document_frame(source, status="loaded", loaded_at=loaded_at, meta=meta, extraction=extraction),
+        projects=_frame(projects, PROJECT_SCHEMA),
+        indicators=_frame(indicators, INDICATOR_SCHEMA),
+        errors=empty_frame(ERROR_SCHEMA),
+    )
+
+
+def target_id(doc_id: str, target_no: int) -> str:
+    return f"{doc_id}-t{target_no:03d}"
+
+
+def department_target_frame(source_file: str, targets: list[DepartmentTarget]) -> pl.DataFrame:
+    """One row per department-level target clause (see ``pipeline.parse.department``)."""
+    doc_id = document_id(source_file)
+    rows: list[dict[str, object]] = []
+    clause_no: dict[tuple[str, int], int] = {}
+    for target_no, target in enumerate(targets, start=1):
+        key = (target.section, target.goal_no)
+        clause_no[key] = clause_no.get(key, 0) + (target.clause is not None)
+        rows.append(
+            {
+                "target_id": target_id(doc_id, target_no),
+                "document_id": doc_id,
+                "section": target.section,
+                "goal_no": target.goal_no,
+                "goal_title": target.goal_title,
+                "goal_text": target.goal_text,
+                "clause_no": clause_no[key] if target.clause is not None else None,
+                "clause": target.clause,
+                "comparator": target.comparator,
+                "value_num": target.value_num,
+                "value_unit": target.value_unit,
+                "value_kind": target.value_kind,
+                "source_file": source_file,
+                "source_line": target.source_line,
+            }
+        )
+    return _frame(rows, DEPARTMENT_TARGET_SCHEMA)
+
+
+def failed_frames(
+    source: SourceInfo, *, stage: str, error_class: str, message: str, recorded_at: datetime
+) -> DocumentFrames:
+    """A document that could not be read: a failed dim_document row and one ingest_errors row."""
+    error = {
+        "document_id": document_id(source.source_file),
+        "source_file": source.source_file,
+        "sha256": source.sha256,
+        "stage": stage,
+        "error_class": error_class,
+        "message": message,
+        "recorded_at": recorded_at,
+    }
+    return DocumentFrames(
+        source_file=source.source_file,
+        documents=document_frame(source, status="failed", loaded_at=recorded_at),
+        projects=empty_frame(PROJECT_SCHEMA),
+        indicators=empty_frame(INDICATOR_SCHEMA),
+        errors=_frame([error], ERROR_SCHEMA),
+    )
+
+
+def withdrawn_frames(source_file: str, withdrawn_at: datetime) -> DocumentFrames:
+    """A document whose file was deleted: the loader marks its rows withdrawn instead of replacing them."""
+    source = SourceInfo(source_file=source_file, sha256="", format="")
+    return DocumentFrames(
+        source_file=source_file,
+        documents=document_frame(source, status="withdrawn", loaded_at=withdrawn_at),
+        projects=empty_frame(PROJECT_SCHEMA),
+        indicators=empty_frame(INDICATOR_SCHEMA),
+        errors=empty_frame(ERROR_SCHEMA),
+        withdrawn=True,
+    )

@@ -1,0 +1,37 @@
+"""Tables dumped one row per line, cells separated by tabs (PDF-to-markdown converters).
+
+Seen in 000 and 002: ``<b>项目编码</b>\\t13052924P0058401221 5X\\t\\t<b>项目名称</b>\\t…``. Lines with
+no tab are running text (headings, unit lines); a blank line or a repeated header inside a
+table is a page break, which the form reader joins across.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pipeline.core.types import Block, Locator, RawDocument, Row, TextLine
+from pipeline.parse.layouts.grid import GridLayout
+
+NAME: Final = "tab_rows"
+CELL_SEPARATOR: Final = "\t"
+MIN_ROW_CELLS: Final = 2
+
+
+def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
+    """Each line with a tab is a row; every other line is text."""
+    blocks: list[Block] = []
+    for number, line in enumerate(lines, start=1):
+        cells = tuple(line.split(CELL_SEPARATOR))
+        locator = Locator(line=number)
+        if len(cells) >= MIN_ROW_CELLS and any(c.strip() for c in cells[1:]):
+            blocks.append(Row(cells, locator))
+        else:
+            blocks.append(TextLine(line.replace(CELL_SEPARATOR, " "), locator))
+    return blocks
+
+
+class TabRowsLayout(GridLayout):
+    name = NAME
+
+    def blocks(self, doc: RawDocument) -> list[Block]:
+        return blocks_from_lines(doc.lines)

@@ -1,0 +1,591 @@
+"""PDF originals: the text layer for ``lines``, ruled tables and the text around them for ``blocks``.
+
+Two libraries, each for what it is good at (measured in /work/shared/fixtures/pdf/README.md):
+pypdfium2 reads the text layer of every page fast (~2 600 pages/s) and tells which pages can hold
+a 绩效目标表; pdfplumber's ``find_tables()`` rebuilds the ruled grid (~45 pages/s), so it only runs
+on those pages, and each page is closed after use (memory otherwise grows ~5×).
+
+A page gets the table extractor when its text names a form field (三级指标, 指标值, 项目名称 …),
+or when it follows a page where a table was found and has vector graphics (a continuation page
+holds only indicator rows, which name no field). On a table page the blocks are the tables'
+rows and the text lines outside them (titles, "单位：万元"), in top-to-bottom order; other pages
+give their text lines only. Every block has ``Locator(page=N)``, 1-based.
+
+A dense grid drawn over a page (hairlines every few points, apart from the table's rules in
+stroke width or colour) is left out before tables are found (``table_edges``): otherwise
+pdfplumber finds the grid's tiny cells instead of the table under it.
+
+Cells: merged cells come out empty (pdfplumber's None); lines wrapped inside a cell are joined
+with ``join_wrapped``, which adds no space inside Chinese.
+
+Pages: a table that goes on over a page break is just more rows on the next page, and the form
+reader keeps a table open until a new form starts. What it cannot see is a row cut in two by
+the break (Word's "allow row to break across pages"): its tail is the first row on the next page.
+The reader rejoins it cell by cell into the previous page's last row when ALL of these hold:
+
+1. an indicator table is open (its header was seen, no form label since) and the row is the
+   first non-header row of the first table on the page;
+2. its 指标值 cell is empty while the previous row's is filled — a value is a few characters
+   and never the part that overflows, while a real row always states its value;
+3. every filled cell is filled in the previous row too — a tail only continues text that was
+   started; the cut can fall in any column, even 二级指标 ("服务对象满意" / "度指标"), so a
+   filled 二级指标 or 三级指标 is not a sign of a new row;
+4. the rows have the same number of cells, once the page's table is laid on the previous
+   page's column grid (``align_columns``: a continued table can lose a grid line that only the
+   header block drew, which renumbers pdfplumber's columns).
+
+On tables20_rowsplit.pdf this rejoins exactly the 11 cut rows; on tables20.pdf, whose 14 tables
+go on over a page break with a whole row, it rejoins none; on the LibreOffice print of
+tests/fixtures/formats/seed000.docx it rejoins the one cut row. A real row with an empty 指标值
+at the top of a page right under a row with one would be merged wrongly; no such row is in the
+fixtures or the seeds. A value cut in two ("≥320" / "人次") is not recognised as a tail.
+
+Text outside tables: a line split by a wide gap gives one block per piece ("编制单位：…" and
+"单位：万元" are two, so the unit line is seen), and the lines of a paragraph that wrapped (a
+two-line title) are joined back into one (``continues_paragraph``).
+
+Errors: no text on any page, scanned pages in a PDF whose text names no form field, or a text
+layer of glyph numbers (fonts without a Unicode map, ``is_garbled``) → ``needs_ocr``; a password → ``encrypted_file``; anything pdfium or pdfminer cannot parse →
+``unreadable_file``. Library exceptions never escape. A PDF with an owner password only
+(printing/copying restrictions, no password to open) is read normally.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Final
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.page import Page
+from pdfplumber.pdf import PDF
+from pdfplumber.utils.clustering import cluster_objects
+
+from pipeline.core.errors import STAGE_READ, IngestError
+from pipeline.core.labels import FORM_LABELS, ColumnMap, find_indicator_header
+from pipeline.core.text import compact, join_wrapped, label_key
+from pipeline.core.types import Block, Cells, Locator, RawDocument, Row, TextLine
+from pipeline.parse.read.text import LINE_CONTROLS, is_printable
+from pipeline.parse.read.word import cell_text, grid_block, text_pieces
+
+FORMAT: Final = "pdf"
+
+TABLE_PAGE_MARKERS: Final = (
+    "三级指标",
+    "二级指标",
+    "一级指标",
+    "指标值",
+    "项目名称",
+    "项目编码",
+    "绩效目标表",
+)
+"""Text that puts a page through the table extractor (searched with all whitespace removed)."""
+LINE_TOLERANCE: Final = 3.0
+"""Words whose tops differ by less than this (pt) are on one text line."""
+PIECE_GAP_EM: Final = 2.0
+"""A gap wider than this many character heights splits a text line into separate pieces."""
+LINE_GAP_EM: Final = 1.0
+"""Lines of one paragraph are closer than this many character heights (paragraphs are further apart)."""
+WRAP_EDGE_EM: Final = 2.0
+"""A line that wrapped ends within this many character heights of the text column's right edge."""
+WRAP_MIN_WIDTH: Final = 0.6
+"""… and spans at least this share of the column (a short right-aligned "单位：万元" does not)."""
+SAME_SIZE_PT: Final = 0.5
+COLUMN_TOLERANCE: Final = 3.0
+"""Column edges of a table's parts on two pages closer than this (pt) are the same column."""
+SAME_RULE_PT: Final = 2.0
+MIN_CELL_PT: Final = 6.0
+"""Rules closer than this are no table's: a row holds a line of text (a real budget book's small
+print has rows 7.8 pt high), a column at least a character."""
+LATTICE_MIN_LINES: Final = 10
+"""… and a grid has at least this many of them (a double border has two)."""
+PDFIUM_PASSWORD_ERRORS: Final = frozenset({pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY})
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What pypdfium2 says about a page: its text layer and what it draws."""
+
+    text: str
+    has_paths: bool
+    """Vector graphics: the rules of a table."""
+    has_images: bool
+
+    @property
+    def is_scan(self) -> bool:
+        return self.has_images and not self.text.strip()
+
+
+# -- pypdfium2: text layer and page selection ----------------------------------------------------
+def _open_error(exc: Exception) -> IngestError:
+    if getattr(exc, "err_code", None) in PDFIUM_PASSWORD_ERRORS:
+        return IngestError(
+            "encrypted_file", STAGE_READ, "the PDF is password-protected; save or print it without a password"
+        )
+    return IngestError("unreadable_file", STAGE_READ, f"the PDF could not be opened (damaged or truncated?): {exc}")
+
+
+def _clean_layer_text(text: str) -> str:
+    """pdfium's text with Windows line ends and its soft-hyphen/control marks removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if is_printable(text):  # most pages: nothing to remove
+        return text
+    return "".join(ch for ch in text if ch in LINE_CONTROLS or ch.isprintable())
+
+
+DRAWN_KINDS: Final = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+
+
+def _drawn_kinds(page: pdfium.PdfPage) -> set[int]:
+    """Which of ``DRAWN_KINDS`` the page draws (Form XObjects included), in one pass over its objects."""
+    found: set[int] = set()
+    for obj in page.get_objects(filter=list(DRAWN_KINDS)):
+        found.add(obj.type)
+        if len(found) == len(DRAWN_KINDS):
+            break
+    return found
+
+
+def read_page_texts(data: bytes) -> list[PageText]:
+    """The text layer of every page (pypdfium2), page by page."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise _open_error(exc) from exc
+    pages: list[PageText] = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            text = _clean_layer_text(textpage.get_text_range())
+            drawn = _drawn_kinds(page)
+            textpage.close()
+            page.close()
+            pages.append(PageText(text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn))
+    except Exception as exc:  # pdfium raises PdfiumError, ValueError, … on damaged pages
+        raise IngestError("unreadable_file", STAGE_READ, f"the PDF's pages could not be read: {exc}") from exc
+    finally:
+        document.close()
+    return pages
+
+
+def has_table_marker(text: str) -> bool:
+    flat = compact(text)
+    return any(marker in flat for marker in TABLE_PAGE_MARKERS)
+
+
+# -- pdfplumber: tables and the text around them --------------------------------------------------
+def _centre_inside(obj: dict[str, Any], boxes: Sequence[Box]) -> bool:
+    x = (float(obj["x0"]) + float(obj["x1"])) / 2
+    y = (float(obj["top"]) + float(obj["bottom"])) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of text outside the tables; x0/x1/size are those of its last line."""
+
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+    alone: bool
+    """The only piece on its line (a wrapped paragraph line is; "编制单位… 单位：万元" is not)."""
+
+
+def _line_runs(words: list[dict[str, Any]]) -> list[TextRun]:
+    """A line's words, left to right, split into runs where a gap is wider than PIECE_GAP_EM."""
+    groups: list[list[dict[str, Any]]] = []
+    previous_x1: float | None = None
+    for word in sorted(words, key=lambda w: float(w["x0"])):
+        height = float(word["bottom"]) - float(word["top"])
+        if previous_x1 is None or float(word["x0"]) - previous_x1 > PIECE_GAP_EM * height:
+            groups.append([])
+        groups[-1].append(word)
+        previous_x1 = float(word["x1"])
+    runs: list[TextRun] = []
+    for group in groups:
+        text = " ".join(str(w["text"]) for w in group)
+        top = min(float(w["top"]) for w in group)
+        bottom = max(float(w["bottom"]) for w in group)
+        x0, x1 = float(group[0]["x0"]), float(group[-1]["x1"])
+        runs.extend(TextRun(top, bottom, x0, x1, bottom - top, piece, len(groups) == 1) for piece in text_pieces(text))
+    return runs
+
+
+def continues_paragraph(previous: TextRun, run: TextRun, left: float, right: float) -> bool:
+    """``run`` is the next line of the paragraph ``previous`` wrapped out of (a two-line title).
+
+    The previous line filled the text column (it ends within WRAP_EDGE_EM of the right edge and
+    spans WRAP_MIN_WIDTH of the column), and the next is set in the same size right below it.
+    """
+    size = previous.size
+    return (
+        previous.alone
+        and run.alone
+        and abs(run.size - size) <= SAME_SIZE_PT
+        and 0 <= run.top - previous.bottom <= LINE_GAP_EM * size
+        and previous.x1 >= right - WRAP_EDGE_EM * size
+        and previous.x1 - previous.x0 >= WRAP_MIN_WIDTH * (right - left)
+    )
+
+
+def join_paragraph_lines(runs: Sequence[TextRun], left: float, right: float) -> list[TextRun]:
+    joined: list[TextRun] = []
+    for run in sorted(runs, key=lambda r: (r.top, r.x0)):
+        if joined and continues_paragraph(joined[-1], run, left, right):
+            head = joined[-1]
+            run = TextRun(head.top, run.bottom, run.x0, run.x1, run.size, join_wrapped(head.text, run.text), True)
+            joined[-1] = run
+        else:
+            joined.append(run)
+    return joined
+
+
+def _text_outside(page: Page, boxes: Sequence[Box]) -> list[TextRun]:
+    """Text outside the tables, wrapped paragraph lines joined."""
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _centre_inside(obj, boxes))
+    words: list[dict[str, Any]] = outside.extract_words()
+    runs = [
+        run for line in cluster_objects(words, lambda w: float(w["top"]), LINE_TOLERANCE) for run in _line_runs(line)
+    ]
+    edges = [(float(c["x0"]), float(c["x1"])) for c in page.chars] + [(box[0], box[2]) for box in boxes]
+    if not edges:
+        return runs
+    return join_paragraph_lines(runs, min(e[0] for e in edges), max(e[1] for e in edges))
+
+
+@dataclass(frozen=True)
+class PageTable:
+    top: float
+    rows: tuple[Cells, ...]
+    columns: tuple[float, ...]
+    """The left edge of each grid column, in the order of the cells of ``rows``."""
+
+
+PageItem = PageTable | TextRun
+
+
+def _rule_positions(edges: Sequence[dict[str, Any]], orientation: str) -> list[float]:
+    """Where the rules of one orientation stand (x of vertical, top of horizontal). Edges closer than
+    ``SAME_RULE_PT`` are one rule: a cell drawn as its own rectangle gives each rule twice, a hair
+    apart, and that is no dense grid (a real budget book's tables are drawn so)."""
+    key = "x0" if orientation == "v" else "top"
+    rules: list[float] = []
+    for position in sorted(float(edge[key]) for edge in edges if edge["orientation"] == orientation):
+        if not rules or position - rules[-1] >= SAME_RULE_PT:
+            rules.append(position)
+    return rules
+
+
+def is_lattice(edges: Sequence[dict[str, Any]]) -> bool:
+    """Whether the edges are a dense grid drawn over the page rather than a table's rules.
+
+    A table row holds a line of text and a column at least a character, so rules that stand
+    closer than ``MIN_CELL_PT`` apart, many of them, rule no table.
+    """
+    for orientation in ("v", "h"):
+        positions = _rule_positions(edges, orientation)
+        gaps = [after - before for before, after in pairwise(positions)]
+        if len(positions) >= LATTICE_MIN_LINES and statistics.median(gaps) < MIN_CELL_PT:
+            return True
+    return False
+
+
+def table_edges(page: Page) -> list[dict[str, Any]] | None:
+    """The page's edges without the dense grids among them, or None when it has none.
+
+    Edges are grouped by stroke width and colour, as a grid drawn over a table is drawn apart
+    from the table's rules (a 0.1 pt grid every 5 pt over 0.5 pt rules made pdfplumber find the
+    grid's cells and not the table).
+    """
+    groups: dict[tuple[float, str], list[dict[str, Any]]] = {}
+    for edge in page.edges:
+        key = (round(float(edge.get("linewidth") or 0), 2), str(edge.get("stroking_color")))
+        groups.setdefault(key, []).append(edge)
+    lattices = {key for key, edges in groups.items() if is_lattice(edges)}
+    if not lattices or len(lattices) == len(groups):
+        return None  # no grid, or no other rules beside it: the dense rules are the table's own
+    return [edge for key, edges in groups.items() if key not in lattices for edge in edges]
+
+
+def _find_tables(page: Page) -> list[Any]:
+    """pdfplumber's tables of the page, found on the table rules only (dense grids left out)."""
+    kept = table_edges(page)
+    if kept is None:
+        return list(page.find_tables())
+    vertical = [edge for edge in kept if edge["orientation"] == "v"]
+    horizontal = [edge for edge in kept if edge["orientation"] == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return []
+    settings = {
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": vertical,
+        "explicit_horizontal_lines": horizontal,
+    }
+    return list(page.find_tables(settings))
+
+
+def _page_items(page: Page) -> list[PageItem]:
+    """Tables and outside text of a page, top to bottom."""
+    tables = _find_tables(page)
+    items: list[PageItem] = [
+        PageTable(
+            float(t.bbox[1]),
+            tuple(tuple(cell_text(c) for c in row) for row in t.extract()),
+            tuple(sorted({float(cell[0]) for cell in t.cells})),
+        )
+        for t in tables
+    ]
+    boxes = [(float(t.bbox[0]), float(t.bbox[1]), float(t.bbox[2]), float(t.bbox[3])) for t in tables]
+    items.extend(_text_outside(page, boxes))
+    return sorted(items, key=lambda item: item.top)
+
+
+# -- joining pages -------------------------------------------------------------------------------
+def is_row_tail(row: Cells, previous: Cells, columns: ColumnMap) -> bool:
+    """The rule of the module docstring (points 2-4): ``row`` is the rest of ``previous``.
+
+    A row holding a form label (项目编码 …) starts a new form and is never a tail.
+    """
+    value = columns.get("value")
+    if value is None or len(row) != len(previous) or value >= len(row):
+        return False
+    if row[value] or not previous[value] or any(label_key(c) in FORM_LABELS for c in row):
+        return False
+    filled = [index for index, cell in enumerate(row) if cell]
+    return bool(filled) and all(previous[index] for index in filled)
+
+
+def align_columns(table: PageTable, grid: tuple[float, ...]) -> PageTable | None:
+    """The table's rows re-laid on another table's column grid, or None when its columns are not on it.
+
+    A table that goes on over a page break can lose columns: a grid line that only the header
+    block drew (指标值确定依据 spanning two columns under a split cell above) is absent on the next
+    page, so pdfplumber numbers that page's columns differently. Matched by left edge, the cells
+    land in the columns the header named.
+    """
+    if table.columns == grid:
+        return table
+    targets: list[int] = []
+    for x in table.columns:
+        match = next((i for i, edge in enumerate(grid) if abs(edge - x) <= COLUMN_TOLERANCE), None)
+        if match is None or (targets and match <= targets[-1]):
+            return None
+        targets.append(match)
+    rows = []
+    for row in table.rows:
+        cells = [""] * len(grid)
+        for target, cell in zip(targets, row, strict=True):
+            cells[target] = cell
+        rows.append(tuple(cells))
+    return PageTable(table.top, tuple(rows), grid)
+
+
+def join_rows(previous: Cells, tail: Cells) -> Cells:
+    return tuple(join_wrapped(a, b) for a, b in zip(previous, tail, strict=True))
+
+
+@dataclass
+class PageJoiner:
+    """Blocks of consecutive pages, with rows cut by a page break put back together."""
+
+    blocks: list[Block] = field(default_factory=list)
+    columns: ColumnMap | None = None
+    grid: tuple[float, ...] = ()
+    """Column edges of the last table, for a continuation on the next page."""
+    last_row_index: int | None = None
+    rejoined: int = 0
+
+    def _track(self, cells: Cells) -> None:
+        header = find_indicator_header(cells)
+        if header is not None:
+            self.columns = header
+        elif any(label_key(c) in FORM_LABELS for c in cells):
+            self.columns = None
+
+    def add_row(self, cells: Cells, locator: Locator, page_top: bool) -> None:
+        """A table row; ``page_top`` when no data row of this page's first table came before it."""
+        if page_top and self._rejoin(cells):
+            return
+        block = grid_block(cells, locator)
+        self.blocks.append(block)
+        if isinstance(block, Row):
+            self._track(cells)
+            self.last_row_index = len(self.blocks) - 1
+
+    def _rejoin(self, cells: Cells) -> bool:
+        if self.columns is None or self.last_row_index is None:
+            return False
+        previous = self.blocks[self.last_row_index]
+        assert isinstance(previous, Row)
+        if find_indicator_header(previous.cells) is not None or not is_row_tail(cells, previous.cells, self.columns):
+            return False
+        self.blocks[self.last_row_index] = Row(join_rows(previous.cells, cells), previous.locator)
+        self.rejoined += 1
+        return True
+
+    def add_text(self, text: str, locator: Locator) -> None:
+        self.blocks.append(TextLine(text, locator))
+
+    def add_page(self, number: int, items: Sequence[PageItem]) -> bool:
+        """Feed one table page; True when it held a table."""
+        locator = Locator(page=number)
+        page_top = True
+        found_table = False
+        for item in items:
+            if isinstance(item, TextRun):
+                self.add_text(item.text, locator)
+                continue
+            if not found_table and self.columns is not None:
+                item = align_columns(item, self.grid) or item
+            found_table = True
+            self.grid = item.columns
+            for cells in item.rows:
+                if find_indicator_header(cells) is not None and page_top and self.columns is not None:
+                    self.blocks.append(Row(cells, locator))  # a repeated header: the tail may follow it
+                    self._track(cells)
+                    continue
+                self.add_row(cells, locator, page_top)
+                page_top = False
+            page_top = False
+        return found_table
+
+
+# -- the reader ----------------------------------------------------------------------------------
+class PlumberOnDemand:
+    """pdfplumber's view of the PDF, opened when a page is first asked for.
+
+    pdfplumber resolves every page of the file when it opens and again when it closes (~2 ms a
+    page): a PDF without table pages, say a budget book's prose, never pays for it.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: PDF | None = None
+
+    def page(self, number: int) -> Page:
+        if self._pdf is None:
+            self._pdf = pdfplumber.open(io.BytesIO(self._data))
+        return self._pdf.pages[number - 1]
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+
+def _table_blocks(data: bytes, pages: Sequence[PageText]) -> list[Block]:
+    joiner = PageJoiner()
+    previous_had_table = False
+    try:
+        with closing(PlumberOnDemand(data)) as pdf:
+            for number, page_text in enumerate(pages, start=1):
+                if not (has_table_marker(page_text.text) or (previous_had_table and page_text.has_paths)):
+                    for line in page_text.text.split("\n"):
+                        for piece in text_pieces(line):
+                            joiner.add_text(piece, Locator(page=number))
+                    previous_had_table = False
+                    continue
+                page = pdf.page(number)
+                try:
+                    items = _page_items(page)
+                finally:
+                    page.close()
+                previous_had_table = joiner.add_page(number, items)
+    except IngestError:
+        raise
+    except Exception as exc:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError, … on damaged files
+        raise IngestError("unreadable_file", STAGE_READ, f"the PDF's tables could not be read: {exc}") from exc
+    return joiner.blocks
+
+
+OCR_ADVICE: Final = (
+    "run OCR on it (e.g. ocrmypdf --language chi_sim) or get the original Word/Excel file, "
+    "then put that in the raw folder"
+)
+
+
+EXPECTED_RANGES: Final = (
+    (0x20, 0x7E),  # ASCII
+    (0xA0, 0xFF),  # Latin-1: ° × ÷ ·
+    (0x2000, 0x206F),  # general punctuation: — ‰ …
+    (0x2100, 0x22FF),  # letterlike, arrows, maths: ℃ → ≥ ≤
+    (0x2460, 0x27BF),  # enclosed numbers, boxes, shapes: ① ★ □
+    (0x3000, 0x303F),  # CJK punctuation
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xFF00, 0xFFEF),  # full-width forms
+)
+"""Where the characters of a Chinese budget document lie. A font without a Unicode map gives its
+glyph numbers instead, scattered over Thai, Greek, Gurmukhi, CJK compatibility …"""
+MAX_UNEXPECTED_SHARE: Final = 0.3
+MIN_CHARACTERS_JUDGED: Final = 50
+"""Fewer characters than this are too few to call a text layer garbled."""
+
+
+def _is_expected(character: str) -> bool:
+    point = ord(character)
+    return any(low <= point <= high for low, high in EXPECTED_RANGES)
+
+
+def is_garbled(text: str) -> bool:
+    """Whether a text layer is glyph numbers rather than text (fonts without a ToUnicode map)."""
+    characters = [ch for ch in text if not ch.isspace()]
+    if len(characters) < MIN_CHARACTERS_JUDGED:
+        return False
+    counts = Counter(characters)  # each distinct character judged once
+    unexpected = sum(n for ch, n in counts.items() if not _is_expected(ch))
+    return unexpected > MAX_UNEXPECTED_SHARE * len(characters)
+
+
+def check_text_layer(pages: Sequence[PageText]) -> None:
+    """``needs_ocr`` when the tables can only be in scanned pages, or the text layer is garbled."""
+    if not any(page.text.strip() for page in pages):
+        raise IngestError(
+            "needs_ocr", STAGE_READ, f"none of the {len(pages)} pages has a text layer (a scan); {OCR_ADVICE}"
+        )
+    text = "\n".join(page.text for page in pages)
+    if not has_table_marker(text) and is_garbled(text):
+        raise IngestError(
+            "needs_ocr",
+            STAGE_READ,
+            "the PDF's text layer is unreadable: its fonts have no Unicode map, so it holds glyph numbers, "
+            "not text (a new layout would not help); run OCR over the text layer "
+            "(e.g. ocrmypdf --force-ocr --language chi_sim) or get the original Word/Excel file, "
+            "then put that in the raw folder",
+        )
+    scans = [number for number, page in enumerate(pages, start=1) if page.is_scan]
+    if scans and not any(has_table_marker(page.text) for page in pages):
+        raise IngestError(
+            "needs_ocr",
+            STAGE_READ,
+            f"{len(scans)} of {len(pages)} pages are scans without text (first: page {scans[0]}) and the "
+            f"text of the others names no 绩效目标表 field; {OCR_ADVICE}",
+        )
+
+
+def read_pdf(data: bytes, source_file: str) -> RawDocument:
+    """A PDF's text layer (``lines``) and its tables and text as blocks, page by page."""
+    pages = read_page_texts(data)
+    check_text_layer(pages)
+    numbered = [(number, line) for number, page in enumerate(pages, start=1) for line in page.text.split("\n")]
+    blocks = _table_blocks(data, pages)
+    return RawDocument(
+        source_file=source_file,
+        format=FORMAT,
+        lines=tuple(line for _, line in numbered),
+        blocks=tuple(blocks),
+        line_pages=tuple(number for number, _ in numbered),
+    )

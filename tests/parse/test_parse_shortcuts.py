@@ -1,0 +1,216 @@
+"""The parser's shortcuts give what the plain computation they replace gives (hypothesis).
+
+Each shortcut exists only for speed (bench/results.md, "Parse speed, session 3"); here it is
+compared with the straightforward version written out, on text drawn from the characters the
+documents are made of (CJK labels, spaces, tabs, markup, entities).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.core.labels import (
+    ALL_HEADER_KEYS,
+    cell_columns,
+    find_indicator_header,
+    header_columns,
+    header_key,
+    is_header_row,
+    is_indicator_header,
+    may_hold_indicator_table,
+    may_name_value,
+)
+from pipeline.core.text import _SPACE_BY_CJK, WHITESPACE, clean_text, compact, label_key, may_keep, strip_markup
+from pipeline.core.types import RawDocument
+from pipeline.parse import department
+from pipeline.parse.layouts import LAYOUTS
+from pipeline.parse.layouts.forms import read_forms
+from pipeline.parse.layouts.grid import GridLayout
+from pipeline.parse.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
+from pipeline.parse.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
+from pipeline.parse.read import read_document
+from pipeline.parse.read.text import _printable_share
+from tests.conftest import SEED_DIR
+from tests.layout_metrics import FIXTURES
+
+EXAMPLES = 300
+PIECES = st.sampled_from(
+    [
+        "指标值",
+        "909001",
+        "巨鹿县",
+        "阎疃镇人民政府",
+        "党委",
+        "填报单位：",
+        "&#38215;",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "项目名称",
+        "绩效",
+        "值",
+        " ",
+        "  ",
+        "\u3000",
+        "\t",
+        "\n",
+        "\r",
+        "\f",
+        "\x00",
+        "\x07",
+        "<b>",
+        "</p>",
+        "&#20540;",
+        "&amp;",
+        "（%）",
+        "$\\geq$",
+        "95%",
+        "",
+        "x",
+    ]
+)
+TEXT = st.lists(PIECES, max_size=12).map("".join)
+CELLS = st.lists(TEXT, max_size=6)
+
+
+@settings(max_examples=EXAMPLES)
+@given(TEXT)
+def test_chunk_count_is_the_number_of_chunks(line: str) -> None:
+    assert _chunk_count(line) == len(chunks(line))
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.one_of(TEXT, st.text(max_size=40)))
+def test_clean_text_removes_wrap_spaces_pass_by_pass(text: str) -> None:
+    expected = WHITESPACE.sub(" ", strip_markup(text)).strip()
+    previous = None
+    while previous != expected:
+        previous = expected
+        expected = _SPACE_BY_CJK.sub("", expected)
+    assert clean_text(text) == expected
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.one_of(TEXT, st.text(max_size=40)))
+def test_printable_share_counts_every_character(text: str) -> None:
+    if not text:
+        return
+    counts = Counter(text)
+    printable = sum(n for ch, n in counts.items() if ch.isprintable() or ch in "\t\n\r")
+    assert _printable_share(text) == printable / len(text)
+
+
+@settings(max_examples=EXAMPLES)
+@given(CELLS)
+def test_is_header_row_is_every_filled_cell_a_header_label(cells: list[str]) -> None:
+    keys = [header_key(c) for c in cells if clean_text(c)]
+    assert is_header_row(cells) == (len(keys) >= 2 and all(k in ALL_HEADER_KEYS for k in keys))
+
+
+@settings(max_examples=EXAMPLES)
+@given(TEXT, st.sampled_from(["值", "指标值", "总体绩效目标", "镇", "名称"]))
+def test_cleaning_keeps_no_character_the_text_lacks(text: str, chars: str) -> None:
+    if not may_keep(text, chars):
+        for cleaned in (clean_text(text), compact(text), label_key(text), header_key(text)):
+            assert not all(ch in cleaned for ch in chars)
+
+
+@settings(max_examples=EXAMPLES)
+@given(TEXT)
+def test_a_cell_naming_the_value_column_passes_the_cheap_test(cell: str) -> None:
+    assert may_name_value(cell) or "value" not in cell_columns(cell)
+
+
+HEADER_CELLS = st.lists(
+    st.one_of(
+        st.sampled_from(["指标值", "一级指标", "二级指标", "三级指标", "指标描述", "指标&#20540;", "备注"]), TEXT
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(HEADER_CELLS)
+def test_find_indicator_header_is_the_complete_column_map(cells: list[str]) -> None:
+    columns = header_columns(cells)
+    assert find_indicator_header(cells) == (columns if is_indicator_header(columns) else None)
+
+
+DOCUMENTS = sorted([*SEED_DIR.iterdir(), *FIXTURES.glob("*.txt"), *FIXTURES.glob("*.md")])
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_blocks_without_a_value_column_read_no_table(path: Path) -> None:
+    """Every text layout's blocks of every seed and fixture: where the pre-filter says no table, the
+    form reader finds none (confidence 0), so skipping it changes no score."""
+    doc = read_document(path.read_bytes(), path.name)
+    readings = [layout.blocks(doc) for layout in LAYOUTS if isinstance(layout, GridLayout) and layout.applies(doc)]
+    readings.append(blocks_from_lines(doc.lines))
+    for blocks in readings:
+        assert may_hold_indicator_table(blocks) or read_forms(blocks).confidence() == 0.0
+
+
+def _unit_lines_of_every_line(line: str) -> list[tuple[str | None, str]]:
+    found: list[tuple[str | None, str]] = []
+    match = _UNIT_LINE.match(compact(line))
+    if match and _ORG_HINT.search(match.group(2)):
+        return [(match.group(1), match.group(2))]
+    for field in _FIELD_GAP.split(line):
+        labelled = _LABELLED_UNIT.match(compact(field))
+        if labelled and _ORG_HINT.search(labelled.group(2)):
+            found.append((labelled.group(1), labelled.group(2)))
+    return found
+
+
+@settings(max_examples=EXAMPLES)
+@given(TEXT)
+def test_unit_lines_skip_only_lines_naming_no_unit(line: str) -> None:
+    assert unit_lines([line]) == _unit_lines_of_every_line(line)
+
+
+def _every_line(doc: RawDocument) -> list[tuple[int, str]]:
+    return [(no, text) for no, raw in enumerate(doc.lines, start=1) if (text := clean_text(raw))]
+
+
+DEPARTMENT_LINES = st.sampled_from(
+    [
+        "一、总体绩效目标",
+        "（二）分项绩效目标",
+        "&#24635;体绩效目标",
+        "总 体 绩 效 目 标",
+        "2024年总体绩效目标",
+        "1.党建工作",
+        "绩效目标：全年完成培训20次，覆盖率≥95%",
+        "绩效指标：培训次数≥20次，满意度≥90%",
+        "项目绩效目标",
+        "三、工作保障措施",
+        "\t项目名称\t指标值",
+        "",
+        "其他说明",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(DEPARTMENT_LINES, max_size=20))
+def test_department_targets_read_as_if_every_line_were_cleaned(lines: list[str]) -> None:
+    doc = RawDocument("x.txt", "text", tuple(lines))
+    lazy = department.department_targets(doc)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(department, "_lines", _every_line)
+        assert department.department_targets(doc) == lazy
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_department_targets_of_documents_as_if_every_line_were_cleaned(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = read_document(path.read_bytes(), path.name)
+    lazy = department.department_targets(doc)
+    monkeypatch.setattr(department, "_lines", _every_line)
+    assert department.department_targets(doc) == lazy
