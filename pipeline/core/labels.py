@@ -212,9 +212,9 @@ VALUE_MARKS: Final = frozenset.intersection(*(frozenset(label) for label in INDI
 """Characters every label of the value column has (值)."""
 
 
-TITLE_LINE: Final = re.compile(
-    r"绩效目标(?:表|申报表|审批表)|绩效自评表|^\d{1,3}\s*[.．、](?!\d)|^附?表\s*[一二三四五六七八九十\d]{1,3}$"
-)
+FORM_TITLE: Final = re.compile(r"绩效目标(?:表|申报表|审批表)|绩效自评表")
+"""The title of a form (``8.2023年…经费绩效目标表``): printed once, it ends the table before it."""
+TITLE_LINE: Final = re.compile(rf"{FORM_TITLE.pattern}|^\d{{1,3}}\s*[.．、](?!\d)|^附?表\s*[一二三四五六七八九十\d]{{1,3}}$")
 """A table title: ``…绩效目标申报表``, a numbered heading ``1.…`` (not a number such as ``229.66``), ``表十二``."""
 
 

@@ -103,3 +103,20 @@ def test_random_bytes_never_raise(tmp_path: Path, number: str, edits: list[tuple
     data = data[: max(1, cut % (len(data) + 1))] if cut % 3 == 0 else data
     status, _ = parse_text(tmp_path, bytes(data))
     assert status in {"loaded", "failed"}
+
+
+def test_a_form_title_ends_the_table_before_it(tmp_path: Path) -> None:
+    """Found by the fuzzer: in 001 (one cell per line), the unit line under table 8's title once
+    ended table 7; without it the unit's name (``\\t…人民政府本级``) was read as a ninth indicator
+    of table 7. The title of the next form ends the table whatever follows it."""
+    lines = seed_lines("001")
+    unit_lines = [i for i, line in enumerate(lines) if line.strip() == "单位：万元"]
+    assert len(unit_lines) == 8
+    del lines[unit_lines[-1]]
+    path = tmp_path / "001.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    frames = parse_document(path, tmp_path)
+    assert frames.indicators.height == original_rows("001") == 58
+    assert not frames.indicators.filter(frames.indicators["level3"].str.contains("人民政府"))["level3"].to_list()
+    table7 = frames.indicators.filter(frames.indicators["table_no"] == 7)
+    assert table7["level3"].to_list()[-1] == "满意度"

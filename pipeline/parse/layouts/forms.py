@@ -67,6 +67,7 @@ from pipeline.core.labels import (
     FIELD_LABEL_KEYS,
     FISCAL_LABELS,
     FORM_LABELS,
+    FORM_TITLE,
     GOAL_LABELS,
     INDICATOR_COLUMNS,
     NAME_LABELS,
@@ -361,6 +362,8 @@ class FormReader:
                 self.result.document_kind = "self_evaluation"
             if text in self._running_titles:
                 return  # a running page header, not the title of the next table
+            if FORM_TITLE.search(text):
+                self._columns = None  # the next form has begun: what follows is not this table's rows
             self._last_title = text
             self._title_since_rows = True
 
