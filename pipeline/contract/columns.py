@@ -119,11 +119,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One raw table: its name in the ``raw`` schema, what one row is, and its columns in order."""
+    """One raw table: its name in the ``raw`` schema, what one row is (its grain, as
+    ``description``), and its columns in order."""
 
     name: str
     description: str
-    grain: str
     columns: tuple[Column, ...]
 
     @property

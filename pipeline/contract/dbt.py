@@ -114,8 +114,8 @@ def staging(tables: tuple[Table, ...] = RAW_TABLES) -> dict[str, Any]:
         "models": [
             {
                 "name": staging_model(table.name),
-                "description": f"Grain: {table.grain}. raw.{table.name} with columns cast to their contract types; "
-                "no filtering, no logic.",
+                "description": f"Grain: {table.description} raw.{table.name} with columns cast to their "
+                "contract types; no filtering, no logic.",
                 "columns": [_staging_column(column) for column in table.columns],
             }
             for table in tables

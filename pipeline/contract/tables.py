@@ -86,8 +86,7 @@ def _line(what: str) -> Column:
 
 DOCUMENTS: Final = Table(
     name="documents",
-    description="One row per file seen in the raw folder, loaded or failed.",
-    grain="one row per file seen in the raw folder (loaded, failed or withdrawn)",
+    description="One row per file seen in the raw folder: loaded, failed or withdrawn.",
     columns=(
         Column(
             "document_id",
@@ -202,7 +201,6 @@ DOCUMENTS: Final = Table(
 PROJECTS: Final = Table(
     name="projects",
     description="One row per project table (header block) of a loaded document, or per project written as prose.",
-    grain="one row per project table of a document, or per project written as prose",
     columns=(
         Column("project_id", VARCHAR, "`{document_id}-p{table_no:03d}`; the project key.", key=True),
         DOCUMENT_REF,
@@ -249,7 +247,6 @@ PROJECTS: Final = Table(
 INDICATORS: Final = Table(
     name="indicators",
     description="One row per indicator row of a performance-target table (绩效目标表).",
-    grain="one row per indicator row of a performance-target table",
     columns=(
         Column("indicator_id", VARCHAR, "`{project_id}-r{row_no:03d}`; the indicator key.", key=True),
         Column(
@@ -317,7 +314,6 @@ INDICATORS: Final = Table(
 INGEST_ERRORS: Final = Table(
     name="ingest_errors",
     description="One row per failure of a document at some stage of ingestion.",
-    grain="one row per recorded ingestion failure",
     columns=(
         Column("document_id", VARCHAR, "The document that failed.", nullable=False),
         SOURCE_FILE,
@@ -347,7 +343,6 @@ DEPARTMENT_TARGETS: Final = Table(
         "one row per sub-goal without clauses, and one row for 总体绩效目标; read from the prose before the "
         "tables by pipeline/parse/department.py. Empty for documents without that section."
     ),
-    grain="one row per clause of a department-level sub-goal, per sub-goal without clauses, and per overall target",
     columns=(
         Column(
             "target_id", VARCHAR, "`{document_id}-t{n:03d}`, n counting the document's rows in order.", key=True
@@ -384,7 +379,10 @@ DEPARTMENT_TARGETS: Final = Table(
         ),
         Column("value_num", DOUBLE, "The number the clause sets."),
         Column("value_unit", VARCHAR, "Unit of value_num (%, 起, 元 …), null when none is written."),
-        VALUE_KIND,
+        replace(
+            VALUE_KIND,
+            description="quantitative | date | qualitative (a clause without a measure) | missing (no clause).",
+        ),
         SOURCE_FILE,
         Column(
             "source_line",
