@@ -107,6 +107,10 @@ def _staging_column(column: Column) -> dict[str, Any]:
     return entry
 
 
+def _lower_first(sentence: str) -> str:
+    return sentence[:1].lower() + sentence[1:]
+
+
 def staging(tables: tuple[Table, ...] = RAW_TABLES) -> dict[str, Any]:
     """The staging models' properties: each raw table renamed and cast, nothing else."""
     return {
@@ -114,8 +118,8 @@ def staging(tables: tuple[Table, ...] = RAW_TABLES) -> dict[str, Any]:
         "models": [
             {
                 "name": staging_model(table.name),
-                "description": f"Grain: {table.description} raw.{table.name} with columns cast to their "
-                "contract types; no filtering, no logic.",
+                "description": f"Grain: {_lower_first(table.description)} raw.{table.name} with columns cast to "
+                "their contract types; no filtering, no logic.",
                 "columns": [_staging_column(column) for column in table.columns],
             }
             for table in tables

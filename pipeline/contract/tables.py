@@ -53,7 +53,9 @@ DOCUMENT_REF: Final = Column(
 SOURCE_FILE: Final = Column(
     "source_file", VARCHAR, "Path of the document relative to the raw folder (posix separators).", nullable=False
 )
-TABLE_NO: Final = Column("table_no", INTEGER, "1-based position of the table in the document.", nullable=False, minimum=1)
+TABLE_NO: Final = Column(
+    "table_no", INTEGER, "1-based position of the project table in the document.", nullable=False, minimum=1
+)
 COMPARATOR: Final = Column(
     "comparator",
     VARCHAR,
@@ -71,7 +73,7 @@ VALUE_KIND: Final = Column(
 LAYOUT_OF_PROJECT: Final = Column(
     "layout",
     VARCHAR,
-    "The layout that read the project (pipeline.parse.layouts); prose_targets for prose.",
+    'The layout that read the project (see README "Layouts"); prose_targets for prose.',
     nullable=False,
 )
 
@@ -91,7 +93,7 @@ DOCUMENTS: Final = Table(
         Column(
             "document_id",
             VARCHAR,
-            "First 16 hex characters of sha1(source_file); stable across edits of the file.",
+            "Document key — first 16 hex characters of sha1(source_file); stable across edits of the file.",
             key=True,
         ),
         Column(
@@ -105,7 +107,8 @@ DOCUMENTS: Final = Table(
             "sha256",
             VARCHAR,
             "SHA-256 of the file's bytes as they were parsed (64 hex characters); changes when the file changes. "
-            "Blank in raw (null from staging on) for a document whose file could not be read at all.",
+            "Null (blank in raw) for a failed document whose file could not be read at all (a FIFO, a symlink out "
+            "of the folder, a file over the size limit).",
             nullable=False,
             min_length=SHA256_HEX_LENGTH,
             max_length=SHA256_HEX_LENGTH,
@@ -115,7 +118,7 @@ DOCUMENTS: Final = Table(
         Column(
             "format",
             VARCHAR,
-            "Reader family (`text` for .txt/.md, `html`, `mhtml`) or the bare file suffix (`pdf`, `docx`, `xls`, "
+            "Reader family (`text` for .txt/.md, `html` for .html/.htm/.shtml, `mhtml`) or the bare file suffix (`pdf`, `docx`, `xls`, "
             "`xlsx`; any suffix for an unsupported file, which then has status failed).",
             nullable=False,
         ),
@@ -125,7 +128,10 @@ DOCUMENTS: Final = Table(
         Column(
             "layout_confidence",
             DOUBLE,
-            "Score between 0 and 1 of the chosen layout; null when it failed.",
+            "Score between 0 and 1 of the chosen layout; null when it failed. For the layouts that read forms "
+            "(every layout but html_list) it is 0.6 + 0.4 × (rows read) / (table rows seen): 1.0 when every row of "
+            "every indicator table read as an indicator row, lower as rows are rejected (rows naming nothing they "
+            "measure, template placeholders such as XX or **).",
             minimum=0,
             maximum=1,
         ),
@@ -138,8 +144,9 @@ DOCUMENTS: Final = Table(
         Column(
             "document_kind",
             VARCHAR,
-            "`target` (绩效目标表 / 申报表 / 审批表) or `self_evaluation` (绩效自评表, with actual values); null "
-            "when the document failed.",
+            "`target` for performance-target tables (绩效目标表, 绩效目标申报表 / 审批表): fct_indicator holds "
+            "targets only (actual_text null). `self_evaluation` for self-evaluation tables (绩效自评表): each row "
+            "also has the actual value (实际完成值) in actual_text / actual_num. Null when the document failed.",
             allowed=DOCUMENT_KINDS,
         ),
         Column(
@@ -165,7 +172,7 @@ DOCUMENTS: Final = Table(
             maximum=LAST_FISCAL_YEAR,
         ),
         Column("unit_code", VARCHAR, "Budget unit code (单位编码) as printed."),
-        Column("unit_name", VARCHAR, "Budget unit name (单位名称) as printed."),
+        Column("unit_name", VARCHAR, "Budget unit name (单位名称) as printed, e.g. 甲县乙镇人民政府."),
         Column(
             "amount_unit",
             VARCHAR,
@@ -202,18 +209,22 @@ PROJECTS: Final = Table(
     name="projects",
     description="One row per project table (header block) of a loaded document, or per project written as prose.",
     columns=(
-        Column("project_id", VARCHAR, "`{document_id}-p{table_no:03d}`; the project key.", key=True),
+        Column("project_id", VARCHAR, "Project key — `{document_id}-p{table_no:03d}`.", key=True),
         DOCUMENT_REF,
         replace(TABLE_NO, unique_per_document=True),
-        Column("project_code", VARCHAR, "Project code (项目编码) as printed, if any.", pattern=r"^\S+$"),
-        Column("project_name", VARCHAR, "Project name (项目名称) as printed, if any."),
-        Column("budget_yuan", DOUBLE, "Total project budget (项目资金总额) in 元.", minimum=0),
+        Column("project_code", VARCHAR, "Project code (项目编码) as printed; null if the table has none.", pattern=r"^\S+$"),
+        Column(
+            "project_name",
+            VARCHAR,
+            "Project name (项目名称) as printed, e.g. 农村人居环境整治; null if the table has none (then it has a code).",
+        ),
+        Column("budget_yuan", DOUBLE, "Total project budget (项目资金总额/年度资金总额) in 元.", minimum=0),
         Column("fiscal_funds_yuan", DOUBLE, "Of which fiscal funds (财政拨款) in 元.", minimum=0),
         Column("other_funds_yuan", DOUBLE, "Of which other funds (其他资金) in 元.", minimum=0),
         Column("amount_unit", VARCHAR, "Money unit the table's amounts were written in."),
         Column("budget_text", VARCHAR, "The budget as written in the document."),
-        Column("purpose", VARCHAR, "Project purpose / basis (项目概况、立项依据) text."),
-        Column("goals", VARCHAR, "Overall performance goals (总体目标) text."),
+        Column("purpose", VARCHAR, "Project overview / basis for the project (项目概况、立项依据) as written."),
+        Column("goals", VARCHAR, "Overall performance goals (总体目标) as written."),
         Column(
             "spend_plan",
             VARCHAR,
@@ -225,11 +236,13 @@ PROJECTS: Final = Table(
         SOURCE_FILE,
         _page("the table starts on"),
         _line("the table starts on"),
-        Column("source_locator", VARCHAR, "Human-readable location of the table in the source.", nullable=False),
+        Column(
+            "source_locator", VARCHAR, "Human-readable location of the table in the source (page or line).", nullable=False
+        ),
         Column(
             "source_kind",
             VARCHAR,
-            "`table` (read from a 绩效目标表) or `prose` (from sentences or hyphen-joined lists).",
+            "`table` (read from a 绩效目标表) or `prose` (a budget sentence and its indicator list).",
             nullable=False,
             allowed=SOURCE_KINDS,
         ),
@@ -237,8 +250,8 @@ PROJECTS: Final = Table(
         Column(
             "linked_project_id",
             VARCHAR,
-            "For a prose project that restates a table project of the same document (same budget, alike name), "
-            "that project's id; else null.",
+            "For a prose project that restates a table project of the same document (budgets equal to the fen, "
+            "names alike: 预算残疾人保障金 / 残疾人保障金), that table project's id; else null.",
             references=Reference("projects", "project_id"),
         ),
     ),
@@ -248,7 +261,7 @@ INDICATORS: Final = Table(
     name="indicators",
     description="One row per indicator row of a performance-target table (绩效目标表).",
     columns=(
-        Column("indicator_id", VARCHAR, "`{project_id}-r{row_no:03d}`; the indicator key.", key=True),
+        Column("indicator_id", VARCHAR, "Indicator key — `{project_id}-r{row_no:03d}`.", key=True),
         Column(
             "project_id",
             VARCHAR,
@@ -295,8 +308,8 @@ INDICATORS: Final = Table(
         Column(
             "actual_text",
             VARCHAR,
-            "The actual value (实际完成值 / 全年实际值) as written, for rows of a self-evaluation table; null for "
-            "target tables and for self-evaluation rows left blank. A 度量单位 column is appended to a bare number.",
+            "The actual value (实际完成值 / 全年实际值) as written, for rows of a self-evaluation table "
+            "(dim_document.document_kind = 'self_evaluation'); null for target tables and for self-evaluation rows left blank. A 度量单位 column is appended to a bare number.",
         ),
         Column(
             "actual_num",
@@ -320,7 +333,7 @@ INGEST_ERRORS: Final = Table(
         Column(
             "sha256",
             VARCHAR,
-            "SHA-256 of the file's bytes; blank in raw (null from staging on) if the file could not be read at all.",
+            "SHA-256 of the file's bytes; null (blank in raw) if the file could not be read at all.",
             blank_is_null=True,
         ),
         Column("stage", VARCHAR, "Pipeline stage that failed.", nullable=False, allowed=STAGES),
@@ -331,7 +344,13 @@ INGEST_ERRORS: Final = Table(
             nullable=False,
             allowed=tuple(ERROR_CLASSES),
         ),
-        Column("message", VARCHAR, "What went wrong, for a person.", nullable=False, min_length=1),
+        Column(
+            "message",
+            VARCHAR,
+            "What went wrong, written for a person (what to do about it where known).",
+            nullable=False,
+            min_length=1,
+        ),
         Column("recorded_at", TIMESTAMP, "When the failure was recorded.", nullable=False),
     ),
 )
@@ -345,49 +364,60 @@ DEPARTMENT_TARGETS: Final = Table(
     ),
     columns=(
         Column(
-            "target_id", VARCHAR, "`{document_id}-t{n:03d}`, n counting the document's rows in order.", key=True
+            "target_id", VARCHAR, "Row key — `{document_id}-t{n:03d}`, n counting the document's rows in order.", key=True
         ),
         DOCUMENT_REF,
         Column(
             "section",
             VARCHAR,
-            "`总体绩效目标` or `分项绩效目标`.",
+            "`总体绩效目标` (overall target) or `分项绩效目标` (sub-goals).",
             nullable=False,
             allowed=DEPARTMENT_TARGET_SECTIONS,
         ),
         Column(
-            "goal_no", INTEGER, "1..n for the sub-goals in order; 0 for the overall target.", nullable=False, minimum=0
+            "goal_no", INTEGER, "The sub-goal's number, 1..n in document order; 0 for the overall target.", nullable=False, minimum=0
         ),
-        Column("goal_title", VARCHAR, "The sub-goal heading as written, its number removed."),
+        Column(
+            "goal_title", VARCHAR, "The sub-goal heading as written, its number and final 。 removed (e.g. 基层党建)."
+        ),
         Column(
             "goal_text",
             VARCHAR,
-            "The 绩效目标 paragraph(s) of the sub-goal (the overall target's text for goal_no 0).",
+            "The sub-goal's 绩效目标 paragraph(s), continuation paragraphs joined (the overall target's text for goal_no 0).",
         ),
         Column(
             "clause_no",
             INTEGER,
-            "1-based position of the clause in its sub-goal; null when there is no clause.",
+            "1-based position of the clause within its sub-goal; null when there is no clause.",
             minimum=1,
         ),
-        Column("clause", VARCHAR, "One clause of the 绩效指标 paragraph as written; null when the goal has none."),
+        Column(
+            "clause",
+            VARCHAR,
+            "One clause of the 绩效指标 paragraph as written (cut on ；。 and, when two or more comma pieces carry a "
+            "number, on ，); null for a goal without clauses.",
+        ),
         Column(
             "comparator",
             VARCHAR,
-            ">=, <=, =, > or <; `=` for a bare figure; null for qualitative clauses.",
+            ">=, <=, =, > or < read from the clause (大于 → >, 达到/以上 → >=, a bare figure → =); null when none.",
             allowed=COMPARATORS,
         ),
-        Column("value_num", DOUBLE, "The number the clause sets."),
-        Column("value_unit", VARCHAR, "Unit of value_num (%, 起, 元 …), null when none is written."),
+        Column("value_num", DOUBLE, "The number the clause sets (90 for 群众满意率大于90%)."),
+        Column(
+            "value_unit",
+            VARCHAR,
+            "Unit of value_num as indicator values normalise it (%, 起, 元 …); null when none is written.",
+        ),
         replace(
             VALUE_KIND,
-            description="quantitative | date | qualitative (a clause without a measure) | missing (no clause).",
+            description="quantitative | date | qualitative (a clause with no measure) | missing (no clause).",
         ),
         SOURCE_FILE,
         Column(
             "source_line",
             INTEGER,
-            "1-based line of the 绩效指标 paragraph (or of the heading when there is none).",
+            "1-based line of the 绩效指标 paragraph (of the heading when the goal has none).",
             nullable=False,
             minimum=1,
         ),
