@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from pipeline.contract.columns import Column, Table
-from pipeline.contract.tables import RAW_TABLES
+from pipeline.contract.tables import RAW_SCHEMA, RAW_TABLES
 
 GENERATED_DIR: Final = "generated"
-SOURCE_NAME: Final = "raw"
 HEADER: Final = "# Generated from pipeline/contract/tables.py by pipeline/contract/dbt.py; do not edit.\n"
 DOCS_HEADER: Final = "{# Generated from pipeline/contract/tables.py by pipeline/contract/dbt.py; do not edit. #}\n"
 
@@ -42,7 +41,7 @@ def staging_model(table: str) -> str:
 
 def doc_name(table: Table, column: Column) -> str:
     """The docs block of a raw column: ``raw_indicators__value_kind``."""
-    return f"{SOURCE_NAME}_{table.name}__{column.name}"
+    return f"{RAW_SCHEMA}_{table.name}__{column.name}"
 
 
 def _source_column(column: Column) -> dict[str, Any]:
@@ -61,16 +60,16 @@ def sources(tables: tuple[Table, ...] = RAW_TABLES) -> dict[str, Any]:
         "version": 2,
         "sources": [
             {
-                "name": SOURCE_NAME,
+                "name": RAW_SCHEMA,
                 "description": "Documents, project tables and indicator rows as extracted from the files in the "
                 "raw folder, plus one row per failure. Written only by the Python loader "
                 "(pipeline/load/warehouse.py), one document's rows replaced together, keyed by source_file.",
-                "schema": SOURCE_NAME,
+                "schema": RAW_SCHEMA,
                 "tables": [
                     {
                         "name": table.name,
                         "description": table.description,
-                        "config": {"meta": {"dagster": {"asset_key": [SOURCE_NAME, table.name]}}},
+                        "config": {"meta": {"dagster": {"asset_key": [RAW_SCHEMA, table.name]}}},
                         "columns": [_source_column(column) for column in table.columns],
                     }
                     for table in tables

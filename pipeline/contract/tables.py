@@ -30,6 +30,9 @@ from pipeline.core.confidence import LOW_CONFIDENCE
 from pipeline.core.errors import ERROR_CLASSES, STAGES
 from pipeline.core.types import SOURCE_KINDS
 
+RAW_SCHEMA: Final = "raw"
+"""The DuckDB schema the loader writes and dbt reads as the source ``raw``."""
+
 COMPARATORS: Final = (">=", "<=", "=", ">", "<")
 VALUE_KINDS: Final = ("quantitative", "date", "qualitative", "missing")
 DOCUMENT_KINDS: Final = ("target", "self_evaluation")

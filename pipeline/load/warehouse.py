@@ -22,9 +22,9 @@ from filelock import FileLock
 
 from pipeline.contract import tables
 from pipeline.contract.columns import Table
+from pipeline.contract.tables import RAW_SCHEMA as RAW_SCHEMA
 from pipeline.parse.frames import DocumentFrames, FrameSchema
 
-RAW_SCHEMA: Final = "raw"
 LOCK_TIMEOUT_SECONDS: Final = 600
 RAW_TABLES: Final[dict[str, FrameSchema]] = {table.name: table.polars_schema() for table in tables.RAW_TABLES}
 """Raw table → its frames' schema, as declared in ``pipeline.contract.tables``."""
