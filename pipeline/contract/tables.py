@@ -226,6 +226,16 @@ PROJECTS: Final = Table(
         Column("other_funds_yuan", DOUBLE, "Of which other funds (其他资金) in 元.", minimum=0),
         Column("amount_unit", VARCHAR, "Money unit the table's amounts were written in."),
         Column("budget_text", VARCHAR, "The budget as written in the document."),
+        Column(
+            "fiscal_funds_text",
+            VARCHAR,
+            "Of which fiscal funds (财政拨款) as written, e.g. 19.00 under a 单位：万元 line; fiscal_funds_yuan is read from it.",
+        ),
+        Column(
+            "other_funds_text",
+            VARCHAR,
+            "Of which other funds (其他资金) as written; null when the cell is blank. other_funds_yuan is read from it.",
+        ),
         Column("purpose", VARCHAR, "Project overview / basis for the project (项目概况、立项依据) as written."),
         Column("goals", VARCHAR, "Overall performance goals (总体目标) as written."),
         Column(

@@ -108,6 +108,8 @@ def _project_row(
         "other_funds_yuan": to_yuan(project.other_funds_text, unit),
         "amount_unit": unit,
         "budget_text": project.budget_text,
+        "fiscal_funds_text": project.fiscal_funds_text,
+        "other_funds_text": project.other_funds_text,
         "purpose": project.purpose,
         "goals": project.goals,
         "spend_plan": _spend_plan_json(project.spend_plan),
