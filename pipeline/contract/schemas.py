@@ -1,5 +1,9 @@
 """The contract of every frame that reaches the warehouse, checked with pandera before loading.
 
+Each model is built from its table's declaration in ``tables.py`` (one field per column: dtype,
+nullability, uniqueness, allowed values, range, pattern, length) by ``frame_model``; what is
+written here are only the rules across columns, such as "a quantitative row has a number".
+
 Called explicitly as ``Model.validate(df, lazy=True)`` on eager frames (the Dagster type
 integration has open bugs with polars), so every failure comes back at once as a frame that
 ``failures_summary`` turns into one readable ``ingest_errors`` message.
