@@ -36,8 +36,13 @@ _built: dict[str, BuiltWarehouse] = {}
 
 
 def dbt_build(tmp: Path, *extra: str) -> Any:
-    """``dbt build`` in this process, with target and logs in ``tmp`` so parallel runs never collide."""
+    """``dbt build`` in this process, with target and logs in ``tmp`` so parallel runs never collide;
+    the contract's generated dbt files are written first, as ``prepare_manifest`` does."""
     from dbt.cli.main import dbtRunner
+
+    from pipeline.contract.dbt import write_dbt_files
+
+    write_dbt_files(DBT_DIR / "models")
 
     args = ["build", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
             "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--no-use-colors", *extra]

@@ -1,5 +1,9 @@
 """The contract of every frame that reaches the warehouse, checked with pandera before loading.
 
+Each model is built from its table's declaration in ``tables.py`` (one field per column: dtype,
+nullability, uniqueness, allowed values, range, pattern, length) by ``frame_model``; what is
+written here are only the rules across columns, such as "a quantitative row has a number".
+
 Called explicitly as ``Model.validate(df, lazy=True)`` on eager frames (the Dagster type
 integration has open bugs with polars), so every failure comes back at once as a frame that
 ``failures_summary`` turns into one readable ``ingest_errors`` message.
@@ -7,77 +11,93 @@ integration has open bugs with polars), so every failure comes back at once as a
 
 from __future__ import annotations
 
-from typing import Final, Optional
+from typing import Any, Final, Optional
 
 import pandera.polars as pa
 import polars as pl
 
-from pipeline.core.types import SOURCE_KINDS, SOURCE_PROSE
+from pipeline.contract.columns import Column, Table
+from pipeline.contract.tables import (
+    COMPARATORS,
+    DEPARTMENT_TARGET_SECTIONS,
+    DEPARTMENT_TARGETS,
+    DOCUMENT_KINDS,
+    DOCUMENT_STATUSES,
+    DOCUMENTS,
+    INDICATORS,
+    INGEST_ERRORS,
+    PROJECTS,
+    VALUE_KINDS,
+)
+from pipeline.core.types import SOURCE_PROSE
 
-COMPARATORS: Final = [">=", "<=", "=", ">", "<"]
-VALUE_KINDS: Final = ["quantitative", "date", "qualitative", "missing"]
-DOCUMENT_KINDS: Final = ["target", "self_evaluation"]
-DEPARTMENT_TARGET_SECTIONS: Final = ["总体绩效目标", "分项绩效目标"]
-DOCUMENT_STATUSES: Final = ["loaded", "failed", "withdrawn"]
+__all__ = [
+    "COMPARATORS",
+    "DEPARTMENT_TARGET_SECTIONS",
+    "DOCUMENT_KINDS",
+    "DOCUMENT_STATUSES",
+    "VALUE_KINDS",
+    "DepartmentTargetFrame",
+    "DocumentFrame",
+    "ErrorFrame",
+    "IndicatorFrame",
+    "ProjectFrame",
+    "failures_summary",
+]
+
 MAX_FAILURES_IN_MESSAGE: Final = 10
 
 
-class DocumentFrame(pa.DataFrameModel):
-    """One row per file seen in the raw folder."""
-
-    document_id: pl.String = pa.Field(unique=True)
-    source_file: pl.String = pa.Field(unique=True)
-    sha256: pl.String = pa.Field(str_length={"min_value": 64, "max_value": 64})
-    format: pl.String
-    layout: Optional[pl.String] = pa.Field(nullable=True)
-    layout_confidence: Optional[pl.Float64] = pa.Field(nullable=True, ge=0, le=1)
-    low_confidence: Optional[pl.Boolean] = pa.Field(nullable=True)
-    document_kind: Optional[pl.String] = pa.Field(nullable=True, isin=DOCUMENT_KINDS)
-    status: pl.String = pa.Field(isin=DOCUMENT_STATUSES)
-    town: Optional[pl.String] = pa.Field(nullable=True)
-    county: Optional[pl.String] = pa.Field(nullable=True)
-    county_code: Optional[pl.String] = pa.Field(nullable=True, str_matches=r"^\d{6}$")
-    fiscal_year: Optional[pl.Int32] = pa.Field(nullable=True, ge=2000, le=2100)
-    unit_code: Optional[pl.String] = pa.Field(nullable=True)
-    unit_name: Optional[pl.String] = pa.Field(nullable=True)
-    amount_unit: Optional[pl.String] = pa.Field(nullable=True, isin=["万元", "千元", "元"])
-    unit_total_yuan: Optional[pl.Float64] = pa.Field(nullable=True, ge=0)
-    missing_facts: Optional[pl.String] = pa.Field(nullable=True)
-    project_count: pl.Int32 = pa.Field(ge=0)
-    indicator_count: pl.Int32 = pa.Field(ge=0)
-    parser_version: pl.String
-    loaded_at: pl.Datetime
-
-    class Config:
-        strict = True
+def _field(column: Column) -> Any:
+    """The pandera field of a declared column: ``Column("fiscal_year", INTEGER, …, minimum=2000)``
+    becomes ``pa.Field(nullable=True, ge=2000)``."""
+    checks: dict[str, Any] = {}
+    if column.allowed is not None:
+        checks["isin"] = list(column.allowed)
+    if column.minimum is not None:
+        checks["ge"] = column.minimum
+    if column.maximum is not None:
+        checks["le"] = column.maximum
+    if column.pattern is not None:
+        checks["str_matches"] = column.pattern
+    if column.min_length is not None or column.max_length is not None:
+        length = {"min_value": column.min_length, "max_value": column.max_length}
+        checks["str_length"] = {bound: value for bound, value in length.items() if value is not None}
+    unique = column.is_unique or column.unique_per_document
+    return pa.Field(nullable=column.is_nullable, unique=unique, **checks)
 
 
-class ProjectFrame(pa.DataFrameModel):
-    """One row per project table (header block) of a document."""
+def _annotation(column: Column) -> Any:
+    """The polars dtype class pandera checks (any time unit for a timestamp); ``Optional`` when
+    nullable, which pandera reads as a nullable column (it does not understand ``X | None``)."""
+    dtype = type(column.type.polars)
+    return Optional[dtype] if column.is_nullable else dtype
 
-    project_id: pl.String = pa.Field(unique=True)
-    document_id: pl.String
-    table_no: pl.Int32 = pa.Field(ge=1, unique=True)
-    project_code: Optional[pl.String] = pa.Field(nullable=True, str_matches=r"^\S+$")
-    project_name: Optional[pl.String] = pa.Field(nullable=True)
-    budget_yuan: Optional[pl.Float64] = pa.Field(nullable=True, ge=0)
-    fiscal_funds_yuan: Optional[pl.Float64] = pa.Field(nullable=True, ge=0)
-    other_funds_yuan: Optional[pl.Float64] = pa.Field(nullable=True, ge=0)
-    amount_unit: Optional[pl.String] = pa.Field(nullable=True)
-    budget_text: Optional[pl.String] = pa.Field(nullable=True)
-    purpose: Optional[pl.String] = pa.Field(nullable=True)
-    goals: Optional[pl.String] = pa.Field(nullable=True)
-    spend_plan: pl.String
-    source_file: pl.String
-    source_page: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
-    source_line: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
-    source_locator: pl.String
-    source_kind: pl.String = pa.Field(isin=list(SOURCE_KINDS))
-    layout: pl.String
-    linked_project_id: Optional[pl.String] = pa.Field(nullable=True)
+
+def frame_model(table: Table, checks: type[pa.DataFrameModel]) -> type[pa.DataFrameModel]:
+    """The strict pandera model of a raw table: its declared columns, plus the frame-level checks
+    (rules across columns such as "a quantitative row has a number") defined on ``checks``."""
 
     class Config:
         strict = True
+
+    namespace: dict[str, Any] = {
+        "__annotations__": {c.name: _annotation(c) for c in table.columns},
+        **{c.name: _field(c) for c in table.columns},
+        "Config": Config,
+        "__doc__": table.description,
+        "__module__": __name__,
+    }
+    model_name = checks.__name__.strip("_").removesuffix("Checks") + "Frame"  # _IndicatorChecks → IndicatorFrame
+    return type(model_name, (checks,), namespace)
+
+
+class _DocumentChecks(pa.DataFrameModel):
+    """A document row's rules are all column rules."""
+
+
+class _ProjectChecks(pa.DataFrameModel):
+    """Rules across a project's columns."""
 
     @pa.dataframe_check
     @classmethod
@@ -95,40 +115,8 @@ class ProjectFrame(pa.DataFrameModel):
         return data.lazyframe.select(pl.col("project_code").is_not_null() | pl.col("project_name").is_not_null())
 
 
-class IndicatorFrame(pa.DataFrameModel):
-    """One row per indicator row of a performance-target table."""
-
-    indicator_id: pl.String = pa.Field(unique=True)
-    project_id: pl.String
-    document_id: pl.String
-    table_no: pl.Int32 = pa.Field(ge=1)
-    row_no: pl.Int32 = pa.Field(ge=1)
-    level1_raw: Optional[pl.String] = pa.Field(nullable=True)
-    level2_raw: Optional[pl.String] = pa.Field(nullable=True)
-    level1: Optional[pl.String] = pa.Field(nullable=True)
-    level2: Optional[pl.String] = pa.Field(nullable=True)
-    category_note: Optional[pl.String] = pa.Field(nullable=True)
-    level3: Optional[pl.String] = pa.Field(nullable=True)
-    description: Optional[pl.String] = pa.Field(nullable=True)
-    value_text: Optional[pl.String] = pa.Field(nullable=True)
-    basis: Optional[pl.String] = pa.Field(nullable=True)
-    comparator: Optional[pl.String] = pa.Field(nullable=True, isin=COMPARATORS)
-    value_num: Optional[pl.Float64] = pa.Field(nullable=True)
-    value_unit: Optional[pl.String] = pa.Field(nullable=True)
-    value_kind: pl.String = pa.Field(isin=VALUE_KINDS)
-    value_date: Optional[pl.Date] = pa.Field(nullable=True)
-    value_std: Optional[pl.Float64] = pa.Field(nullable=True)
-    unit_std: Optional[pl.String] = pa.Field(nullable=True)
-    value_parse_note: Optional[pl.String] = pa.Field(nullable=True)
-    actual_text: Optional[pl.String] = pa.Field(nullable=True)
-    actual_num: Optional[pl.Float64] = pa.Field(nullable=True)
-    is_core: pl.Boolean
-    source_file: pl.String
-    source_page: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
-    source_line: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
-
-    class Config:
-        strict = True
+class _IndicatorChecks(pa.DataFrameModel):
+    """Rules across an indicator row's columns."""
 
     @pa.dataframe_check
     @classmethod
@@ -177,26 +165,8 @@ class IndicatorFrame(pa.DataFrameModel):
         return data.lazyframe.select(pl.col("source_line").is_not_null() | pl.col("source_page").is_not_null())
 
 
-class DepartmentTargetFrame(pa.DataFrameModel):
-    """One row per clause of a department-level sub-goal (or per goal without clauses)."""
-
-    target_id: pl.String = pa.Field(unique=True)
-    document_id: pl.String
-    section: pl.String = pa.Field(isin=DEPARTMENT_TARGET_SECTIONS)
-    goal_no: pl.Int32 = pa.Field(ge=0)
-    goal_title: Optional[pl.String] = pa.Field(nullable=True)
-    goal_text: Optional[pl.String] = pa.Field(nullable=True)
-    clause_no: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
-    clause: Optional[pl.String] = pa.Field(nullable=True)
-    comparator: Optional[pl.String] = pa.Field(nullable=True, isin=COMPARATORS)
-    value_num: Optional[pl.Float64] = pa.Field(nullable=True)
-    value_unit: Optional[pl.String] = pa.Field(nullable=True)
-    value_kind: pl.String = pa.Field(isin=VALUE_KINDS)
-    source_file: pl.String
-    source_line: pl.Int32 = pa.Field(ge=1)
-
-    class Config:
-        strict = True
+class _DepartmentTargetChecks(pa.DataFrameModel):
+    """Rules across a department target's columns."""
 
     @pa.dataframe_check
     @classmethod
@@ -211,19 +181,20 @@ class DepartmentTargetFrame(pa.DataFrameModel):
         )
 
 
-class ErrorFrame(pa.DataFrameModel):
-    """One row per failure of a document at some stage."""
+class _ErrorChecks(pa.DataFrameModel):
+    """An ingest_errors row's rules are all column rules."""
 
-    document_id: pl.String
-    source_file: pl.String
-    sha256: Optional[pl.String] = pa.Field(nullable=True)
-    stage: pl.String
-    error_class: pl.String
-    message: pl.String = pa.Field(str_length={"min_value": 1})
-    recorded_at: pl.Datetime
 
-    class Config:
-        strict = True
+DocumentFrame: Final = frame_model(DOCUMENTS, _DocumentChecks)
+"""One row per file seen in the raw folder."""
+ProjectFrame: Final = frame_model(PROJECTS, _ProjectChecks)
+"""One row per project table (header block) of a document."""
+IndicatorFrame: Final = frame_model(INDICATORS, _IndicatorChecks)
+"""One row per indicator row of a performance-target table."""
+DepartmentTargetFrame: Final = frame_model(DEPARTMENT_TARGETS, _DepartmentTargetChecks)
+"""One row per clause of a department-level sub-goal (or per goal without clauses)."""
+ErrorFrame: Final = frame_model(INGEST_ERRORS, _ErrorChecks)
+"""One row per failure of a document at some stage."""
 
 
 def failures_summary(failure_cases: pl.DataFrame) -> str:

@@ -10,6 +10,8 @@ STAGE_EXTRACT: Final = "extract"
 STAGE_NORMALISE: Final = "normalise"
 STAGE_VALIDATE: Final = "validate"
 STAGE_LOAD: Final = "load"
+STAGES: Final = (STAGE_READ, STAGE_RECOGNISE, STAGE_EXTRACT, STAGE_NORMALISE, STAGE_VALIDATE, STAGE_LOAD)
+"""The stages a document passes through, in order; ``ingest_errors.stage`` is one of them."""
 
 ERROR_CLASSES: Final = {
     "empty_file": "The file has no content.",

@@ -9,6 +9,7 @@ from typing import Final
 
 from dagster_dbt import DbtProject
 
+from pipeline.contract.dbt import write_dbt_files
 from pipeline.defs.config import DBT_PROJECT_DIR, WAREHOUSE_ENV, settings
 
 DBT_EXECUTABLE: Final = str(Path(sys.executable).parent / "dbt")
@@ -22,10 +23,17 @@ def export_warehouse_env() -> None:
     os.environ[WAREHOUSE_ENV] = str(settings().warehouse)
 
 
+def write_contract_files() -> Path:
+    """dbt's sources, staging YAML and docs blocks, written from ``pipeline.contract.tables``."""
+    return write_dbt_files(DBT_PROJECT_DIR / "models")
+
+
 def prepare_manifest() -> None:
-    """``dbt parse`` in this process: the dbt assets need target/manifest.json at import time."""
+    """The contract's dbt files, then ``dbt parse`` in this process: the dbt assets need
+    target/manifest.json at import time."""
     from dbt.cli.main import dbtRunner
 
+    write_contract_files()
     export_warehouse_env()
     args = ["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     result = dbtRunner().invoke(args)

@@ -16,6 +16,7 @@ from typing import Final
 import dagster as dg
 from dagster._core.definitions.data_version import DATA_VERSION_TAG  # not re-exported by dagster
 
+from pipeline.contract import tables
 from pipeline.defs.config import settings
 from pipeline.defs.discovery import partition_key, source_file_of_key
 from pipeline.defs.partitions import documents_partitions
@@ -27,13 +28,7 @@ MAX_PARTITIONS_PER_RUN: Final = 1000
 """A backfill of the documents runs this many partitions per run (one step, parsed on all cores)."""
 RAW_FILE: Final = dg.AssetKey("raw_file")
 PARSED_DOCUMENT: Final = dg.AssetKey("parsed_document")
-RAW_TABLE_DESCRIPTIONS: Final = {
-    "documents": "One row per file in the raw folder: layout, town, county, year, unit, status.",
-    "projects": "One row per project table: code, name, budget in 元, purpose, goals, spending plan.",
-    "indicators": "One row per indicator row, cells as written plus typed values and canonical categories.",
-    "ingest_errors": "One row per document that failed, with the stage, error_class and what to do.",
-    "department_targets": "One row per clause of a department-level sub-goal (部门整体绩效目标), typed like indicator values.",
-}
+RAW_TABLE_DESCRIPTIONS: Final = {table.name: table.description for table in tables.RAW_TABLES}
 
 
 def _spec(key: dg.AssetKey, description: str, deps: list[dg.AssetKey]) -> dg.AssetSpec:

@@ -20,48 +20,20 @@ import duckdb
 import polars as pl
 from filelock import FileLock
 
-from pipeline.parse.frames import (
-    DEPARTMENT_TARGET_SCHEMA,
-    DOCUMENT_SCHEMA,
-    ERROR_SCHEMA,
-    INDICATOR_SCHEMA,
-    PROJECT_SCHEMA,
-    DocumentFrames,
-    FrameSchema,
-)
+from pipeline.contract import tables
+from pipeline.contract.columns import Table
+from pipeline.contract.tables import RAW_SCHEMA as RAW_SCHEMA
+from pipeline.parse.frames import DocumentFrames, FrameSchema
 
-RAW_SCHEMA: Final = "raw"
 LOCK_TIMEOUT_SECONDS: Final = 600
-RAW_TABLES: Final[dict[str, FrameSchema]] = {
-    "documents": DOCUMENT_SCHEMA,
-    "projects": PROJECT_SCHEMA,
-    "indicators": INDICATOR_SCHEMA,
-    "ingest_errors": ERROR_SCHEMA,
-    "department_targets": DEPARTMENT_TARGET_SCHEMA,
-}
+RAW_TABLES: Final[dict[str, FrameSchema]] = {table.name: table.polars_schema() for table in tables.RAW_TABLES}
+"""Raw table → its frames' schema, as declared in ``pipeline.contract.tables``."""
 LOAD_HISTORY_DDL: Final = f"""
 CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.load_history (
     source_file VARCHAR, sha256 VARCHAR, parser_version VARCHAR, status VARCHAR,
     project_count INTEGER, indicator_count INTEGER, loaded_at TIMESTAMP
 )"""
 """Every load of every document, appended: counts of the same bytes must not change between loads."""
-
-
-
-
-_DUCKDB_TYPES: Final[dict[type[pl.DataType], str]] = {
-    pl.String: "VARCHAR",
-    pl.Int32: "INTEGER",
-    pl.Float64: "DOUBLE",
-    pl.Date: "DATE",
-    pl.Datetime: "TIMESTAMP",
-    pl.Boolean: "BOOLEAN",
-}
-
-
-def _duckdb_type(dtype: pl.DataType | type[pl.DataType]) -> str:
-    base = dtype if isinstance(dtype, type) else type(dtype)
-    return _DUCKDB_TYPES[base]
 
 
 class WarehouseUnreadableError(RuntimeError):
@@ -115,19 +87,25 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables, and add columns a newer parser writes to tables an older one made."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     con.execute(LOAD_HISTORY_DDL)
-    for table, schema in RAW_TABLES.items():
-        columns = ", ".join(f'"{name}" {_duckdb_type(dtype)}' for name, dtype in schema.items())
-        con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({columns})")
-        existing = {
-            row[0]
-            for row in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-                [RAW_SCHEMA, table],
-            ).fetchall()
-        }
-        for name, dtype in schema.items():
-            if name not in existing:
-                con.execute(f'ALTER TABLE {RAW_SCHEMA}.{table} ADD COLUMN "{name}" {_duckdb_type(dtype)}')
+    for table in tables.RAW_TABLES:
+        _ensure_table(con, table)
+
+
+def _ensure_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """``CREATE TABLE raw.indicators ("indicator_id" VARCHAR, …)`` from the declaration, then
+    ``ALTER TABLE … ADD COLUMN`` for each declared column an older warehouse lacks."""
+    columns = ", ".join(f'"{column.name}" {column.type.duckdb}' for column in table.columns)
+    con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table.name} ({columns})")
+    existing = {
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+            [RAW_SCHEMA, table.name],
+        ).fetchall()
+    }
+    for column in table.columns:
+        if column.name not in existing:
+            con.execute(f'ALTER TABLE {RAW_SCHEMA}.{table.name} ADD COLUMN "{column.name}" {column.type.duckdb}')
 
 
 def _frames_by_table(frames: DocumentFrames) -> dict[str, pl.DataFrame]:

@@ -18,6 +18,7 @@ from typing import Final, TypeAlias
 
 import polars as pl
 
+from pipeline.contract.tables import DEPARTMENT_TARGETS, DOCUMENTS, INDICATORS, INGEST_ERRORS, PROJECTS
 from pipeline.core.categories import canonical_categories
 from pipeline.core.confidence import LOW_CONFIDENCE
 from pipeline.core.money import to_yuan
@@ -30,109 +31,14 @@ from pipeline.parse.values import parse_value
 
 DOCUMENT_ID_LENGTH: Final = 16
 FrameSchema: TypeAlias = Mapping[str, pl.DataType | type[pl.DataType]]
-"""Column name → polars dtype of a frame the warehouse loads (the raw tables' DDL is made from it)."""
+"""Column name → polars dtype of a frame the warehouse loads, read from its declaration in
+``pipeline.contract.tables``."""
 
-DOCUMENT_SCHEMA: Final[FrameSchema] = {
-    "document_id": pl.String,
-    "source_file": pl.String,
-    "sha256": pl.String,
-    "format": pl.String,
-    "layout": pl.String,
-    "layout_confidence": pl.Float64,
-    "low_confidence": pl.Boolean,
-    "document_kind": pl.String,
-    "status": pl.String,
-    "town": pl.String,
-    "county": pl.String,
-    "county_code": pl.String,
-    "fiscal_year": pl.Int32,
-    "unit_code": pl.String,
-    "unit_name": pl.String,
-    "amount_unit": pl.String,
-    "unit_total_yuan": pl.Float64,
-    "missing_facts": pl.String,
-    "project_count": pl.Int32,
-    "indicator_count": pl.Int32,
-    "parser_version": pl.String,
-    "loaded_at": pl.Datetime("us"),
-}
-PROJECT_SCHEMA: Final[FrameSchema] = {
-    "project_id": pl.String,
-    "document_id": pl.String,
-    "table_no": pl.Int32,
-    "project_code": pl.String,
-    "project_name": pl.String,
-    "budget_yuan": pl.Float64,
-    "fiscal_funds_yuan": pl.Float64,
-    "other_funds_yuan": pl.Float64,
-    "amount_unit": pl.String,
-    "budget_text": pl.String,
-    "purpose": pl.String,
-    "goals": pl.String,
-    "spend_plan": pl.String,
-    "source_file": pl.String,
-    "source_page": pl.Int32,
-    "source_line": pl.Int32,
-    "source_locator": pl.String,
-    "source_kind": pl.String,
-    "layout": pl.String,
-    "linked_project_id": pl.String,
-}
-INDICATOR_SCHEMA: Final[FrameSchema] = {
-    "indicator_id": pl.String,
-    "project_id": pl.String,
-    "document_id": pl.String,
-    "table_no": pl.Int32,
-    "row_no": pl.Int32,
-    "level1_raw": pl.String,
-    "level2_raw": pl.String,
-    "level1": pl.String,
-    "level2": pl.String,
-    "category_note": pl.String,
-    "level3": pl.String,
-    "description": pl.String,
-    "value_text": pl.String,
-    "basis": pl.String,
-    "comparator": pl.String,
-    "value_num": pl.Float64,
-    "value_unit": pl.String,
-    "value_kind": pl.String,
-    "value_date": pl.Date,
-    "value_std": pl.Float64,
-    "unit_std": pl.String,
-    "value_parse_note": pl.String,
-    "actual_text": pl.String,
-    "actual_num": pl.Float64,
-    "is_core": pl.Boolean,
-    "source_file": pl.String,
-    "source_page": pl.Int32,
-    "source_line": pl.Int32,
-}
-DEPARTMENT_TARGET_SCHEMA: Final[FrameSchema] = {
-    "target_id": pl.String,
-    "document_id": pl.String,
-    "section": pl.String,
-    "goal_no": pl.Int32,
-    "goal_title": pl.String,
-    "goal_text": pl.String,
-    "clause_no": pl.Int32,
-    "clause": pl.String,
-    "comparator": pl.String,
-    "value_num": pl.Float64,
-    "value_unit": pl.String,
-    "value_kind": pl.String,
-    "source_file": pl.String,
-    "source_line": pl.Int32,
-}
-ERROR_SCHEMA: Final[FrameSchema] = {
-    "document_id": pl.String,
-    "source_file": pl.String,
-    "sha256": pl.String,
-    "stage": pl.String,
-    "error_class": pl.String,
-    "message": pl.String,
-    "recorded_at": pl.Datetime("us"),
-}
+DOCUMENT_SCHEMA: Final[FrameSchema] = DOCUMENTS.polars_schema()
+PROJECT_SCHEMA: Final[FrameSchema] = PROJECTS.polars_schema()
+INDICATOR_SCHEMA: Final[FrameSchema] = INDICATORS.polars_schema()
+DEPARTMENT_TARGET_SCHEMA: Final[FrameSchema] = DEPARTMENT_TARGETS.polars_schema()
+ERROR_SCHEMA: Final[FrameSchema] = INGEST_ERRORS.polars_schema()
 
 
 @dataclass(frozen=True)
@@ -202,6 +108,8 @@ def _project_row(
         "other_funds_yuan": to_yuan(project.other_funds_text, unit),
         "amount_unit": unit,
         "budget_text": project.budget_text,
+        "fiscal_funds_text": project.fiscal_funds_text,
+        "other_funds_text": project.other_funds_text,
         "purpose": project.purpose,
         "goals": project.goals,
         "spend_plan": _spend_plan_json(project.spend_plan),

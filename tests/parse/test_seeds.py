@@ -53,6 +53,20 @@ def test_000_project_code_joined_and_budget_in_yuan(seed: Seed) -> None:
     assert project(seed("000"), 13)["budget_yuan"] == 400000.0
 
 
+def test_fund_parts_kept_as_written_beside_their_yuan(seed: Seed) -> None:
+    """000 line 135: 预算数 19.00 | 其中：财政 资金 19.00 | 其他资金 (blank), under 单位：万元; 003's
+    first project is written in 元."""
+    first = project(seed("000"), 1)
+    assert (first["fiscal_funds_text"], first["other_funds_text"]) == ("19.00", None)
+    assert (first["amount_unit"], first["fiscal_funds_yuan"]) == ("万元", 190000.0)
+    in_yuan = project(seed("003"), 1)
+    assert (in_yuan["fiscal_funds_text"], in_yuan["amount_unit"], in_yuan["fiscal_funds_yuan"]) == (
+        "20000.00",
+        "元",
+        20000.0,
+    )
+
+
 def test_000_rows_exact(seed: Seed) -> None:
     frames = seed("000")
     assert cells(frames, 1, 1) == (
