@@ -12,10 +12,10 @@ from typing import Final, Optional
 import pandera.polars as pa
 import polars as pl
 
-from pipeline.core.types import SOURCE_KINDS, SOURCE_PROSE
+from pipeline.core.comparators import COMPARATORS
+from pipeline.core.money import AMOUNT_UNITS
+from pipeline.core.types import SOURCE_KINDS, SOURCE_PROSE, VALUE_KINDS
 
-COMPARATORS: Final = [">=", "<=", "=", ">", "<"]
-VALUE_KINDS: Final = ["quantitative", "date", "qualitative", "missing"]
 DOCUMENT_KINDS: Final = ["target", "self_evaluation"]
 DEPARTMENT_TARGET_SECTIONS: Final = ["总体绩效目标", "分项绩效目标"]
 DOCUMENT_STATUSES: Final = ["loaded", "failed", "withdrawn"]
@@ -40,7 +40,7 @@ class DocumentFrame(pa.DataFrameModel):
     fiscal_year: Optional[pl.Int32] = pa.Field(nullable=True, ge=2000, le=2100)
     unit_code: Optional[pl.String] = pa.Field(nullable=True)
     unit_name: Optional[pl.String] = pa.Field(nullable=True)
-    amount_unit: Optional[pl.String] = pa.Field(nullable=True, isin=["万元", "千元", "元"])
+    amount_unit: Optional[pl.String] = pa.Field(nullable=True, isin=AMOUNT_UNITS)
     unit_total_yuan: Optional[pl.Float64] = pa.Field(nullable=True, ge=0)
     missing_facts: Optional[pl.String] = pa.Field(nullable=True)
     project_count: pl.Int32 = pa.Field(ge=0)

@@ -11,14 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.core.comparators import COMPARATORS, PREFIX_COMPARATORS, SUFFIX_COMPARATORS
 from pipeline.core.text import compact
+from pipeline.core.types import VALUE_KINDS
 from pipeline.parse.values import (
-    COMPARATORS,
     INTERNAL_ERROR_NOTE,
-    PREFIX_COMPARATORS,
-    SUFFIX_COMPARATORS,
     UNITS,
-    VALUE_KINDS,
     ParsedValue,
     _read,
     normalise_value_text,

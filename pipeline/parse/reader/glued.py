@@ -63,13 +63,12 @@ from functools import cache
 from typing import Final
 
 from pipeline.core.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
+from pipeline.core.comparators import PREFIX_COMPARATORS, SIGN_FOLDS, SUFFIX_COMPARATORS
 from pipeline.core.text import WHITESPACE
 from pipeline.parse.reader.kinds import DIRECTION_WORDS, MAX_WEIGHT, NATURE_WORDS
 from pipeline.parse.values import (
     CJK,
     GLUE_SAFE_UNITS,
-    PREFIX_COMPARATORS,
-    SUFFIX_COMPARATORS,
     UNIT_CORE,
     alternation,
     is_unit,
@@ -162,7 +161,6 @@ MAX_OPTIMA: Final = 4
 # --- patterns ---------------------------------------------------------------------------------------
 
 _CJK_AT: Final = re.compile(rf"[{CJK}]")
-_CHAR_FOLDS: Final = {"≧": "≥", "≦": "≤"}
 
 
 _COMPARATOR: Final = rf"(?:{alternation(PREFIX_COMPARATORS)})"
@@ -313,7 +311,7 @@ def split_glued_header(text: str, labels: Mapping[str, str]) -> tuple[str, ...] 
 
 def _fold(text: str) -> str:
     """Each character folded on its own (NFKC when it stays one character), so positions still match."""
-    folded = (_CHAR_FOLDS.get(char) or unicodedata.normalize("NFKC", char) for char in text)
+    folded = (SIGN_FOLDS.get(char) or unicodedata.normalize("NFKC", char) for char in text)
     return "".join(new if len(new) == 1 else old for new, old in zip(folded, text, strict=True))
 
 
