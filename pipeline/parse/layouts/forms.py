@@ -57,6 +57,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Final, Literal
 
+from pipeline.core.comparators import COMPARATOR_SIGNS
 from pipeline.core.errors import STAGE_EXTRACT, IngestError
 from pipeline.core.labels import (
     ALL_COLUMNS,
@@ -70,6 +71,7 @@ from pipeline.core.labels import (
     FORM_LABELS,
     GOAL_LABELS,
     INDICATOR_COLUMNS,
+    LABELLED_FIELD,
     NAME_LABELS,
     OTHER_LABELS,
     PLAN_LABELS,
@@ -135,8 +137,7 @@ _UNIT_AT_END: Final = re.compile(rf"金额单位[:：]\s*{AMOUNT_UNIT}\s*$")
 _UNIT_IN_LABEL: Final = re.compile(rf"^[\u4e00-\u9fff]{{0,10}}[（(]{AMOUNT_UNIT}[)）](?:[（(]\d{{1,3}}分[)）])?$")
 """A form label that states the amount unit: ``项目资金（万元）``, ``项目预算金额 (万元)``, ``预算执行情况(万元)(20分)``."""
 _SELF_EVALUATION_TITLE: Final = re.compile(r"自评")
-_LABELLED_FIELD: Final = re.compile(r"^(?P<label>.{2,16})[:：]\s*(?P<value>[^:：\s][^:：]*)$")
-_BARE_NUMBER: Final = re.compile(r"^[≥≤=＝<>＜＞≧≦]*-?\d+(?:[.．]\d+)?$")
+_BARE_NUMBER: Final = re.compile(rf"^[{re.escape(COMPARATOR_SIGNS)}]*-?\d+(?:[.．]\d+)?$")
 _NO_UNIT: Final = frozenset({"/", "-", "—", "——", "无", "－"})
 _PLACEHOLDER: Final = re.compile(r"[Xx×＊*]{2,}|…|\.{3,}|。{3,}|请填写|请输入|待填|待定|填写说明|[○□_＿]{2,}")
 
@@ -177,7 +178,7 @@ def _reading(cell: str) -> _CellReading:
     compacted = compact(cell)
     unit = _UNIT_LINE.match(compacted)
     unit_in_label = _UNIT_IN_LABEL.match(compacted)
-    field = _LABELLED_FIELD.match(clean_text(cell))
+    field = LABELLED_FIELD.match(clean_text(cell))
     return _CellReading(
         key=label_key(without_list_number(folded_text(cell))),
         unit=unit.group(1) if unit else None,

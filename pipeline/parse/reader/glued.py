@@ -62,9 +62,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from pipeline.core.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
+from pipeline.core.categories import COST, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
 from pipeline.core.comparators import PREFIX_COMPARATORS, SIGN_FOLDS, SUFFIX_COMPARATORS
 from pipeline.core.text import WHITESPACE
+from pipeline.core.vocabulary import LEVEL1_VARIANTS
 from pipeline.parse.reader.kinds import DIRECTION_WORDS, MAX_WEIGHT, NATURE_WORDS
 from pipeline.parse.values import (
     CJK,
@@ -96,9 +97,8 @@ WEIGHT_ROLE: Final = "weight"
 
 # --- vocabulary --------------------------------------------------------------------------------------
 
-LEVEL1_VARIANTS: Final[tuple[str, ...]] = tuple(name.replace("指标", "类指标") for name in LEVEL1_NAMES)
-"""一级 names with 类 (``产出类指标``, ``满意度类指标``), a common template variant."""
-LEVEL1_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL1_NAMES, *LEVEL1_VARIANTS))
+LEVEL1_VOCABULARY: Final[frozenset[str]] = LEVEL1_VARIANTS
+"""一级 names and their variants (``产出类指标``, ``项目效益指标``): ``pipeline.core.vocabulary``."""
 LEVEL2_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL2_PARENT, *LEVEL2_ALIASES, SATISFACTION))
 """二级 names and aliases; ``满意度指标`` too, which templates print in the 二级 column under itself."""
 LEVEL_VOCABULARY: Final = LEVEL1_VOCABULARY | LEVEL2_VOCABULARY
