@@ -203,17 +203,21 @@ _QUARTER: Final = re.compile(rf"{_YEAR}年(?:第)?(?P<q>[1-4一二三四])季度
 _HALF: Final = re.compile(rf"{_YEAR}年(?P<h>上|下)半年(?:末|底)?")
 _MONTH: Final = re.compile(rf"{_YEAR}年(?P<m>\d{{1,2}})月(?P<end>底|末|份)?{_BEFORE}")
 _YEAR_ONLY: Final = re.compile(rf"{_YEAR}年(?:度)?(?P<end>底|末)?{_BEFORE}")
+ACTION_WORDS: Final[tuple[str, ...]] = ("完成", "办结", "发放", "支付", "拨付", "兑现", "到位", "缴纳", "执行", "开展")
+"""What a deadline or schedule says is done by then (``2024年底前完成``, ``按月发放``, ``及时拨付``)."""
+ON_TIME_WORDS: Final[tuple[str, ...]] = ("按时", "按期", "如期", "限时", "准时", "及时")
+"""On time, with no day named (``按时完成``): a date target without ``value_date``."""
 _DATE_TAIL: Final = re.compile(
-    r"^(?:前|之前|以前|内|止|截止|为止)?(?:全部)?(?:完成|办结|到位|发放完毕|发放|支付|拨付|兑现|结束)?(?:前)?$"
+    rf"^(?:前|之前|以前|内|止|截止|为止)?(?:全部)?(?:{alternation((*ACTION_WORDS, '发放完毕', '结束'))})?(?:前)?$"
 )
-_ACTION: Final = r"(?:完成|办结|发放|支付|拨付|兑现|到位|缴纳|执行|开展)?"
+_ACTION: Final = rf"(?:{alternation(ACTION_WORDS)})?"
 _NUMBER_WORD: Final = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)"
 _PERIOD_UNIT: Final = r"(?:年度|年|个月|月|季度|季|周|星期|天|日|个工作日|工作日|小时)"
 _RELATIVE: Final = (
     re.compile(rf"^(?:当|本)?(?:{_NUMBER_WORD})?个?{_PERIOD_UNIT}(?:以|之)?内{_ACTION}$"),
     re.compile(rf"^(?:(?:当|本)(?:年度|年|月|季度)(?:底|末)?|(?:年度|年|月|季度)(?:底|末))(?:前|之前|以前)?{_ACTION}$"),
     re.compile(rf"^(?:每|按)(?:个)?(?:年度|年|月度|月|季度|季|半年|周|日|天|旬){_ACTION}$"),
-    re.compile(rf"^(?:按时|按期|如期|限时|准时|及时){_ACTION}$"),
+    re.compile(rf"^(?:{alternation(ON_TIME_WORDS)}){_ACTION}$"),
 )
 """Timing without a calendar day: windows (一年内), year ends without a year, schedules, on time."""
 _NUMERIC_WINDOW: Final = re.compile(rf"^(?P<n>\d+(?:\.\d+)?)(?P<unit>个?{_PERIOD_UNIT})(?:以|之)?内{_ACTION}$")

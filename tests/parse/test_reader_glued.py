@@ -120,6 +120,18 @@ def test_a_row_starts_with_any_level1_variant_the_form_reader_knows(level1: str)
     ]  # fmt: skip
 
 
+def test_a_deadline_and_a_criterion_with_the_value_reader_s_action_and_on_time_words() -> None:
+    """The glued reader kept a shorter list of action and on-time words than the value reader (no 支付,
+    no 准时): ``2024年6月底前支付`` lost its 支付 to the description, and ``准时支付得10分`` its criterion."""
+    line = "产出指标时效指标补贴发放时间2024年6月底前支付反映资金拨付进度准时支付得10分-定量"
+    assert cut_glued_rows([line], PROJECT) == [
+        project_row(
+            level1="产出指标", level2="时效指标", level3="补贴发放时间", value="2024年6月底前支付",
+            description="反映资金拨付进度", scoring="准时支付得10分", nature="定量",
+        )
+    ]  # fmt: skip
+
+
 def test_rows_starting_at_level2_and_level3() -> None:
     lines = [
         "时效指标资金拨付时间2024年6月30日反映资金拨付进度按时完成得10分-定量",

@@ -68,8 +68,10 @@ from pipeline.core.text import WHITESPACE
 from pipeline.core.vocabulary import LEVEL1_VARIANTS
 from pipeline.parse.reader.kinds import DIRECTION_WORDS, MAX_WEIGHT, NATURE_WORDS
 from pipeline.parse.values import (
+    ACTION_WORDS,
     CJK,
     GLUE_SAFE_UNITS,
+    ON_TIME_WORDS,
     UNIT_CORE,
     alternation,
     is_unit,
@@ -122,10 +124,9 @@ GRADE_WORDS: Final[tuple[str, ...]] = (
 )  # fmt: skip
 """Grades that open a scoring criterion (``较大得10分,一般得6分``). Single characters (好, 高) are left
 out: they end too many descriptions (``…提高``)."""
-MANNER_WORDS: Final[tuple[str, ...]] = ("按标准", "按期", "按时", "如期", "及时", "全部", "足额")
-ACTION_WORDS: Final[tuple[str, ...]] = ("发放", "完成", "到位", "办结", "拨付", "兑现", "执行")
+MANNER_WORDS: Final[tuple[str, ...]] = (*ON_TIME_WORDS, "按标准", "全部", "足额")
 """A scoring criterion may open with manner + action (``按期完成得10分``, ``按标准发放得10分``,
-``发放到位得10分``)."""
+``发放到位得10分``): the on-time and action words of ``pipeline.parse.values``."""
 
 # --- scores and limits -----------------------------------------------------------------------------
 
