@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 UV := python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install browser run test ui bench lint accuracy check docs
+.PHONY: install browser run test ui bench lint accuracy check raw-docs dbt
 
 install: .venv/.installed
 
@@ -17,6 +17,10 @@ install: .venv/.installed
 		|| python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
 	$(UV) sync --frozen
 	@touch $@
+
+# dbt on the warehouse in force, with the vars built from the Python facts: make dbt ARGS="build --select marts".
+dbt: install
+	$(RUN) python -m pipeline.defs.dbt_project $(ARGS)
 
 # The report test renders the HTML report in headless Chromium (Debian package; needs root or sudo).
 browser:
@@ -38,7 +42,7 @@ lint: install
 
 # The column tables of docs/raw_layer.md, from the one declaration in pipeline/contract/tables.py
 # (tests/contract/test_docs.py fails while the page is stale).
-docs: install
+raw-docs: install
 	$(RUN) python -m pipeline.contract.docs docs/raw_layer.md
 
 # Recall and invented rows on the hand-read real documents (../shared/realdocs, or $JIXIAO_REALDOCS).

@@ -2,7 +2,8 @@
 
 ``built_warehouse`` parses the five seeds of ``data/raw`` with ``pipeline.parse.document.parse_document``,
 loads them with ``pipeline.load.warehouse.load_document`` into a DuckDB file in a temporary folder,
-and runs ``dbt build`` (every model, data test and unit test) against it with dbtRunner. The
+and runs ``dbt build`` (every model, data test and unit test) against it with dbtRunner, with the
+vars every dbt call of the project passes (``pipeline.defs.dbt_project.dbt_args``). The
 first caller builds; later callers in the same session (tests/warehouse/test_marts.py and
 tests/report/test_report.py) get the same result. The environment is restored afterwards.
 """
@@ -41,12 +42,11 @@ def dbt_build(tmp: Path, *extra: str) -> Any:
     from dbt.cli.main import dbtRunner
 
     from pipeline.contract.dbt import write_dbt_files
+    from pipeline.defs.dbt_project import dbt_args
 
     write_dbt_files(DBT_DIR / "models")
-
-    args = ["build", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-            "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--no-use-colors", *extra]
-    return dbtRunner().invoke(args)
+    args = ["build", "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--no-use-colors", *extra]
+    return dbtRunner().invoke(dbt_args(args))
 
 
 def release_dbt_duckdb() -> None:

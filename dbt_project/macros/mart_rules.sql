@@ -4,6 +4,10 @@
   `dbt build --vars '{jixiao_boilerplate_min_projects: 4}'`; the defaults below are what the
   documentation (models/marts/mart_*.yml, README "Ask the warehouse") describes.
 
+  The domain's own facts (the 二级 categories, the comparators, the error classes …) are not
+  defaults here: they are vars passed from Python at every dbt call (pipeline/defs/dbt_vars.py;
+  run dbt as `make dbt ARGS=build`), and mart_rule reads them like the rules.
+
   Words are matched as plain substrings of the indicator's name (三级指标, or its description
   when the name is blank); they are joined into one regular expression, so they must not
   contain regex metacharacters.
@@ -26,18 +30,13 @@
         'jixiao_satisfaction_words': ['满意'],
         'jixiao_total_words': ['总', '合计', '全年', '全部'],
         'jixiao_per_unit_words': ['每', '人均', '单价', '平均', '单位成本'],
-        'jixiao_cost_level2': ['成本指标', '经济成本指标', '社会成本指标', '生态环境成本指标'],
         'jixiao_money_units': ['元', '元/年'],
-        'jixiao_level2_names': [
-            '数量指标', '质量指标', '时效指标', '成本指标', '经济成本指标', '社会成本指标',
-            '生态环境成本指标', '经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标',
-            '服务对象满意度指标'
-        ],
     } -%}
-    {%- if name not in defaults -%}
-        {{ exceptions.raise_compiler_error("mart_rule: unknown rule '" ~ name ~ "'") }}
+    {%- if name in defaults -%}
+        {{- return(var(name, defaults[name])) -}}
     {%- endif -%}
-    {{- return(var(name, defaults[name])) -}}
+    {#- A fact passed from Python: var() fails with "Required var ... not provided" without it. -#}
+    {{- return(var(name)) -}}
 {%- endmacro %}
 
 
@@ -52,14 +51,48 @@
     ({%- for item in mart_rule(name) -%}'{{ item }}'{%- if not loop.last -%}, {% endif -%}{%- endfor -%})
 {%- endmacro %}
 
-{#- The count of each quality flag over a group of mart_indicator_quality rows: one list, so the
-    project and town-year marts cannot drift apart when a flag is added. -#}
+{#- The names of the quality flags in order, or only those of one severity ('substantive',
+    'formal'): seeds/quality_flags.csv, which the Python side passes as the var
+    jixiao_quality_flags ([{name, severity}, …]) at every dbt call. -#}
+{% macro quality_flags(severity=none) -%}
+    {%- set names = [] -%}
+    {%- for flag in var('jixiao_quality_flags') -%}
+        {%- if severity is none or flag['severity'] == severity -%}
+            {%- do names.append(flag['name']) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(names) -}}
+{%- endmacro %}
+
+
+{#- The count of each quality flag over a group of mart_indicator_quality rows:
+    `count(*) filter (where echo) as echo_count, …`. -#}
 {% macro flag_counts() %}
-        count(*) filter (where unquantified)                             as unquantified_count,
-        count(*) filter (where backwards)                                as backwards_count,
-        count(*) filter (where implausible)                              as implausible_count,
-        count(*) filter (where cost_mismatch)                            as cost_mismatch_count,
-        count(*) filter (where echo)                                     as echo_count,
-        count(*) filter (where boilerplate)                              as boilerplate_count,
-        count(*) filter (where no_basis)                                 as no_basis_count
+    {%- for flag in quality_flags() %}
+        count(*) filter (where {{ flag }}) as {{ flag }}_count{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- The number of flags raised on a row: `cast(unquantified as integer) + cast(backwards as integer) + …`. -#}
+{% macro flag_sum() -%}
+    {%- for flag in quality_flags() -%}
+        cast({{ flag }} as integer){{ ' + ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{#- The flag count columns, comma-separated: `unquantified_count, backwards_count, …`. -#}
+{% macro flag_count_columns() -%}
+    {%- for flag in quality_flags() -%}
+        {{ flag }}_count{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{#- Each flag count of `relation`, zero when it has no row: `coalesce(x.echo_count, 0) as echo_count, …`. -#}
+{% macro coalesced_flag_counts(relation) %}
+    {%- for flag in quality_flags() %}
+        coalesce({{ relation }}.{{ flag }}_count, 0) as {{ flag }}_count,
+    {%- endfor %}
 {%- endmacro %}

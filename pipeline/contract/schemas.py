@@ -18,25 +18,15 @@ import polars as pl
 
 from pipeline.contract.columns import Column, Table
 from pipeline.contract.tables import (
-    COMPARATORS,
-    DEPARTMENT_TARGET_SECTIONS,
     DEPARTMENT_TARGETS,
-    DOCUMENT_KINDS,
-    DOCUMENT_STATUSES,
     DOCUMENTS,
     INDICATORS,
     INGEST_ERRORS,
     PROJECTS,
-    VALUE_KINDS,
 )
 from pipeline.core.types import SOURCE_PROSE
 
 __all__ = [
-    "COMPARATORS",
-    "DEPARTMENT_TARGET_SECTIONS",
-    "DOCUMENT_KINDS",
-    "DOCUMENT_STATUSES",
-    "VALUE_KINDS",
     "DepartmentTargetFrame",
     "DocumentFrame",
     "ErrorFrame",

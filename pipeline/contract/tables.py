@@ -2,9 +2,9 @@
 
 Everything else is derived from these declarations (see ``columns.py``): the frame builders'
 schemas, the pandera models, the DuckDB DDL, dbt's sources and staging YAML, the docs blocks the
-marts refer to, and the column tables of ``docs/raw_layer.md`` (``make docs``). To add a column,
+marts refer to, and the column tables of ``docs/raw_layer.md`` (``make raw-docs``). To add a column,
 declare it here in the place it should appear, fill it in the frame builder
-(``pipeline/parse/frames.py``) and run ``make docs``.
+(``pipeline/parse/frames.py``) and run ``make raw-docs``.
 
 A column several tables share (``source_file``, ``document_id``) is declared once below and
 placed in each table; the tables are listed in the order the loader writes them.
@@ -26,20 +26,18 @@ from pipeline.contract.columns import (
     Reference,
     Table,
 )
+from pipeline.core.comparators import COMPARATORS
 from pipeline.core.confidence import LOW_CONFIDENCE
 from pipeline.core.errors import ERROR_CLASSES, STAGES
-from pipeline.core.types import SOURCE_KINDS
+from pipeline.core.money import AMOUNT_UNITS
+from pipeline.core.types import SOURCE_KINDS, VALUE_KINDS
 
 RAW_SCHEMA: Final = "raw"
 """The DuckDB schema the loader writes and dbt reads as the source ``raw``."""
 
-COMPARATORS: Final = (">=", "<=", "=", ">", "<")
-VALUE_KINDS: Final = ("quantitative", "date", "qualitative", "missing")
 DOCUMENT_KINDS: Final = ("target", "self_evaluation")
 DEPARTMENT_TARGET_SECTIONS: Final = ("总体绩效目标", "分项绩效目标")
 DOCUMENT_STATUSES: Final = ("loaded", "failed", "withdrawn")
-DOCUMENT_AMOUNT_UNITS: Final = ("万元", "千元", "元")
-"""The money units a document's unit line (``单位：万元``) states."""
 
 SHA256_HEX_LENGTH: Final = 64
 FIRST_FISCAL_YEAR: Final = 2000
@@ -180,7 +178,7 @@ DOCUMENTS: Final = Table(
             "amount_unit",
             VARCHAR,
             "Money unit the document writes amounts in (万元, 千元 or 元); all *_yuan columns are converted to 元.",
-            allowed=DOCUMENT_AMOUNT_UNITS,
+            allowed=AMOUNT_UNITS,
         ),
         Column(
             "unit_total_yuan", DOUBLE, "The unit total the document states, in 元; null if it states none.", minimum=0

@@ -37,6 +37,8 @@ from typing import Final
 from pipeline.core.text import WHITESPACE, without_list_number
 from pipeline.core.traditional import folded_text
 
+INDICATOR: Final = "指标"
+"""The word that ends a category name (产出指标, 数量指标)."""
 OUTPUT: Final = "产出指标"
 BENEFIT: Final = "效益指标"
 SATISFACTION: Final = "满意度指标"
@@ -83,7 +85,7 @@ ONLY_CHILD: Final[dict[str, str]] = {
 }
 """Level-1 names with exactly one level 2 below them (满意度指标 → 服务对象满意度指标)."""
 
-SUFFIXES: Final[tuple[str, ...]] = ("指标", "标")
+SUFFIXES: Final[tuple[str, ...]] = (INDICATOR, "标")
 """What a name with a missing ending is completed with."""
 MIN_FUZZY_LENGTH: Final = 4
 """Shorter names are not edited onto a known name: too many known names are one edit away."""
@@ -122,7 +124,7 @@ holds one core (``群众满意度指标``, ``服务对象或受益者满意度�
 is that category; one that holds two, or lists several (``经济和社会效益指标``), is none."""
 _LISTED: Final = re.compile("[和及与、]")
 _WORDS_ONLY: Final = re.compile(r"[\u4e00-\u9fff]+")
-LEVEL2_SUFFIXES: Final = ("指标", "目标")
+LEVEL2_SUFFIXES: Final = (INDICATOR, "目标")
 NOT_CATEGORIES: Final = frozenset({"绩效指标", "年度绩效指标", "绩效目标", "年度绩效目标"})
 """Labels of the whole indicator block (绩效指标 spans all rows at the left of many forms): one character
 from 时效指标, but never a category."""

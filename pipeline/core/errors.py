@@ -10,8 +10,8 @@ STAGE_EXTRACT: Final = "extract"
 STAGE_NORMALISE: Final = "normalise"
 STAGE_VALIDATE: Final = "validate"
 STAGE_LOAD: Final = "load"
-STAGES: Final = (STAGE_READ, STAGE_RECOGNISE, STAGE_EXTRACT, STAGE_NORMALISE, STAGE_VALIDATE, STAGE_LOAD)
-"""The stages a document passes through, in order; ``ingest_errors.stage`` is one of them."""
+STAGES: Final[tuple[str, ...]] = (STAGE_READ, STAGE_RECOGNISE, STAGE_EXTRACT, STAGE_NORMALISE, STAGE_VALIDATE, STAGE_LOAD)
+"""The stages of the path of a document, in order: the ``stage`` of an ``ingest_errors`` row."""
 
 ERROR_CLASSES: Final = {
     "empty_file": "The file has no content.",

@@ -196,6 +196,13 @@ inside an indicator table, ends the table (the next project's form has begun).""
 TOTAL_LABELS: Final = frozenset({"总分", "合计", "总计", "小计", "合计得分", "总得分"})
 
 
+LABEL_COLONS: Final = ":："
+LABELLED_FIELD: Final = re.compile(rf"^(?P<label>.{{2,16}})[{LABEL_COLONS}]\s*(?P<value>[^{LABEL_COLONS}\s][^{LABEL_COLONS}]*)$")
+"""``资金总额: 250``, ``项目名称：基层卫生``: label and value in one cell, the value after the last colon.
+The label may hold a colon of its own (``其中：财政资金：30.00`` is 其中：财政资金 = 30.00); a reader that
+takes a second colon for a second field (``预算数：30其中：财政资金：30``) checks the label."""
+
+
 TRAILER: Final = re.compile(
     r"^(?:其他需说明|偏差大|偏差原因|未完成原因|改进措施|最近年度绩效评价|审核意见|填报说明|(?:(?:备)?注|说明)\s*(?:\d|[:：.、]|$))"
 )

@@ -32,6 +32,10 @@ UNIT_SCALE: Final[dict[str, int]] = {
     "万": 10_000,
 }
 """How many 元 one of each money unit is."""
+AMOUNT_UNITS: Final[tuple[str, ...]] = ("万元", "千元", "元")
+"""The units a document states its amounts in (``单位：万元``, ``项目资金（万元）``): ``amount_unit``."""
+AMOUNT_UNIT: Final = "(" + "|".join(AMOUNT_UNITS) + ")"
+"""A regex group matching one of ``AMOUNT_UNITS`` (longer first: 万元 before 元)."""
 
 FEN: Final = Decimal("0.01")
 """Amounts are rounded to the fen, the smallest unit of 元."""

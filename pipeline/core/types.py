@@ -8,13 +8,16 @@ artefacts only); the normalise step types and keys them into polars frames.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias, get_args
 
 SourceKind: TypeAlias = Literal["table", "prose"]
 """Where a project's targets were read: a 绩效目标表 grid, or sentences / hyphen-joined strings."""
 SOURCE_TABLE: Final = "table"
 SOURCE_PROSE: Final = "prose"
 SOURCE_KINDS: Final[tuple[str, ...]] = (SOURCE_TABLE, SOURCE_PROSE)
+ValueKind: TypeAlias = Literal["quantitative", "date", "qualitative", "missing"]
+"""What an indicator value is: a number to reach, a deadline, words (优, 健全), or nothing."""
+VALUE_KINDS: Final[tuple[ValueKind, ...]] = get_args(ValueKind)
 CORE_MARK: Final = "★"
 """Marks a core indicator (核心指标) before its name, in a table cell or a prose list."""
 

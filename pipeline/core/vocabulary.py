@@ -16,12 +16,12 @@ spell them many ways, and the reader has to know a label when it sees one before
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Final, Literal, TypeAlias
 
 from pipeline.core.categories import (
     COST,
+    INDICATOR,
     LEVEL1_NAMES,
     LEVEL2_ALIASES,
     LEVEL2_PARENT,
@@ -36,8 +36,12 @@ from pipeline.core.traditional import folded_text
 LevelKind: TypeAlias = Literal["level1", "level2", "both"]
 """A label that names a 一级 only, a 二级 only, or either (成本指标, 满意度指标: both frameworks use them)."""
 
-LEVEL1_VARIANT: Final = re.compile(r"^(?:项目)?(?:产出|效益|满意度|成本|完成|管理)类?指标$")
-"""一级 names and their variants: 产出指标, 产出类指标, 项目完成指标, 项目效益指标, 管理类指标."""
+LEVEL1_STEMS: Final[tuple[str, ...]] = (*(name.removesuffix(INDICATOR) for name in LEVEL1_NAMES), "完成", "管理")
+"""What a 一级 name says before 指标: the four national ones, and 完成/管理 of older templates."""
+LEVEL1_VARIANTS: Final[frozenset[str]] = frozenset(
+    f"{project}{stem}{kind}{INDICATOR}" for project in ("", "项目") for stem in LEVEL1_STEMS for kind in ("", "类")
+)
+"""一级 names and their variants: 产出指标, 产出类指标, 项目完成指标, 项目效益指标, 管理类指标 (24 words)."""
 BOTH_LEVELS: Final = frozenset({COST, SATISFACTION})
 """Names used as a 一级 in one framework and a 二级 in the other (成本指标), or in both columns (满意度指标)."""
 MAX_LABEL_LENGTH: Final = 16
@@ -57,7 +61,7 @@ def level_kind(text: str) -> LevelKind | None:
         return None
     if key in BOTH_LEVELS:
         return "both"
-    if key in LEVEL1_NAMES or LEVEL1_VARIANT.match(key):
+    if key in LEVEL1_VARIANTS:
         return "level1"
     if key.endswith(LEVEL2_SUFFIXES) and level2_name(key) is not None:
         return "level2"  # a cell without the ending (服务对象满意度) is a name, whatever it resembles

@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipeline.defs.config import settings
 from pipeline.defs.dbt_project import export_warehouse_env, jixiao_dbt_project
+from pipeline.defs.dbt_vars import with_vars
 from pipeline.load.warehouse import prepare_raw_layer, warehouse_lock
 
 
@@ -36,4 +37,4 @@ def jixiao_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) ->
     warehouse = settings().warehouse
     prepare_raw_layer(warehouse)
     with warehouse_lock(warehouse):
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(with_vars(["build"]), context=context).stream()

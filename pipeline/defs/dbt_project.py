@@ -1,9 +1,16 @@
-"""The dbt project, in its own module so the manifest can be prepared without loading Dagster defs."""
+"""The dbt project, in its own module so the manifest can be prepared without loading Dagster defs.
+
+Every dbt call goes through ``dbt_args``, which adds the project's folders and the vars built from
+the Python facts (``pipeline.defs.dbt_vars``). ``make dbt ARGS="build"`` runs
+``python -m pipeline.defs.dbt_project build``: dbt as a user calls it (after rebuilding the raw
+layer from the lake, say), with the vars and the warehouse lock.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -11,9 +18,13 @@ from dagster_dbt import DbtProject
 
 from pipeline.contract.dbt import write_dbt_files
 from pipeline.defs.config import DBT_PROJECT_DIR, WAREHOUSE_ENV, settings
+from pipeline.defs.dbt_vars import with_vars
+from pipeline.load.warehouse import prepare_raw_layer, warehouse_lock
 
 DBT_EXECUTABLE: Final = str(Path(sys.executable).parent / "dbt")
 """The dbt of this environment, so nothing depends on PATH (``uv run`` sets it, a bare python does not)."""
+DEFAULT_COMMAND: Final = ("build",)
+"""What ``make dbt`` runs without ARGS: every model, seed, data test and unit test."""
 
 jixiao_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -28,6 +39,11 @@ def write_contract_files() -> Path:
     return write_dbt_files(DBT_PROJECT_DIR / "models")
 
 
+def dbt_args(args: Sequence[str]) -> list[str]:
+    """A dbt command line of this project: ``["parse"]`` → ``["parse", "--project-dir", …, "--vars", "{…}"]``."""
+    return with_vars([*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)])
+
+
 def prepare_manifest() -> None:
     """The contract's dbt files, then ``dbt parse`` in this process: the dbt assets need
     target/manifest.json at import time."""
@@ -35,7 +51,23 @@ def prepare_manifest() -> None:
 
     write_contract_files()
     export_warehouse_env()
-    args = ["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    result = dbtRunner().invoke(args)
+    result = dbtRunner().invoke(dbt_args(["parse", "--quiet"]))
     if not result.success:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
+
+
+def main(argv: Sequence[str]) -> int:
+    """``make dbt ARGS="build --select marts"``: dbt on the warehouse in force, holding its lock."""
+    from dbt.cli.main import dbtRunner
+
+    write_contract_files()
+    export_warehouse_env()
+    warehouse = settings().warehouse
+    prepare_raw_layer(warehouse)
+    with warehouse_lock(warehouse):
+        result = dbtRunner().invoke(dbt_args(list(argv) or list(DEFAULT_COMMAND)))
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -12,11 +12,18 @@ from pipeline.defs.config import settings
 from pipeline.report import write_report
 
 REPORT_GROUP: Final = "report"
-REPORT_MARTS: Final = ("mart_town_year", "mart_project_quality", "mart_indicator_quality", "mart_category_targets")
+REPORT_TABLES: Final = (
+    "mart_town_year",
+    "mart_project_quality",
+    "mart_indicator_quality",
+    "mart_category_targets",
+    "quality_flags",
+)
+"""What the report reads: the analyst marts, and the seed of the quality flags (names, severity, rules)."""
 
 
 @dg.asset(
-    deps=[dg.AssetKey(name) for name in REPORT_MARTS],
+    deps=[dg.AssetKey(name) for name in REPORT_TABLES],
     group_name=REPORT_GROUP,
     automation_condition=dg.AutomationCondition.eager(),
     description=(

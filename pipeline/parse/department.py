@@ -36,9 +36,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
+from pipeline.core.comparators import trailing_comparator
 from pipeline.core.text import clean_text, may_keep
 from pipeline.core.types import RawDocument
-from pipeline.parse.values import PREFIX_COMPARATORS, normalise_value_text, parse_value
+from pipeline.parse.values import normalise_value_text, parse_value
 
 SECTION_OVERALL: Final = "总体绩效目标"
 SECTION_SUB_GOALS: Final = "分项绩效目标"
@@ -57,7 +58,6 @@ _PROJECT_GROUP: Final = "项目绩效目标"
 _PARTS: Final = re.compile(r"[；;。]")
 _COMMA: Final = re.compile(r"[，,]")
 _DIGIT: Final = re.compile(r"\d")
-_COMPARATOR_WORDS: Final = sorted(PREFIX_COMPARATORS, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -113,10 +113,7 @@ def _type_clause(clause: str) -> tuple[str | None, float | None, str | None, str
         return None, None, None, "qualitative"
     start = digit.start()
     lead = text[:start]
-    for word in _COMPARATOR_WORDS:
-        if lead.endswith(word):
-            start -= len(word)
-            break
+    start -= len(trailing_comparator(lead) or "")
     value = parse_value(text[start:])
     comparator = value.comparator
     if comparator is None and value.value_num is not None:

@@ -7,12 +7,9 @@ confidence and says, in ``parse_note``, what could not — it never guesses a un
 
 Decisions, so that every reader of the warehouse can rely on them:
 
-* Comparators. Symbols ``≥ ≤ > < =`` (and ``≧ ≦ >= <= =>``, full-width forms) map as written.
-  Words: 大于等于/不少于/不低于/不小于/至少/达到 → ``>=``; 小于等于/不超过/不超出/不高于/不大于/
-  不多于/最多 → ``<=``; 大于/高于/超过/多于 → ``>``; 小于/低于/少于/不足/不满 → ``<``; 等于 → ``=``.
-  Suffixes 以上/及以上 → ``>=`` and 以下/以内/之内/内 → ``<=``: the PRC Civil Code (art. 1259) reads
-  以上, 以下 and 以内 as including the number, and 超过, 不满 as excluding it. ``达到`` ("reaches") is a
-  floor, hence ``>=``. When a prefix and a suffix disagree (``≤90%以上``) the prefix is kept, with a note.
+* Comparators. The signs and words of ``pipeline.core.comparators`` (``≥95%``, ``不低于95%`` → ``>=``,
+  ``高于95%`` → ``>``, ``95%以上`` → ``>=``). When a prefix and a suffix disagree (``≤90%以上``) the
+  prefix is kept, with a note.
 * Numbers. Full-width digits are folded (NFKC), thousands separators dropped, decimals kept. Numbers
   written in Chinese characters (三次) are not read (a note says so). A range (``1-12月``, ``90%-95%``)
   keeps its **end** — in these tables ranges are periods (months 1 to 12) whose end is what the
@@ -53,15 +50,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Final, Literal, get_args
+from typing import Final
 
+from pipeline.core.comparators import (
+    PREFIX_COMPARATORS,
+    SIGN_FOLDS,
+    SUFFIX_COMPARATORS,
+    Comparator,
+    trailing_comparator,
+)
 from pipeline.core.money import UNIT_SCALE, YUAN, scale_decimal
 from pipeline.core.text import CACHED_STRINGS, WHITESPACE, strip_markup
-
-Comparator = Literal[">=", "<=", "=", ">", "<"]
-ValueKind = Literal["quantitative", "date", "qualitative", "missing"]
-COMPARATORS: Final[frozenset[str]] = frozenset(get_args(Comparator))
-VALUE_KINDS: Final[frozenset[str]] = frozenset(get_args(ValueKind))
+from pipeline.core.types import ValueKind
 
 NOTE_SEPARATOR: Final = "; "
 MAX_QUOTED: Final = 40
@@ -83,61 +83,6 @@ class ParsedValue:
     unit_std: str | None
     parse_note: str | None
 
-
-# --- comparators -----------------------------------------------------------------------------------
-
-PREFIX_COMPARATORS: Final[dict[str, Comparator]] = {
-    ">=": ">=",
-    "=>": ">=",
-    "≥=": ">=",
-    "≥": ">=",
-    "<=": "<=",
-    "=<": "<=",
-    "≤=": "<=",
-    "≤": "<=",
-    ">": ">",
-    "<": "<",
-    "=": "=",
-    "大于或等于": ">=",
-    "大于等于": ">=",
-    "不少于": ">=",
-    "不低于": ">=",
-    "不小于": ">=",
-    "至少": ">=",
-    "达到": ">=",
-    "小于或等于": "<=",
-    "小于等于": "<=",
-    "不超过": "<=",
-    "不超出": "<=",
-    "不高于": "<=",
-    "不大于": "<=",
-    "不多于": "<=",
-    "最多": "<=",
-    "大于": ">",
-    "高于": ">",
-    "超过": ">",
-    "多于": ">",
-    "小于": "<",
-    "低于": "<",
-    "少于": "<",
-    "不足": "<",
-    "不满": "<",
-    "等于": "=",
-}
-"""Comparators written before the number, as symbols or words."""
-
-SUFFIX_COMPARATORS: Final[dict[str, Comparator]] = {
-    "及以上": ">=",
-    "或以上": ">=",
-    "以上": ">=",
-    "及以下": "<=",
-    "或以下": "<=",
-    "以下": "<=",
-    "以内": "<=",
-    "之内": "<=",
-    "内": "<=",
-}
-"""Comparators written after the number and its unit."""
 
 # --- units -----------------------------------------------------------------------------------------
 
@@ -212,10 +157,7 @@ _BARE_LATEX_SYMBOLS: Final = {
 }
 _CHAR_FOLDS: Final = str.maketrans(
     {
-        "≧": "≥",
-        "⩾": "≥",
-        "≦": "≤",
-        "⩽": "≤",
+        **SIGN_FOLDS,
         "‐": "-",
         "‑": "-",
         "‒": "-",
@@ -261,17 +203,21 @@ _QUARTER: Final = re.compile(rf"{_YEAR}年(?:第)?(?P<q>[1-4一二三四])季度
 _HALF: Final = re.compile(rf"{_YEAR}年(?P<h>上|下)半年(?:末|底)?")
 _MONTH: Final = re.compile(rf"{_YEAR}年(?P<m>\d{{1,2}})月(?P<end>底|末|份)?{_BEFORE}")
 _YEAR_ONLY: Final = re.compile(rf"{_YEAR}年(?:度)?(?P<end>底|末)?{_BEFORE}")
+ACTION_WORDS: Final[tuple[str, ...]] = ("完成", "办结", "发放", "支付", "拨付", "兑现", "到位", "缴纳", "执行", "开展")
+"""What a deadline or schedule says is done by then (``2024年底前完成``, ``按月发放``, ``及时拨付``)."""
+ON_TIME_WORDS: Final[tuple[str, ...]] = ("按时", "按期", "如期", "限时", "准时", "及时")
+"""On time, with no day named (``按时完成``): a date target without ``value_date``."""
 _DATE_TAIL: Final = re.compile(
-    r"^(?:前|之前|以前|内|止|截止|为止)?(?:全部)?(?:完成|办结|到位|发放完毕|发放|支付|拨付|兑现|结束)?(?:前)?$"
+    rf"^(?:前|之前|以前|内|止|截止|为止)?(?:全部)?(?:{alternation((*ACTION_WORDS, '发放完毕', '结束'))})?(?:前)?$"
 )
-_ACTION: Final = r"(?:完成|办结|发放|支付|拨付|兑现|到位|缴纳|执行|开展)?"
+_ACTION: Final = rf"(?:{alternation(ACTION_WORDS)})?"
 _NUMBER_WORD: Final = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)"
 _PERIOD_UNIT: Final = r"(?:年度|年|个月|月|季度|季|周|星期|天|日|个工作日|工作日|小时)"
 _RELATIVE: Final = (
     re.compile(rf"^(?:当|本)?(?:{_NUMBER_WORD})?个?{_PERIOD_UNIT}(?:以|之)?内{_ACTION}$"),
     re.compile(rf"^(?:(?:当|本)(?:年度|年|月|季度)(?:底|末)?|(?:年度|年|月|季度)(?:底|末))(?:前|之前|以前)?{_ACTION}$"),
     re.compile(rf"^(?:每|按)(?:个)?(?:年度|年|月度|月|季度|季|半年|周|日|天|旬){_ACTION}$"),
-    re.compile(rf"^(?:按时|按期|如期|限时|准时|及时){_ACTION}$"),
+    re.compile(rf"^(?:{alternation(ON_TIME_WORDS)}){_ACTION}$"),
 )
 """Timing without a calendar day: windows (一年内), year ends without a year, schedules, on time."""
 _NUMERIC_WINDOW: Final = re.compile(rf"^(?P<n>\d+(?:\.\d+)?)(?P<unit>个?{_PERIOD_UNIT})(?:以|之)?内{_ACTION}$")
@@ -319,10 +265,10 @@ def _take_prefix_comparator(text: str) -> tuple[Comparator | None, str]:
 
 def _take_trailing_comparator(lead: str) -> tuple[Comparator | None, str]:
     """``群众满意度达到`` → (">=", "群众满意度"): a comparator written just before the number."""
-    for word in sorted(PREFIX_COMPARATORS, key=len, reverse=True):
-        if lead.endswith(word):
-            return PREFIX_COMPARATORS[word], lead[: -len(word)]
-    return None, lead
+    word = trailing_comparator(lead)
+    if word is None:
+        return None, lead
+    return PREFIX_COMPARATORS[word], lead[: -len(word)]
 
 
 def _take_suffix_comparator(text: str) -> tuple[Comparator | None, str]:

@@ -7,26 +7,22 @@ so every chart works offline and the library is not repeated in every page.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import cycle
 from typing import Final
 
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-from pipeline.report.data import FLAG_KINDS, Row, TownData, TownSummary, project_title
+from pipeline.report.data import SUBSTANTIVE, Flags, Row, TownData, TownSummary, project_title
 
 PLOT_CONFIG: Final = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 FONT: Final = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BLUE: Final = "#2b6cb0"
 RED: Final = "#c53030"
 GREY: Final = "#a0aec0"
-FLAG_COLOURS: Final = {
-    "unquantified": "#805ad5",
-    "backwards": RED,
-    "implausible": "#dd6b20",
-    "cost_mismatch": "#b7791f",
-    "echo": "#d53f8c",
-    "boilerplate": "#718096",
-    "no_basis": "#4a5568",
-}
+SUBSTANTIVE_COLOURS: Final = (RED, "#dd6b20", "#b7791f", "#d53f8c")
+"""Flags that say a target is wrong, in warm colours, in the seed's order (backwards first, in red)."""
+FORMAL_COLOURS: Final = ("#805ad5", "#718096", "#4a5568")
+"""Flags that say a target is vague, copied or undocumented, in cool colours."""
 SATISFACTION_FLOOR_PCT: Final = 50.0
 """Satisfaction targets below this are drawn in red (the implausible rule of mart_indicator_quality)."""
 LABEL_CHARS: Final = 16
@@ -81,18 +77,24 @@ def towns_share_quantified(towns: list[TownSummary]) -> str:
     return _html(fig, "overview-quantified")
 
 
-def towns_flags_heatmap(towns: list[TownSummary]) -> str:
+def flag_colours(flags: Flags) -> list[str]:
+    """A colour per flag, by severity: the n-th substantive flag takes the n-th warm colour."""
+    palettes = {True: cycle(SUBSTANTIVE_COLOURS), False: cycle(FORMAL_COLOURS)}
+    return [next(palettes[flag.severity == SUBSTANTIVE]) for flag in flags.all]
+
+
+def towns_flags_heatmap(towns: list[TownSummary], flags: Flags) -> str:
     rows = [row for town in towns for row in town.years]
     labels = [f"{row['town']} {row['fiscal_year']}" for row in rows]
     shares = [
-        [_pct(row[f"{kind}_count"] / row["indicator_count"]) if row["indicator_count"] else None for kind in FLAG_KINDS]
+        [_pct(row[f"{kind}_count"] / row["indicator_count"]) if row["indicator_count"] else None for kind in flags.names]
         for row in rows
     ]
-    counts = [[row[f"{kind}_count"] for kind in FLAG_KINDS] for row in rows]
+    counts = [[row[f"{kind}_count"] for kind in flags.names] for row in rows]
     fig = go.Figure(
         go.Heatmap(
             z=shares,
-            x=list(FLAG_KINDS),
+            x=list(flags.names),
             y=labels,
             customdata=counts,
             colorscale="Reds",
@@ -202,15 +204,15 @@ def town_share_quantified(town: TownData) -> str:
     return _html(fig, "town-quantified")
 
 
-def town_flags(town: TownData) -> str:
-    totals = {kind: sum(row[f"{kind}_count"] for row in town.years) for kind in FLAG_KINDS}
+def town_flags(town: TownData, flags: Flags) -> str:
+    totals = {kind: sum(row[f"{kind}_count"] for row in town.years) for kind in flags.names}
     targets = sum(row["indicator_count"] for row in town.years)
     fig = go.Figure(
         go.Bar(
-            x=list(FLAG_KINDS),
-            y=[totals[kind] for kind in FLAG_KINDS],
-            marker_color=[FLAG_COLOURS[kind] for kind in FLAG_KINDS],
-            text=[str(totals[kind]) for kind in FLAG_KINDS],
+            x=list(flags.names),
+            y=[totals[kind] for kind in flags.names],
+            marker_color=flag_colours(flags),
+            text=[str(totals[kind]) for kind in flags.names],
             textposition="outside",
             hovertemplate="%{x}: %{y} of " + str(targets) + " targets<extra></extra>",
         )

@@ -23,19 +23,49 @@ import duckdb
 
 from pipeline.load.warehouse import warehouse_lock
 
-FLAG_KINDS: Final[tuple[str, ...]] = (
-    "unquantified",
-    "backwards",
-    "implausible",
-    "cost_mismatch",
-    "echo",
-    "boilerplate",
-    "no_basis",
-)
-"""The flags of mart_indicator_quality, in the order the report shows them."""
+SUBSTANTIVE: Final = "substantive"
+"""The severity of a flag that says a target is wrong, not merely vague or undocumented (``formal``)."""
+FLAGS_SQL: Final = "select name, severity, rule from main.quality_flags order by position"
+"""The quality flags as the seed ``quality_flags`` lists them (dbt_project/seeds/quality_flags.csv)."""
 
-SUBSTANTIVE_FLAGS: Final[tuple[str, ...]] = ("backwards", "implausible", "cost_mismatch", "echo")
-"""Flags that say a target is wrong, not merely vague or undocumented."""
+
+@dataclass(frozen=True)
+class QualityFlag:
+    """One flag of mart_indicator_quality: ``backwards``, ``substantive``, its rule in words."""
+
+    name: str
+    severity: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The flags in the seed's order, read once from the warehouse."""
+
+    all: tuple[QualityFlag, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(flag.name for flag in self.all)
+
+    @property
+    def substantive(self) -> tuple[str, ...]:
+        return tuple(flag.name for flag in self.all if flag.severity == SUBSTANTIVE)
+
+    @property
+    def formal(self) -> tuple[str, ...]:
+        return tuple(flag.name for flag in self.all if flag.severity != SUBSTANTIVE)
+
+
+def read_flags(warehouse: Path) -> Flags:
+    """The quality flags of the warehouse's seed table, in order."""
+    with warehouse_lock(warehouse):
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            rows = con.execute(FLAGS_SQL).fetchall()
+        finally:
+            con.close()
+    return Flags(tuple(QualityFlag(name, severity, rule) for name, severity, rule in rows))
 
 Row = dict[str, Any]
 PROSE_MARK: Final = "文字·"
@@ -65,17 +95,19 @@ select county_key, town_key, (coalesce(sum(coalesce(indicators, 0)) over (
 from towns left join weights using (county_key, town_key)
 """
 """Each town of mart_town_year and its chunk: the towns in order, a new chunk every ``$chunk_rows`` indicators."""
-INDICATOR_COLUMNS: Final = f"""
+INDICATOR_COLUMNS: Final = """
     indicator_id, project_id, county, town, fiscal_year, project_name, table_no, row_no,
     level1, level2, level3, value_text, basis, satisfaction_target_pct, flag_count, is_flagged,
-    reason, source_file, source_line, source_page, {", ".join(FLAG_KINDS)}
+    reason, source_file, source_line, source_page, {flags}
 """
+"""The indicator columns the report reads; ``{flags}`` is one column per flag of ``Flags``."""
 MARTS: Final = {
     "years": ("main.mart_town_year", "*", "fiscal_year"),
     "projects": ("main.mart_project_quality", "*", "fiscal_year, table_no"),
     "indicators": ("main.mart_indicator_quality", INDICATOR_COLUMNS, "fiscal_year, table_no, row_no"),
 }
 """What the report reads: per mart, (table, columns, order within a town)."""
+
 FETCH_ROWS: Final = 10_000
 """Rows fetched from the copy at a time."""
 COPY_ROW_GROUP_ROWS: Final = 10_000
@@ -153,7 +185,7 @@ class TownSummary(Town):
     """Targets flagged backwards, implausible, cost_mismatch or echo."""
 
 
-def summary_of(town: TownData) -> TownSummary:
+def summary_of(town: TownData, flags: Flags) -> TownSummary:
     return TownSummary(
         county=town.county,
         town=town.town,
@@ -164,11 +196,11 @@ def summary_of(town: TownData) -> TownSummary:
             for i in town.indicators
             if i["satisfaction_target_pct"] is not None
         ],
-        substantive=sum(1 for i in town.indicators if any(i[kind] for kind in SUBSTANTIVE_FLAGS)),
+        substantive=sum(1 for i in town.indicators if any(i[kind] for kind in flags.substantive)),
     )
 
 
-def _copy_marts(warehouse: Path, folder: Path, chunk_rows: int) -> dict[str, Path]:
+def _copy_marts(warehouse: Path, folder: Path, chunk_rows: int, flags: Flags) -> dict[str, Path]:
     """The report's mart rows, each with its town's chunk, as one unsorted Parquet file per mart (under the lock)."""
     copies = {name: folder / f"{name}.parquet" for name in MARTS}
     with warehouse_lock(warehouse):
@@ -176,7 +208,7 @@ def _copy_marts(warehouse: Path, folder: Path, chunk_rows: int) -> dict[str, Pat
         try:
             for name, (table, columns, _) in MARTS.items():
                 target = copies[name].as_posix().replace("'", "''")
-                sql = _chunked_copy_sql(table, columns)
+                sql = _chunked_copy_sql(table, columns.format(flags=", ".join(flags.names)))
                 options = f"FORMAT parquet, ROW_GROUP_SIZE {COPY_ROW_GROUP_ROWS}"
                 con.execute(f"COPY ({sql}) TO '{target}' ({options})", {"chunk_rows": chunk_rows})
         finally:
@@ -265,4 +297,4 @@ def towns_of(warehouse: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Iterator
     ``chunk_rows`` bounds what is sorted at once (a town larger than it is a chunk of its own).
     """
     with tempfile.TemporaryDirectory(prefix="jixiao-report-") as folder:
-        yield _towns(_copy_marts(warehouse, Path(folder), chunk_rows))
+        yield _towns(_copy_marts(warehouse, Path(folder), chunk_rows, read_flags(warehouse)))

@@ -17,13 +17,13 @@ from plotly.offline import get_plotlyjs  # type: ignore[import-untyped]
 
 from pipeline.report import charts
 from pipeline.report.data import (
-    FLAG_KINDS,
-    SUBSTANTIVE_FLAGS,
+    Flags,
     Row,
     Town,
     TownData,
     TownSummary,
     project_title,
+    read_flags,
     summary_of,
     towns_of,
 )
@@ -114,7 +114,7 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
 # --- overview -------------------------------------------------------------------------------------
 
 
-def overview_page(towns: list[TownSummary], generated: str) -> str:
+def overview_page(towns: list[TownSummary], generated: str, flags: Flags) -> str:
     years = [row for town in towns for row in town.years]
     indicators = sum(row["indicator_count"] for row in years)
     quantified = sum(row["quantified_count"] for row in years)
@@ -183,32 +183,23 @@ One page per town: <nav style="display:inline">{nav}</nav></p>
 <div>{charts.towns_share_quantified(towns)}</div>
 <div>{charts.towns_scores(towns)}</div>
 </div>
-{charts.towns_flags_heatmap(towns)}
+{charts.towns_flags_heatmap(towns, flags)}
 {charts.towns_satisfaction(towns)}
 <h2>What the flags mean</h2>
-{_flag_legend()}
+{_flag_legend(flags)}
 """
     return _page("Township performance targets — overview", body, generated)
 
 
-def _flag_legend() -> str:
-    meaning = {
-        "unquantified": "no number and no date (优, 提高, 有效提升 …): nobody can say whether it was met",
-        "backwards": "a rate where more is better with a ceiling as target (运转保障率 ≤95%); 反向 measures "
-        "such as 结余率, 投诉率, 发生数 and cost targets are never flagged",
-        "implausible": "a satisfaction target under 50%, or a share above 100%",
-        "cost_mismatch": "a cost figure presented as the project total that differs from its budget by more than 1%",
-        "echo": "the value repeats the indicator's name (≥95安全生产)",
-        "boilerplate": "the same name, description and value in 3 or more projects of one document",
-        "no_basis": "no basis for the value, or the basis only repeats the name or description",
-    }
-    return _table(["flag", "meaning"], [[f"<b>{kind}</b>", escape(meaning[kind])] for kind in FLAG_KINDS])
+def _flag_legend(flags: Flags) -> str:
+    """Each flag and its rule in words, as the seed quality_flags states them."""
+    return _table(["flag", "meaning"], [[f"<b>{escape(flag.name)}</b>", escape(flag.rule)] for flag in flags.all])
 
 
 # --- one town ------------------------------------------------------------------------------------
 
 
-def town_page(town: TownData, generated: str) -> str:
+def town_page(town: TownData, generated: str, flags: Flags) -> str:
     years = town.years
     indicators = sum(row["indicator_count"] for row in years)
     quantified = sum(row["quantified_count"] for row in years)
@@ -262,14 +253,14 @@ def town_page(town: TownData, generated: str) -> str:
         project_rows,
         numeric={2, 3, 4, 5, 7, 8, 9},
     )
-    wrong = [i for i in town.indicators if any(i[kind] for kind in SUBSTANTIVE_FLAGS)]
-    other = [i for i in town.indicators if i["is_flagged"] and not any(i[kind] for kind in SUBSTANTIVE_FLAGS)]
+    wrong = [i for i in town.indicators if any(i[kind] for kind in flags.substantive)]
+    other = [i for i in town.indicators if i["is_flagged"] and not any(i[kind] for kind in flags.substantive)]
     body = f"""
 <p><a href="{INDEX}">← all towns</a></p>
 <h1>{escape(town.label)}</h1>
 <div class="cards">{cards}</div>
 <div class="grid">
-<div>{charts.town_flags(town)}</div>
+<div>{charts.town_flags(town, flags)}</div>
 <div>{charts.town_satisfaction(town)}</div>
 </div>
 <div class="grid">
@@ -279,9 +270,9 @@ def town_page(town: TownData, generated: str) -> str:
 <h2>Projects</h2>
 {projects_table}
 <h2>Targets that look wrong ({len(wrong)})</h2>
-<p class="note">backwards, implausible, cost_mismatch or echo; source line/page points into the document.</p>
+<p class="note">{" or ".join(flags.substantive)}; source line/page points into the document.</p>
 {_indicator_table(wrong)}
-<details><summary>Other flagged targets ({len(other)}: unquantified, boilerplate, no_basis only)</summary>
+<details><summary>Other flagged targets ({len(other)}: {", ".join(flags.formal)} only)</summary>
 {_indicator_table(other)}
 </details>
 """
@@ -334,15 +325,16 @@ def write_report(warehouse: Path, out_dir: Path, now: datetime | None = None) ->
     generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out_dir / PLOTLY_JS, get_plotlyjs())
+    flags = read_flags(warehouse)
     summaries: list[TownSummary] = []
     town_pages: list[Path] = []
     with towns_of(warehouse) as towns:
         for town in towns:
             page = out_dir / town_page_name(town)
-            _write_if_changed(page, town_page(town, generated))
+            _write_if_changed(page, town_page(town, generated, flags))
             town_pages.append(page)
-            summaries.append(summary_of(town))
-    _write_if_changed(out_dir / INDEX, overview_page(summaries, generated))
+            summaries.append(summary_of(town, flags))
+    _write_if_changed(out_dir / INDEX, overview_page(summaries, generated, flags))
     for stale in out_dir.glob(f"{TOWN_PAGE_PREFIX}*.html"):
         if stale not in town_pages:
             stale.unlink()

@@ -1,4 +1,4 @@
-"""docs/raw_layer.md's column tables are the declarations', and ``make docs`` rewrites them."""
+"""docs/raw_layer.md's column tables are the declarations', and ``make raw-docs`` rewrites them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ PAGE = REPO / "docs" / "raw_layer.md"
 
 def test_the_page_is_not_stale() -> None:
     page = PAGE.read_text(encoding="utf-8")
-    assert render(page) == page, "docs/raw_layer.md is stale: run `make docs`"
+    assert render(page) == page, "docs/raw_layer.md is stale: run `make raw-docs`"
 
 
 def test_the_page_keeps_its_prose_and_lists_every_column() -> None:

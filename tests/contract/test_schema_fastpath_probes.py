@@ -20,16 +20,14 @@ import pytest
 
 from pipeline.contract.fastpath import passes
 from pipeline.contract.schemas import (
-    COMPARATORS,
-    DEPARTMENT_TARGET_SECTIONS,
-    DOCUMENT_KINDS,
-    DOCUMENT_STATUSES,
-    VALUE_KINDS,
     DepartmentTargetFrame,
     DocumentFrame,
     IndicatorFrame,
     ProjectFrame,
 )
+from pipeline.contract.tables import DEPARTMENT_TARGET_SECTIONS, DOCUMENT_KINDS, DOCUMENT_STATUSES
+from pipeline.core.comparators import COMPARATORS
+from pipeline.core.types import VALUE_KINDS
 from pipeline.parse.document import parse_document
 
 SEED_DIR: Final = Path(__file__).resolve().parents[2] / "data" / "raw"

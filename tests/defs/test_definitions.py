@@ -33,9 +33,10 @@ EXPECTED_ASSETS = {
     "mart_indicator_quality": ("marts", ["dim_project", "fct_indicator"], False),
     "mart_project_quality": ("marts", ["dim_project", "mart_indicator_quality"], False),
     "mart_town_year": ("marts", ["dim_document", "dim_project", "mart_indicator_quality"], False),
+    "quality_flags": ("warehouse", [], False),
     "town_report": (
         "report",
-        ["mart_category_targets", "mart_indicator_quality", "mart_project_quality", "mart_town_year"],
+        ["mart_category_targets", "mart_indicator_quality", "mart_project_quality", "mart_town_year", "quality_flags"],
         False,
     ),
 }

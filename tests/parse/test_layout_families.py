@@ -357,14 +357,6 @@ def test_new_layouts_leave_the_seeds_to_their_own(number: str) -> None:
     assert all(other.score(doc) == 0.0 for other in LAYOUTS if other.name in new)
 
 
-def test_low_confidence_threshold_is_the_one_dbt_documents_and_tests() -> None:
-    yml = (Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts" / "dim_document.yml").read_text(
-        encoding="utf-8"
-    )
-    assert f"layout_confidence < {LOW_CONFIDENCE}" in yml
-    assert f"below {LOW_CONFIDENCE}" in yml
-
-
 def test_spaced_form_with_labelled_fields_and_a_wrapped_header(tmp_path: Path) -> None:
     """``项目名称：…`` with its value in one chunk, and header cells wrapped onto a second line."""
     lines = (

@@ -362,16 +362,19 @@ def test_a_pdf_text_layer_without_ruled_tables_is_read_with_its_pages() -> None:
     ]
 
 
-@pytest.mark.parametrize("word", ["高于", "不超出", "至少", "达到", "超过", "大于等于", "≥"])
-def test_a_comparator_column_keeps_every_comparator_word(word: str) -> None:
-    """One comparator vocabulary (pipeline.parse.values) for the value reader and the column
-    reader: 指标性质 高于 + 95 + % reads 高于95%, and the value reader reads its comparator."""
+@pytest.mark.parametrize(
+    ("word", "symbol"),
+    [("高于", ">"), ("不超出", "<="), ("至少", ">="), ("达到", ">="), ("超过", ">"), ("大于等于", ">="), ("≥", ">=")],
+)
+def test_a_comparator_column_keeps_every_comparator_word(word: str, symbol: str) -> None:
+    """One comparator table (pipeline.core.comparators) for the value reader and the column
+    reader: 指标性质 高于 + 95 + % reads 高于95%, whose comparator is ``>`` as for a cell ``高于95%``."""
     from pipeline.parse.layouts.forms import compose_value
     from pipeline.parse.values import parse_value
 
     value = compose_value("95", word, "%")
     assert value == f"{word}95%"
-    assert parse_value(value).comparator is not None
+    assert parse_value(value).comparator == symbol == parse_value(f"{word}95%").comparator
 
 
 def test_a_row_that_lost_its_level1_may_name_its_indicator_with_a_level2_like_label(tmp_path: Path) -> None:

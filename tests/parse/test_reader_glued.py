@@ -107,6 +107,31 @@ def test_full_project_row() -> None:
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize("level1", ["产出类指标", "项目效益指标", "项目完成指标", "管理类指标"])
+def test_a_row_starts_with_any_level1_variant_the_form_reader_knows(level1: str) -> None:
+    """The glued reader derived its own 一级 variants (only 产出类指标 …): a glued row opening with
+    项目效益指标, which pipeline.core.vocabulary reads as a 一级 in every other table, was not cut at all."""
+    line = f"{level1}数量指标培训教师人数≥100人反映参训教师人数全部完成得20分-定量"
+    assert cut_glued_rows([line], PROJECT) == [
+        project_row(
+            level1=level1, level2="数量指标", level3="培训教师人数", value="≥100人",
+            description="反映参训教师人数", scoring="全部完成得20分", nature="定量",
+        )
+    ]  # fmt: skip
+
+
+def test_a_deadline_and_a_criterion_with_the_value_reader_s_action_and_on_time_words() -> None:
+    """The glued reader kept a shorter list of action and on-time words than the value reader (no 支付,
+    no 准时): ``2024年6月底前支付`` lost its 支付 to the description, and ``准时支付得10分`` its criterion."""
+    line = "产出指标时效指标补贴发放时间2024年6月底前支付反映资金拨付进度准时支付得10分-定量"
+    assert cut_glued_rows([line], PROJECT) == [
+        project_row(
+            level1="产出指标", level2="时效指标", level3="补贴发放时间", value="2024年6月底前支付",
+            description="反映资金拨付进度", scoring="准时支付得10分", nature="定量",
+        )
+    ]  # fmt: skip
+
+
 def test_rows_starting_at_level2_and_level3() -> None:
     lines = [
         "时效指标资金拨付时间2024年6月30日反映资金拨付进度按时完成得10分-定量",

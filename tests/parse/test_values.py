@@ -11,14 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.core.comparators import COMPARATORS, PREFIX_COMPARATORS, SUFFIX_COMPARATORS
 from pipeline.core.text import compact
+from pipeline.core.types import VALUE_KINDS
 from pipeline.parse.values import (
-    COMPARATORS,
     INTERNAL_ERROR_NOTE,
-    PREFIX_COMPARATORS,
-    SUFFIX_COMPARATORS,
     UNITS,
-    VALUE_KINDS,
     ParsedValue,
     _read,
     normalise_value_text,
@@ -452,3 +450,14 @@ def test_a_window_with_a_number_is_a_duration_at_most(text: str, number: float, 
     parsed = parse_value(text)
     assert (parsed.comparator, parsed.value_num, parsed.unit_std) == ("<=", number, unit)
     assert parsed.value_kind == "quantitative"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("2024年底前缴纳", date(2024, 12, 31)), ("2024年12月底前开展", date(2024, 12, 31)), ("2024年6月30日前执行", date(2024, 6, 30))],
+)
+def test_a_deadline_may_end_with_any_action_word(text: str, day: date) -> None:
+    """The date reader knew fewer action words (no 缴纳, 开展, 执行) than the schedule reader beside it
+    and noted them as stray text; both read ``ACTION_WORDS`` now."""
+    parsed = parse_value(text)
+    assert (parsed.value_kind, parsed.value_date, parsed.parse_note) == ("date", day, None)

@@ -1,6 +1,7 @@
--- Grain: one row per indicator (fct_indicator), with seven quality flags and the reason for each
--- flag in words. The rules are documented in mart_indicator_quality.yml; their thresholds and
--- word lists are in macros/mart_rules.sql.
+-- Grain: one row per indicator (fct_indicator), with the quality flags and the reason for each
+-- flag in words. The flags and their rules in words are seeds/quality_flags.csv (each flag's
+-- expression and reason are here, in `flagged` and `explained`); their thresholds and word
+-- lists are in macros/mart_rules.sql.
 with indicators as (
 
     select * from {{ ref('fct_indicator') }}
@@ -26,7 +27,7 @@ measured as (
         regexp_replace(coalesce(indicators.level3, ''), '\s', '', 'g')                 as level3_compact,
         coalesce(
             indicators.level2 in {{ mart_sql_list('jixiao_cost_level2') }}
-            or indicators.level1 = '成本指标',
+            or indicators.level1 = '{{ var("jixiao_cost_level1") }}',
             false
         )                                                                               as is_cost_category
     from indicators
@@ -41,7 +42,7 @@ classified as (
         *,
         case
             when is_cost_category then 'lower_is_better'
-            when level2 = '服务对象满意度指标'
+            when level2 in {{ mart_sql_list('jixiao_satisfaction_level2') }}
                 or regexp_matches(measure_name, {{ mart_words_regex('jixiao_satisfaction_words') }})
                 then 'higher_is_better'
             when regexp_matches(measure_name, {{ mart_words_regex('jixiao_lower_is_better_words') }})
@@ -51,7 +52,7 @@ classified as (
                 then 'higher_is_better'
         end                                                                             as measure_direction,
         coalesce(
-            level2 = '服务对象满意度指标'
+            level2 in {{ mart_sql_list('jixiao_satisfaction_level2') }}
             or regexp_matches(measure_name, {{ mart_words_regex('jixiao_satisfaction_words') }}),
             false
         )                                                                               as is_satisfaction,
@@ -102,7 +103,7 @@ flagged as (
 
         value_kind in ('qualitative', 'missing')                                        as unquantified,
 
-        coalesce(measure_direction = 'higher_is_better' and comparator in ('<=', '<'), false)
+        coalesce(measure_direction = 'higher_is_better' and comparator in {{ mart_sql_list('jixiao_ceiling_comparators') }}, false)
                                                                                         as backwards,
 
         coalesce(
@@ -155,9 +156,7 @@ explained as (
 
     select
         *,
-        cast(unquantified as integer) + cast(backwards as integer) + cast(implausible as integer)
-            + cast(cost_mismatch as integer) + cast(echo as integer) + cast(boilerplate as integer)
-            + cast(no_basis as integer)                                                 as flag_count,
+        {{ flag_sum() }}                                                              as flag_count,
         nullif(concat_ws('; ',
             case when unquantified then
                 'unquantified: the target '
@@ -220,13 +219,9 @@ select
     satisfaction_target_pct,
     is_cost_figure,
     budget_yuan,
-    unquantified,
-    backwards,
-    implausible,
-    cost_mismatch,
-    echo,
-    boilerplate,
-    no_basis,
+    {% for flag in quality_flags() -%}
+    {{ flag }},
+    {% endfor -%}
     flag_count,
     flag_count > 0 as is_flagged,
     reason,

@@ -21,12 +21,12 @@ per_project as (
         count(*) filter (where not unquantified)                         as quantified_count,
         {{ flag_counts() }},
         count(*) filter (where is_flagged)                               as flagged_count,
-        count(*) filter (where backwards or implausible or cost_mismatch or echo)
+        count(*) filter (where {{ quality_flags('substantive') | join(' or ') }})
                                                                          as defective_count,
         bool_or(level2 = '数量指标')                                      as has_quantity,
         bool_or(level2 = '质量指标')                                      as has_quality,
         bool_or(level2 = '时效指标')                                      as has_timeliness,
-        bool_or(level2 in {{ mart_sql_list('jixiao_cost_level2') }} or level1 = '成本指标')
+        bool_or(level2 in {{ mart_sql_list('jixiao_cost_level2') }} or level1 = '{{ var("jixiao_cost_level1") }}')
                                                                          as has_cost,
         bool_or(level1 = '效益指标')                                      as has_benefit,
         bool_or(level1 = '满意度指标')                                    as has_satisfaction,
@@ -53,13 +53,7 @@ joined as (
         projects.budget_yuan,
         coalesce(per_project.indicator_count, 0)     as indicator_count,
         coalesce(per_project.quantified_count, 0)    as quantified_count,
-        coalesce(per_project.unquantified_count, 0)  as unquantified_count,
-        coalesce(per_project.backwards_count, 0)     as backwards_count,
-        coalesce(per_project.implausible_count, 0)   as implausible_count,
-        coalesce(per_project.cost_mismatch_count, 0) as cost_mismatch_count,
-        coalesce(per_project.echo_count, 0)          as echo_count,
-        coalesce(per_project.boilerplate_count, 0)   as boilerplate_count,
-        coalesce(per_project.no_basis_count, 0)      as no_basis_count,
+        {{ coalesced_flag_counts('per_project') }}
         coalesce(per_project.flagged_count, 0)       as flagged_count,
         coalesce(per_project.defective_count, 0)     as defective_count,
         coalesce(per_project.has_quantity, false)     as has_quantity,

@@ -20,8 +20,9 @@ Decisions on the variants seen in the wild:
   column before the comparator, a header shifted against its rows all read right; a row that kept
   the blanks of merged cells keeps its positions. A row already cut from a stream of cells
   (``Row.placed``) is read where it stands.
-* **指标性质.** A comparator (≥ ≤ = > <, or 大于等于 …) in 指标性质 / 指标方向 / 运算符号 is prefixed to
-  the value as written: ``≥`` + ``95`` + ``%`` reads ``≥95%``. 定性 there with no 指标值 reads ``定性``;
+* **指标性质.** A comparator (a sign or word of ``pipeline.core.comparators``: ≥, 大于等于, 高于 …) in
+  指标性质 / 指标方向 / 运算符号 is prefixed to the value as written: ``≥`` + ``95`` + ``%`` reads ``≥95%``,
+  ``高于`` + ``95`` + ``%`` reads ``高于95%`` (which the value reader reads as ``>``). 定性 there with no 指标值 reads ``定性``;
   定量, 正向, 反向 are not comparators and are dropped.
 * **度量单位.** The unit column is appended to a value that is a bare number (``95`` → ``95%``); a
   value that already carries text (``95%``, ``优``) is kept as written. The same holds for the actual.
@@ -56,6 +57,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Final, Literal
 
+from pipeline.core.comparators import COMPARATOR_SIGNS
 from pipeline.core.errors import STAGE_EXTRACT, IngestError
 from pipeline.core.labels import (
     ALL_COLUMNS,
@@ -70,6 +72,7 @@ from pipeline.core.labels import (
     FORM_TITLE,
     GOAL_LABELS,
     INDICATOR_COLUMNS,
+    LABELLED_FIELD,
     NAME_LABELS,
     OTHER_LABELS,
     PLAN_LABELS,
@@ -86,6 +89,7 @@ from pipeline.core.labels import (
     is_indicator_header,
     is_total,
 )
+from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import (
     CACHED_STRINGS,
     clean_text,
@@ -128,14 +132,13 @@ UNUSED: Final = "unused"
 """A column no cell may be placed under (no kind fits it)."""
 
 
-_UNIT_LINE: Final = re.compile(r"^(?:金额)?单位[:：]\s*(万元|千元|元)\s*$")
-_UNIT_AT_END: Final = re.compile(r"金额单位[:：]\s*(万元|千元|元)\s*$")
+_UNIT_LINE: Final = re.compile(rf"^(?:金额)?单位[:：]\s*{AMOUNT_UNIT}\s*$")
+_UNIT_AT_END: Final = re.compile(rf"金额单位[:：]\s*{AMOUNT_UNIT}\s*$")
 """``部门：505_某局金额单位：万元``: the unit closing a heading line."""
-_UNIT_IN_LABEL: Final = re.compile(r"^[\u4e00-\u9fff]{0,10}[（(](万元|千元|元)[)）](?:[（(]\d{1,3}分[)）])?$")
+_UNIT_IN_LABEL: Final = re.compile(rf"^[\u4e00-\u9fff]{{0,10}}[（(]{AMOUNT_UNIT}[)）](?:[（(]\d{{1,3}}分[)）])?$")
 """A form label that states the amount unit: ``项目资金（万元）``, ``项目预算金额 (万元)``, ``预算执行情况(万元)(20分)``."""
 _SELF_EVALUATION_TITLE: Final = re.compile(r"自评")
-_LABELLED_FIELD: Final = re.compile(r"^(?P<label>.{2,16})[:：]\s*(?P<value>[^:：\s][^:：]*)$")
-_BARE_NUMBER: Final = re.compile(r"^[≥≤=＝<>＜＞≧≦]*-?\d+(?:[.．]\d+)?$")
+_BARE_NUMBER: Final = re.compile(rf"^[{re.escape(COMPARATOR_SIGNS)}]*-?\d+(?:[.．]\d+)?$")
 _NO_UNIT: Final = frozenset({"/", "-", "—", "——", "无", "－"})
 _PLACEHOLDER: Final = re.compile(r"[Xx×＊*]{2,}|…|\.{3,}|。{3,}|请填写|请输入|待填|待定|填写说明|[○□_＿]{2,}")
 
@@ -176,7 +179,7 @@ def _reading(cell: str) -> _CellReading:
     compacted = compact(cell)
     unit = _UNIT_LINE.match(compacted)
     unit_in_label = _UNIT_IN_LABEL.match(compacted)
-    field = _LABELLED_FIELD.match(clean_text(cell))
+    field = LABELLED_FIELD.match(clean_text(cell))
     return _CellReading(
         key=label_key(without_list_number(folded_text(cell))),
         unit=unit.group(1) if unit else None,

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
+from pipeline.core.comparators import COMPARATOR_SIGNS
+from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import CACHED_STRINGS, clean_text, compact, label_key, strip_markup
 from pipeline.core.types import Extraction, IndicatorRecord, Locator, ProjectRecord, RawDocument
 
@@ -73,7 +75,8 @@ _LEVEL2_LONGEST_FIRST: Final = tuple(sorted(LEVEL2_FAMILY, key=len, reverse=True
 _CATEGORY_NAMES: Final = (*_LEVEL1_LONGEST_FIRST, *_LEVEL2_LONGEST_FIRST)
 
 CN_NUMERAL: Final = "一二三四五六七八九十"
-COMPARATORS: Final = "≥≤><＞＜=≠"
+VALUE_SIGNS: Final = COMPARATOR_SIGNS + "≠"
+"""Signs that may open a value: the comparators', and ``≠`` (a target not to reach, read as written)."""
 _PARAGRAPH_TAG: Final = re.compile(r"</?\s*p\b[^>]*>|<br\s*/?>|<[^<>\u4e00-\u9fff]{0,4}>|\n", re.IGNORECASE)
 """Paragraphs of a cell: <p> in HTML dumps (or a short tag a converter garbled, "<0p>"), <br>, or a
 line break inside a worksheet or Word cell."""
@@ -84,7 +87,7 @@ _TAG_DEBRIS: Final = re.compile(
     r"^\s*(?:<\s*/?\s*p?\s*>|/?\s*p\s*>)|(?:<\s*/?\s*p?\s*>?|/\s*p?\s*>)\s*$", re.IGNORECASE
 )
 """What is left of a <p> or </p> whose other half a converter dropped ("p>(一) 数量指标", "…1次</")."""
-_AMOUNT_UNIT: Final = re.compile(r"[(（]\s*(万元|千元|元)\s*[)）]")
+_AMOUNT_UNIT: Final = re.compile(rf"[(（]\s*{AMOUNT_UNIT}\s*[)）]")
 _LEVEL1_NAMED: Final = re.compile(rf"^[{CN_NUMERAL}]+\s*[、.．]\s*(?P<name>.{{1,12}}?指标)\s*[:：]?$")
 """一、产出指标, also when a character of the name is damaged (一、0出指标): it still ends in 指标."""
 _LEVEL1_HEADING: Final = re.compile(rf"^[{CN_NUMERAL}]+\s*[、.．]\s*(?P<name>[^\s≥≤＞＜<>=:：/]{{1,12}})\s*[:：]?$")
@@ -103,9 +106,9 @@ _GOAL_LABEL: Final = re.compile(rf"^目标\s*[\d{CN_NUMERAL}]+\s*[:：、.．]\s
 _LEADING_PUNCT: Final = re.compile(r"^[\s:：,，、.．;；]+")
 _TRAILING_COLON: Final = re.compile(r"\s*[:：]+$")
 _NUMBER: Final = r"\d+(?:[.．]\d+)?"
-_VALUE: Final = re.compile(rf"[{COMPARATORS}]*{_NUMBER}[^\d\s]{{0,4}}(?:{_NUMBER}[^\d\s]{{0,4}})*")
-_VALUE_START: Final = re.compile(rf"[{COMPARATORS}]*\d")
-_VALUE_TOKEN: Final = re.compile(rf"[{COMPARATORS}\d]")
+_VALUE: Final = re.compile(rf"[{VALUE_SIGNS}]*{_NUMBER}[^\d\s]{{0,4}}(?:{_NUMBER}[^\d\s]{{0,4}})*")
+_VALUE_START: Final = re.compile(rf"[{VALUE_SIGNS}]*\d")
+_VALUE_TOKEN: Final = re.compile(rf"[{VALUE_SIGNS}\d]")
 """A space-separated token starting a value: a comparator (``≥ 10次``) or a digit."""
 
 

@@ -83,6 +83,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from pipeline.core.categories import LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_NAMES
+from pipeline.core.comparators import COMPARATOR_WORDS, SIGN_SPELLINGS
 from pipeline.core.text import LIST_NUMBER, clean_text, without_list_number
 from pipeline.core.traditional import Folded, fold
 from pipeline.core.types import (
@@ -96,7 +97,7 @@ from pipeline.core.types import (
     SpendPlan,
 )
 from pipeline.parse.reader.links import NAME_SIMILARITY, name_similarity
-from pipeline.parse.values import is_unit, parse_value
+from pipeline.parse.values import alternation, is_unit, parse_value
 
 NAME: Final = "prose_targets"
 BASE_CONFIDENCE: Final = 0.6
@@ -121,8 +122,8 @@ def _stems(names: tuple[str, ...]) -> list[str]:
 
 _LEVEL1: Final = "|".join(map(re.escape, _stems(LEVEL1_NAMES)))
 _CATEGORY: Final = "|".join(map(re.escape, _stems((*LEVEL2_NAMES, *LEVEL2_ALIASES, *LEVEL1_NAMES))))
-_CMP: Final = r"(?:≥|≤|≧|≦|>=|<=|=>|＞=|＜=|=|＝|>|<|＞|＜)"
-_WORD_CMP: Final = r"(?:不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|高于|低于|超过|达到)"
+_CMP: Final = rf"(?:{alternation(SIGN_SPELLINGS)})"
+_WORD_CMP: Final = rf"(?:{alternation(COMPARATOR_WORDS)})"
 
 _NUMBERED_START: Final = re.compile(rf"^{LIST_NUMBER}")
 _LEADING_NUMBER: Final = re.compile(rf"\s*(?:{LIST_NUMBER})?\s*[、.．]?\s*")

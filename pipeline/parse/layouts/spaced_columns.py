@@ -40,6 +40,7 @@ from pipeline.core.labels import (
     is_header_row,
     may_hold_indicator_table,
 )
+from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import compact, join_wrapped, label_key
 from pipeline.core.types import Block, Extraction, Locator, RawDocument, Row, TextLine
 from pipeline.parse.layouts.cell_runs import is_title
@@ -52,7 +53,7 @@ GOAL_INDENT_SLACK: Final = 2
 """A continuation of a wrapped form cell may start this many columns left of the cell it continues."""
 _GAP: Final = re.compile(r" {2,}|\u3000+")
 _PAGE_FURNITURE: Final = re.compile(r"^(?:第\d+页(?:共\d+页)?|[-—–]+\d+[-—–]+|\d{1,3}|\d+/\d+|续表\d*)$")
-_UNIT_LINE: Final = re.compile(r"(?:^|[:：])\s*(?:金额)?单位[:：]\s*(?:万元|千元|元)\s*$")
+_UNIT_LINE: Final = re.compile(rf"(?:^|[:：])\s*(?:金额)?单位[:：]\s*{AMOUNT_UNIT}\s*$")
 
 
 def display_width(text: str) -> int:

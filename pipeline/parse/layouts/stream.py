@@ -32,6 +32,8 @@ from typing import Final, NamedTuple
 
 from pipeline.core.labels import (
     FIELD_LABEL_KEYS,
+    LABEL_COLONS,
+    LABELLED_FIELD,
     ends_table,
     header_columns,
     is_header_label,
@@ -77,8 +79,6 @@ MAX_PIECE: Final = 7
 _NOTE_CELL: Final = re.compile(r"^[(（][^()（）]{1,12}[)）]\s*分?$")
 """``(万元)``, ``(40-50)分``, ``(必填)``: a note that belongs to the label before it."""
 _SECTION_HEADING: Final = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]\s*[\u4e00-\u9fff]")
-_LABELLED: Final = re.compile(r"^(?P<label>[^:：]{2,16})[:：]\s*(?P<value>[^:：\s][^:：]*)$")
-"""``资金总额: 250``: one field, label and value in one cell (a second colon means a second field)."""
 _OWN_FIELD: Final = re.compile(r"^[^:：]{1,12}[:：]")
 """``一、预算资金:250``, ``填报日期:2021.5.18``: a cell that is a labelled field of its own."""
 
@@ -323,8 +323,8 @@ def _blocks(items: Sequence[Item]) -> Iterator[Block]:
             index = body_end
             continue
         roles = None
-        labelled = _LABELLED.match(text)
-        if labelled is not None and is_field_label(labelled["label"]):
+        labelled = LABELLED_FIELD.match(text)
+        if labelled is not None and _one_field(labelled["label"]):
             yield Row((labelled["label"], labelled["value"]), item.locator)  # 资金总额: 250
             index += 1
             continue
@@ -341,6 +341,12 @@ def _blocks(items: Sequence[Item]) -> Iterator[Block]:
             continue
         yield TextLine(item.text, item.locator)
         index += 1
+
+
+def _one_field(label: str) -> bool:
+    """``资金总额: 250`` is one field; a label holding a colon (``预算数：30其中``) starts a second one,
+    which ``_glued_fields`` cuts."""
+    return is_field_label(label) and not any(colon in label for colon in LABEL_COLONS)
 
 
 def _glued_fields(text: str) -> list[tuple[str, str]]:

@@ -68,6 +68,10 @@ def document_format(path: Path) -> str:
     return family or suffix.lstrip(".") or "unknown"
 
 
+LOADED_FORMATS: Final[tuple[str, ...]] = tuple(sorted({document_format(Path(f"document{s}")) for s in READERS}))
+"""The formats a loaded document can have (a failed one may carry any suffix): text, html, pdf …"""
+
+
 def read_document(data: bytes, source_file: str) -> RawDocument:
     """Read one file's bytes; raise ``IngestError`` for empty, unsupported or unreadable input."""
     suffix = Path(source_file).suffix.lower()

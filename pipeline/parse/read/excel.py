@@ -39,7 +39,7 @@ from pipeline.core.errors import STAGE_READ, IngestError
 from pipeline.core.labels import FORM_LABELS, find_indicator_header
 from pipeline.core.text import label_key
 from pipeline.core.types import Block, Cells, Locator, RawDocument, TextLine
-from pipeline.parse.read.word import cell_text, check_zip, grid_block
+from pipeline.parse.read.word import MAX_GRID_COLUMNS, cell_text, check_zip, grid_block
 
 FORMAT: Final = "xlsx"
 
@@ -48,10 +48,6 @@ _DECIMALS: Final = re.compile(r"0\.(0+)")
 _THOUSANDS: Final = ","
 VISIBLE: Final = "visible"
 """openpyxl's ``sheet_state`` of a sheet shown in Excel ("hidden" and "veryHidden" are not)."""
-MAX_SHEET_COLUMNS: Final = 256
-"""Columns read per sheet (A to IV, the old Excel limit): a performance table has tens. Every row
-is padded to the sheet's widest column, so one cell typed in column XFD would otherwise make
-each row 16 384 cells (a 131 KB workbook, 1.7 GB); cells past this column are not read."""
 
 
 def _decimals(number_format: str) -> int | None:
@@ -96,7 +92,7 @@ def display_text(value: object, number_format: str) -> str:
 SheetCells: TypeAlias = Mapping[tuple[int, int], tuple[object, str]]
 """A worksheet's written cells, as every workbook reader gives them to ``workbook_document``:
 (row, column), both 1-based as Excel shows them (``B3`` is ``(3, 2)``) → (value, number format).
-Columns past ``MAX_SHEET_COLUMNS`` and the covered cells of merged ranges are left out."""
+Columns past ``MAX_GRID_COLUMNS`` and the covered cells of merged ranges are left out."""
 
 
 def sheet_rows(cells: SheetCells) -> Iterator[tuple[int, Cells]]:
@@ -182,7 +178,7 @@ def openpyxl_cells(sheet: Any) -> dict[tuple[int, int], tuple[object, str]]:
     return {
         (int(row), int(column)): (cell.value, str(cell.number_format or ""))
         for (row, column), cell in sheet._cells.items()
-        if column <= MAX_SHEET_COLUMNS
+        if column <= MAX_GRID_COLUMNS
     }
 
 

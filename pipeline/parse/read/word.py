@@ -60,8 +60,10 @@ INFLATE_CHUNK_BYTES: Final = 1 << 20
 LOCAL_HEADER: Final = struct.Struct("<4s5H3L2H")
 """A zip member's local file header: its name and extra field lengths are the last two fields."""
 MAX_GRID_COLUMNS: Final = 256
-"""Word tables have at most 63 columns; a span or grid wider than this is capped, not allocated
-(``<w:gridSpan w:val="150000000"/>`` in a 39 KB file would otherwise take gigabytes)."""
+"""Columns read per table of any format (A to IV, the old Excel limit): a performance table has tens,
+a Word table at most 63. A span, grid or sheet wider than this is capped, not allocated
+(``<w:gridSpan w:val="150000000"/>`` in a 39 KB file would otherwise take gigabytes; one cell typed in
+column XFD would pad every row of a sheet to 16 384 cells: a 131 KB workbook, 1.7 GB)."""
 OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """Compound-file signature: a password-protected Office file, or a .doc/.xls renamed to .docx/.xlsx."""
 OLE_ENCRYPTION_STREAM: Final = "EncryptionInfo".encode("utf-16-le")

@@ -9,7 +9,7 @@ or a MIME web archive named .xls, and some name an .xlsx .xls. So a file named .
 - a real .xls (compound-file signature) by xlrd, opened with ``formatting_info=True``: the
   number formats are what makes ``1`` formatted ``0%`` read ``100%``, which
   ``excel.display_text`` does for both formats. Merged ranges give their value at the top-left
-  cell and ``""`` at every other cell they cover, as in .xlsx; cells past ``MAX_SHEET_COLUMNS``
+  cell and ``""`` at every other cell they cover, as in .xlsx; cells past ``MAX_GRID_COLUMNS``
   are not read; a hidden sheet is read only if it holds a table, as in .xlsx.
 
 Rows, provenance (``Locator(page=sheet, line=Excel row number)``) and the text layer come from
@@ -28,9 +28,9 @@ import xlrd
 
 from pipeline.core.errors import STAGE_READ, IngestError
 from pipeline.core.types import RawDocument
-from pipeline.parse.read.excel import MAX_SHEET_COLUMNS, Sheet, SheetCells, read_xlsx, workbook_document
+from pipeline.parse.read.excel import Sheet, SheetCells, read_xlsx, workbook_document
 from pipeline.parse.read.html import looks_like_archive, looks_like_html, read_html
-from pipeline.parse.read.word import OLE_MAGIC
+from pipeline.parse.read.word import MAX_GRID_COLUMNS, OLE_MAGIC
 
 FORMAT: Final = "xls"
 ZIP_MAGIC: Final = b"PK\x03\x04"
@@ -71,7 +71,7 @@ def _covered(sheet: Any) -> set[tuple[int, int]]:
         (row, column)
         for first_row, end_row, first_column, end_column in sheet.merged_cells
         for row in range(first_row, end_row)
-        for column in range(first_column, min(end_column, MAX_SHEET_COLUMNS))
+        for column in range(first_column, min(end_column, MAX_GRID_COLUMNS))
         if (row, column) != (first_row, first_column)
     }
 
@@ -81,7 +81,7 @@ def xls_cells(book: Any, sheet: Any) -> SheetCells:
     covered = _covered(sheet)
     cells: dict[tuple[int, int], tuple[object, str]] = {}
     for row in range(sheet.nrows):
-        for column, cell in enumerate(sheet.row_slice(row, 0, min(sheet.row_len(row), MAX_SHEET_COLUMNS))):
+        for column, cell in enumerate(sheet.row_slice(row, 0, min(sheet.row_len(row), MAX_GRID_COLUMNS))):
             if cell.ctype in _EMPTY_TYPES or (row, column) in covered:
                 continue
             cells[(row + 1, column + 1)] = (_value(book, cell), _number_format(book, cell))

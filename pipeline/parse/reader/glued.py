@@ -62,14 +62,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from pipeline.core.categories import COST, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
+from pipeline.core.categories import COST, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
+from pipeline.core.comparators import PREFIX_COMPARATORS, SIGN_FOLDS, SUFFIX_COMPARATORS
 from pipeline.core.text import WHITESPACE
+from pipeline.core.vocabulary import LEVEL1_VARIANTS
 from pipeline.parse.reader.kinds import DIRECTION_WORDS, MAX_WEIGHT, NATURE_WORDS
 from pipeline.parse.values import (
+    ACTION_WORDS,
     CJK,
     GLUE_SAFE_UNITS,
-    PREFIX_COMPARATORS,
-    SUFFIX_COMPARATORS,
+    ON_TIME_WORDS,
     UNIT_CORE,
     alternation,
     is_unit,
@@ -97,9 +99,8 @@ WEIGHT_ROLE: Final = "weight"
 
 # --- vocabulary --------------------------------------------------------------------------------------
 
-LEVEL1_VARIANTS: Final[tuple[str, ...]] = tuple(name.replace("指标", "类指标") for name in LEVEL1_NAMES)
-"""一级 names with 类 (``产出类指标``, ``满意度类指标``), a common template variant."""
-LEVEL1_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL1_NAMES, *LEVEL1_VARIANTS))
+LEVEL1_VOCABULARY: Final[frozenset[str]] = LEVEL1_VARIANTS
+"""一级 names and their variants (``产出类指标``, ``项目效益指标``): ``pipeline.core.vocabulary``."""
 LEVEL2_VOCABULARY: Final[frozenset[str]] = frozenset((*LEVEL2_PARENT, *LEVEL2_ALIASES, SATISFACTION))
 """二级 names and aliases; ``满意度指标`` too, which templates print in the 二级 column under itself."""
 LEVEL_VOCABULARY: Final = LEVEL1_VOCABULARY | LEVEL2_VOCABULARY
@@ -123,10 +124,9 @@ GRADE_WORDS: Final[tuple[str, ...]] = (
 )  # fmt: skip
 """Grades that open a scoring criterion (``较大得10分,一般得6分``). Single characters (好, 高) are left
 out: they end too many descriptions (``…提高``)."""
-MANNER_WORDS: Final[tuple[str, ...]] = ("按标准", "按期", "按时", "如期", "及时", "全部", "足额")
-ACTION_WORDS: Final[tuple[str, ...]] = ("发放", "完成", "到位", "办结", "拨付", "兑现", "执行")
+MANNER_WORDS: Final[tuple[str, ...]] = (*ON_TIME_WORDS, "按标准", "全部", "足额")
 """A scoring criterion may open with manner + action (``按期完成得10分``, ``按标准发放得10分``,
-``发放到位得10分``)."""
+``发放到位得10分``): the on-time and action words of ``pipeline.parse.values``."""
 
 # --- scores and limits -----------------------------------------------------------------------------
 
@@ -162,7 +162,6 @@ MAX_OPTIMA: Final = 4
 # --- patterns ---------------------------------------------------------------------------------------
 
 _CJK_AT: Final = re.compile(rf"[{CJK}]")
-_CHAR_FOLDS: Final = {"≧": "≥", "≦": "≤"}
 
 
 _COMPARATOR: Final = rf"(?:{alternation(PREFIX_COMPARATORS)})"
@@ -313,7 +312,7 @@ def split_glued_header(text: str, labels: Mapping[str, str]) -> tuple[str, ...] 
 
 def _fold(text: str) -> str:
     """Each character folded on its own (NFKC when it stays one character), so positions still match."""
-    folded = (_CHAR_FOLDS.get(char) or unicodedata.normalize("NFKC", char) for char in text)
+    folded = (SIGN_FOLDS.get(char) or unicodedata.normalize("NFKC", char) for char in text)
     return "".join(new if len(new) == 1 else old for new, old in zip(folded, text, strict=True))
 
 

@@ -13,9 +13,10 @@ import re
 from functools import lru_cache
 from typing import Final, Literal, NamedTuple, TypeAlias
 
+from pipeline.core.comparators import COMPARATOR_SIGNS, COMPARATOR_WORDS, SUFFIX_COMPARATORS
 from pipeline.core.text import CACHED_STRINGS, clean_text
 from pipeline.core.vocabulary import fold, level_kind
-from pipeline.parse.values import MAGNITUDES, PREFIX_COMPARATORS, SUFFIX_COMPARATORS, UNITS, alternation
+from pipeline.parse.values import MAGNITUDES, UNITS, alternation
 
 Kind: TypeAlias = Literal[
     "empty",
@@ -32,7 +33,6 @@ Kind: TypeAlias = Literal[
     "text",
 ]
 
-COMPARATOR_SYMBOLS: Final = frozenset("≥≤=＝<>＜＞≧≦")
 NATURE_WORDS: Final = frozenset({"定量", "定性", "定量指标", "定性指标"})
 """指标性质 / 指标值类型 cells that say whether a target is measured, not how it compares (a dash printed
 before them in a glued row, ``-定量``, is dropped)."""
@@ -51,8 +51,8 @@ _CRITERION: Final = re.compile(r"[扣得]\d+(?:\.\d+)?分|不得分|得满分|�
 """A scoring rule (评分标准): ``每少1处扣1分``, ``低于95%不得分``, ``按完成比例得分``, ``未达指标值酌情扣分``:
 never a name or a value."""
 
-_SYMBOL: Final = "[" + re.escape("".join(sorted(COMPARATOR_SYMBOLS))) + "]"
-_WORD: Final = alternation(w for w in PREFIX_COMPARATORS if not set(w) <= COMPARATOR_SYMBOLS)
+_SYMBOL: Final = "[" + re.escape(COMPARATOR_SIGNS) + "]"
+_WORD: Final = alternation(COMPARATOR_WORDS)
 """Word comparators, longest first (不低于 before 低于)."""
 _COMPARATOR_CELL: Final = re.compile(rf"^(?:{_SYMBOL}{{1,2}}|{_WORD})$")
 _LEADING_COMPARATOR: Final = re.compile(rf"^(?:{_SYMBOL}|{_WORD})")
