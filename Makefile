@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 UV := python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install browser run test ui bench lint accuracy check
+.PHONY: install browser fonts run test ui bench lint accuracy check docs
 
 install: .venv/.installed
 
@@ -24,10 +24,17 @@ browser:
 		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
 		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The report names CJK fonts for Windows, macOS and Linux; on Linux (and in the report's screenshot
+# test) Noto Sans CJK is the one installed here (Debian package fonts-noto-cjk; needs root or sudo).
+fonts:
+	@fc-list :lang=zh family 2>/dev/null | grep -qi 'Noto Sans CJK' || \
+		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 fonts-noto-cjk >/dev/null; }
+
 run: install
 	$(RUN) python -m pipeline.run $(ARGS)
 
-test: install browser
+test: install browser fonts
 	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
 	$(RUN) pytest
 
