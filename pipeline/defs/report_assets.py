@@ -26,9 +26,9 @@ REPORT_MARTS: Final = ("mart_town_year", "mart_project_quality", "mart_indicator
     ),
 )
 def town_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
-    warehouse = settings().warehouse
+    warehouse, raw_dir = settings().warehouse, settings().raw_dir
     out_dir = warehouse.parent / "report"
-    pages = write_report(warehouse, out_dir)
+    pages = write_report(warehouse, out_dir, raw_dir=raw_dir)
     context.log.info(f"wrote {len(pages)} pages to {out_dir}")
     return dg.MaterializeResult(
         metadata={
