@@ -55,6 +55,11 @@ check: install
 bench: install
 	$(RUN) python -m bench.run $(if $(SIZES),--sizes $(SIZES),)
 
+# The dbt docs site of the warehouse (models, columns, tests, lineage) on http://127.0.0.1:8080;
+# ARGS="--port 9000" or ARGS="--no-serve" (then open dbt_project/target/docs/static_index.html).
+docs: install
+	$(RUN) python -m pipeline.defs.dbt_docs $(ARGS)
+
 ui: install
 	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
 	$(RUN) dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
