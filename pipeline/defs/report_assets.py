@@ -13,16 +13,19 @@ from pipeline.report import write_report
 
 REPORT_GROUP: Final = "report"
 REPORT_MARTS: Final = ("mart_town_year", "mart_project_quality", "mart_indicator_quality", "mart_category_targets")
+REPORT_DOCUMENT_TABLES: Final = ("dim_document", "ingest_errors")
+"""The overview lists the failed and low-confidence documents: the report is stale when these change."""
 
 
 @dg.asset(
-    deps=[dg.AssetKey(name) for name in REPORT_MARTS],
+    deps=[dg.AssetKey(name) for name in (*REPORT_MARTS, *REPORT_DOCUMENT_TABLES)],
     group_name=REPORT_GROUP,
     automation_condition=dg.AutomationCondition.eager(),
     description=(
         "Static HTML report next to the warehouse (report/index.html): a cross-town overview and one "
-        "page per town with plotly charts of share quantified, flags by kind and satisfaction targets. "
-        "Opens offline (plotly.min.js is written beside the pages)."
+        "page per town with plotly charts of share quantified, flags by kind and satisfaction targets, and "
+        "the failed and low-confidence documents on the overview. In Chinese with English; opens offline "
+        "(plotly.min.js is written beside the pages)."
     ),
 )
 def town_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:

@@ -37,7 +37,20 @@ class Flag:
     """True when a flagged target is wrong (ceiling on a rate, 25% satisfaction …), False when vague."""
 
 
+class FlagsMissingError(RuntimeError):
+    """The warehouse does not describe its flags: its marts were built without dbt's persist_docs."""
+
+
 def flag_rules(con: duckdb.DuckDBPyConnection) -> tuple[Flag, ...]:
-    """The flags, in the mart's column order, from the warehouse open on ``con``."""
+    """The flags, in the mart's column order, from the warehouse open on ``con``.
+
+    Raises ``FlagsMissingError`` rather than write a report without flags.
+    """
     rows = con.execute(FLAG_RULES_SQL).fetchall()
+    if not rows:
+        raise FlagsMissingError(
+            f"main.{FLAG_MART} has no column described as a flag ('{FLAG_PREFIX}…' comments): the marts were "
+            "built without persist_docs (dbt_project.yml). Rebuild them: "
+            "`uv run dbt build --project-dir dbt_project --profiles-dir dbt_project` with JIXIAO_WAREHOUSE set."
+        )
     return tuple(Flag(name=name, rule=rule, wrong=name in WRONG_FLAGS) for name, rule in rows)

@@ -192,7 +192,7 @@ def _attention(documents: list[Row], links: Links) -> str:
             status = bi("低置信度", "low confidence")
             error_class = "low_confidence"
             message = _low_confidence_message(doc)
-            advice = escape("Check its rows against the file.")
+            advice = bi("请对照原文件核对其指标行。", "Check its rows against the file.")
             stage = escape(doc["layout"] or UNKNOWN)
         rows.append([links.source(doc["source_file"]), status, escape(error_class), stage, message, advice])
     return _table(
@@ -355,7 +355,7 @@ def town_page(town: TownData, flags: tuple[Flag, ...], links: Links, generated: 
             _pct(p["share_quantified"]),
             str(p["flagged_count"]),
             escape(p["missing_categories"] or NONE),
-            _num(p["cost_sum_yuan"], 2) + (" 元" if p["cost_sum_yuan"] is not None else ""),
+            NONE if p["cost_sum_yuan"] is None else _wan(p["cost_sum_yuan"]),
             _cost_gap(p),
             _num(p["quality_score"], 1),
         ]

@@ -35,7 +35,14 @@ EXPECTED_ASSETS = {
     "mart_town_year": ("marts", ["dim_document", "dim_project", "mart_indicator_quality"], False),
     "town_report": (
         "report",
-        ["mart_category_targets", "mart_indicator_quality", "mart_project_quality", "mart_town_year"],
+        [
+            "dim_document",
+            "ingest_errors",
+            "mart_category_targets",
+            "mart_indicator_quality",
+            "mart_project_quality",
+            "mart_town_year",
+        ],
         False,
     ),
 }

@@ -21,6 +21,7 @@ import yaml
 
 from pipeline.core.errors import ERROR_CLASSES
 from pipeline.report import INDEX, TOWNS_FOLDER, write_report
+from pipeline.report.flags import FlagsMissingError
 from pipeline.report.fonts import CJK_FONTS
 from tests.warehouse_build import (
     DBT_DIR,
@@ -225,3 +226,21 @@ def test_a_low_confidence_document_is_on_the_overview_with_its_confidence(troubl
     assert "版式置信度 0.85，低于 0.9" in text
     assert '<div class="v">1</div><div class="k">低置信度文件' in index
     assert FAILING not in text_of(row)
+
+
+def test_a_warehouse_without_flag_descriptions_gives_no_report_without_flags(
+    built: BuiltWarehouse, tmp_path: Path
+) -> None:
+    """A warehouse whose marts were built before persist_docs: a clear error, not a report without flags."""
+    warehouse = tmp_path / "jixiao.duckdb"
+    shutil.copy(built.path, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        for (column,) in con.execute(
+            "select column_name from duckdb_columns() where table_name = 'mart_indicator_quality'"
+        ).fetchall():
+            con.execute(f"comment on column main.mart_indicator_quality.{column} is null")
+    finally:
+        con.close()
+    with pytest.raises(FlagsMissingError, match="persist_docs"):
+        write_report(warehouse, tmp_path / "report", raw_dir=RAW_DIR)
