@@ -5,7 +5,9 @@ warehouse itself: each flag is a boolean column of ``mart_indicator_quality`` wh
 (dbt YAML, persisted into DuckDB as the column's comment) starts with ``Flag:``, e.g. the column
 ``backwards`` with "Flag: a rate or share where more is better with a ceiling (≤/<) as its
 target …". The order is the mart's column order. A new flag column with such a description
-appears in the report without a change here.
+appears in the report without a change here. When the flags become a table of their own (name,
+rule in words, severity), ``FLAG_RULES_SQL`` reads that table instead and ``wrong`` comes from its
+severity: nothing else in the report changes.
 """
 
 from __future__ import annotations
