@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 UV := python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install browser run test ui bench lint accuracy check raw-docs dbt
+.PHONY: install browser fonts run test ui bench lint accuracy check docs raw-docs dbt
 
 install: .venv/.installed
 
@@ -28,10 +28,17 @@ browser:
 		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
 		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The report names CJK fonts for Windows, macOS and Linux; on Linux (and in the report's screenshot
+# test) Noto Sans CJK is the one installed here (Debian package fonts-noto-cjk; needs root or sudo).
+fonts:
+	@fc-list :lang=zh family 2>/dev/null | grep -qi 'Noto Sans CJK' || \
+		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 fonts-noto-cjk >/dev/null; }
+
 run: install
 	$(RUN) python -m pipeline.run $(ARGS)
 
-test: install browser
+test: install browser fonts
 	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
 	$(RUN) pytest
 
@@ -56,6 +63,11 @@ check: install
 # Throughput: synthetic corpus at 100/1000/10000 documents, parse vs floor, end to end, PDFs.
 bench: install
 	$(RUN) python -m bench.run $(if $(SIZES),--sizes $(SIZES),)
+
+# The dbt docs site of the warehouse (models, columns, tests, lineage) on http://127.0.0.1:8080;
+# ARGS="--port 9000" or ARGS="--no-serve" (then open dbt_project/target/docs/static_index.html).
+docs: install
+	$(RUN) python -m pipeline.defs.dbt_docs $(ARGS)
 
 ui: install
 	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"

@@ -18,8 +18,11 @@ REPORT_TABLES: Final = (
     "mart_indicator_quality",
     "mart_category_targets",
     "quality_flags",
+    "dim_document",
+    "ingest_errors",
 )
-"""What the report reads: the analyst marts, and the seed of the quality flags (names, severity, rules)."""
+"""What the report reads: the analyst marts, the seed of the quality flags (names, severity, rules),
+and the documents and their errors (the overview lists the failed and low-confidence documents)."""
 
 
 @dg.asset(
@@ -28,14 +31,15 @@ REPORT_TABLES: Final = (
     automation_condition=dg.AutomationCondition.eager(),
     description=(
         "Static HTML report next to the warehouse (report/index.html): a cross-town overview and one "
-        "page per town with plotly charts of share quantified, flags by kind and satisfaction targets. "
-        "Opens offline (plotly.min.js is written beside the pages)."
+        "page per town with plotly charts of share quantified, flags by kind and satisfaction targets, and "
+        "the failed and low-confidence documents on the overview. In Chinese with English; opens offline "
+        "(plotly.min.js is written beside the pages)."
     ),
 )
 def town_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
-    warehouse = settings().warehouse
+    warehouse, raw_dir = settings().warehouse, settings().raw_dir
     out_dir = warehouse.parent / "report"
-    pages = write_report(warehouse, out_dir)
+    pages = write_report(warehouse, out_dir, raw_dir=raw_dir)
     context.log.info(f"wrote {len(pages)} pages to {out_dir}")
     return dg.MaterializeResult(
         metadata={

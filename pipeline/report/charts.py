@@ -7,22 +7,21 @@ so every chart works offline and the library is not repeated in every page.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import cycle
 from typing import Final
 
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-from pipeline.report.data import SUBSTANTIVE, Flags, Row, TownData, TownSummary, project_title
+from pipeline.report.data import Row, TownData, TownSummary, project_title
+from pipeline.report.flags import Flag
+from pipeline.report.fonts import plotly_family
+from pipeline.report.labels import NONE, UNKNOWN_TOWN, chart_text, flag_name
 
 PLOT_CONFIG: Final = {"displaylogo": False, "displayModeBar": False, "responsive": True}
-FONT: Final = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BLUE: Final = "#2b6cb0"
 RED: Final = "#c53030"
 GREY: Final = "#a0aec0"
-SUBSTANTIVE_COLOURS: Final = (RED, "#dd6b20", "#b7791f", "#d53f8c")
-"""Flags that say a target is wrong, in warm colours, in the seed's order (backwards first, in red)."""
-FORMAL_COLOURS: Final = ("#805ad5", "#718096", "#4a5568")
-"""Flags that say a target is vague, copied or undocumented, in cool colours."""
+VAGUE: Final = "#718096"
+"""Bars of flags that say a target is vague or undocumented; flags that say it is wrong are RED."""
 SATISFACTION_FLOOR_PCT: Final = 50.0
 """Satisfaction targets below this are drawn in red (the implausible rule of mart_indicator_quality)."""
 LABEL_CHARS: Final = 16
@@ -30,13 +29,13 @@ LABEL_CHARS: Final = 16
 
 def short(text: str | None, limit: int = LABEL_CHARS) -> str:
     """A label that fits an axis: long project names are cut with an ellipsis."""
-    text = text or "—"
+    text = text or NONE
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _html(fig: go.Figure, div_id: str) -> str:
     fig.update_layout(
-        font={"family": FONT, "size": 13},
+        font={"family": plotly_family(), "size": 13},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         plot_bgcolor="white",
         paper_bgcolor="white",
@@ -54,8 +53,12 @@ def _pct(value: float | None) -> float | None:
 # --- overview ---------------------------------------------------------------------------------------
 
 
+def _town_year(row: Row) -> str:
+    return f"{row['town'] or UNKNOWN_TOWN} {row['fiscal_year']}"
+
+
 def towns_share_quantified(towns: list[TownSummary]) -> str:
-    labels = [f"{row['town']} {row['fiscal_year']}" for town in towns for row in town.years]
+    labels = [_town_year(row) for town in towns for row in town.years]
     values = [_pct(row["share_quantified"]) for town in towns for row in town.years]
     fig = go.Figure(
         go.Bar(
@@ -65,11 +68,11 @@ def towns_share_quantified(towns: list[TownSummary]) -> str:
             marker_color=BLUE,
             text=[f"{v:.0f}%" if v is not None else "" for v in values],
             textposition="auto",
-            hovertemplate="%{y}: %{x:.1f}% of targets have a number or a date<extra></extra>",
+            hovertemplate="%{y}：%{x:.1f}% 的指标有数值或日期<extra></extra>",
         )
     )
     fig.update_layout(
-        title="Share of targets quantified (a number or a date)",
+        title=chart_text("指标量化比例（有数值或日期）", "Share of targets quantified (a number or a date)"),
         xaxis={"range": [0, 105], "ticksuffix": "%", "tickvals": [0, 25, 50, 75, 100]},
         yaxis={"autorange": "reversed"},
         height=120 + 40 * len(labels),
@@ -77,36 +80,30 @@ def towns_share_quantified(towns: list[TownSummary]) -> str:
     return _html(fig, "overview-quantified")
 
 
-def flag_colours(flags: Flags) -> list[str]:
-    """A colour per flag, by severity: the n-th substantive flag takes the n-th warm colour."""
-    palettes = {True: cycle(SUBSTANTIVE_COLOURS), False: cycle(FORMAL_COLOURS)}
-    return [next(palettes[flag.severity == SUBSTANTIVE]) for flag in flags.all]
-
-
-def towns_flags_heatmap(towns: list[TownSummary], flags: Flags) -> str:
+def towns_flags_heatmap(towns: list[TownSummary], flags: tuple[Flag, ...]) -> str:
     rows = [row for town in towns for row in town.years]
-    labels = [f"{row['town']} {row['fiscal_year']}" for row in rows]
+    labels = [_town_year(row) for row in rows]
     shares = [
-        [_pct(row[f"{kind}_count"] / row["indicator_count"]) if row["indicator_count"] else None for kind in flags.names]
+        [_pct(row[f"{flag.name}_count"] / row["indicator_count"]) if row["indicator_count"] else None for flag in flags]
         for row in rows
     ]
-    counts = [[row[f"{kind}_count"] for kind in flags.names] for row in rows]
+    counts = [[row[f"{flag.name}_count"] for flag in flags] for row in rows]
     fig = go.Figure(
         go.Heatmap(
             z=shares,
-            x=list(flags.names),
+            x=[flag_name(flag.name) for flag in flags],
             y=labels,
             customdata=counts,
             colorscale="Reds",
             zmin=0,
             zmax=100,
             texttemplate="%{z:.0f}%",
-            hovertemplate="%{y}<br>%{x}: %{customdata} targets (%{z:.1f}%)<extra></extra>",
-            colorbar={"ticksuffix": "%", "title": {"text": "of targets"}},
+            hovertemplate="%{y}<br>%{x}：%{customdata} 条指标（%{z:.1f}%）<extra></extra>",
+            colorbar={"ticksuffix": "%", "title": {"text": "占指标"}},
         )
     )
     fig.update_layout(
-        title="Flags by kind: share of each town's targets",
+        title=chart_text("各类问题占各乡镇指标的比例", "Flags by kind: share of each town's targets"),
         yaxis={"autorange": "reversed"},
         height=160 + 45 * len(labels),
     )
@@ -120,7 +117,7 @@ def towns_satisfaction(towns: list[TownSummary]) -> str:
         fig.add_trace(
             go.Box(
                 y=[value for _, value in town.satisfaction],
-                name=town.town or "—",
+                name=town.town or UNKNOWN_TOWN,
                 boxpoints="all",
                 jitter=0.5,
                 pointpos=0,
@@ -134,12 +131,12 @@ def towns_satisfaction(towns: list[TownSummary]) -> str:
     fig.add_hline(
         y=SATISFACTION_FLOOR_PCT,
         line={"color": RED, "dash": "dash"},
-        annotation_text="50%: below is implausible",
+        annotation_text="50%：低于此值不合常理 (implausible)",
         annotation_position="bottom right",
         annotation_font_color=RED,
     )
     fig.update_layout(
-        title="Satisfaction targets (each dot one target)",
+        title=chart_text("满意度指标值（每点一条指标）", "Satisfaction targets (each dot one target)"),
         yaxis={"range": [0, 105], "ticksuffix": "%"},
         showlegend=False,
         height=420,
@@ -153,7 +150,7 @@ def towns_scores(towns: list[TownSummary]) -> str:
         fig.add_trace(
             go.Box(
                 y=[score for _, score in town.scores],
-                name=town.town or "—",
+                name=town.town or UNKNOWN_TOWN,
                 boxpoints="all",
                 jitter=0.5,
                 pointpos=0,
@@ -164,7 +161,7 @@ def towns_scores(towns: list[TownSummary]) -> str:
             )
         )
     fig.update_layout(
-        title="Project quality scores (0-100, each dot one project)",
+        title=chart_text("项目质量得分（0–100，每点一个项目）", "Project quality scores (0-100, each dot one project)"),
         yaxis={"range": [0, 102]},
         showlegend=False,
         height=420,
@@ -191,12 +188,12 @@ def town_share_quantified(town: TownData) -> str:
             orientation="h",
             marker_color=[BLUE if (v or 0) >= 50 else RED for v in values],
             customdata=[[p["project_name"], p["quantified_count"], p["indicator_count"]] for p in projects],
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]} of %{customdata[2]} targets quantified"
-            " (%{x:.0f}%)<extra></extra>",
+            hovertemplate="%{customdata[0]}<br>%{customdata[2]} 条指标中 %{customdata[1]} 条已量化"
+            "（%{x:.0f}%）<extra></extra>",
         )
     )
     fig.update_layout(
-        title="Share of each project's targets quantified",
+        title=chart_text("各项目指标量化比例", "Share of each project's targets quantified"),
         xaxis={"range": [0, 105], "ticksuffix": "%", "tickvals": [0, 25, 50, 75, 100]},
         yaxis={"autorange": "reversed"},
         height=140 + 24 * len(projects),
@@ -204,21 +201,21 @@ def town_share_quantified(town: TownData) -> str:
     return _html(fig, "town-quantified")
 
 
-def town_flags(town: TownData, flags: Flags) -> str:
-    totals = {kind: sum(row[f"{kind}_count"] for row in town.years) for kind in flags.names}
+def town_flags(town: TownData, flags: tuple[Flag, ...]) -> str:
+    totals = {flag.name: sum(row[f"{flag.name}_count"] for row in town.years) for flag in flags}
     targets = sum(row["indicator_count"] for row in town.years)
     fig = go.Figure(
         go.Bar(
-            x=list(flags.names),
-            y=[totals[kind] for kind in flags.names],
-            marker_color=flag_colours(flags),
-            text=[str(totals[kind]) for kind in flags.names],
+            x=[flag_name(flag.name) for flag in flags],
+            y=[totals[flag.name] for flag in flags],
+            marker_color=[RED if flag.wrong else VAGUE for flag in flags],
+            text=[str(totals[flag.name]) for flag in flags],
             textposition="outside",
-            hovertemplate="%{x}: %{y} of " + str(targets) + " targets<extra></extra>",
+            hovertemplate="%{x}：" + str(targets) + " 条指标中 %{y} 条<extra></extra>",
         )
     )
     fig.update_layout(
-        title=f"Flags by kind (targets flagged, of {targets})",
+        title=chart_text(f"各类问题（共 {targets} 条指标）", f"Flags by kind (targets flagged, of {targets})"),
         yaxis={"range": [0, max(1, *totals.values()) * 1.2]},
         height=380,
     )
@@ -236,13 +233,16 @@ def town_satisfaction(town: TownData) -> str:
             marker_color=[RED if v < SATISFACTION_FLOOR_PCT else BLUE for v in levels],
             text=[str(counts[v]) for v in levels],
             textposition="outside",
-            hovertemplate="target %{x}: %{y} satisfaction targets<extra></extra>",
+            hovertemplate="指标值 %{x}：%{y} 条满意度指标<extra></extra>",
         )
     )
     fig.update_layout(
-        title=f"Satisfaction targets ({len(values)} with a number; red: under 50%)",
-        xaxis={"type": "category", "title": {"text": "target"}},
-        yaxis={"title": {"text": "targets"}, "range": [0, max(counts.values(), default=1) * 1.2]},
+        title=chart_text(
+            f"满意度指标值（{len(values)} 条有数值；红色：低于 50%）",
+            f"Satisfaction targets ({len(values)} with a number; red: under 50%)",
+        ),
+        xaxis={"type": "category", "title": {"text": "指标值 target"}},
+        yaxis={"title": {"text": "指标数 targets"}, "range": [0, max(counts.values(), default=1) * 1.2]},
         height=360,
     )
     return _html(fig, "town-satisfaction")
@@ -262,7 +262,7 @@ def town_scores(town: TownData) -> str:
         )
     )
     fig.update_layout(
-        title="Project quality score (0-100)",
+        title=chart_text("项目质量得分（0–100）", "Project quality score (0-100)"),
         xaxis={"range": [0, 102]},
         yaxis={"autorange": "reversed"},
         height=140 + 24 * len(projects),

@@ -22,50 +22,8 @@ from typing import Any, Final
 import duckdb
 
 from pipeline.load.warehouse import warehouse_lock
-
-SUBSTANTIVE: Final = "substantive"
-"""The severity of a flag that says a target is wrong, not merely vague or undocumented (``formal``)."""
-FLAGS_SQL: Final = "select name, severity, rule from main.quality_flags order by position"
-"""The quality flags as the seed ``quality_flags`` lists them (dbt_project/seeds/quality_flags.csv)."""
-
-
-@dataclass(frozen=True)
-class QualityFlag:
-    """One flag of mart_indicator_quality: ``backwards``, ``substantive``, its rule in words."""
-
-    name: str
-    severity: str
-    rule: str
-
-
-@dataclass(frozen=True)
-class Flags:
-    """The flags in the seed's order, read once from the warehouse."""
-
-    all: tuple[QualityFlag, ...]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(flag.name for flag in self.all)
-
-    @property
-    def substantive(self) -> tuple[str, ...]:
-        return tuple(flag.name for flag in self.all if flag.severity == SUBSTANTIVE)
-
-    @property
-    def formal(self) -> tuple[str, ...]:
-        return tuple(flag.name for flag in self.all if flag.severity != SUBSTANTIVE)
-
-
-def read_flags(warehouse: Path) -> Flags:
-    """The quality flags of the warehouse's seed table, in order."""
-    with warehouse_lock(warehouse):
-        con = duckdb.connect(str(warehouse), read_only=True)
-        try:
-            rows = con.execute(FLAGS_SQL).fetchall()
-        finally:
-            con.close()
-    return Flags(tuple(QualityFlag(name, severity, rule) for name, severity, rule in rows))
+from pipeline.report.flags import Flag, flag_rules
+from pipeline.report.labels import UNKNOWN_COUNTY, UNKNOWN_TOWN
 
 Row = dict[str, Any]
 PROSE_MARK: Final = "文字·"
@@ -98,16 +56,27 @@ from towns left join weights using (county_key, town_key)
 INDICATOR_COLUMNS: Final = """
     indicator_id, project_id, county, town, fiscal_year, project_name, table_no, row_no,
     level1, level2, level3, value_text, basis, satisfaction_target_pct, flag_count, is_flagged,
-    reason, source_file, source_line, source_page, {flags}
+    reason, source_file, source_line, source_page
 """
-"""The indicator columns the report reads; ``{flags}`` is one column per flag of ``Flags``."""
+"""The columns of mart_indicator_quality the report shows, besides the flags (``flag_rules``)."""
 MARTS: Final = {
-    "years": ("main.mart_town_year", "*", "fiscal_year"),
-    "projects": ("main.mart_project_quality", "*", "fiscal_year, table_no"),
-    "indicators": ("main.mart_indicator_quality", INDICATOR_COLUMNS, "fiscal_year, table_no, row_no"),
+    "years": ("main.mart_town_year", "fiscal_year"),
+    "projects": ("main.mart_project_quality", "fiscal_year, table_no"),
+    "indicators": ("main.mart_indicator_quality", "fiscal_year, table_no, row_no"),
 }
-"""What the report reads: per mart, (table, columns, order within a town)."""
-
+"""What the report reads: per mart, (table, order within a town)."""
+ATTENTION_SQL: Final = """
+select documents.source_file, documents.status, documents.layout, documents.layout_confidence,
+       documents.project_count, documents.indicator_count,
+       errors.stage, errors.error_class, errors.message
+from main.dim_document as documents
+left join main.ingest_errors as errors
+    on errors.document_id = documents.document_id and documents.status = 'failed'
+where documents.status = 'failed' or (documents.status = 'loaded' and documents.low_confidence)
+order by documents.status, documents.source_file, errors.recorded_at
+"""
+"""Documents a reader must know about: each failure (one row per ingest_errors row) and each
+loaded document of low confidence (its rows should be checked against the file)."""
 FETCH_ROWS: Final = 10_000
 """Rows fetched from the copy at a time."""
 COPY_ROW_GROUP_ROWS: Final = 10_000
@@ -160,7 +129,7 @@ class Town:
 
     @property
     def label(self) -> str:
-        return f"{self.town or '(town unknown)'}（{self.county or 'county unknown'}）"
+        return f"{self.town or UNKNOWN_TOWN}（{self.county or UNKNOWN_COUNTY}）"
 
 
 @dataclass(frozen=True)
@@ -177,6 +146,7 @@ class TownSummary(Town):
     """What the overview needs of a town: its years, and (name, value) points for the cross-town charts."""
 
     years: list[Row]
+    budget_counts: BudgetCounts
     scores: list[tuple[str | None, float]]
     """(project name, quality score) per project."""
     satisfaction: list[tuple[str | None, float]]
@@ -185,35 +155,77 @@ class TownSummary(Town):
     """Targets flagged backwards, implausible, cost_mismatch or echo."""
 
 
-def summary_of(town: TownData, flags: Flags) -> TownSummary:
+BudgetCounts = dict[int | None, tuple[int, int]]
+"""Per fiscal year: (projects that state no budget, projects)."""
+
+
+def budget_counts(projects: list[Row]) -> BudgetCounts:
+    """How many projects of each fiscal year state no budget, of how many (to tell 未知 from 0)."""
+    counts: BudgetCounts = {}
+    for project in projects:
+        unstated, total = counts.get(project["fiscal_year"], (0, 0))
+        counts[project["fiscal_year"]] = (unstated + (project["budget_yuan"] is None), total + 1)
+    return counts
+
+
+def summary_of(town: TownData, flags: tuple[Flag, ...]) -> TownSummary:
     return TownSummary(
         county=town.county,
         town=town.town,
         years=town.years,
+        budget_counts=budget_counts(town.projects),
         scores=[(p["project_name"], p["quality_score"]) for p in town.projects],
         satisfaction=[
             (i["project_name"], i["satisfaction_target_pct"])
             for i in town.indicators
             if i["satisfaction_target_pct"] is not None
         ],
-        substantive=sum(1 for i in town.indicators if any(i[kind] for kind in flags.substantive)),
+        substantive=sum(1 for i in town.indicators if is_wrong(i, flags)),
     )
 
 
-def _copy_marts(warehouse: Path, folder: Path, chunk_rows: int, flags: Flags) -> dict[str, Path]:
-    """The report's mart rows, each with its town's chunk, as one unsorted Parquet file per mart (under the lock)."""
+def is_wrong(indicator: Row, flags: tuple[Flag, ...]) -> bool:
+    """The target carries a flag that says it is wrong (backwards, implausible …), not merely vague."""
+    return any(indicator[flag.name] for flag in flags if flag.wrong)
+
+
+def _rows_of(cursor: duckdb.DuckDBPyConnection) -> list[Row]:
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one read of the warehouse (under its lock) gives the report."""
+
+    flags: tuple[Flag, ...]
+    attention: list[Row]
+    """Failed and low-confidence documents (``ATTENTION_SQL``)."""
+    copies: dict[str, Path]
+    """Per mart, its rows with their town's chunk as an unsorted Parquet file."""
+
+
+def _snapshot(warehouse: Path, folder: Path, chunk_rows: int) -> Snapshot:
+    """The flags, the documents to attend to, and the marts copied (all under the lock)."""
     copies = {name: folder / f"{name}.parquet" for name in MARTS}
     with warehouse_lock(warehouse):
         con = duckdb.connect(str(warehouse), read_only=True, config=COPY_CONFIG)
         try:
-            for name, (table, columns, _) in MARTS.items():
+            flags = flag_rules(con)
+            columns = {
+                "years": "*",
+                "projects": "*",
+                "indicators": ", ".join([INDICATOR_COLUMNS.strip(), *(flag.name for flag in flags)]),
+            }
+            for name, (table, _) in MARTS.items():
                 target = copies[name].as_posix().replace("'", "''")
-                sql = _chunked_copy_sql(table, columns.format(flags=", ".join(flags.names)))
+                sql = _chunked_copy_sql(table, columns[name])
                 options = f"FORMAT parquet, ROW_GROUP_SIZE {COPY_ROW_GROUP_ROWS}"
                 con.execute(f"COPY ({sql}) TO '{target}' ({options})", {"chunk_rows": chunk_rows})
+            attention = _rows_of(con.execute(ATTENTION_SQL))
         finally:
             con.close()
-    return copies
+    return Snapshot(flags=flags, attention=attention, copies=copies)
 
 
 def _chunk_count(cursor: duckdb.DuckDBPyConnection, copies: dict[str, Path]) -> int:
@@ -266,7 +278,7 @@ class TownGroups:
 def _chunk_towns(con: duckdb.DuckDBPyConnection, copies: dict[str, Path], chunk: int) -> Iterator[TownData]:
     """The towns of one chunk, in order, each with its rows."""
     years, projects, indicators = (
-        grouped_by_town(_rows(con.cursor(), copies[name], chunk, order)) for name, (_, _, order) in MARTS.items()
+        grouped_by_town(_rows(con.cursor(), copies[name], chunk, order)) for name, (_, order) in MARTS.items()
     )
     town_projects, town_indicators = TownGroups(projects), TownGroups(indicators)
     for key, town_years in years:
@@ -289,12 +301,23 @@ def _towns(copies: dict[str, Path]) -> Iterator[TownData]:
         con.close()
 
 
+@dataclass(frozen=True)
+class Marts:
+    """The report's view of the warehouse: the flags, the documents to attend to, and the towns."""
+
+    flags: tuple[Flag, ...]
+    attention: list[Row]
+    towns: Iterator[TownData]
+    """One at a time, ordered by (county, town), each with all its rows; read once."""
+
+
 @contextmanager
-def towns_of(warehouse: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Iterator[TownData]]:
-    """The warehouse's towns one at a time, ordered by (county, town), each with all its rows.
+def read_marts(warehouse: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Marts]:
+    """The warehouse as the report reads it; towns are handed out one at a time.
 
     A town is a row of mart_town_year; projects and indicators of a town without one are left out.
     ``chunk_rows`` bounds what is sorted at once (a town larger than it is a chunk of its own).
     """
     with tempfile.TemporaryDirectory(prefix="jixiao-report-") as folder:
-        yield _towns(_copy_marts(warehouse, Path(folder), chunk_rows, read_flags(warehouse)))
+        snapshot = _snapshot(warehouse, Path(folder), chunk_rows)
+        yield Marts(flags=snapshot.flags, attention=snapshot.attention, towns=_towns(snapshot.copies))

@@ -36,7 +36,15 @@ EXPECTED_ASSETS = {
     "quality_flags": ("warehouse", [], False),
     "town_report": (
         "report",
-        ["mart_category_targets", "mart_indicator_quality", "mart_project_quality", "mart_town_year", "quality_flags"],
+        [
+            "dim_document",
+            "ingest_errors",
+            "mart_category_targets",
+            "mart_indicator_quality",
+            "mart_project_quality",
+            "mart_town_year",
+            "quality_flags",
+        ],
         False,
     ),
 }

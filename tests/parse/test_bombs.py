@@ -39,11 +39,23 @@ PARSE_AND_MEASURE = """
 import json, resource, sys
 from pathlib import Path
 from pipeline.parse.document import parse_document
+
+def peak_mb():
+    # VmHWM: this process's own peak. ru_maxrss starts at the parent's size (Linux keeps it across
+    # fork and exec), so a test process grown past the limit made every bomb look too big.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 path = Path(sys.argv[1])
 frames = parse_document(path, path.parent)
 errors = frames.errors["error_class"].to_list()
-print(json.dumps({"status": frames.documents["status"][0], "errors": errors,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"status": frames.documents["status"][0], "errors": errors, "peak_mb": peak_mb()}))
 """
 
 
@@ -81,6 +93,17 @@ def rewrite_member(data: bytes, name: str, edit: Callable[[str], str]) -> bytes:
                 content = edit(content.decode("utf-8")).encode("utf-8")
             target.writestr(info.filename, content)
     return out.getvalue()
+
+
+def test_the_measure_is_the_subprocess_own_peak_not_the_test_process() -> None:
+    """Regression: with this process holding more than the limit, a small document measured under it
+    (the bombs failed at 513 MiB each once an earlier test had grown the pytest process)."""
+    held = bytearray((MEMORY_LIMIT_MB + 100) * 1024 * 1024)
+    held[::4096] = b"\x01" * len(held[::4096])  # touched: resident, not just reserved
+    result = parse_in_subprocess(SEED_002)
+    del held
+    assert result["status"] == "loaded", result
+    assert float(result["peak_mb"]) < MEMORY_LIMIT_MB, result  # type: ignore[arg-type]
 
 
 def assert_bounded(result: dict[str, object]) -> None:

@@ -7,10 +7,8 @@ silently. The warehouse is the session's seed build (tests/warehouse_build.py).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,13 +17,20 @@ import duckdb
 import pytest
 from PIL import Image
 
-from pipeline.report import INDEX, PLOTLY_JS, TownData, charts, town_page_name, towns_of, write_report
+from pipeline.report import (
+    INDEX,
+    PLOTLY_JS,
+    TOWNS_FOLDER,
+    TownData,
+    charts,
+    read_marts,
+    town_page_href,
+    town_page_name,
+    write_report,
+)
+from tests.report.browser import WINDOW, run_chromium
 from tests.warehouse_build import BuiltWarehouse, built_warehouse
 
-CHROMIUM_ENV = "JIXIAO_CHROMIUM"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-CHROMIUM_INSTALL = "apt-get update && apt-get install -y chromium"
-CHROMIUM_TIMEOUT_SECONDS = 120
 FIXED_NOW = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
 TOWNS = ("阎疃镇", "李钊庄镇", "三家镇", "亮甲店镇", "浩门镇")
 CHARTS_PER_PAGE = {"overview": 4, "town": 4}
@@ -35,8 +40,12 @@ COLOUR_SLACK = 12
 
 
 def all_towns(warehouse: Path) -> list[TownData]:
-    with towns_of(warehouse) as towns:
-        return list(towns)
+    with read_marts(warehouse) as marts:
+        return list(marts.towns)
+
+
+def town_page(report: list[Path], town: TownData) -> Path:
+    return report[0].parent / TOWNS_FOLDER / town_page_name(town.county, town.town)
 
 
 def _near(rgb: tuple[int, int, int], reference: tuple[int, int, int]) -> bool:
@@ -53,47 +62,6 @@ def report(built: BuiltWarehouse, tmp_path_factory: pytest.TempPathFactory) -> l
     return write_report(built.path, tmp_path_factory.mktemp("report"), now=FIXED_NOW)
 
 
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Path of a Chromium (or Chrome) binary: JIXIAO_CHROMIUM, else the first on PATH. Fails if none."""
-    configured = os.environ.get(CHROMIUM_ENV)
-    if configured:
-        found = shutil.which(configured)
-        if found is None:
-            pytest.fail(f"{CHROMIUM_ENV}={configured!r} is not an executable")
-        return found
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail(
-        "Chromium is needed to check that the report's charts render, and none was found on PATH "
-        f"(looked for {', '.join(CHROMIUM_NAMES)}). Install it with `{CHROMIUM_INSTALL}` "
-        f"(Debian/Ubuntu, as root) or set {CHROMIUM_ENV}=/path/to/chromium."
-    )
-
-
-def run_chromium(chromium: str, page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess[bytes]:
-    """Headless Chromium on a local page, offline: no network services, a throwaway profile."""
-    args = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--virtual-time-budget=10000",
-        "--window-size=1200,900",
-        *mode,
-        page.as_uri(),
-    ]
-    return subprocess.run(args, capture_output=True, timeout=CHROMIUM_TIMEOUT_SECONDS, check=False)
-
-
 def test_one_page_per_town_plus_an_overview(report: list[Path], built: BuiltWarehouse) -> None:
     folder = report[0].parent
     assert report[0].name == INDEX
@@ -101,9 +69,9 @@ def test_one_page_per_town_plus_an_overview(report: list[Path], built: BuiltWare
     assert (folder / PLOTLY_JS).stat().st_size > 1_000_000  # the library itself, shipped from PyPI
     index = report[0].read_text(encoding="utf-8")
     for town in all_towns(built.path):
-        page = folder / town_page_name(town)
+        page = town_page(report, town)
         assert page in report
-        assert f'href="{page.name}"' in index
+        assert f'href="{town_page_href(town.county, town.town)}"' in index
         assert f"<h1>{town.town}" in page.read_text(encoding="utf-8")
     for town in TOWNS:
         assert town in index
@@ -125,33 +93,34 @@ def test_pages_work_offline(report: list[Path]) -> None:
     for page in report:
         html = page.read_text(encoding="utf-8")
         sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
-        assert sources == [PLOTLY_JS], (page.name, sources)
+        assert [(page.parent / source).resolve() for source in sources] == [report[0].parent / PLOTLY_JS], sources
         assert "cdn." not in html and "https://" not in html.split("</head>")[0]
 
 
 def test_pages_carry_the_findings(report: list[Path], built: BuiltWarehouse) -> None:
     towns = {t.town: t for t in all_towns(built.path)}
-    yantuan = (report[0].parent / town_page_name(towns["阎疃镇"])).read_text(encoding="utf-8")
+    yantuan = town_page(report, towns["阎疃镇"]).read_text(encoding="utf-8")
     assert "backwards: 运转保障率 is a rate where more is better" in yantuan
     assert "satisfaction target of ≥25% is under 50%" in yantuan
-    haomen = (report[0].parent / town_page_name(towns["浩门镇"])).read_text(encoding="utf-8")
+    haomen = town_page(report, towns["浩门镇"]).read_text(encoding="utf-8")
     assert "projects fall short of the unit total by 100.00 元" in haomen
-    sanjia = (report[0].parent / town_page_name(towns["三家镇"])).read_text(encoding="utf-8")
+    sanjia = town_page(report, towns["三家镇"]).read_text(encoding="utf-8")
     assert "cost_mismatch: 资金总成本 24万元" in sanjia
-    liangjiadian = (report[0].parent / town_page_name(towns["亮甲店镇"])).read_text(encoding="utf-8")
+    liangjiadian = town_page(report, towns["亮甲店镇"]).read_text(encoding="utf-8")
     assert "<td>文字·人员类经费</td>" in liangjiadian  # 003's prose project, marked as such
     assert "<td>残疾人保障金</td>" in liangjiadian and "<td>文字·预算残疾人保障金</td>" in liangjiadian
 
 
 def test_writing_twice_changes_nothing(report: list[Path], built: BuiltWarehouse) -> None:
-    before = {p.name: p.read_bytes() for p in report[0].parent.iterdir()}
+    before = {p: p.read_bytes() for p in report[0].parent.rglob("*") if p.is_file()}
     again = write_report(built.path, report[0].parent, now=FIXED_NOW)
-    assert [p.name for p in again] == [p.name for p in report]
-    assert {p.name: p.read_bytes() for p in report[0].parent.iterdir()} == before
+    assert again == report
+    assert {p: p.read_bytes() for p in report[0].parent.rglob("*") if p.is_file()} == before
 
 
 def test_stale_town_pages_are_removed(built: BuiltWarehouse, tmp_path: Path) -> None:
-    stale = tmp_path / "town-0000000000.html"
+    stale = tmp_path / TOWNS_FOLDER / "甲县-乙镇.html"
+    stale.parent.mkdir()
     stale.write_text("old", encoding="utf-8")
     write_report(built.path, tmp_path, now=FIXED_NOW)
     assert not stale.exists()
@@ -162,7 +131,7 @@ def test_charts_render_in_chromium(
     kind: str, chromium: str, report: list[Path], built: BuiltWarehouse, tmp_path: Path
 ) -> None:
     towns = {t.town: t for t in all_towns(built.path)}
-    page = report[0] if kind == "overview" else report[0].parent / town_page_name(towns["浩门镇"])
+    page = report[0] if kind == "overview" else town_page(report, towns["浩门镇"])
     expected = CHARTS_PER_PAGE[kind]
     assert "#{:02x}{:02x}{:02x}".format(*CHART_BLUE) == charts.BLUE
     assert page.read_text(encoding="utf-8").count('class="plotly-graph-div"') == expected
@@ -180,12 +149,12 @@ def test_charts_render_in_chromium(
     assert shot.returncode == 0 and png.is_file(), shot.stderr.decode(errors="replace")[-2000:]
     with Image.open(png) as image:
         pixels = image.convert("RGB")
-        assert pixels.size == (1200, 900)
+        assert pixels.size == WINDOW
         colours = pixels.getcolors(maxcolors=1_000_000) or []
         non_white = sum(count for count, rgb in colours if sum(rgb) < 3 * 235)
         chart_blue = sum(count for count, rgb in colours if _near(rgb, CHART_BLUE))
     assert len(colours) > 50, "the screenshot is (almost) one colour"
-    assert non_white > 0.08 * 1200 * 900, "the screenshot is almost blank"
+    assert non_white > 0.08 * WINDOW[0] * WINDOW[1], "the screenshot is almost blank"
     # Only plotly draws in the charts' blue (#2b6cb0); links and text never use it. Without the
     # library the page still has its tables but this count is 0.
     assert chart_blue > 5_000, "no chart bars or points drawn (the charts' blue is missing)"
@@ -211,10 +180,10 @@ def test_dagster_asset_writes_the_report_next_to_the_warehouse(
 
 def test_towns_read_chunk_by_chunk_are_the_towns_read_at_once(built: BuiltWarehouse) -> None:
     """Chunks only bound what DuckDB sorts at once: a chunk per town gives the same towns, rows and order."""
-    with towns_of(built.path, chunk_rows=1) as towns:
-        per_town = list(towns)
-    with towns_of(built.path, chunk_rows=10**9) as towns:
-        at_once = list(towns)
+    with read_marts(built.path, chunk_rows=1) as marts:
+        per_town = list(marts.towns)
+    with read_marts(built.path, chunk_rows=10**9) as marts:
+        at_once = list(marts.towns)
     assert per_town == at_once
     assert [t.key for t in per_town] == sorted(t.key for t in per_town)
     assert len(per_town) == len(TOWNS)
