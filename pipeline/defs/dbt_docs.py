@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Final
 
 from pipeline.defs.config import DBT_PROJECT_DIR, settings
-from pipeline.defs.dbt_project import export_warehouse_env
+from pipeline.defs.dbt_project import dbt_args, export_warehouse_env, write_contract_files
 from pipeline.load.warehouse import warehouse_lock
 
 DOCS_HOST: Final = "127.0.0.1"
@@ -41,17 +41,7 @@ class DocsError(RuntimeError):
 def _dbt(command: list[str], target_path: Path) -> None:
     from dbt.cli.main import dbtRunner
 
-    args = [
-        *command,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target",
-        READER_TARGET,
-        "--target-path",
-        str(target_path),
-    ]
+    args = dbt_args([*command, "--target", READER_TARGET, "--target-path", str(target_path)])
     result = dbtRunner().invoke(args)
     if not result.success:
         raise DocsError(f"dbt {' '.join(command)} failed: {result.exception or 'see the dbt output above'}")
@@ -62,6 +52,7 @@ def generate_docs(target_path: Path = DOCS_TARGET_PATH) -> Path:
     warehouse = settings().warehouse
     if not warehouse.is_file():
         raise DocsError(f"no warehouse at {warehouse}: build it first with `make run` (or set JIXIAO_WAREHOUSE)")
+    write_contract_files()
     export_warehouse_env()
     with warehouse_lock(warehouse):
         _dbt(["docs", "generate", "--static", "--quiet"], target_path)
