@@ -189,10 +189,11 @@ class ParseCounter:
 
 def dagster_run(open_instance: Callable[[], Any]) -> tuple[int, float]:
     """One ``make run``, instance opened and closed as it does: documents parsed, peak RSS during ingest (MiB)."""
-    from pipeline.run import materialise_all
+    from pipeline.definitions import defs
+    from pipeline.defs.orchestrate import run_everything
 
     with ParseCounter() as counter, open_instance() as instance:
-        materialise_all(instance)
+        run_everything(instance, defs)
     return counter.calls, counter.ingest_peak_mib
 
 

@@ -1,11 +1,7 @@
 """``make run``: every document in the raw folder, then the dbt models, recorded in the Dagster instance.
 
-Documents run as ranges of up to ``MAX_PARTITIONS_PER_RUN`` partitions, one Dagster run each
-(the same ranges a backfill launches): inside a run the ingest step skips unchanged files,
-parses the others on all cores and loads them in batches (``pipeline.load.batch``). The dbt models
-and the report are rebuilt only when the raw layer changed since they were last built, so a
-re-run with nothing changed parses nothing and builds nothing. The dbt manifest is prepared
-first because the dbt assets need it at import time.
+The runs are the schedule's and the automation's own (``pipeline.defs.orchestrate``). The dbt
+manifest is prepared first because the dbt assets need it at import time.
 """
 
 from __future__ import annotations
@@ -13,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 import dagster as dg
@@ -21,69 +17,16 @@ import duckdb
 
 from pipeline.defs.config import settings
 from pipeline.defs.dbt_project import prepare_manifest
-from pipeline.defs.discovery import fingerprints
-from pipeline.defs.partitions import DOCUMENTS_PARTITION_NAME, partition_ranges, range_tags
+from pipeline.defs.orchestrate import run_everything
 from pipeline.load.batch import ALLOW_WITHDRAW_ALL_ENV, MassWithdrawalError, check_withdrawals
 from pipeline.load.loaded import loaded_versions
-from pipeline.load.warehouse import RAW_SCHEMA, RAW_TABLES, WarehouseUnreadableError
+from pipeline.load.warehouse import WarehouseUnreadableError
 from pipeline.parse.read.files import RawFolderMissingError
 
-PLANNED_EVENTS_AS_SUBSETS: Final = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
-"""Dagster's switch for one "materialisation planned" event per asset and run instead of one per
-partition: without it a run of 1000 documents first writes 7000 planned events (~40 ms each on
-the local SQLite storage). Its cost: partitions of a failed run are not marked failed."""
 SUMMARY_SQL: Final = """
 select status, count(*) as documents, sum(project_count) as projects, sum(indicator_count) as indicators
 from main.dim_document group by status order by status
 """
-
-
-def sync_partitions(instance: dg.DagsterInstance, keys: list[str]) -> None:
-    """Register a partition for every document not yet known to the instance."""
-    known = set(instance.get_dynamic_partitions(DOCUMENTS_PARTITION_NAME))
-    new = [key for key in keys if key not in known]
-    if new:
-        instance.add_dynamic_partitions(DOCUMENTS_PARTITION_NAME, new)
-
-
-def latest_storage_id(instance: dg.DagsterInstance, keys: Iterable[dg.AssetKey]) -> int | None:
-    """The event-log position of the newest materialisation of any of the assets (any partition)."""
-    ids = [record.asset_entry.last_materialization_storage_id for record in instance.get_asset_records(list(keys))]
-    return max((i for i in ids if i is not None), default=None)
-
-
-def models_are_stale(instance: dg.DagsterInstance) -> bool:
-    """Whether the raw layer changed after the report was last built (or the report never was)."""
-    from pipeline.defs.report_assets import town_report
-
-    built = latest_storage_id(instance, [town_report.key])
-    raw = latest_storage_id(instance, [dg.AssetKey([RAW_SCHEMA, table]) for table in RAW_TABLES])
-    return built is None or (raw is not None and raw > built)
-
-
-def materialise_all(instance: dg.DagsterInstance) -> None:
-    """Every document's partition of the ingest assets, in ranges; then the dbt models and report if needed."""
-    from pipeline.definitions import defs  # needs the manifest, prepared above
-    from pipeline.defs.dbt_assets import jixiao_dbt_models
-    from pipeline.defs.ingest_assets import INGEST_GROUP, MAX_PARTITIONS_PER_RUN
-    from pipeline.defs.report_assets import REPORT_GROUP
-
-    os.environ.setdefault(PLANNED_EVENTS_AS_SUBSETS, "true")
-    sync_partitions(instance, sorted(fingerprints(settings().raw_dir)))
-    keys = instance.get_dynamic_partitions(DOCUMENTS_PARTITION_NAME)  # deleted files too: withdrawn
-    assets = [
-        asset for asset in defs.assets or [] if isinstance(asset, dg.AssetsDefinition | dg.AssetSpec | dg.SourceAsset)
-    ]
-    resources = dict(defs.resources or {})
-    ingest = dg.AssetSelection.groups(INGEST_GROUP)
-    for first, last in partition_ranges(keys, MAX_PARTITIONS_PER_RUN):
-        dg.materialize(assets, selection=ingest, tags=range_tags(first, last), instance=instance, resources=resources)
-        print(f"ingested {first} … {last}", flush=True)
-    if not models_are_stale(instance):
-        print("no document changed: dbt models and report left as they are", flush=True)
-        return
-    models_and_report = dg.AssetSelection.assets(jixiao_dbt_models) | dg.AssetSelection.groups(REPORT_GROUP)
-    dg.materialize(assets, selection=models_and_report, instance=instance, resources=resources)
 
 
 def print_summary() -> None:
@@ -120,8 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jixiao: {err}", file=sys.stderr)
         return 2
     prepare_manifest()
+    from pipeline.definitions import defs  # needs the manifest, prepared above
+
     with dg.DagsterInstance.get() as instance:
-        materialise_all(instance)
+        run_everything(instance, defs)
     print_summary()
     return 0
 
