@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 from filelock import FileLock
 
+from pipeline.load.readers import connect_waiting
 from pipeline.parse.frames import (
     DEPARTMENT_TARGET_SCHEMA,
     DOCUMENT_SCHEMA,
@@ -79,9 +80,10 @@ def unreadable(warehouse: Path, err: duckdb.Error) -> WarehouseUnreadableError:
 
 @contextmanager
 def _connection(warehouse: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection whose IO errors (a truncated file, a full disk) become ``WarehouseUnreadableError``."""
+    """A connection whose IO errors (a truncated file, a full disk) become ``WarehouseUnreadableError``;
+    one another program holds open is waited for (``pipeline.load.readers``)."""
     try:
-        con = duckdb.connect(str(warehouse), read_only=read_only)
+        con = connect_waiting(warehouse, read_only)
     except duckdb.IOException as err:
         raise unreadable(warehouse, err) from err
     try:
