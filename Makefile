@@ -8,9 +8,14 @@ export PYTHONPATH := $(CURDIR)
 UV := python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install browser run test ui bench lint accuracy check
+JIXIAO := $(RUN) jixiao
 
-install: .venv/.installed
+.PHONY: help install browser run test ui serve status sql report bench lint accuracy check
+
+help:  ## this list
+	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+install: .venv/.installed  ## the locked environment (uv), and the jixiao command in .venv/bin
 
 .venv/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -24,30 +29,41 @@ browser:
 		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
 		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-run: install
-	$(RUN) python -m pipeline.run $(ARGS)
+run: install  ## ingest data/raw/, build the warehouse and the report (jixiao run; ARGS=-v shows the logs)
+	$(JIXIAO) run $(ARGS)
 
-test: install browser
+test: install browser  ## the test suite
 	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
 	$(RUN) pytest
 
-lint: install
+lint: install  ## ruff, mypy --strict, import-linter
 	$(RUN) ruff check pipeline tests bench scripts
 	$(RUN) mypy
 	$(RUN) lint-imports --no-cache
 
 # Recall and invented rows on the hand-read real documents (../shared/realdocs, or $JIXIAO_REALDOCS).
-accuracy: install
+accuracy: install  ## the pipeline on the hand-read real documents, scored row by row
 	$(RUN) python scripts/accuracy.py
 
 # How the reader reads some documents (layout, confidence, rejected rows, rows), without the warehouse.
-check: install
-	$(RUN) python -m pipeline.check $(FILES)
+check: install  ## how the reader reads FILES=..., without the warehouse (jixiao check)
+	$(JIXIAO) check $(FILES)
 
 # Throughput: synthetic corpus at 100/1000/10000 documents, parse vs floor, end to end, PDFs.
-bench: install
+bench: install  ## throughput on a synthetic corpus (SIZES=100)
 	$(RUN) python -m bench.run $(if $(SIZES),--sizes $(SIZES),)
 
-ui: install
-	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
-	$(RUN) dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
+ui: install  ## the Dagster UI on http://127.0.0.1:3000 (jixiao ui)
+	$(JIXIAO) ui
+
+serve: install  ## the Dagster daemon and webserver for nightly runs on a server (jixiao serve)
+	$(JIXIAO) serve
+
+status: install  ## the last run, documents by status, every failure (jixiao status)
+	$(JIXIAO) status
+
+sql: install  ## a read-only SQL prompt on the warehouse (jixiao sql)
+	$(JIXIAO) sql
+
+report: install  ## open the HTML report (jixiao report --open)
+	$(JIXIAO) report --open
