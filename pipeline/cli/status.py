@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -19,8 +20,6 @@ def last_run_line(instance: dg.DagsterInstance) -> str:
     run = record.dagster_run
     what = run.tags.get(WHAT_TAG, run.job_name)
     when = record.end_time or record.start_time or record.create_timestamp.timestamp()
-    from datetime import UTC, datetime
-
     stamp = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"last run: {what} ({run.job_name}) {run.status.value}, {stamp}, id {run.run_id[:8]}"
 
