@@ -153,13 +153,12 @@ def run(log: Path | None, allow_withdraw_all: bool) -> int:
     console_err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         preflight()
-        total = documents_to_visit()
     except STOPPING_ERRORS as err:
         console_err.print(f"jixiao: {err}", markup=False)
         return EXIT_STOPPED
     tally = Tally()
     with quiet(log) as terminal:
-        failure = _run_with_progress(tally, total, terminal, show_progress=log is not None and terminal.isatty())
+        failure = _run_with_progress(tally, terminal, show_progress=log is not None and terminal.isatty())
     out = Console(highlight=False, soft_wrap=True)
     if failure is not None:
         console_err.print(f"jixiao: the run stopped: {failure}", markup=False)
@@ -172,7 +171,7 @@ def run(log: Path | None, allow_withdraw_all: bool) -> int:
     return EXIT_DOCUMENT_FAILED if facts and facts.failures else EXIT_OK
 
 
-def _run_with_progress(tally: Tally, total: int, terminal: TextIO, show_progress: bool) -> str | None:
+def _run_with_progress(tally: Tally, terminal: TextIO, show_progress: bool) -> str | None:
     """The runs under a progress bar on ``terminal``; None, or why they stopped."""
     console = Console(file=terminal, highlight=False)
     columns = (TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -181,7 +180,7 @@ def _run_with_progress(tally: Tally, total: int, terminal: TextIO, show_progress
             execute(tally, None, None)
             return None
         with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("documents", total=total)
+            task = progress.add_task("documents", total=documents_to_visit())
             execute(tally, progress, task)
     except Exception as err:  # the run's own errors are explained; any other is named, with the log
         known = stopping_error(err)

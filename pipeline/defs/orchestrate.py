@@ -47,6 +47,8 @@ AUTOMATION_CURSOR_KEY: Final = "jixiao/run_automation_cursor"
 """Key, in the instance's cursor store, of the automation evaluator's cursor between ``make run``s:
 a failed build leaves it where it was, so the next ``make run`` asks for the same build again."""
 MODELS_AND_REPORT: Final = dg.AssetSelection.all() - dg.AssetSelection.groups(INGEST_GROUP)
+MAX_TICKS: Final = 3
+"""Evaluations of the automation conditions one run makes at most (see ``follow_automation``)."""
 
 
 @dataclass
@@ -90,29 +92,34 @@ def ingest(instance: dg.DagsterInstance, defs: dg.Definitions, on_stage: Stage =
 def follow_automation(
     instance: dg.DagsterInstance, defs: dg.Definitions, on_stage: Stage = _no_stage
 ) -> tuple[str | None, list[dg.AssetKey]]:
-    """The automation conditions evaluated once, as the sensor's tick would, and what they ask for built.
+    """The automation conditions evaluated as the sensor's ticks would, and what they ask for built.
 
-    The evaluation after the build is what the next ``make run`` starts from: it sees the build's
-    own materialisations as handled, so it asks for nothing until a document changes again.
+    After a build they are evaluated again, from the new cursor: that evaluation sees the build's
+    own materialisations as handled and normally asks for nothing; should it ask for more, that
+    is built too (up to ``MAX_TICKS`` evaluations), since a request not built would count as
+    handled and never be asked for again. The last cursor is what the next ``make run`` starts from.
     """
     evaluation = dg.evaluate_automation_conditions(
         defs, instance, asset_selection=MODELS_AND_REPORT, cursor=_cursor(instance)
     )
     asset_graph = defs.resolve_asset_graph()
-    wanted = sorted(
-        (key for key in asset_graph.get_all_asset_keys() if evaluation.get_num_requested(key)),
-        key=lambda key: key.to_user_string(),
-    )
-    run_id = None
-    if wanted:
+    job = defs.resolve_job_def(warehouse_job.name)
+    run_id, built = None, []
+    for _ in range(MAX_TICKS):
+        wanted = sorted(
+            (key for key in asset_graph.get_all_asset_keys() if evaluation.get_num_requested(key)),
+            key=lambda key: key.to_user_string(),
+        )
+        if not wanted:
+            break
         on_stage(BUILD_WORDS)
-        job = defs.resolve_job_def(warehouse_job.name)
         run_id = job.execute_in_process(instance=instance, asset_selection=wanted).run_id
+        built.extend(wanted)
         evaluation = dg.evaluate_automation_conditions(
             defs, instance, asset_selection=MODELS_AND_REPORT, cursor=evaluation.cursor
         )
     _save_cursor(instance, evaluation.cursor)
-    return run_id, wanted
+    return run_id, built
 
 
 def run_everything(instance: dg.DagsterInstance, defs: dg.Definitions, on_stage: Stage = _no_stage) -> RunsDone:

@@ -7,8 +7,11 @@ stopped by a reader that holds the warehouse open too long; a run that waits for
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
+import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,10 +156,40 @@ def test_a_reader_held_open_longer_than_the_run_waits_stops_it_in_one_line(world
     assert value_of_the_edited_row(world) == [("≥8小时",)]  # nothing half-written
 
 
+def test_verbose_shows_dagsters_logs_on_the_terminal_instead_of_a_log_file(world: World) -> None:
+    reader = hold_open(world.warehouse, 120)  # the run stops early: a short run that still logs its steps
+    try:
+        result = world.invoke("run", "-v", JIXIAO_READER_WAIT_SECONDS="1")
+    finally:
+        reader.kill()
+        reader.wait()
+    assert result.exit_code == 2
+    assert "ingest_documents" in result.output and "STEP_FAILURE" in result.output
+    assert "the log:" not in result.output
+
+
+class CloseWhenWaitedFor(logging.Handler):
+    """Closes the reader's connection once the run says it is waiting for it, as an analyst would."""
+
+    def __init__(self, reader: subprocess.Popen[str]) -> None:
+        super().__init__()
+        self.reader = reader
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "is open in another program" in record.getMessage():
+            threading.Timer(1.0, self.reader.kill).start()
+
+
 def test_a_run_waits_for_an_open_reader_and_then_loads(world: World) -> None:
-    reader = hold_open(world.warehouse, 5)
-    result = world.invoke("run")
-    reader.wait()
+    reader = hold_open(world.warehouse, 600)
+    closer = CloseWhenWaitedFor(reader)
+    logging.getLogger("jixiao").addHandler(closer)
+    try:
+        result = world.invoke("run")
+    finally:
+        logging.getLogger("jixiao").removeHandler(closer)
+        reader.kill()
+        reader.wait()
     assert result.exit_code == 1, result.output  # empty.txt is still failed
     assert "is open in another program" in result.output  # said on the terminal while waiting
     assert "jixiao run: 2 documents: 1 loaded, 1 unchanged, 0 failed, 0 withdrawn" in result.stdout
