@@ -18,6 +18,7 @@ import duckdb
 import pytest
 import yaml
 
+from pipeline.load.warehouse import LOAD_HISTORY_DDL
 from tests.warehouse_build import dbt_build
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -459,6 +460,7 @@ def _create_raw(path: Path) -> None:
                 f"INSERT INTO raw.{table} ({', '.join(names)}) VALUES ({placeholders})",
                 [[row[name] for name in names] for row in RAW_ROWS[table]],
             )
+        con.execute(LOAD_HISTORY_DDL)  # the loader's log of every load, which a dbt test reads
     finally:
         con.close()
 
