@@ -8,9 +8,14 @@ export PYTHONPATH := $(CURDIR)
 UV := python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install browser fonts run test ui bench lint accuracy check docs raw-docs dbt
+JIXIAO := $(RUN) jixiao
 
-install: .venv/.installed
+.PHONY: help install browser fonts run test ui serve status sql report bench lint accuracy check docs raw-docs dbt
+
+help:  ## this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+install: .venv/.installed  ## the locked environment (uv), and the jixiao command in .venv/bin
 
 .venv/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -19,7 +24,7 @@ install: .venv/.installed
 	@touch $@
 
 # dbt on the warehouse in force, with the vars built from the Python facts: make dbt ARGS="build --select marts".
-dbt: install
+dbt: install  ## dbt on the warehouse with the project's vars (ARGS="build --select marts")
 	$(RUN) python -m pipeline.defs.dbt_project $(ARGS)
 
 # The report test renders the HTML report in headless Chromium (Debian package; needs root or sudo).
@@ -30,45 +35,56 @@ browser:
 
 # The report names CJK fonts for Windows, macOS and Linux; on Linux (and in the report's screenshot
 # test) Noto Sans CJK is the one installed here (Debian package fonts-noto-cjk; needs root or sudo).
-fonts:
+fonts:  ## CJK fonts for the report (Debian fonts-noto-cjk)
 	@fc-list :lang=zh family 2>/dev/null | grep -qi 'Noto Sans CJK' || \
 		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
 		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 fonts-noto-cjk >/dev/null; }
 
-run: install
-	$(RUN) python -m pipeline.run $(ARGS)
+run: install  ## ingest data/raw/, build the warehouse and the report (jixiao run; ARGS=-v shows the logs)
+	$(JIXIAO) run $(ARGS)
 
-test: install browser fonts
+test: install browser fonts  ## the test suite
 	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
 	$(RUN) pytest
 
-lint: install
+lint: install  ## ruff, mypy --strict, import-linter
 	$(RUN) ruff check pipeline tests bench scripts
 	$(RUN) mypy
 	$(RUN) lint-imports --no-cache
 
 # The column tables of docs/raw_layer.md, from the one declaration in pipeline/contract/tables.py
 # (tests/contract/test_docs.py fails while the page is stale).
-raw-docs: install
+raw-docs: install  ## rewrite docs/raw_layer.md's column tables from the contract
 	$(RUN) python -m pipeline.contract.docs docs/raw_layer.md
 
 # Recall and invented rows on the hand-read real documents (../shared/realdocs, or $JIXIAO_REALDOCS).
-accuracy: install
+accuracy: install  ## the pipeline on the hand-read real documents, scored row by row
 	$(RUN) python scripts/accuracy.py
 
 # How the reader reads some documents (layout, confidence, rejected rows, rows), without the warehouse.
-check: install
-	$(RUN) python -m pipeline.check $(FILES)
+check: install  ## how the reader reads FILES=..., without the warehouse (jixiao check)
+	$(JIXIAO) check $(FILES)
 
 # Throughput: synthetic corpus at 100/1000/10000 documents, parse vs floor, end to end, PDFs.
-bench: install
+bench: install  ## throughput on a synthetic corpus (SIZES=100)
 	$(RUN) python -m bench.run $(if $(SIZES),--sizes $(SIZES),)
 
 # The dbt docs site of the warehouse (models, columns, tests, lineage) on http://127.0.0.1:8080;
 # ARGS="--port 9000" or ARGS="--no-serve" (then open dbt_project/target/docs/static_index.html).
-docs: install
+docs: install  ## the dbt docs site of the warehouse on http://127.0.0.1:8080
 	$(RUN) python -m pipeline.defs.dbt_docs $(ARGS)
 
-ui: install
-	$(RUN) python -c "from pipeline.defs.dbt_project import prepare_manifest; prepare_manifest()"
-	$(RUN) dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
+ui: install  ## the Dagster UI on http://127.0.0.1:3000 (jixiao ui)
+	$(JIXIAO) ui
+
+serve: install  ## the Dagster daemon and webserver for nightly runs on a server (jixiao serve)
+	$(JIXIAO) serve
+
+status: install  ## the last run, documents by status, every failure (jixiao status)
+	$(JIXIAO) status
+
+sql: install  ## a read-only SQL prompt on the warehouse (jixiao sql)
+	$(JIXIAO) sql
+
+report: install  ## open the HTML report (jixiao report --open)
+	$(JIXIAO) report --open

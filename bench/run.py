@@ -9,7 +9,7 @@ For each corpus size (``bench/corpus.py``):
   frames (documents, projects, indicators, department targets) built as polars frames from
   ready Python columns and checked against their pandera models (the one-query fast path
   ``parse_document`` uses) — a floor for any parser that hands on checked polars frames;
-- **end to end**: ``pipeline.run.materialise_all`` (what ``make run`` does: ranges of partitions
+- **end to end**: ``pipeline.defs.orchestrate.run_everything`` (what ``make run`` does: ranges of partitions
   per Dagster run, parsing on all cores, batched loads, then dbt and the report) into a fresh
   warehouse and a fresh Dagster home configured as ``make run``'s (``.dagster_home/dagster.yaml``:
   run history in SQLite on disk, every document materialising 7 asset partitions), then a second
@@ -189,10 +189,11 @@ class ParseCounter:
 
 def dagster_run(open_instance: Callable[[], Any]) -> tuple[int, float]:
     """One ``make run``, instance opened and closed as it does: documents parsed, peak RSS during ingest (MiB)."""
-    from pipeline.run import materialise_all
+    from pipeline.definitions import defs
+    from pipeline.defs.orchestrate import run_everything
 
     with ParseCounter() as counter, open_instance() as instance:
-        materialise_all(instance)
+        run_everything(instance, defs)
     return counter.calls, counter.ingest_peak_mib
 
 
@@ -283,7 +284,7 @@ def bench_size(size: int, parse_sample: int, e2e_max: int) -> float:
         print(f"end to end: skipped above {e2e_max} documents (--e2e-max)")
         return ratio
     print(
-        f"end to end, Dagster materialise_all on {worker_count()} cores (log: {folder.parent / f'e2e-{size}.log'}):",
+        f"end to end, Dagster run_everything on {worker_count()} cores (log: {folder.parent / f'e2e-{size}.log'}):",
         flush=True,
     )
     result = end_to_end(folder)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
 STAGE_READ: Final = "read"
 STAGE_RECOGNISE: Final = "recognise"
@@ -13,21 +13,60 @@ STAGE_LOAD: Final = "load"
 STAGES: Final[tuple[str, ...]] = (STAGE_READ, STAGE_RECOGNISE, STAGE_EXTRACT, STAGE_NORMALISE, STAGE_VALIDATE, STAGE_LOAD)
 """The stages of the path of a document, in order: the ``stage`` of an ``ingest_errors`` row."""
 
+class ErrorClass(NamedTuple):
+    """What an ``error_class`` means, and what a person should do about the file."""
+
+    meaning: str
+    advice: str
+
+
 ERROR_CLASSES: Final = {
-    "empty_file": "The file has no content.",
-    "encoding_error": "The text could not be decoded as UTF-8, GB18030 or any encoding detected.",
-    "unreadable_file": "The file could not be opened or parsed as its format.",
-    "unsupported_format": "No reader exists for this file type.",
-    "unknown_layout": "No layout recognised the document with enough confidence.",
-    "no_indicators": "A layout recognised the document but found no indicator rows in it.",
-    "validation_failed": "Extracted rows broke the frame contract (pandera); nothing was loaded.",
-    "extract_failed": "A layout raised while extracting; the document is skipped.",
-    "needs_ocr": "A PDF without a text layer (a scan): it must be OCR'd before it can be read.",
-    "unreadable_table": "A table was found but is too damaged to read rows from; no rows were invented.",
-    "encrypted_file": "The file is password-protected.",
-    "file_too_large": "The file is larger than the size limit for its format; it was not read.",
-    "unsafe_path": "The path leads outside the raw folder (a symlink) and was not followed.",
+    "empty_file": ErrorClass("The file has no content.", "Upload the document again."),
+    "encoding_error": ErrorClass(
+        "The text could not be decoded as UTF-8, GB18030 or any encoding detected.",
+        "Save it as UTF-8 text, or upload the original.",
+    ),
+    "unreadable_file": ErrorClass(
+        "The file could not be opened or parsed as its format.",
+        "Re-download or re-export the original; put a real file in the folder.",
+    ),
+    "unsupported_format": ErrorClass("No reader exists for this file type.", "Save it as .docx, .xlsx or .pdf."),
+    "unknown_layout": ErrorClass(
+        "No layout recognised the document with enough confidence.",
+        "Check the file holds a 绩效目标表; if so, a new layout is needed (jixiao check FILE shows what was read).",
+    ),
+    "no_indicators": ErrorClass(
+        "A layout recognised the document but found no indicator rows in it.",
+        "Check the tables are not empty templates.",
+    ),
+    "validation_failed": ErrorClass(
+        "Extracted rows broke the frame contract (pandera); nothing was loaded.",
+        "The message lists the failed checks; report it with the file.",
+    ),
+    "extract_failed": ErrorClass(
+        "A layout raised while extracting; the document is skipped.",
+        "Report it with the file (a parser bug); other documents are unaffected.",
+    ),
+    "needs_ocr": ErrorClass(
+        "A PDF without a text layer (a scan): it must be OCR'd before it can be read.",
+        "Run OCR (e.g. ocrmypdf; --force-ocr over a garbled text layer) and put the result in the raw folder.",
+    ),
+    "unreadable_table": ErrorClass(
+        "A table was found but is too damaged to read rows from; no rows were invented.",
+        "Fix or replace the document.",
+    ),
+    "encrypted_file": ErrorClass("The file is password-protected.", "Ask the publisher for an unprotected copy."),
+    "file_too_large": ErrorClass(
+        "The file is larger than the size limit for its format; it was not read.",
+        "Split the file, or drop pages without performance tables.",
+    ),
+    "unsafe_path": ErrorClass(
+        "The path leads outside the raw folder (a symlink) and was not followed.",
+        "Copy the document into the raw folder.",
+    ),
 }
+"""Every error class, once: the loader validates against it, dbt's accepted values and the
+command line's advice are read from it."""
 
 
 class IngestError(Exception):

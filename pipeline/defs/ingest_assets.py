@@ -7,10 +7,13 @@ pool, load in batches), which is what the tests exercise. Frames never pass thro
 manager: parsing and loading happen in the same step, so memory stays flat in the number of
 documents. A partition is reported materialised only when its document changed (parsed and
 loaded again, or withdrawn); an unchanged document reports nothing, so the eager dbt models and
-the report downstream only rebuild when the raw layer changed.
+the report downstream only rebuild when the raw layer changed — unless this Dagster instance
+never recorded the partition (a new ``DAGSTER_HOME`` beside a loaded warehouse): then it is
+recorded once, so that the instance's view of what is loaded is the warehouse's, and the eager
+models do not wait forever on partitions they think missing.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 import dagster as dg
@@ -26,6 +29,9 @@ from pipeline.load.warehouse import RAW_SCHEMA, RAW_TABLES
 INGEST_GROUP: Final = "ingest"
 MAX_PARTITIONS_PER_RUN: Final = 1000
 """A backfill of the documents runs this many partitions per run (one step, parsed on all cores)."""
+OUTCOME_LISTENERS: Final[list[Callable[[Outcome], None]]] = []
+"""Called with each document's outcome as the op goes: the command line's progress bar registers
+here when it runs the job in its own process; a run launched by the daemon has none."""
 RAW_FILE: Final = dg.AssetKey("raw_file")
 PARSED_DOCUMENT: Final = dg.AssetKey("parsed_document")
 RAW_TABLE_DESCRIPTIONS: Final = {table.name: table.description for table in tables.RAW_TABLES}
@@ -56,11 +62,18 @@ INGEST_SPECS: Final = [
 ]
 
 
-def materialisations(outcome: Outcome) -> list[dg.AssetMaterialization]:
-    """One event per ingest asset for a document that changed; none for an unchanged one."""
-    if outcome.status == UNCHANGED:
-        return []
+def materialisations(outcome: Outcome, recorded: bool = True) -> list[dg.AssetMaterialization]:
+    """One event per ingest asset for a document that changed; none for an unchanged one the
+    instance has ``recorded`` before, one per ingest asset (without row counts) for one it has not."""
     key = partition_key(outcome.source_file)
+    if outcome.status == UNCHANGED:
+        if recorded:
+            return []
+        return [
+            dg.AssetMaterialization(RAW_FILE, partition=key, tags={DATA_VERSION_TAG: outcome.sha256}),
+            dg.AssetMaterialization(PARSED_DOCUMENT, partition=key, metadata={"status": UNCHANGED}),
+            *(dg.AssetMaterialization(dg.AssetKey([RAW_SCHEMA, table]), partition=key) for table in RAW_TABLES),
+        ]
     return [
         dg.AssetMaterialization(
             RAW_FILE,
@@ -90,9 +103,11 @@ def documents(context: dg.AssetExecutionContext) -> Iterator[dg.AssetMaterializa
     """Hash, skip unchanged, parse on all cores, load in batches; the Parquet lake is written beside."""
     config = settings()
     source_files = [source_file_of_key(key) for key in context.partition_keys]
+    recorded = context.instance.get_materialized_partitions(PARSED_DOCUMENT)
     changed = 0
     for outcome in ingest_documents(source_files, config.raw_dir, config.warehouse):
-        events = materialisations(outcome)
-        changed += bool(events)
-        yield from events
+        changed += outcome.status != UNCHANGED
+        yield from materialisations(outcome, partition_key(outcome.source_file) in recorded)
+        for listener in OUTCOME_LISTENERS:
+            listener(outcome)
     context.log.info(f"{len(source_files)} documents: {changed} loaded, {len(source_files) - changed} unchanged")

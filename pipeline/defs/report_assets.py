@@ -4,6 +4,7 @@ The body calls ``pipeline.report.write_report`` (what the tests exercise): it re
 read-only and writes ``report/index.html`` plus one page per town next to the warehouse file.
 """
 
+from pathlib import Path
 from typing import Final
 
 import dagster as dg
@@ -12,6 +13,15 @@ from pipeline.defs.config import settings
 from pipeline.report import write_report
 
 REPORT_GROUP: Final = "report"
+REPORT_DIR: Final = "report"
+"""The report's folder, next to the warehouse file."""
+
+
+def report_index(warehouse: Path) -> Path:
+    """Where the report's first page is: ``data/warehouse/report/index.html`` by default."""
+    return warehouse.parent / REPORT_DIR / "index.html"
+
+
 REPORT_TABLES: Final = (
     "mart_town_year",
     "mart_project_quality",
@@ -38,7 +48,7 @@ and the documents and their errors (the overview lists the failed and low-confid
 )
 def town_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
     warehouse, raw_dir = settings().warehouse, settings().raw_dir
-    out_dir = warehouse.parent / "report"
+    out_dir = report_index(warehouse).parent
     pages = write_report(warehouse, out_dir, raw_dir=raw_dir)
     context.log.info(f"wrote {len(pages)} pages to {out_dir}")
     return dg.MaterializeResult(

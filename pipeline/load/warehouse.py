@@ -23,6 +23,7 @@ from filelock import FileLock
 from pipeline.contract import tables
 from pipeline.contract.columns import Table
 from pipeline.contract.tables import RAW_SCHEMA as RAW_SCHEMA
+from pipeline.load.readers import connect_waiting
 from pipeline.parse.frames import DocumentFrames, FrameSchema
 
 LOCK_TIMEOUT_SECONDS: Final = 600
@@ -51,9 +52,10 @@ def unreadable(warehouse: Path, err: duckdb.Error) -> WarehouseUnreadableError:
 
 @contextmanager
 def _connection(warehouse: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection whose IO errors (a truncated file, a full disk) become ``WarehouseUnreadableError``."""
+    """A connection whose IO errors (a truncated file, a full disk) become ``WarehouseUnreadableError``;
+    one another program holds open is waited for (``pipeline.load.readers``)."""
     try:
-        con = duckdb.connect(str(warehouse), read_only=read_only)
+        con = connect_waiting(warehouse, read_only)
     except duckdb.IOException as err:
         raise unreadable(warehouse, err) from err
     try:

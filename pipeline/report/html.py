@@ -186,7 +186,8 @@ def _attention(documents: list[Row], links: Links) -> str:
             status = f'<span class="bad">{bi("读取失败", "failed")}</span>'
             error_class = doc["error_class"] or UNKNOWN
             message = escape(doc["message"] or UNKNOWN)
-            advice = escape(ERROR_CLASSES.get(error_class, ""))
+            known = ERROR_CLASSES.get(error_class)
+            advice = escape(known.advice) if known else ""
             stage = escape(doc["stage"] or UNKNOWN)
         else:
             status = bi("低置信度", "low confidence")

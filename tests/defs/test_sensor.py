@@ -108,3 +108,21 @@ def test_many_changed_files_run_as_ranges_not_one_run_each(tmp_path: Path, monke
         repeat = automation.raw_folder_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
         assert [r.run_key for r in repeat.run_requests] == [r.run_key for r in later.run_requests]
         assert len({r.run_key for r in later.run_requests}) == 2
+
+
+def test_first_tick_after_a_complete_run_starts_no_run_for_what_it_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``make ui`` right after ``make run``: the sensor starts from the folder as that run ingested it."""
+    from pipeline.defs.automation import raw_folder_sensor, record_folder_seen
+    from pipeline.defs.discovery import fingerprints
+
+    monkeypatch.setenv(RAW_DIR_ENV, str(tmp_path))
+    for name in ("甲镇.txt", "乙镇.txt"):
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    with dg.instance_for_test() as instance:
+        record_folder_seen(instance, fingerprints(tmp_path))
+        (tmp_path / "丙镇.txt").write_text("丙", encoding="utf-8")  # arrives after the run
+        first = raw_folder_sensor(dg.build_sensor_context(instance=instance, cursor=None))
+    assert [r.partition_key for r in first.run_requests] == ["丙镇.txt"]
+    assert [r.tags["jixiao/what"] for r in first.run_requests] == ["ingest 丙镇.txt"]

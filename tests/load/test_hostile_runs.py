@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner, Result
 
 from pipeline.defs.config import RAW_DIR_ENV, WAREHOUSE_ENV
 from pipeline.defs.discovery import fingerprints
@@ -25,6 +26,13 @@ from pipeline.parse.read.files import RawFolderMissingError
 from tests.load.test_batch import seed_folder
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def jixiao_run(home: Path) -> Result:
+    """``jixiao run`` through its runner, with the Dagster instance in ``home``."""
+    from pipeline.cli import app
+
+    return CliRunner().invoke(app, ["run"], env={"DAGSTER_HOME": str(home / "dagster_home")})
 
 
 def statuses(warehouse: Path) -> dict[str, str]:
@@ -48,15 +56,14 @@ def test_missing_raw_folder_is_an_error(tmp_path: Path) -> None:
 
 
 def test_make_run_refuses_a_missing_raw_folder_before_touching_anything(
-    loaded: tuple[Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    loaded: tuple[Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipeline.run import main
-
     raw, warehouse, _ = loaded
     monkeypatch.setenv(RAW_DIR_ENV, str(raw.parent / "raw-typo"))
     monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse))
-    assert main([]) == 2
-    assert "JIXIAO_RAW_DIR" in capsys.readouterr().err
+    result = jixiao_run(raw.parent)
+    assert result.exit_code == 2
+    assert "JIXIAO_RAW_DIR" in result.stderr
     assert set(statuses(warehouse).values()) == {"loaded"}
 
 
@@ -70,17 +77,16 @@ def test_a_run_refuses_to_withdraw_most_of_the_warehouse(loaded: tuple[Path, Pat
 
 
 def test_an_emptied_folder_is_refused_too(
-    loaded: tuple[Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    loaded: tuple[Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipeline.run import main
-
     raw, warehouse, _ = loaded
     shutil.rmtree(raw)
     raw.mkdir()  # an empty mount point
     monkeypatch.setenv(RAW_DIR_ENV, str(raw))
     monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse))
-    assert main([]) == 2
-    assert "refusing to withdraw 4 of the 4 documents" in capsys.readouterr().err
+    result = jixiao_run(raw.parent)
+    assert result.exit_code == 2
+    assert "refusing to withdraw 4 of the 4 documents" in result.stderr
 
 
 def test_withdrawing_most_documents_when_told_to(
@@ -191,14 +197,13 @@ def test_a_truncated_warehouse_says_what_happened_and_what_to_do(loaded: tuple[P
 
 
 def test_make_run_stops_on_a_truncated_warehouse_with_that_message(
-    loaded: tuple[Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    loaded: tuple[Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipeline.run import main
-
     raw, warehouse, _ = loaded
     data = warehouse.read_bytes()
     warehouse.write_bytes(data[: len(data) // 2])
     monkeypatch.setenv(RAW_DIR_ENV, str(raw))
     monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse))
-    assert main([]) == 2
-    assert "move it aside and run again" in capsys.readouterr().err
+    result = jixiao_run(raw.parent)
+    assert result.exit_code == 2
+    assert "move it aside and run again" in result.stderr

@@ -209,7 +209,7 @@ def test_a_failed_document_is_on_the_overview_with_its_class_message_and_advice(
     assert (stage, error_class) == ("recognise", "unknown_layout")
     [row] = [row for row in re.findall(r"<tr>(.*?)</tr>", index) if FAILING in row]
     assert "读取失败" in row and f"<td>{error_class}</td>" in row and escape(message) in row
-    assert escape(ERROR_CLASSES["unknown_layout"]) in row
+    assert escape(ERROR_CLASSES["unknown_layout"].advice) in row
     [link] = re.findall(r'<a href="([^"]+)">' + re.escape(FAILING), row)
     assert (troubled.report / unquote(link)).resolve() == (REALDOCS_RAW / FAILING).resolve()
     assert '<div class="v">1</div><div class="k">读取失败的文件' in index

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from pipeline.contract.dbt import write_dbt_files
-from pipeline.load.warehouse import ensure_raw_tables
+from pipeline.load.warehouse import LOAD_HISTORY_DDL, ensure_raw_tables
 from tests.warehouse_build import dbt_build
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -466,6 +466,7 @@ def _create_raw(path: Path) -> None:
                 f"INSERT INTO raw.{table} ({', '.join(names)}) VALUES ({placeholders})",
                 [[row.get(name) for name in names] for row in RAW_ROWS[table]],
             )
+        con.execute(LOAD_HISTORY_DDL)  # the loader's log of every load, which a dbt test reads
     finally:
         con.close()
 
