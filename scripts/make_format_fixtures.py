@@ -19,6 +19,16 @@ What each file exercises:
   as numbers formatted "0.00" and shares as numbers formatted "0%"; then a hidden sheet holding
   the lists of its drop-downs (产出指标, 效益指标 …), which the reader must leave out.
 
+- seed002.doc, seed000.wps: Word 97 compound files written by LibreOffice from seed002.docx and
+  seed000.docx (by way of .odt: LibreOffice 7.4's direct .docx → .doc export drops the second of
+  two tables that follow each other). A .wps from Kingsoft WPS is the same Word 97 format, so
+  seed000.wps is one too, under WPS's name.
+- seed002.et: the Excel 97 (BIFF8) compound file LibreOffice writes from seed002.xlsx, under WPS
+  Spreadsheets' name (WPS writes .et in that format).
+
+The .doc/.wps/.et are made only when LibreOffice (``soffice``) is on PATH (``make install``
+installs it); without it they are left as they are.
+
 The .xls is written with xlwt (1.3.0, unmaintained since 2017, so not a dependency of the
 project: the reader is xlrd). Without xlwt the other files are still written. Run:
 ``PYTHONPATH=. python3 -m uv run --with xlwt==1.3.0 python scripts/make_format_fixtures.py``.
@@ -29,7 +39,10 @@ from __future__ import annotations
 
 import email.policy
 import html
+import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -189,6 +202,52 @@ def write_xls(forms: Sequence[Form], path: Path) -> bool:
     return True
 
 
+# -- legacy Office and WPS, by LibreOffice --------------------------------------------------------
+LEGACY: Final = (
+    ("seed002.docx", ("odt", "doc"), "seed002.doc"),
+    ("seed000.docx", ("odt", "doc"), "seed000.wps"),
+    ("seed002.xlsx", ("xls",), "seed002.et"),
+)
+"""(source fixture, the formats LibreOffice converts it through in turn, the file written)."""
+
+
+def soffice_convert(source: Path, target: str, out_dir: Path, profile: Path) -> Path:
+    """``source`` converted by LibreOffice to ``target`` (a suffix without its dot) in ``out_dir``."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out_dir / f"{source.stem}.{target}"
+
+
+def write_legacy() -> list[str]:
+    """The .doc/.wps/.et fixtures (module docstring); none when soffice is not installed."""
+    if shutil.which("soffice") is None:
+        return []
+    written = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for source, steps, name in LEGACY:
+            current = OUT_DIR / source
+            for step, target in enumerate(steps):
+                current = soffice_convert(current, target, root / str(step), root / "profile")
+            shutil.copyfile(current, OUT_DIR / name)
+            written.append(name)
+    return written
+
+
 def main() -> int:
     seed, tables = SETS[NAME]
     forms = seed_forms(seed, tables)
@@ -205,6 +264,10 @@ def main() -> int:
         files.append(f"{NAME}.xls")
     else:
         print("xlwt is not installed: seed002.xls left as it is (see the docstring)", file=sys.stderr)
+    legacy = write_legacy()
+    if not legacy:
+        print("soffice is not installed: the .doc/.wps/.et fixtures left as they are", file=sys.stderr)
+    files.extend(legacy)
     print(f"{NAME}: {len(forms)} forms → {', '.join(files)}")
     return 0
 

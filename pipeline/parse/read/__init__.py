@@ -14,10 +14,10 @@ from pipeline.core.errors import STAGE_READ, IngestError
 from pipeline.core.types import RawDocument
 from pipeline.parse.read.excel import read_xlsx
 from pipeline.parse.read.html import read_html, read_mhtml
+from pipeline.parse.read.legacy import read_doc, read_et, read_rtf, read_wps, read_xls_file
 from pipeline.parse.read.pdf import read_pdf
 from pipeline.parse.read.text import read_text
 from pipeline.parse.read.word import read_docx
-from pipeline.parse.read.xls import read_xls
 
 Reader = Callable[[bytes, str], RawDocument]
 
@@ -28,17 +28,16 @@ READERS: Final[dict[str, Reader]] = {
     ".pdf": read_pdf,
     ".docx": read_docx,
     ".xlsx": read_xlsx,
-    ".xls": read_xls,
+    ".xls": read_xls_file,
+    ".doc": read_doc,
+    ".wps": read_wps,
+    ".rtf": read_rtf,
+    ".et": read_et,
     ".html": read_html,
     ".htm": read_html,
     ".shtml": read_html,
     ".mhtml": read_mhtml,
     ".mht": read_mhtml,
-}
-LEGACY_FORMATS: Final = {
-    ".doc": "Word 97-2003 (.doc)",
-    ".wps": "WPS Writer (.wps)",
-    ".et": "WPS Spreadsheets (.et)",
 }
 
 
@@ -71,12 +70,6 @@ def document_format(path: Path) -> str:
 def read_document(data: bytes, source_file: str) -> RawDocument:
     """Read one file's bytes; raise ``IngestError`` for empty, unsupported or unreadable input."""
     suffix = Path(source_file).suffix.lower()
-    if suffix in LEGACY_FORMATS:
-        raise IngestError(
-            "unsupported_format",
-            STAGE_READ,
-            f"{LEGACY_FORMATS[suffix]} cannot be read; save it as .docx/.xlsx/.pdf and put that in the raw folder",
-        )
     reader = READERS.get(suffix)
     if reader is None:
         raise IngestError(
