@@ -21,16 +21,23 @@ from pipeline.core.errors import IngestError
 from pipeline.core.types import Row
 from pipeline.parse.document import parse_document
 from pipeline.parse.frames import DocumentFrames
-from pipeline.parse.read import MAX_BINARY_BYTES, document_format, read_document, size_limit
-from pipeline.parse.read import office
+from pipeline.parse.read import MAX_BINARY_BYTES, document_format, office, read_document, size_limit
 from pipeline.parse.read.excel import read_xlsx
-from pipeline.parse.read.legacy import FIB_FLAGS_OFFSET, F_ENCRYPTED
+from pipeline.parse.read.legacy import F_ENCRYPTED, FIB_FLAGS_OFFSET
 from pipeline.parse.read.office import SPREADSHEET, convert
 from tests.conftest import FIXED_NOW
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 ROW_COLUMNS = ["table_no", "row_no", "level1", "level2", "level3", "description", "value_text", "basis"]
-PROJECT_COLUMNS = ["table_no", "project_code", "project_name", "budget_yuan", "fiscal_funds_yuan", "goals", "spend_plan"]
+PROJECT_COLUMNS = [
+    "table_no",
+    "project_code",
+    "project_name",
+    "budget_yuan",
+    "fiscal_funds_yuan",
+    "goals",
+    "spend_plan",
+]
 LEGACY = {
     "seed002.doc": ("seed002.docx", "doc"),
     "seed000.wps": ("seed000.docx", "wps"),
@@ -107,7 +114,9 @@ def test_libreoffice_reads_a_workbook_as_xlrd_does() -> None:
     """The fallback for workbooks xlrd cannot parse gives the same rows as xlrd on one it can."""
     data = (FORMATS / "seed002.et").read_bytes()
     by_xlrd = [b.cells for b in read_document(data, "seed002.et").blocks if isinstance(b, Row)]
-    by_office = [b.cells for b in read_xlsx(convert(data, ".xls", SPREADSHEET, "test"), "x.xlsx").blocks if isinstance(b, Row)]
+    by_office = [
+        b.cells for b in read_xlsx(convert(data, ".xls", SPREADSHEET, "test"), "x.xlsx").blocks if isinstance(b, Row)
+    ]
     assert by_office == by_xlrd
 
 
@@ -181,7 +190,9 @@ def test_truncated_doc_says_how_much_is_missing(tmp_path: Path) -> None:
 def test_truncated_et_and_xls(tmp_path: Path) -> None:
     for name in ("seed002.et", "seed002.xls"):
         (tmp_path / name).write_bytes((FORMATS / name).read_bytes()[:5000])
-    assert "WPS Spreadsheets (.et) file is truncated: it has 5,000 bytes" in str(_error(tmp_path / "seed002.et")["message"])
+    assert "WPS Spreadsheets (.et) file is truncated: it has 5,000 bytes" in str(
+        _error(tmp_path / "seed002.et")["message"]
+    )
     assert "Excel (.xls) file is truncated: it has 5,000 bytes" in str(_error(tmp_path / "seed002.xls")["message"])
 
 

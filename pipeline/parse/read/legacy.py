@@ -39,7 +39,7 @@ from pipeline.core.types import RawDocument
 from pipeline.parse.read.excel import read_xlsx
 from pipeline.parse.read.html import looks_like_archive, looks_like_html, read_html
 from pipeline.parse.read.office import INSTALL_ADVICE, SPREADSHEET, WORD, convert
-from pipeline.parse.read.word import OLE_MAGIC, OLE_ENCRYPTION_STREAM, read_docx
+from pipeline.parse.read.word import OLE_ENCRYPTION_STREAM, OLE_MAGIC, read_docx
 from pipeline.parse.read.xls import ZIP_MAGIC, read_xls
 
 RTF_MAGIC: Final = b"{\\rtf"
@@ -74,11 +74,11 @@ def compound_size(data: bytes) -> int | None:
     """
     if len(data) < HEADER_BYTES:
         return HEADER_BYTES
-    (shift,) = SECTOR_SHIFT.unpack_from(data, SECTOR_SHIFT_OFFSET)
+    shift = int(SECTOR_SHIFT.unpack_from(data, SECTOR_SHIFT_OFFSET)[0])
     if not 7 <= shift <= MAX_SECTOR_SHIFT:
         return None
     sector = 1 << shift
-    fat_sectors = [sid for sid in MSAT_IN_HEADER.unpack_from(data, MSAT_OFFSET) if sid >= 0]
+    fat_sectors = [int(sid) for sid in MSAT_IN_HEADER.unpack_from(data, MSAT_OFFSET) if sid >= 0]
     last_used = max(fat_sectors, default=-1)
     per_sector = sector // 4
     for position, sid in enumerate(fat_sectors):
@@ -157,7 +157,9 @@ def _compound(data: bytes, source_file: str, suffix: str) -> RawDocument:
     kind = WORD_KINDS.get(suffix) or SHEET_KINDS.get(suffix) or f"'{suffix}'"
     document, streams = compound_streams(data, kind)
     if streams & ENCRYPTION_STREAMS:
-        raise IngestError("encrypted_file", STAGE_READ, f"the {kind} file is password-protected; save it without a password")
+        raise IngestError(
+            "encrypted_file", STAGE_READ, f"the {kind} file is password-protected; save it without a password"
+        )
     if WORD_STREAM in streams:
         if _word_encrypted(document):
             raise IngestError(

@@ -119,7 +119,9 @@ def convert(data: bytes, input_suffix: str, target: Target, kind: str) -> bytes:
     soffice = find_soffice()
     if soffice is None:
         raise IngestError(
-            "unsupported_format", STAGE_READ, f"{kind} files are read through LibreOffice, which is not installed: {INSTALL_ADVICE}"
+            "unsupported_format",
+            STAGE_READ,
+            f"{kind} files are read through LibreOffice, which is not installed: {INSTALL_ADVICE}",
         )
     with tempfile.TemporaryDirectory(prefix="jixiao-office-") as folder:
         root = Path(folder)
@@ -149,7 +151,9 @@ def convert(data: bytes, input_suffix: str, target: Target, kind: str) -> bytes:
             ) from exc
         except OSError as exc:
             raise IngestError(
-                "unsupported_format", STAGE_READ, f"LibreOffice ({soffice}) could not be started: {exc}; {INSTALL_ADVICE}"
+                "unsupported_format",
+                STAGE_READ,
+                f"LibreOffice ({soffice}) could not be started: {exc}; {INSTALL_ADVICE}",
             ) from exc
         converted = out / f"{INPUT_STEM}{target.suffix}"
         if not converted.is_file() or converted.stat().st_size == 0:
