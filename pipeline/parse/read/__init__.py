@@ -15,6 +15,7 @@ from pipeline.core.types import RawDocument
 from pipeline.parse.read.excel import read_xlsx
 from pipeline.parse.read.html import read_html, read_mhtml
 from pipeline.parse.read.legacy import read_doc, read_et, read_rtf, read_wps, read_xls_file
+from pipeline.parse.read.ofd import read_ofd
 from pipeline.parse.read.pdf import read_pdf
 from pipeline.parse.read.text import read_text
 from pipeline.parse.read.word import read_docx
@@ -33,6 +34,7 @@ READERS: Final[dict[str, Reader]] = {
     ".wps": read_wps,
     ".rtf": read_rtf,
     ".et": read_et,
+    ".ofd": read_ofd,
     ".html": read_html,
     ".htm": read_html,
     ".shtml": read_html,
