@@ -8,15 +8,24 @@ export PYTHONPATH := $(CURDIR)
 UV := python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install browser run test ui bench lint accuracy check
+.PHONY: install office browser run test ui bench lint accuracy check
 
-install: .venv/.installed
+install: .venv/.installed office
 
 .venv/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
 		|| python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
 	$(UV) sync --frozen
 	@touch $@
+
+# Word 97-2003, WPS and RTF files are converted by LibreOffice (Debian packages; needs root or sudo).
+# Where it cannot be installed the rest still works: those files get an ingest_errors row saying so.
+office:
+	@command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || \
+		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+		    libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null; } || \
+		echo "make: LibreOffice could not be installed; .doc/.wps/.rtf files will fail, saying what to install" >&2
 
 # The report test renders the HTML report in headless Chromium (Debian package; needs root or sudo).
 browser:
