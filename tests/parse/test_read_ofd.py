@@ -18,7 +18,7 @@ from pipeline.core.errors import IngestError
 from pipeline.core.types import Row, TextLine
 from pipeline.parse.document import parse_document
 from pipeline.parse.read import MAX_BINARY_BYTES, document_format, read_document, size_limit
-from pipeline.parse.read.ofd import Rule, build_grid, deltas, path_segments
+from pipeline.parse.read.ofd import MAX_RULES, Rule, build_grid, deltas, path_segments
 from tests.conftest import FIXED_NOW
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
@@ -212,6 +212,20 @@ def test_hidden_text_and_ctm_scaled_text() -> None:
     assert doc.lines == ("单位：万元",)
     (block,) = doc.blocks
     assert block == TextLine("单位：万元", block.locator) and block.locator.page == 1
+
+
+def test_a_page_of_hatching_is_read_as_text() -> None:
+    """More rules than ``MAX_RULES`` on a page: no grid is built (a drawing, not a form)."""
+    hatch = "".join(
+        f"<ofd:PathObject ID='{9 + i}' Boundary='{i % 190} {i // 190} 5 5'><ofd:AbbreviatedData>M 0 0 L 4 0 L 4 4 "
+        "L 0 4 C</ofd:AbbreviatedData></ofd:PathObject>"
+        for i in range(MAX_RULES // 4 + 1)
+    )
+    cell = "<ofd:TextObject ID='3' Boundary='1 1 3 3' Size='2'><ofd:TextCode X='0' Y='2'>甲</ofd:TextCode></ofd:TextObject>"
+    doc = read_document(_single_page(hatch + cell), "h.ofd")
+    assert [type(block).__name__ for block in doc.blocks] == ["TextLine"]
+    fewer = hatch[: hatch.index(f"ID='{9 + 3}'") - len("<ofd:PathObject ")]
+    assert [type(block).__name__ for block in read_document(_single_page(fewer + cell), "h.ofd").blocks] == ["Row"]
 
 
 def test_template_text_is_read_on_the_pages_that_name_it() -> None:

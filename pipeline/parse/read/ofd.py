@@ -78,6 +78,8 @@ SNAP_PT: Final = 2.0
 """Rules closer than this are one rule; a rule this close to a cell edge covers it."""
 TEXT_CENTRE_EM: Final = 0.35
 """A character's vertical centre lies this share of its size above its baseline."""
+MAX_RULES: Final = 5000
+"""Straight rules on one page beyond which it is no form (a dense table drawn cell by cell has ~1 600)."""
 MAX_NESTING: Final = 32
 """``PageBlock`` nesting followed (a hostile file could nest without end)."""
 
@@ -418,16 +420,37 @@ def _union(parent: list[int], first: int, second: int) -> None:
 
 
 def rule_groups(rules: Sequence[Rule]) -> list[list[Rule]]:
-    """Rules that touch one another, transitively: one group per table."""
-    parent = list(range(len(rules)))
-    for i, first in enumerate(rules):
-        for j in range(i + 1, len(rules)):
-            if first.touches(rules[j]):
-                _union(parent, i, j)
-    groups: dict[int, list[Rule]] = {}
-    for index, found in enumerate(rules):
-        groups.setdefault(_root(parent, index), []).append(found)
-    return list(groups.values())
+    """Rules grouped by touching boxes, transitively: one group per table.
+
+    A sweep from the top: each rule joins every open group whose box (grown by ``SNAP_PT``) its
+    own touches, merging them; a group whose box ends above the rule's top is closed, since no
+    later rule can reach it. A page drawing more than ``MAX_RULES`` rules is a drawing or a hatch,
+    not a form: its text is read without tables, and no page costs more than a few seconds.
+    A group's box is kept as a ``Rule`` spanning it (``touches`` compares boxes).
+    """
+    if len(rules) > MAX_RULES:
+        return []
+    closed: list[tuple[Rule, list[Rule]]] = []
+    open_groups: list[tuple[Rule, list[Rule]]] = []
+    for current in sorted(rules, key=lambda r: r.y0):
+        still_open: list[tuple[Rule, list[Rule]]] = []
+        for group in open_groups:
+            (closed if group[0].y1 + SNAP_PT < current.y0 else still_open).append(group)
+        box, members = current, [current]
+        kept: list[tuple[Rule, list[Rule]]] = []
+        for group_box, group_members in still_open:
+            if group_box.touches(box):
+                box = Rule(
+                    min(box.x0, group_box.x0),
+                    min(box.y0, group_box.y0),
+                    max(box.x1, group_box.x1),
+                    max(box.y1, group_box.y1),
+                )
+                members.extend(group_members)
+            else:
+                kept.append((group_box, group_members))
+        open_groups = [*kept, (box, members)]
+    return [members for _, members in closed + open_groups]
 
 
 @dataclass(frozen=True)
