@@ -7,10 +7,12 @@ second form going on over two page breaks (one cutting its merged cells).
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 from pathlib import Path
 
+import pdfplumber
 import polars as pl
 import pytest
 
@@ -18,8 +20,8 @@ from pipeline.core.errors import IngestError
 from pipeline.core.types import Row, TextLine
 from pipeline.parse.document import parse_document
 from pipeline.parse.read import MAX_BINARY_BYTES, document_format, read_document, size_limit
-from pipeline.parse.read.ofd import MAX_RULES, Rule, build_grid, deltas, path_segments
-from tests.conftest import FIXED_NOW
+from pipeline.parse.read.ofd import MAX_RULES, PT_PER_MM, Rule, build_grid, deltas, path_segments
+from tests.conftest import FIXED_NOW, REALDOCS
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 OFD = FORMATS / "seed002.ofd"
@@ -90,6 +92,67 @@ def test_merged_cells_are_given_once() -> None:
     assert ("资金支出计划（%）", "3月底", "", "6月底", "", "10月底", "12月底") in rows
     assert ("", "25%", "", "50%", "", "75%", "100%") in rows
     assert ("", "", "每村受益金额", "每村受益金额", "8万元", "资金拨付单", "") in rows
+
+
+OFD_NS = "http://www.ofdspec.org/2016"
+A08_TABLE_PAGES = range(31, 36)
+"""a08's five 财政项目支出绩效目标填报表, one per page (realdocs README)."""
+
+
+def _mm(points: float) -> str:
+    return f"{points / PT_PER_MM:.3f}"
+
+
+def ofd_of_pdf_pages(pdf: pdfplumber.PDF, numbers: range) -> bytes:
+    """The pages' drawing as OFD: every character a TextCode at its baseline, every ruled edge a
+    path, as pdfplumber reads them from the PDF. The geometry of a real table, in OFD's terms."""
+    parts: dict[str, str] = {}
+    for index, number in enumerate(numbers):
+        page = pdf.pages[number - 1]
+        box = f"0 0 {_mm(page.width)} {_mm(page.height)}"
+        texts = [
+            f"<ofd:TextObject ID='{i}' Boundary='{box}' Size='{_mm(char['size'])}'><ofd:TextCode "
+            f"X='{_mm(char['x0'])}' Y='{_mm(page.height - char['matrix'][5])}'>{html.escape(char['text'])}"
+            "</ofd:TextCode></ofd:TextObject>"
+            for i, char in enumerate(page.chars)
+        ]
+        rules = [
+            f"<ofd:PathObject ID='{i}' Boundary='{box}'><ofd:AbbreviatedData>M {_mm(edge['x0'])} {_mm(edge['top'])} "
+            f"L {_mm(edge['x1'])} {_mm(edge['bottom'])}</ofd:AbbreviatedData></ofd:PathObject>"
+            for i, edge in enumerate(page.edges)
+        ]
+        parts[f"Doc_0/Pages/Page_{index}/Content.xml"] = (
+            f"<ofd:Page xmlns:ofd='{OFD_NS}'><ofd:Content><ofd:Layer ID='1'>{''.join(texts + rules)}</ofd:Layer>"
+            "</ofd:Content></ofd:Page>"
+        )
+    pages = "".join(f"<ofd:Page ID='{i}' BaseLoc='Pages/Page_{i}/Content.xml'/>" for i in range(len(numbers)))
+    parts["Doc_0/Document.xml"] = f"<ofd:Document xmlns:ofd='{OFD_NS}'><ofd:Pages>{pages}</ofd:Pages></ofd:Document>"
+    parts["OFD.xml"] = (
+        f"<ofd:OFD xmlns:ofd='{OFD_NS}'><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def test_real_budget_tables_as_ofd(tmp_path: Path) -> None:
+    """a08's five ruled forms (real rules, merged cells, wrapped cells), drawn as OFD: every
+    reference row, and the budgets the gold facts give."""
+    sources = sorted((REALDOCS / "raw").glob("a08_*.pdf")) if (REALDOCS / "raw").is_dir() else []
+    if not sources:
+        pytest.skip(f"real document a08_*.pdf not found in {REALDOCS / 'raw'} (kept outside the repository)")
+    with pdfplumber.open(sources[0]) as pdf:
+        (tmp_path / "a08.ofd").write_bytes(ofd_of_pdf_pages(pdf, A08_TABLE_PAGES))
+    _, projects, indicators = _frames(tmp_path / "a08.ofd")
+    reference = pl.read_csv(REALDOCS / "reference" / "a08_rows.csv")
+    columns = ["level1", "level2", "level3", "value_text"]
+    assert indicators.height == 65
+    assert indicators.select(columns).rows() == reference.select(columns).rows()
+    assert indicators["source_page"].unique().sort().to_list() == [1, 2, 3, 4, 5]
+    budgets = dict(projects.select("project_name", "budget_yuan").rows())
+    assert budgets["新建万里街道社区公共服务中心"] == 4100000 and budgets["就业援助基地补贴"] == 6351000
 
 
 def test_suffix_is_registered() -> None:
