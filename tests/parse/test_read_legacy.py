@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 import os
 import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 import pytest
 from xlrd import compdoc
 
@@ -25,7 +27,8 @@ from pipeline.parse.read import MAX_BINARY_BYTES, document_format, office, read_
 from pipeline.parse.read.excel import read_xlsx
 from pipeline.parse.read.legacy import F_ENCRYPTED, FIB_FLAGS_OFFSET
 from pipeline.parse.read.office import SPREADSHEET, convert
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, REALDOCS
+from tests.parse.test_read_html_xls import realdoc_page
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 ROW_COLUMNS = ["table_no", "row_no", "level1", "level2", "level3", "description", "value_text", "basis"]
@@ -275,3 +278,34 @@ def test_nothing_is_written_beside_the_file_nor_left_behind(tmp_path: Path, monk
     assert frames.errors.is_empty() and frames.indicators.height == 21
     assert [p.name for p in raw.iterdir()] == ["form.wps"]
     assert list(scratch.iterdir()) == []
+
+
+@NEEDS_SOFFICE
+def test_real_document_as_a_doc(tmp_path: Path) -> None:
+    """b07's table (一级 merged by rowspan) saved by LibreOffice as Word 97: the reference rows."""
+    raw = REALDOCS / "raw"
+    sources = sorted(raw.glob("b07_*.txt")) if raw.is_dir() else []
+    if not sources:
+        pytest.skip(f"real document b07_*.txt not found in {raw} (kept outside the repository)")
+    (tmp_path / "b07.html").write_text(realdoc_page(sources[0].read_text(encoding="utf-8")), encoding="utf-8")
+    subprocess.run(
+        [
+            str(office.find_soffice()),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--infilter=HTML (StarWriter)",
+            "--convert-to",
+            "doc:MS Word 97",
+            "--outdir",
+            str(tmp_path / "raw"),
+            str(tmp_path / "b07.html"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=office.CONVERSION_TIMEOUT_S,
+    )
+    frames = parse_document(tmp_path / "raw" / "b07.doc", tmp_path / "raw", now=FIXED_NOW)
+    assert frames.errors.is_empty(), frames.errors.to_dicts()
+    assert frames.documents["format"].to_list() == ["doc"]
+    reference = pl.read_csv(REALDOCS / "reference" / "b07_rows.csv")
+    assert frames.indicators.select("level3", "value_text").rows() == reference.select("level3", "value_text").rows()
