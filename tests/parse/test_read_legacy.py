@@ -141,6 +141,37 @@ def test_read_as_what_it_is(tmp_path: Path, content: str, name: str, recorded: s
 
 
 @NEEDS_SOFFICE
+def test_a_renamed_doc_is_read_as_word(tmp_path: Path, parsed: Callable[[Path], Parsed]) -> None:
+    (tmp_path / "renamed.docx").write_bytes((FORMATS / "seed002.doc").read_bytes())
+    fmt, rows, _ = _parse(tmp_path / "renamed.docx")
+    assert fmt == "doc" and rows == parsed(FORMATS / "seed002.docx")[1]
+
+
+def test_a_renamed_xls_is_read_as_a_workbook(tmp_path: Path) -> None:
+    (tmp_path / "renamed.xlsx").write_bytes((FORMATS / "seed002.xls").read_bytes())
+    fmt, rows, _ = _parse(tmp_path / "renamed.xlsx")
+    assert fmt == "xls" and rows == _parse(FORMATS / "seed002.xlsx")[1]
+
+
+def _with_stream_renamed(data: bytes, old: str, new: str) -> bytes:
+    """The compound file with a directory entry renamed (its name field and name length)."""
+    at = data.index(old.encode("utf-16-le") + b"\0\0")
+    entry = bytearray(data)
+    entry[at : at + 64] = (new.encode("utf-16-le") + b"\0\0").ljust(64, b"\0")
+    entry[at + 64 : at + 66] = (2 * len(new) + 2).to_bytes(2, "little")
+    return bytes(entry)
+
+
+@pytest.mark.parametrize("name", ["locked.docx", "locked.xlsx", "locked.doc"])
+def test_password_protected_office_file(name: str) -> None:
+    """Office saves a password-protected .docx/.xlsx as a compound file holding EncryptionInfo."""
+    data = _with_stream_renamed((FORMATS / "seed002.et").read_bytes(), "Workbook", "EncryptionInfo")
+    with pytest.raises(IngestError) as caught:
+        read_document(data, name)
+    assert caught.value.error_class == "encrypted_file"
+
+
+@NEEDS_SOFFICE
 def test_a_word_file_named_et_is_read_as_word(tmp_path: Path, parsed: Callable[[Path], Parsed]) -> None:
     (tmp_path / "a-document.et").write_bytes((FORMATS / "seed002.doc").read_bytes())
     fmt, rows, _ = _parse(tmp_path / "a-document.et")

@@ -254,6 +254,12 @@ def _single_page(layer: str) -> bytes:
     return _rebuilt({"Doc_0/Document.xml": document.encode(), PAGE: page.encode()})
 
 
+def test_not_a_zip() -> None:
+    error = _error((FORMATS / "seed002.doc").read_bytes())
+    assert error.error_class == "unreadable_file"
+    assert error.message.startswith("the file named .ofd is not an OFD file: an OFD is a zip package")
+
+
 def test_scanned_ofd_needs_ocr() -> None:
     error = _error(_single_page("<ofd:ImageObject ID='3' Boundary='0 0 210 297' ResourceID='9'/>"))
     assert error.error_class == "needs_ocr"

@@ -12,13 +12,19 @@ from typing import Final
 
 from pipeline.core.errors import STAGE_READ, IngestError
 from pipeline.core.types import RawDocument
-from pipeline.parse.read.excel import read_xlsx
 from pipeline.parse.read.html import read_html, read_mhtml
-from pipeline.parse.read.legacy import read_doc, read_et, read_rtf, read_wps, read_xls_file
+from pipeline.parse.read.legacy import (
+    read_doc,
+    read_docx_file,
+    read_et,
+    read_rtf,
+    read_wps,
+    read_xls_file,
+    read_xlsx_file,
+)
 from pipeline.parse.read.ofd import read_ofd
 from pipeline.parse.read.pdf import read_pdf
 from pipeline.parse.read.text import read_text
-from pipeline.parse.read.word import read_docx
 
 Reader = Callable[[bytes, str], RawDocument]
 
@@ -27,8 +33,8 @@ READERS: Final[dict[str, Reader]] = {
     ".md": read_text,
     ".markdown": read_text,
     ".pdf": read_pdf,
-    ".docx": read_docx,
-    ".xlsx": read_xlsx,
+    ".docx": read_docx_file,
+    ".xlsx": read_xlsx_file,
     ".xls": read_xls_file,
     ".doc": read_doc,
     ".wps": read_wps,

@@ -15,6 +15,10 @@ web page or web archive                                      ``read_html``      
 zip (a renamed .docx or .xlsx)                               ``read_docx`` / ``read_xlsx``         docx / xlsx
 ============================================================ ===================================== ===============
 
+Files named .docx or .xlsx are zips and go straight to their readers, unless they are compound
+files: a renamed .doc or .xls is read as above (``doc``/``xls``), and an Office file saved with a
+password (an ``EncryptionInfo`` stream in a compound file) is ``encrypted_file``.
+
 A compound file is checked before LibreOffice sees it (``compound_streams``): one shorter than
 the sectors its own allocation table uses is truncated, and says by how much; one whose
 directory cannot be read is damaged; a Word file with the FIB's ``fEncrypted`` bit is
@@ -60,8 +64,22 @@ SECTOR_SHIFT_OFFSET: Final = 30
 MAX_SECTOR_SHIFT: Final = 16
 FREE_SECTOR: Final = -1
 
-WORD_KINDS: Final = {".doc": "Word 97-2003 (.doc)", ".wps": "WPS Writer (.wps)", ".rtf": "RTF (.rtf)"}
-SHEET_KINDS: Final = {".et": "WPS Spreadsheets (.et)", ".xls": "Excel (.xls)"}
+KINDS: Final = {
+    ".doc": "Word 97-2003 (.doc)",
+    ".wps": "WPS Writer (.wps)",
+    ".rtf": "RTF (.rtf)",
+    ".et": "WPS Spreadsheets (.et)",
+    ".xls": "Excel (.xls)",
+    ".docx": "Word (.docx)",
+    ".xlsx": "Excel (.xlsx)",
+}
+"""How messages name a file of each suffix."""
+WORD_FORMATS: Final = (".doc", ".wps")
+"""Suffixes recorded as the format of a Word 97 compound file named so; under any other name it is ``doc``."""
+WORKBOOK_FORMATS: Final = (".xls", ".et")
+"""… and of an Excel 97 one; under any other name it is ``xls``."""
+WORKBOOK_NAMES: Final = (".xls", ".et", ".xlsx")
+"""Names under which a zip is read as an .xlsx (under the others, as a .docx)."""
 
 
 # -- the compound file ---------------------------------------------------------------------------
@@ -154,7 +172,7 @@ def _compound_workbook(data: bytes, source_file: str, kind: str, fmt: str) -> Ra
 
 
 def _compound(data: bytes, source_file: str, suffix: str) -> RawDocument:
-    kind = WORD_KINDS.get(suffix) or SHEET_KINDS.get(suffix) or f"'{suffix}'"
+    kind = KINDS.get(suffix, f"'{suffix}'")
     document, streams = compound_streams(data, kind)
     if streams & ENCRYPTION_STREAMS:
         raise IngestError(
@@ -165,11 +183,11 @@ def _compound(data: bytes, source_file: str, suffix: str) -> RawDocument:
             raise IngestError(
                 "encrypted_file", STAGE_READ, f"the {kind} file is password-protected; save it without a password"
             )
-        fmt = suffix.lstrip(".") if suffix in (".doc", ".wps") else "doc"
-        return _converted_word(data, source_file, ".doc", WORD_KINDS.get(suffix, WORD_KINDS[".doc"]), fmt)
+        fmt = suffix if suffix in WORD_FORMATS else ".doc"
+        return _converted_word(data, source_file, ".doc", KINDS[fmt], fmt.lstrip("."))
     if streams & WORKBOOK_STREAMS:
-        fmt = suffix.lstrip(".") if suffix in SHEET_KINDS else "xls"
-        return _compound_workbook(data, source_file, SHEET_KINDS.get(suffix, SHEET_KINDS[".xls"]), fmt)
+        fmt = suffix if suffix in WORKBOOK_FORMATS else ".xls"
+        return _compound_workbook(data, source_file, KINDS[fmt], fmt.lstrip("."))
     raise IngestError(
         "unreadable_file",
         STAGE_READ,
@@ -185,10 +203,10 @@ def read_legacy(data: bytes, source_file: str, suffix: str) -> RawDocument:
     if data.startswith(OLE_MAGIC):
         return _compound(data, source_file, suffix)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(RTF_MAGIC):
-        return _converted_word(data, source_file, ".rtf", WORD_KINDS[".rtf"], "rtf")
+        return _converted_word(data, source_file, ".rtf", KINDS[".rtf"], "rtf")
     if data.startswith(ZIP_MAGIC):
-        return read_xlsx(data, source_file) if suffix in SHEET_KINDS else read_docx(data, source_file)
-    kind = WORD_KINDS.get(suffix) or SHEET_KINDS.get(suffix, suffix)
+        return read_xlsx(data, source_file) if suffix in WORKBOOK_NAMES else read_docx(data, source_file)
+    kind = KINDS.get(suffix, suffix)
     raise IngestError(
         "unreadable_file",
         STAGE_READ,
@@ -206,9 +224,25 @@ def _reader(suffix: str) -> Callable[[bytes, str], RawDocument]:
     return read
 
 
+def _ooxml(suffix: str, reader: Callable[[bytes, str], RawDocument]) -> Callable[[bytes, str], RawDocument]:
+    """``reader`` for a .docx/.xlsx name, but a compound file under that name (a .doc or .xls
+    renamed, or an encrypted Office file) goes to ``read_legacy``."""
+
+    def read(data: bytes, source_file: str) -> RawDocument:
+        if data.startswith(OLE_MAGIC):
+            return read_legacy(data, source_file, suffix)
+        return reader(data, source_file)
+
+    read.__name__ = read.__qualname__ = f"read_{suffix.lstrip('.')}_file"
+    read.__doc__ = f"A file named {suffix}: ``{reader.__name__}``, or ``read_legacy`` for a compound file."
+    return read
+
+
 read_doc: Final = _reader(".doc")
 read_wps: Final = _reader(".wps")
 read_rtf: Final = _reader(".rtf")
 read_et: Final = _reader(".et")
 read_xls_file: Final = _reader(".xls")
 """``.xls`` too: xlrd, then LibreOffice for a workbook xlrd cannot parse; web pages and .xlsx as ``read_xls``."""
+read_docx_file: Final = _ooxml(".docx", read_docx)
+read_xlsx_file: Final = _ooxml(".xlsx", read_xlsx)

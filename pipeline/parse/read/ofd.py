@@ -61,6 +61,7 @@ FORMAT: Final = "ofd"
 KIND: Final = "OFD (.ofd)"
 PT_PER_MM: Final = 72 / 25.4
 ENTRY_FILE: Final = "OFD.xml"
+ZIP_MAGIC: Final = b"PK"
 
 SAME_LINE_EM: Final = 0.5
 """Characters whose baselines differ by less than this share of their size are on one line."""
@@ -126,6 +127,12 @@ class Package:
 
     def __init__(self, data: bytes) -> None:
         self._parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        if not data.startswith(ZIP_MAGIC):
+            raise IngestError(
+                "unreadable_file",
+                STAGE_READ,
+                f"the file named .ofd is not an OFD file: an OFD is a zip package, this one starts with {data[:8]!r}",
+            )
         try:
             check_zip(data, KIND)
             self._zip = zipfile.ZipFile(io.BytesIO(data))
