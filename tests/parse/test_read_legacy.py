@@ -17,6 +17,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xlrd import compdoc
 
 from pipeline.core.errors import IngestError
@@ -25,7 +27,7 @@ from pipeline.parse.document import parse_document
 from pipeline.parse.frames import DocumentFrames
 from pipeline.parse.read import MAX_BINARY_BYTES, document_format, office, read_document, size_limit
 from pipeline.parse.read.excel import read_xlsx
-from pipeline.parse.read.legacy import F_ENCRYPTED, FIB_FLAGS_OFFSET
+from pipeline.parse.read.legacy import F_ENCRYPTED, FIB_FLAGS_OFFSET, compound_streams
 from pipeline.parse.read.office import SPREADSHEET, convert
 from tests.conftest import FIXED_NOW, REALDOCS
 from tests.parse.test_read_html_xls import realdoc_page
@@ -340,3 +342,20 @@ def test_real_document_as_a_doc(tmp_path: Path) -> None:
     assert frames.documents["format"].to_list() == ["doc"]
     reference = pl.read_csv(REALDOCS / "reference" / "b07_rows.csv")
     assert frames.indicators.select("level3", "value_text").rows() == reference.select("level3", "value_text").rows()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    edits=st.lists(st.tuples(st.integers(min_value=0, max_value=4095), st.binary(max_size=8)), min_size=1, max_size=6)
+)
+def test_damaged_compound_header_never_raises_past_the_check(edits: list[tuple[int, bytes]]) -> None:
+    """Header, allocation table and directory overwritten: streams found, or an IngestError."""
+    data = bytearray((FORMATS / "seed002.doc").read_bytes())
+    for position, junk in edits:
+        data[position : position + len(junk)] = junk
+    try:
+        _, streams = compound_streams(bytes(data), "Word 97-2003 (.doc)")
+    except IngestError as error:
+        assert error.error_class == "unreadable_file"
+        return
+    assert isinstance(streams, frozenset)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pdfplumber
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.core.errors import IngestError
 from pipeline.core.types import Row, TextLine
@@ -305,3 +307,26 @@ def test_template_text_is_read_on_the_pages_that_name_it() -> None:
     )
     doc = read_document(_rebuilt({"Doc_0/Tpls/Tpl_0/Content.xml": template.encode()}), "t.ofd")
     assert [page for line, page in zip(doc.lines, doc.line_pages, strict=True) if line == "第一页脚"] == [1, 2, 3]
+
+
+# -- fuzzing --------------------------------------------------------------------------------------
+FUZZ_EXAMPLES = 40
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@given(
+    edits=st.lists(st.tuples(st.integers(min_value=0), st.binary(min_size=0, max_size=12)), min_size=1, max_size=6),
+    part=st.sampled_from([PAGE, "Doc_0/Document.xml", "OFD.xml", "Doc_0/Pages/Page_2/Content.xml"]),
+)
+def test_damaged_xml_never_raises_past_the_reader(edits: list[tuple[int, bytes]], part: str) -> None:
+    """Bytes overwritten inside a part's XML (the zip itself intact): rows or an IngestError, nothing else."""
+    with zipfile.ZipFile(OFD) as archive:
+        data = bytearray(archive.read(part))
+    for position, junk in edits:
+        at = position % (len(data) + 1)
+        data[at : at + len(junk)] = junk
+    try:
+        doc = read_document(_rebuilt({part: bytes(data)}), "fuzzed.ofd")
+    except IngestError:
+        return
+    assert all(block.locator.page is not None for block in doc.blocks)
