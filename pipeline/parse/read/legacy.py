@@ -174,15 +174,11 @@ def _compound_workbook(data: bytes, source_file: str, kind: str, fmt: str) -> Ra
 def _compound(data: bytes, source_file: str, suffix: str) -> RawDocument:
     kind = KINDS.get(suffix, f"'{suffix}'")
     document, streams = compound_streams(data, kind)
-    if streams & ENCRYPTION_STREAMS:
+    if streams & ENCRYPTION_STREAMS or (WORD_STREAM in streams and _word_encrypted(document)):
         raise IngestError(
             "encrypted_file", STAGE_READ, f"the {kind} file is password-protected; save it without a password"
         )
     if WORD_STREAM in streams:
-        if _word_encrypted(document):
-            raise IngestError(
-                "encrypted_file", STAGE_READ, f"the {kind} file is password-protected; save it without a password"
-            )
         fmt = suffix if suffix in WORD_FORMATS else ".doc"
         return _converted_word(data, source_file, ".doc", KINDS[fmt], fmt.lstrip("."))
     if streams & WORKBOOK_STREAMS:
