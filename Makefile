@@ -10,12 +10,12 @@ RUN := $(UV) run --frozen
 
 JIXIAO := $(RUN) jixiao
 
-.PHONY: help install browser fonts run test ui serve status sql report bench lint accuracy check docs raw-docs dbt
+.PHONY: help install browser fonts run test ui serve status sql report bench lint accuracy check office docs raw-docs dbt
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
-install: .venv/.installed  ## the locked environment (uv), and the jixiao command in .venv/bin
+install: .venv/.installed office  ## the locked environment (uv), and the jixiao command in .venv/bin
 
 .venv/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -26,6 +26,15 @@ install: .venv/.installed  ## the locked environment (uv), and the jixiao comman
 # dbt on the warehouse in force, with the vars built from the Python facts: make dbt ARGS="build --select marts".
 dbt: install  ## dbt on the warehouse with the project's vars (ARGS="build --select marts")
 	$(RUN) python -m pipeline.defs.dbt_project $(ARGS)
+
+# Word 97-2003, WPS and RTF files are converted by LibreOffice (Debian packages; needs root or sudo).
+# Where it cannot be installed the rest still works: those files get an ingest_errors row saying so.
+office:  ## LibreOffice for .doc/.wps/.rtf (Debian libreoffice-*-nogui)
+	@command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || \
+		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+		    libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null; } || \
+		echo "make: LibreOffice could not be installed; .doc/.wps/.rtf files will fail, saying what to install" >&2
 
 # The report test renders the HTML report in headless Chromium (Debian package; needs root or sudo).
 browser:

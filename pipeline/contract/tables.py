@@ -120,7 +120,8 @@ DOCUMENTS: Final = Table(
             "format",
             VARCHAR,
             "Reader family (`text` for .txt/.md, `html` for .html/.htm/.shtml, `mhtml`) or the bare file suffix (`pdf`, `docx`, `xls`, "
-            "`xlsx`; any suffix for an unsupported file, which then has status failed).",
+            "`xlsx`, `doc`, `wps`, `rtf`, `et`, `ofd`; any suffix for an unsupported file, which then has status failed). What was "
+            "read, not the name: a .doc that is a web page is `html`, a Word 97 file named .et is `doc`, RTF named .doc is `rtf`.",
             nullable=False,
         ),
         Column(

@@ -80,7 +80,8 @@ def test_bad_files_are_recorded_and_good_ones_load(world: tuple[Path, Path, dg.D
         "minutes.txt": "failed",
         "old.doc": "failed",
     }
-    assert errors == {"empty.txt": "empty_file", "minutes.txt": "unknown_layout", "old.doc": "unsupported_format"}
+    # old.doc: a signature cut after 4 bytes; .doc files are read since issue 19, this one is broken
+    assert errors == {"empty.txt": "empty_file", "minutes.txt": "unknown_layout", "old.doc": "unreadable_file"}
     assert rows == {"sanjia.txt": 22, "liangjiadian.txt": LIANGJIADIAN_ROWS}
     assert town == [("三家镇",)]
 

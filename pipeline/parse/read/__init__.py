@@ -12,12 +12,19 @@ from typing import Final
 
 from pipeline.core.errors import STAGE_READ, IngestError
 from pipeline.core.types import RawDocument
-from pipeline.parse.read.excel import read_xlsx
 from pipeline.parse.read.html import read_html, read_mhtml
+from pipeline.parse.read.legacy import (
+    read_doc,
+    read_docx_file,
+    read_et,
+    read_rtf,
+    read_wps,
+    read_xls_file,
+    read_xlsx_file,
+)
+from pipeline.parse.read.ofd import read_ofd
 from pipeline.parse.read.pdf import read_pdf
 from pipeline.parse.read.text import read_text
-from pipeline.parse.read.word import read_docx
-from pipeline.parse.read.xls import read_xls
 
 Reader = Callable[[bytes, str], RawDocument]
 
@@ -26,19 +33,19 @@ READERS: Final[dict[str, Reader]] = {
     ".md": read_text,
     ".markdown": read_text,
     ".pdf": read_pdf,
-    ".docx": read_docx,
-    ".xlsx": read_xlsx,
-    ".xls": read_xls,
+    ".docx": read_docx_file,
+    ".xlsx": read_xlsx_file,
+    ".xls": read_xls_file,
+    ".doc": read_doc,
+    ".wps": read_wps,
+    ".rtf": read_rtf,
+    ".et": read_et,
+    ".ofd": read_ofd,
     ".html": read_html,
     ".htm": read_html,
     ".shtml": read_html,
     ".mhtml": read_mhtml,
     ".mht": read_mhtml,
-}
-LEGACY_FORMATS: Final = {
-    ".doc": "Word 97-2003 (.doc)",
-    ".wps": "WPS Writer (.wps)",
-    ".et": "WPS Spreadsheets (.et)",
 }
 
 
@@ -75,12 +82,6 @@ LOADED_FORMATS: Final[tuple[str, ...]] = tuple(sorted({document_format(Path(f"do
 def read_document(data: bytes, source_file: str) -> RawDocument:
     """Read one file's bytes; raise ``IngestError`` for empty, unsupported or unreadable input."""
     suffix = Path(source_file).suffix.lower()
-    if suffix in LEGACY_FORMATS:
-        raise IngestError(
-            "unsupported_format",
-            STAGE_READ,
-            f"{LEGACY_FORMATS[suffix]} cannot be read; save it as .docx/.xlsx/.pdf and put that in the raw folder",
-        )
     reader = READERS.get(suffix)
     if reader is None:
         raise IngestError(
