@@ -44,7 +44,7 @@ import io
 import math
 import re
 import statistics
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -61,7 +61,8 @@ from pdfminer.pdftypes import PDFObjRef, dict_value, resolve1
 from pdfminer.psparser import PSLiteral
 from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
-from pdfplumber.table import Table, TableFinder, TableSettings
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections, merge_edges
+from pdfplumber.utils.geometry import filter_edges, obj_to_bbox
 from pdfplumber.utils.text import LIGATURES
 
 from pipeline.core.text import CJK_CLASS, LIST_NUMBER
@@ -138,6 +139,10 @@ class PageContent:
     """Leftmost and rightmost edge of the page's printed characters (None without any); blanks
     are left out, as they print nothing (a line of a real budget book starts with four of them)
     and pdfium does not give them all."""
+
+
+_new_tuple: Final[Any] = tuple.__new__
+"""Builds a named tuple from its values at a third of the cost of calling the class (per character)."""
 
 
 class Unsure(Exception):
@@ -301,6 +306,11 @@ def _clusters(values: Iterable[float]) -> dict[float, int]:
 
 def _by_line(items: Sequence[Any]) -> list[list[Any]]:
     """pdfplumber's ``cluster_objects`` by ``top`` with the 3 pt tolerance, in cluster order."""
+    if not items:
+        return []
+    first = items[0].top
+    if all(item.top == first for item in items):  # most cells: one line
+        return [list(items)]
     cluster = _clusters(item.top for item in items)
     lines: dict[int, list[Any]] = {}
     for item in items:
@@ -477,7 +487,7 @@ class PdfiumPages:
             edges, blank_gap = self._objects(page, height)
         finally:
             pdfium_c.FPDF_ClosePage(page)
-        return page_content(chars, edges, height, blank_gap)
+        return page_content(chars, edges, blank_gap)
 
     def _page_height(self, page: Any) -> float:
         """The height pdfminer's coordinates are flipped by; Unsure for a page it would rotate or shift."""
@@ -493,22 +503,26 @@ class PdfiumPages:
             raise Unsure("a crop box")
         return float(top)
 
-    def _text_object(self, handle: Any, descents: dict[bytes, float | None]) -> _TextObject:
+    def _text_object(
+        self, handle: Any, descents: dict[bytes, float | None], font_descents: dict[int, float | None]
+    ) -> _TextObject:
         matrix = self._matrix
         pdfium_c.FPDFPageObj_GetMatrix(handle, matrix)
         if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
             raise Unsure("rotated, mirrored or skewed text")
         font = pdfium_c.FPDFTextObj_GetFont(handle)
-        pdfium_c.FPDFTextObj_GetFontSize(handle, self._size)
-        length = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
-        name_buffer = ctypes.create_string_buffer(length)
-        pdfium_c.FPDFFont_GetBaseFontName(font, name_buffer, length)
-        descent = descents.get(_font_key(name_buffer.value))
+        address = ctypes.cast(font, ctypes.c_void_p).value or 0
+        descent = font_descents.get(address)
         if descent is None:
-            raise Unsure("a font pdfminer does not name on the page")
+            length = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+            name_buffer = ctypes.create_string_buffer(length)
+            pdfium_c.FPDFFont_GetBaseFontName(font, name_buffer, length)
+            descent = font_descents[address] = descents.get(_font_key(name_buffer.value))
+            if descent is None:
+                raise Unsure("a font pdfminer does not name on the page")
+        pdfium_c.FPDFTextObj_GetFontSize(handle, self._size)
         size = float(self._size.value)
         scale_x, scale_y = float(matrix.a), float(matrix.d)
-        address = ctypes.cast(font, ctypes.c_void_p).value or 0
         return _TextObject(size * scale_x, size * scale_y, descent * size * scale_y, font, address)
 
     def _chars(self, textpage: Any, height: float, descents: dict[bytes, float | None]) -> list[Char]:
@@ -519,6 +533,7 @@ class PdfiumPages:
         if len(text) != count or not UNNAMED_CHARACTERS.isdisjoint(text):
             raise Unsure("characters pdfium cannot name one by one")
         objects: dict[int, _TextObject] = {}
+        font_descents: dict[int, float | None] = {}
         widths: dict[tuple[int, str], float] = {}
         x, y, width = self._x, self._y, self._width
         origin_x, origin_y = ctypes.byref(x), ctypes.byref(y)
@@ -532,7 +547,9 @@ class PdfiumPages:
             if shared is None:
                 if not address:
                     raise Unsure("a character of no text object")
-                shared = objects[address] = self._text_object(ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), descents)
+                shared = objects[address] = self._text_object(
+                    ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), descents, font_descents
+                )
             advance = widths.get((shared.font_address, character))
             if advance is None:
                 pdfium_c.FPDFFont_GetGlyphWidth(shared.font, ord(character), 1.0, width)
@@ -540,7 +557,9 @@ class PdfiumPages:
             _CHAR_ORIGIN(page_address, index, origin_x, origin_y)
             left = x.value
             bottom = height - y.value - shared.descent
-            chars.append(Char(character, left, left + advance * shared.advance_scale, bottom - shared.size, bottom))
+            chars.append(
+                _new_tuple(Char, (character, left, left + advance * shared.advance_scale, bottom - shared.size, bottom))
+            )
         return chars
 
     def _objects(self, page: Any, height: float) -> tuple[list[dict[str, Any]], float]:
@@ -719,14 +738,6 @@ def _add_edges(
         )
 
 
-@dataclass(frozen=True)
-class _EdgesOnly:
-    """What pdfplumber's ``TableFinder`` reads of a page: its edges and its box."""
-
-    edges: list[dict[str, Any]]
-    bbox: Box
-
-
 def _unsure_of_lattices(edges: Sequence[dict[str, Any]]) -> None:
     """pdfplumber groups rules by stroke colour as its colour space gives it (gray 0 is not RGB
     (0, 0, 0)); pdfium gives RGB only. The groups only matter on a page with a dense grid."""
@@ -734,53 +745,115 @@ def _unsure_of_lattices(edges: Sequence[dict[str, Any]]) -> None:
         raise Unsure("a dense grid")
 
 
-def page_content(chars: Sequence[Char], edges: list[dict[str, Any]], height: float, blank_gap: float) -> PageContent:
+def page_content(chars: Sequence[Char], edges: list[dict[str, Any]], blank_gap: float) -> PageContent:
     """Tables and outside words of a page from pdfminer's characters without the blanks and
     pdfplumber's edges (``blank_gap``: see ``_starts_word``)."""
     _unsure_of_lattices(edges)
-    tables = find_tables(_EdgesOnly(edges, (0.0, 0.0, 0.0, height)), edges)
-    middles = sorted(((c.top + c.bottom) / 2, index) for index, c in enumerate(chars))
-    heights = [middle for middle, _ in middles]
-    found = tuple(_found(table, _table_rows(table, chars, middles, heights, blank_gap)) for table in tables)
+    tables = ruled_tables(edges)
+    centres = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2) for c in chars]
+    found = tuple(_found(table, _table_rows(table, chars, centres, blank_gap)) for table in tables)
     boxes = [table.bbox for table in found]
-    outside: list[Char] = []
-    for char in chars:
-        x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-        if any(min(abs(x - x0), abs(x - x1), abs(y - top), abs(y - bottom)) < SURE_PT for x0, top, x1, bottom in boxes):
-            raise Unsure("a character on a table's border")
-        if not _centre_inside(x, y, boxes):
-            outside.append(char)
+    outside = [char for char, (x, y) in zip(chars, centres, strict=True) if not _centre_inside(x, y, boxes)]
     return PageContent(found, tuple(words_of(outside, blank_gap)), text_span(chars))
 
 
+def ruled_tables(edges: list[dict[str, Any]]) -> list[Table]:
+    """pdfplumber's ``TableFinder`` with its default settings (lines strategy), with the search
+    for each intersection's smallest cell done on sets built once (``_cells``)."""
+    settings = TableSettings.resolve(None)
+    lines = filter_edges(edges, "v", min_length=settings.edge_min_length_prefilter) + filter_edges(
+        edges, "h", min_length=settings.edge_min_length_prefilter
+    )
+    merged = merge_edges(
+        lines,
+        snap_x_tolerance=settings.snap_x_tolerance,
+        snap_y_tolerance=settings.snap_y_tolerance,
+        join_x_tolerance=settings.join_x_tolerance,
+        join_y_tolerance=settings.join_y_tolerance,
+    )
+    kept = filter_edges(merged, min_length=settings.edge_min_length)
+    intersections = edges_to_intersections(kept, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
+    return [Table(None, group) for group in cells_to_tables(_cells(intersections))]  # type: ignore[arg-type]
+
+
+def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[Box]:
+    """pdfplumber's ``intersections_to_cells``, the same cells in the same order: from each
+    intersection (sorted), the smallest cell whose four corners are intersections joined by
+    edges. pdfplumber rebuilds the sets of edges at both points for every pair it tests."""
+    rules = {
+        point: (frozenset(map(obj_to_bbox, touching["v"])), frozenset(map(obj_to_bbox, touching["h"])))
+        for point, touching in intersections.items()
+    }
+
+    def joined(first: Point, second: Point) -> bool:
+        if first[0] == second[0] and not rules[first][0].isdisjoint(rules[second][0]):
+            return True
+        return first[1] == second[1] and not rules[first][1].isdisjoint(rules[second][1])
+
+    points = sorted(intersections)
+    column: dict[float, list[Point]] = {}
+    line: dict[float, list[Point]] = {}
+    for point in points:  # sorted by x, then top: each list is in the order pdfplumber scans it
+        column.setdefault(point[0], []).append(point)
+        line.setdefault(point[1], []).append(point)
+    cells: list[Box] = []
+    for point in points:
+        below = [p for p in column[point[0]] if p[1] > point[1]]
+        right = [p for p in line[point[1]] if p[0] > point[0]]
+        cell = next(
+            (
+                (point[0], point[1], corner[0], corner[1])
+                for down in below
+                if joined(point, down)
+                for across in right
+                if joined(point, across)
+                for corner in ((across[0], down[1]),)
+                if corner in rules and joined(corner, across) and joined(corner, down)
+            ),
+            None,
+        )
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
 def _table_rows(
-    table: Table,
-    chars: Sequence[Char],
-    middles: Sequence[tuple[float, int]],
-    heights: Sequence[float],
-    blank_gap: float,
+    table: Table, chars: Sequence[Char], centres: Sequence[tuple[float, float]], blank_gap: float
 ) -> list[list[str | None]]:
     """pdfplumber's ``Table.extract``: each cell the text of the characters whose centre is in it
     (half-open box), in page order; Unsure for a centre within SURE_PT of a cell's border."""
+    x0, top, x1, bottom = table.bbox
+    xs = sorted({edge for cell in table.cells for edge in (cell[0], cell[2])})
+    ys = sorted({edge for cell in table.cells for edge in (cell[1], cell[3])})
+    near: list[int] = []
+    for index, (x, y) in enumerate(centres):
+        if x0 - SURE_PT < x < x1 + SURE_PT and top - SURE_PT < y < bottom + SURE_PT:
+            if _close_to(xs, x) or _close_to(ys, y):
+                raise Unsure("a character on a cell's border")
+            near.append(index)
+    near.sort(key=lambda i: centres[i][1])
+    heights = [centres[i][1] for i in near]
     rows: list[list[str | None]] = []
     for row in table.rows:
+        _, row_top, _, row_bottom = row.bbox
+        band = near[bisect_left(heights, row_top) : bisect_left(heights, row_bottom)]
+        band.sort()  # page order, as pdfplumber takes the characters
         texts: list[str | None] = []
         for cell in row.cells:
             if cell is None:
                 texts.append(None)
                 continue
-            x0, top, x1, bottom = cell
-            inside: list[int] = []
-            for middle, index in middles[bisect_left(heights, top - SURE_PT) : bisect_right(heights, bottom + SURE_PT)]:
-                char = chars[index]
-                centre = (char.x0 + char.x1) / 2
-                if min(abs(centre - x0), abs(centre - x1), abs(middle - top), abs(middle - bottom)) < SURE_PT:
-                    raise Unsure("a character on a cell's border")
-                if x0 <= centre < x1 and top <= middle < bottom:
-                    inside.append(index)
-            texts.append(text_of([chars[index] for index in sorted(inside)], blank_gap))
+            left, upper, right, lower = cell
+            inside = [i for i in band if left <= centres[i][0] < right and upper <= centres[i][1] < lower]
+            texts.append(text_of([chars[i] for i in inside], blank_gap))
         rows.append(texts)
     return rows
+
+
+def _close_to(edges: Sequence[float], value: float) -> bool:
+    """Whether ``value`` lies within SURE_PT of one of the sorted ``edges``."""
+    place = bisect_left(edges, value - SURE_PT)
+    return place < len(edges) and edges[place] < value + SURE_PT
 
 
 # -- the engine --------------------------------------------------------------------------------
@@ -795,12 +868,14 @@ class TablePages:
         """Pages read by pdfplumber."""
 
     def content(self, number: int) -> PageContent:
-        """The content of page ``number`` (1-based)."""
+        """The content of page ``number`` (1-based). Whatever stops the fast path (Unsure, or
+        pdfium or pdfminer failing on the page) hands the page to pdfplumber, which reads it or
+        raises as it always did."""
         try:
             if self._fast is None:
                 self._fast = PdfiumPages(self._data)
             return self._fast.content(number)
-        except Unsure:
+        except Exception:  # pdfplumber is the reference: it decides
             self.fallbacks += 1
             return self._plumber.content(number)
 
