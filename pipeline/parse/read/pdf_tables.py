@@ -91,6 +91,7 @@ UNNAMED_CHARACTERS: Final = frozenset("\ufffd\ufffe\x00\x02")
 
 
 _CJK: Final = re.compile(f"[{CJK_CLASS}]")
+_LIGATURES: Final = str.maketrans(LIGATURES)
 _LIST_NUMBER: Final = re.compile(LIST_NUMBER)
 LIST_NUMBER_LENGTH: Final = 4
 """Characters enough to see a list number ("12." and the one after it)."""
@@ -351,29 +352,35 @@ def _starts_word(previous: Char, char: Char, blank_gap: float | None, following:
 
 
 def _word(chars: Sequence[Char]) -> Word:
+    """Characters of a word, left to right, as one word (ligatures written out: "ﬁ" is "fi")."""
     return Word(
-        "".join(LIGATURES.get(c.text, c.text) for c in chars),
-        min(c.x0 for c in chars),
-        max(c.x1 for c in chars),
-        min(c.top for c in chars),
-        max(c.bottom for c in chars),
+        "".join([c.text for c in chars]).translate(_LIGATURES),
+        chars[0].x0,
+        max([c.x1 for c in chars]),
+        min([c.top for c in chars]),
+        max([c.bottom for c in chars]),
     )
 
 
 def words_of(chars: Sequence[Char], blank_gap: float | None) -> list[Word]:
     """pdfplumber's ``extract_words`` with its defaults, for upright left-to-right characters
-    (``blank_gap``: see ``_starts_word``)."""
+    (``blank_gap``: see ``_starts_word``). A character that follows the one before on its
+    baseline, clear of every tolerance, continues the word without further tests."""
     words: list[Word] = []
+    clear = min(blank_gap, X_TOLERANCE) - SURE_PT if blank_gap is not None else X_TOLERANCE - SURE_PT
     for line in _by_line(chars):
         current: list[Char] = []
         ordered = sorted(line, key=lambda c: c.x0)
-        text = "".join(c.text for c in ordered)
         for place, char in enumerate(ordered):
             if char.text.isspace():
                 if current:
                     words.append(_word(current))
                 current = []
-            elif current and _starts_word(current[-1], char, blank_gap, text[place : place + LIST_NUMBER_LENGTH]):
+                continue
+            last = current[-1] if current else None
+            if last is None or (char.top == last.top and char.x0 - last.x0 >= SURE_PT and char.x0 - last.x1 < clear):
+                current.append(char)
+            elif _starts_word(last, char, blank_gap, _following(ordered, place)):
                 words.append(_word(current))
                 current = [char]
             else:
@@ -381,6 +388,10 @@ def words_of(chars: Sequence[Char], blank_gap: float | None) -> list[Word]:
         if current:
             words.append(_word(current))
     return words
+
+
+def _following(ordered: Sequence[Char], place: int) -> str:
+    return "".join(c.text for c in ordered[place : place + LIST_NUMBER_LENGTH])
 
 
 def text_of(chars: Sequence[Char], blank_gap: float | None) -> str:
@@ -397,6 +408,8 @@ def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
+_PAGE_OBJECT: Final = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_OBJECT_TYPE: Final = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
 _TEXT_OBJECT: Final = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _CHAR_ORIGIN: Final = _by_address(
     pdfium_c.FPDFText_GetCharOrigin,
@@ -458,7 +471,8 @@ class _TextObject:
     descent: float
     """Below the baseline, in points (negative)."""
     font: Any
-    font_address: int
+    widths: dict[str, float]
+    """Advance of each character of the font at size 1, as read so far (shared by its text objects)."""
 
 
 class PdfiumPages:
@@ -481,10 +495,10 @@ class PdfiumPages:
             height = self._page_height(page)
             textpage = pdfium_c.FPDFText_LoadPage(page)
             try:
-                chars = self._chars(textpage, height, self._fonts.of_page(number))
+                chars, objects = self._chars(textpage, height, self._fonts.of_page(number))
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
-            edges, blank_gap = self._objects(page, height)
+            edges, blank_gap = self._objects(page, height, objects)
         finally:
             pdfium_c.FPDF_ClosePage(page)
         return page_content(chars, edges, blank_gap)
@@ -504,7 +518,11 @@ class PdfiumPages:
         return float(top)
 
     def _text_object(
-        self, handle: Any, descents: dict[bytes, float | None], font_descents: dict[int, float | None]
+        self,
+        handle: Any,
+        descents: dict[bytes, float | None],
+        font_descents: dict[int, float | None],
+        widths: dict[int, dict[str, float]],
     ) -> _TextObject:
         matrix = self._matrix
         pdfium_c.FPDFPageObj_GetMatrix(handle, matrix)
@@ -523,9 +541,13 @@ class PdfiumPages:
         pdfium_c.FPDFTextObj_GetFontSize(handle, self._size)
         size = float(self._size.value)
         scale_x, scale_y = float(matrix.a), float(matrix.d)
-        return _TextObject(size * scale_x, size * scale_y, descent * size * scale_y, font, address)
+        font_widths = widths.setdefault(address, {})
+        return _TextObject(size * scale_x, size * scale_y, descent * size * scale_y, font, font_widths)
 
-    def _chars(self, textpage: Any, height: float, descents: dict[bytes, float | None]) -> list[Char]:
+    def _chars(
+        self, textpage: Any, height: float, descents: dict[bytes, float | None]
+    ) -> tuple[list[Char], dict[int, _TextObject]]:
+        """The page's characters but blanks, and the text objects they belong to, by address."""
         count = pdfium_c.FPDFText_CountChars(textpage)
         buffer = (ctypes.c_ushort * (count + 1))()
         written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
@@ -534,7 +556,7 @@ class PdfiumPages:
             raise Unsure("characters pdfium cannot name one by one")
         objects: dict[int, _TextObject] = {}
         font_descents: dict[int, float | None] = {}
-        widths: dict[tuple[int, str], float] = {}
+        widths: dict[int, dict[str, float]] = {}
         x, y, width = self._x, self._y, self._width
         origin_x, origin_y = ctypes.byref(x), ctypes.byref(y)
         page_address = ctypes.cast(textpage, ctypes.c_void_p).value
@@ -548,21 +570,21 @@ class PdfiumPages:
                 if not address:
                     raise Unsure("a character of no text object")
                 shared = objects[address] = self._text_object(
-                    ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), descents, font_descents
+                    ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), descents, font_descents, widths
                 )
-            advance = widths.get((shared.font_address, character))
+            advance = shared.widths.get(character)
             if advance is None:
                 pdfium_c.FPDFFont_GetGlyphWidth(shared.font, ord(character), 1.0, width)
-                advance = widths[(shared.font_address, character)] = float(width.value)
+                advance = shared.widths[character] = float(width.value)
             _CHAR_ORIGIN(page_address, index, origin_x, origin_y)
             left = x.value
             bottom = height - y.value - shared.descent
             chars.append(
                 _new_tuple(Char, (character, left, left + advance * shared.advance_scale, bottom - shared.size, bottom))
             )
-        return chars
+        return chars, objects
 
-    def _objects(self, page: Any, height: float) -> tuple[list[dict[str, Any]], float]:
+    def _objects(self, page: Any, height: float, seen: dict[int, _TextObject]) -> tuple[list[dict[str, Any]], float]:
         """pdfplumber's ``page.edges`` (the edges of its lines, then of its rectangles, then of its
         curves), and the narrowest gap a blank of the page's text would leave (``_starts_word``)."""
         lines: list[dict[str, Any]] = []
@@ -570,16 +592,31 @@ class PdfiumPages:
         curves: list[dict[str, Any]] = []
         narrowest = math.inf
         blanks: dict[int | None, bool] = {}
+        page_address = ctypes.cast(page, ctypes.c_void_p).value
         for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-            handle = pdfium_c.FPDFPage_GetObject(page, index)
-            kind = pdfium_c.FPDFPageObj_GetType(handle)
+            address = _PAGE_OBJECT(page_address, index)
+            kind = _OBJECT_TYPE(address)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                narrowest = min(narrowest, self._blank_advance(handle, blanks))
+                shared = seen.get(address)
+                if shared is None:  # blanks only, or characters pdfium dropped
+                    advance = self._blank_advance(ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), blanks)
+                else:
+                    advance = self._font_blank(shared) * shared.advance_scale
+                narrowest = min(narrowest, advance)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                handle = ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT)
                 style = self._style(handle)
                 for shape, points in self._subpaths(handle, height):
                     _add_edges(shape, points, style, lines, rects, curves)
         return lines + rects + curves, max(BLANK_MIN_PT, BLANK_SHARE * narrowest)
+
+    def _font_blank(self, shared: _TextObject) -> float:
+        """The advance of a blank of the object's font at size 1; infinite when it holds none
+        (kept among the font's ``widths``: the fast path reads no blank character)."""
+        if " " not in shared.widths:
+            known = pdfium_c.FPDFFont_GetGlyphWidth(shared.font, ord(" "), 1.0, self._width)
+            shared.widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
+        return shared.widths[" "]
 
     def _blank_advance(self, handle: Any, blanks: dict[int | None, bool]) -> float:
         """How far a blank of the text object's font advances, in points; infinite when its font
@@ -751,9 +788,17 @@ def page_content(chars: Sequence[Char], edges: list[dict[str, Any]], blank_gap: 
     _unsure_of_lattices(edges)
     tables = ruled_tables(edges)
     centres = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2) for c in chars]
-    found = tuple(_found(table, _table_rows(table, chars, centres, blank_gap)) for table in tables)
+    by_height = sorted(range(len(chars)), key=lambda i: centres[i][1])
+    heights = [centres[i][1] for i in by_height]
+    found = tuple(
+        _found(table, _table_rows(table, chars, centres, (by_height, heights), blank_gap)) for table in tables
+    )
     boxes = [table.bbox for table in found]
-    outside = [char for char, (x, y) in zip(chars, centres, strict=True) if not _centre_inside(x, y, boxes)]
+    outside = [
+        char
+        for char, (x, y) in zip(chars, centres, strict=True)
+        if not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+    ]
     return PageContent(found, tuple(words_of(outside, blank_gap)), text_span(chars))
 
 
@@ -818,20 +863,26 @@ def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[
 
 
 def _table_rows(
-    table: Table, chars: Sequence[Char], centres: Sequence[tuple[float, float]], blank_gap: float
+    table: Table,
+    chars: Sequence[Char],
+    centres: Sequence[tuple[float, float]],
+    by_height: tuple[Sequence[int], Sequence[float]],
+    blank_gap: float,
 ) -> list[list[str | None]]:
     """pdfplumber's ``Table.extract``: each cell the text of the characters whose centre is in it
-    (half-open box), in page order; Unsure for a centre within SURE_PT of a cell's border."""
+    (half-open box), in page order; Unsure for a centre within SURE_PT of a cell's border.
+    ``by_height``: the characters' indices by the height of their centre, and those heights."""
     x0, top, x1, bottom = table.bbox
     xs = sorted({edge for cell in table.cells for edge in (cell[0], cell[2])})
     ys = sorted({edge for cell in table.cells for edge in (cell[1], cell[3])})
+    order, all_heights = by_height
     near: list[int] = []
-    for index, (x, y) in enumerate(centres):
-        if x0 - SURE_PT < x < x1 + SURE_PT and top - SURE_PT < y < bottom + SURE_PT:
+    for index in order[bisect_left(all_heights, top - SURE_PT) : bisect_left(all_heights, bottom + SURE_PT)]:
+        x, y = centres[index]
+        if x0 - SURE_PT < x < x1 + SURE_PT:
             if _close_to(xs, x) or _close_to(ys, y):
                 raise Unsure("a character on a cell's border")
             near.append(index)
-    near.sort(key=lambda i: centres[i][1])
     heights = [centres[i][1] for i in near]
     rows: list[list[str | None]] = []
     for row in table.rows:
