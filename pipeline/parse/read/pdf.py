@@ -56,7 +56,8 @@ from collections import Counter
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from typing import Final
+from operator import attrgetter
+from typing import Any, Final, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -236,8 +237,9 @@ def join_paragraph_lines(runs: Sequence[TextRun], left: float, right: float) -> 
 
 def _text_outside(content: PageContent, boxes: Sequence[Box]) -> list[TextRun]:
     """Text outside the tables, wrapped paragraph lines joined."""
-    words = list(content.outside)
-    runs = [run for line in cluster_objects(words, lambda w: w.top, LINE_TOLERANCE) for run in _line_runs(line)]
+    words: list[tuple[Any, ...]] = list(content.outside)  # pdfplumber types its clustering for plain tuples
+    lines = cast(list[list[Word]], cluster_objects(words, attrgetter("top"), LINE_TOLERANCE))
+    runs = [run for line in lines for run in _line_runs(line)]
     edges = [(box[0], box[2]) for box in boxes] + ([content.span] if content.span is not None else [])
     if not edges:
         return runs

@@ -3,38 +3,44 @@
 ``pdf.py`` asks this module for the content of a table page (``TablePages.content``) and
 nothing else; which library finds the tables is decided here, once.
 
-**The engine: pypdfium2's objects through pdfplumber's own table finder.** pdfplumber spends
+**The engine: pypdfium2's objects through pdfplumber's own table rules.** pdfplumber spends
 about four fifths of a table page in pdfminer, interpreting the content stream in Python to
-build its characters and lines; the table finding itself (edges → intersections → cells →
-tables) is a small share. So the characters and rules are read from pdfium (C++, already open
-for the text layer) and rebuilt exactly as pdfminer would have given them, then handed to
-pdfplumber's ``TableFinder``, and each cell's text is assembled by the same rules as
-pdfplumber's ``Table.extract`` (``extract_text``: lines clustered by top within 3 pt, words cut
-at blanks and at gaps over 3 pt). On ``tables200p.pdf`` this is ~10× faster than pdfplumber with
-the same cells on every page (bench/results.md holds the page-by-page comparison).
+build its characters and lines. Here the characters and rules are read from pdfium (C++) and
+rebuilt as pdfminer gives them, the tables found by pdfplumber's own functions (``merge_edges``,
+``edges_to_intersections``, ``cells_to_tables``; ``_cells`` is its ``intersections_to_cells``
+without rebuilding the same sets for every pair of points), and each cell's text assembled by
+the rules of pdfplumber's ``Table.extract`` (``extract_text``: lines clustered by top within
+3 pt, words cut at blanks and at gaps over 3 pt). On ``tables200p.pdf``: 3.2× less CPU than
+bare pdfplumber for the whole ``parse_document``, the same tables, cells and words on every
+page (bench/results.md). pdfplumber-rs was faster still but is alpha and replaces the pdfplumber
+package; PyMuPDF is AGPL.
 
-How each of pdfminer's values is rebuilt (measured equal to 0.001 pt on every fixture page):
+How each of pdfminer's values is rebuilt (equal to 0.001 pt on every page of the fixture PDFs and
+of the real budget books, ``tests/parse/test_pdf_tables.py``):
 
 - a character's left edge and baseline are pdfium's char origin; its right edge is the origin
   plus the glyph's advance (``FPDFFont_GetGlyphWidth`` × font size × the text matrix);
 - its height is the font size × the text matrix, and its bottom lies ``descent`` below the
   baseline, where ``descent`` is the font descriptor's, read by pdfminer itself from the
   page's font resources (pdfium fills a descriptor's zero descent from the font program, so
-  its own value differs: a LibreOffice DejaVu font is drawn 2.8 pt lower by pdfium);
+  its own value differs: pdfium puts a LibreOffice DejaVu character 2.8 pt lower);
+- blanks are not read: pdfium drops those that start or end a line and replaces others by
+  spaces of its own (``_starts_word`` says when that cannot change a word);
 - rules: each painted path split into subpaths as pdfminer does, a two-point subpath is a line,
   a closed axis-parallel four-point subpath a rectangle (four edges), anything else a curve
   whose consecutive points give the edges.
 
-**Where the fast path cannot vouch for a page, pdfplumber reads it** (``fallbacks`` counts
-them): a rotated page or one whose media box does not start at 0,0; rotated, mirrored or
-skewed text; characters pdfium cannot name (U+FFFD, or the U+FFFE it puts for a hyphen at a
-line end, which pdfminer gives as "-"); a font whose descent pdfminer does not state by name
-(Type 3 fonts, fonts only inside form XObjects); a character whose centre lies within
-``SURE_PT`` of a cell's or table's border, or whose gaps and tops lie within ``SURE_PT`` of the
-3 pt tolerances (float rounding could tip it); a blank at the end of a page's text extent
-(pdfium keeps one blank of a run, pdfminer all of them); and dense grids drawn over a page
-(``table_edges``), whose stroke groups depend on colour spaces pdfium does not report. None
-of the fixture or real pages falls back except the realdocs' pages that name none of these.
+**Where the fast path cannot vouch for a page, pdfplumber reads it** (``TablePages.fallbacks``
+counts them): a rotated page or one whose media or crop box does not start at 0,0; rotated,
+mirrored or skewed text; characters pdfium cannot name (U+FFFD, or the U+FFFE it puts for a
+hyphen at a line end, which pdfminer gives as "-"); a font whose descent pdfminer does not
+give by name (Type 3 fonts, fonts only inside form XObjects); a character whose centre lies
+within ``SURE_PT`` of a cell's border, or whose gaps and tops lie within ``SURE_PT`` of the 3 pt
+tolerances (float rounding could tip it); a gap that could hold a blank pdfium did not give,
+where the blank would part two words the reader keeps apart; a dense grid drawn over the page
+(``table_edges`` groups rules by stroke colour as pdfplumber's colour space gives it, which
+pdfium does not report); and any error of pdfium or pdfminer on the page. Of the 5 fixture
+PDFs and 5 real PDFs (230 pages), 5 pages go to pdfplumber.
 """
 
 from __future__ import annotations
@@ -405,19 +411,17 @@ def text_of(chars: Sequence[Char], blank_gap: float | None) -> str:
 def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
     """pdfium's ``function`` called with plain addresses. pypdfium2's binding wraps every handle it
     returns in a pointer object, which costs more than the call in the per-character loop."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise OSError("pdfium's library lacks a function the table engine calls")
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
 _PAGE_OBJECT: Final = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _OBJECT_TYPE: Final = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
 _TEXT_OBJECT: Final = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _CHAR_ORIGIN: Final = _by_address(
-    pdfium_c.FPDFText_GetCharOrigin,
-    ctypes.c_int,
-    ctypes.c_void_p,
-    ctypes.c_int,
-    ctypes.POINTER(ctypes.c_double),
-    ctypes.POINTER(ctypes.c_double),
+    pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p
 )
 Point = tuple[float, float]
 
@@ -558,30 +562,33 @@ class PdfiumPages:
         font_descents: dict[int, float | None] = {}
         widths: dict[int, dict[str, float]] = {}
         x, y, width = self._x, self._y, self._width
-        origin_x, origin_y = ctypes.byref(x), ctypes.byref(y)
+        origin_x, origin_y = ctypes.addressof(x), ctypes.addressof(y)
         page_address = ctypes.cast(textpage, ctypes.c_void_p).value
+        text_object, char_origin, new_char = _TEXT_OBJECT, _CHAR_ORIGIN, _new_tuple
+        # per text object: its font's widths, advance scale, size, baseline to bottom (the loop's hot data)
+        packed: dict[int, tuple[dict[str, float], float, float, float]] = {}
         chars: list[Char] = []
         for index, character in enumerate(text):
             if character.isspace():
                 continue  # pdfium drops some blanks and moves others: none are read
-            address = _TEXT_OBJECT(page_address, index)
-            shared = objects.get(address)
-            if shared is None:
+            address = text_object(page_address, index)
+            hot = packed.get(address)
+            if hot is None:
                 if not address:
                     raise Unsure("a character of no text object")
                 shared = objects[address] = self._text_object(
                     ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), descents, font_descents, widths
                 )
-            advance = shared.widths.get(character)
+                hot = packed[address] = (shared.widths, shared.advance_scale, shared.size, height - shared.descent)
+            font_widths, advance_scale, size, flip = hot
+            advance = font_widths.get(character)
             if advance is None:
-                pdfium_c.FPDFFont_GetGlyphWidth(shared.font, ord(character), 1.0, width)
-                advance = shared.widths[character] = float(width.value)
-            _CHAR_ORIGIN(page_address, index, origin_x, origin_y)
+                pdfium_c.FPDFFont_GetGlyphWidth(objects[address].font, ord(character), 1.0, width)
+                advance = font_widths[character] = float(width.value)
+            char_origin(page_address, index, origin_x, origin_y)
             left = x.value
-            bottom = height - y.value - shared.descent
-            chars.append(
-                _new_tuple(Char, (character, left, left + advance * shared.advance_scale, bottom - shared.size, bottom))
-            )
+            bottom = flip - y.value
+            chars.append(new_char(Char, (character, left, left + advance * advance_scale, bottom - size, bottom)))
         return chars, objects
 
     def _objects(self, page: Any, height: float, seen: dict[int, _TextObject]) -> tuple[list[dict[str, Any]], float]:
@@ -646,7 +653,7 @@ class PdfiumPages:
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
         px, py = ctypes.c_float(), ctypes.c_float()
         subpaths: list[tuple[str, list[Point]]] = []
-        shape, points = "", []
+        shape, points = "", list[Point]()
         bezier = 0
         for index in range(pdfium_c.FPDFPath_CountSegments(handle)):
             segment = pdfium_c.FPDFPath_GetPathSegment(handle, index)
