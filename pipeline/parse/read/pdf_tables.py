@@ -71,7 +71,7 @@ from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables,
 from pdfplumber.utils.geometry import filter_edges, obj_to_bbox
 from pdfplumber.utils.text import LIGATURES
 
-from pipeline.core.text import CJK_CLASS, LIST_NUMBER
+from pipeline.core.text import CJK_CLASS, SPACED_LIST_NUMBER
 
 Box = tuple[float, float, float, float]
 """x0, top, x1, bottom in points from the page's top left, as pdfplumber gives them."""
@@ -98,7 +98,7 @@ UNNAMED_CHARACTERS: Final = frozenset("\ufffd\ufffe\x00\x02")
 
 _CJK: Final = re.compile(f"[{CJK_CLASS}]")
 _LIGATURES: Final = str.maketrans(LIGATURES)
-_LIST_NUMBER: Final = re.compile(LIST_NUMBER)
+_LIST_NUMBER: Final = re.compile(SPACED_LIST_NUMBER)
 LIST_NUMBER_LENGTH: Final = 4
 """Characters enough to see a list number ("12." and the one after it)."""
 SUBSET_TAG: Final = re.compile(rb"^[A-Z]{6}\+")
