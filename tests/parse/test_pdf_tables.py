@@ -179,3 +179,13 @@ def test_the_engine_counts_the_pages_pdfplumber_read() -> None:
         tables.close()
     assert tables.fallbacks == 2
     assert all(isinstance(content, PageContent) for content in contents)
+
+
+def test_fonts_are_matched_by_name_without_subset_tag_in_bytes() -> None:
+    """pdfium names a simple font without its subset tag and a composite one with it; a Chinese
+    producer names fonts in GBK (d18_: 宋体 as bytes), which pdfminer keeps as bytes."""
+    from pipeline.parse.read.pdf_tables import _font_key
+
+    assert _font_key(b"ABCDEE+\xcb\xce\xcc\xe5") == _font_key(b"\xcb\xce\xcc\xe5") == b"\xcb\xce\xcc\xe5"
+    assert _font_key("CAAAAA+NotoSerifCJKjp-Regular-VKana") == b"NotoSerifCJKjp-Regular-VKana"
+    assert _font_key("LNUHNF+SimSun") == _font_key(b"LNUHNF+SimSun") == b"SimSun"
