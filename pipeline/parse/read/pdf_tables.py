@@ -129,6 +129,8 @@ class Char(NamedTuple):
 
 @dataclass(frozen=True)
 class FoundTable:
+    """A ruled table of a page: its box, its rows of cell texts, and its cells' boxes."""
+
     bbox: Box
     rows: tuple[tuple[str | None, ...], ...]
     """Each cell's text as pdfplumber's ``Table.extract`` gives it; None for a merged cell."""
@@ -205,10 +207,9 @@ def table_edges(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]] | None:
     return [edge for key, group in groups.items() if key not in lattices for edge in group]
 
 
-def find_tables(page: Any, edges: Sequence[dict[str, Any]]) -> list[Table]:
-    """pdfplumber's tables of a page (pdfplumber's or one with its ``edges``), found on the table
-    rules only (dense grids left out)."""
-    kept = table_edges(edges)
+def find_tables(page: Page) -> list[Table]:
+    """pdfplumber's tables of the page, found on the table rules only (dense grids left out)."""
+    kept = table_edges(page.edges)
     if kept is None:
         return list(TableFinder(page, TableSettings.resolve(None)).tables)
     vertical = [edge for edge in kept if edge["orientation"] == "v"]
@@ -234,6 +235,7 @@ def _found(table: Table, rows: Sequence[Sequence[str | None]]) -> FoundTable:
 
 
 def text_span(chars: Iterable[Char]) -> tuple[float, float] | None:
+    """The leftmost and rightmost edge of the printed characters (``PageContent.span``)."""
     printed = [char for char in chars if not char.text.isspace()]
     if not printed:
         return None
@@ -267,7 +269,7 @@ class PlumberPages:
 
     @staticmethod
     def _page_content(page: Page) -> PageContent:
-        tables = find_tables(page, page.edges)
+        tables = find_tables(page)
         boxes = [(float(t.bbox[0]), float(t.bbox[1]), float(t.bbox[2]), float(t.bbox[3])) for t in tables]
 
         def outside(obj: dict[str, Any]) -> bool:
@@ -483,8 +485,8 @@ class PdfiumPages:
     """The fast path: a page's characters and rules from pdfium, rebuilt as pdfminer gives them."""
 
     def __init__(self, data: bytes) -> None:
+        self._fonts = _Fonts(data)  # first: nothing is left open when pdfminer cannot parse the file
         self._document = pdfium.PdfDocument(data)
-        self._fonts = _Fonts(data)
         self._width = ctypes.c_float()
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
         self._size = ctypes.c_float()
@@ -921,6 +923,8 @@ class TablePages:
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._fast: PdfiumPages | None = None
+        self._fast_fails = False
+        """pdfium or pdfminer could not open the document for the fast path: every page goes to pdfplumber."""
         self._plumber = PlumberPages(data)
         self.fallbacks = 0
         """Pages read by pdfplumber."""
@@ -929,13 +933,23 @@ class TablePages:
         """The content of page ``number`` (1-based). Whatever stops the fast path (Unsure, or
         pdfium or pdfminer failing on the page) hands the page to pdfplumber, which reads it or
         raises as it always did."""
-        try:
-            if self._fast is None:
+        fast = self._fast_path()
+        if fast is not None:
+            try:
+                return fast.content(number)
+            except Exception:  # Unsure, or pdfium or pdfminer failing on the page: pdfplumber decides
+                pass
+        self.fallbacks += 1
+        return self._plumber.content(number)
+
+    def _fast_path(self) -> PdfiumPages | None:
+        """The fast path, opened once; None when pdfium or pdfminer cannot open the document for it."""
+        if self._fast is None and not self._fast_fails:
+            try:
                 self._fast = PdfiumPages(self._data)
-            return self._fast.content(number)
-        except Exception:  # pdfplumber is the reference: it decides
-            self.fallbacks += 1
-            return self._plumber.content(number)
+            except Exception:  # the pages go to pdfplumber, which reads them or says why it cannot
+                self._fast_fails = True
+        return self._fast
 
     def close(self) -> None:
         if self._fast is not None:
