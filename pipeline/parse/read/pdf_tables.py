@@ -40,7 +40,7 @@ tolerances (float rounding could tip it); a gap that could hold a blank pdfium d
 where the blank would part two words the reader keeps apart; a dense grid drawn over the page
 (``table_edges`` groups rules by stroke colour as pdfplumber's colour space gives it, which
 pdfium does not report); and any error of pdfium or pdfminer on the page. Of the 5 fixture
-PDFs and 5 real PDFs (230 pages), 5 pages go to pdfplumber.
+PDFs and 5 real PDFs (218 pages), 5 pages go to pdfplumber.
 """
 
 from __future__ import annotations
