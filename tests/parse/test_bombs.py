@@ -39,11 +39,20 @@ PARSE_AND_MEASURE = """
 import json, resource, sys
 from pathlib import Path
 from pipeline.parse.document import parse_document
+
+def peak_mb():
+    # VmHWM is this process's own peak: Linux carries ru_maxrss over fork and exec, so a child
+    # of a 600 MB pytest process reports 600 MB before it has read a byte
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 path = Path(sys.argv[1])
 frames = parse_document(path, path.parent)
 errors = frames.errors["error_class"].to_list()
-print(json.dumps({"status": frames.documents["status"][0], "errors": errors,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"status": frames.documents["status"][0], "errors": errors, "peak_mb": peak_mb()}))
 """
 
 
@@ -53,7 +62,11 @@ def parse_in_subprocess(path: Path) -> dict[str, object]:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", PARSE_AND_MEASURE, str(path)],
-        capture_output=True, text=True, env=env, timeout=BOMB_SECONDS * 5, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=BOMB_SECONDS * 5,
+        check=True,
     )
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     result["seconds"] = time.monotonic() - started
@@ -81,6 +94,25 @@ def rewrite_member(data: bytes, name: str, edit: Callable[[str], str]) -> bytes:
                 content = edit(content.decode("utf-8")).encode("utf-8")
             target.writestr(info.filename, content)
     return out.getvalue()
+
+
+def test_the_measured_peak_is_the_parsers_own(tmp_path: Path) -> None:
+    """Run from a process that holds 600 MB (as pytest does late in a full run), the measurement
+    still gives the parser's own peak: ru_maxrss, which Linux carries over fork and exec, made
+    every bomb test of a full ``make test`` report pytest's 517 MB."""
+    small = tmp_path / "small.txt"
+    small.write_text("项目名称：甲\n", encoding="utf-8")
+    holder = (
+        "import json, sys; from pathlib import Path; from tests.parse.test_bombs import parse_in_subprocess; "
+        "held = bytearray(600 << 20); held[::4096] = b'x' * len(held[::4096]); "
+        "print(json.dumps(parse_in_subprocess(Path(sys.argv[1]))))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", holder, str(small)], capture_output=True, text=True, env=env, timeout=300, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert float(result["peak_mb"]) < MEMORY_LIMIT_MB, result
 
 
 def assert_bounded(result: dict[str, object]) -> None:
@@ -132,7 +164,10 @@ def lying_docx(inflated_mb: int, declared: int) -> bytes:
     (its CRC that of the declared prefix, so even zipfile's CRC check passes)."""
     xml_name = "word/document.xml"
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx_bytes(table=False))) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(docx_bytes(table=False))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             content = source.read(info)
             if info.filename != xml_name:
@@ -145,7 +180,11 @@ def lying_docx(inflated_mb: int, declared: int) -> bytes:
                     member.write(b" " * (1 << 20))
     data = bytearray(out.getvalue())
     name = xml_name.encode()
-    crc = zlib.crc32(prefix[:declared]) if declared <= len(prefix) else zlib.crc32(prefix + b" " * (declared - len(prefix)))
+    crc = (
+        zlib.crc32(prefix[:declared])
+        if declared <= len(prefix)
+        else zlib.crc32(prefix + b" " * (declared - len(prefix)))
+    )
     for at in (m.start() for m in re.finditer(re.escape(name), bytes(data))):
         if data[at - 46 : at - 42] == b"PK\x01\x02":  # central directory entry
             data[at - 46 + 16 : at - 46 + 20] = crc.to_bytes(4, "little")
@@ -185,5 +224,3 @@ def test_nul_bytes_never_reach_the_warehouse(tmp_path: Path) -> None:
         for column in frame.select(pl.col(pl.String)).columns:
             assert not frame[column].str.contains("\x00", literal=True).any(), column
     assert "开展帮扶活动次数" in frames.indicators["level3"].to_list()
-
-
