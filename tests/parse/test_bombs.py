@@ -62,11 +62,7 @@ def parse_in_subprocess(path: Path) -> dict[str, object]:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", PARSE_AND_MEASURE, str(path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=BOMB_SECONDS * 5,
-        check=True,
+        capture_output=True, text=True, env=env, timeout=BOMB_SECONDS * 5, check=True,
     )
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     result["seconds"] = time.monotonic() - started
