@@ -160,10 +160,7 @@ def lying_docx(inflated_mb: int, declared: int) -> bytes:
     (its CRC that of the declared prefix, so even zipfile's CRC check passes)."""
     xml_name = "word/document.xml"
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(docx_bytes(table=False))) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
+    with zipfile.ZipFile(io.BytesIO(docx_bytes(table=False))) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info)
             if info.filename != xml_name:
@@ -176,11 +173,7 @@ def lying_docx(inflated_mb: int, declared: int) -> bytes:
                     member.write(b" " * (1 << 20))
     data = bytearray(out.getvalue())
     name = xml_name.encode()
-    crc = (
-        zlib.crc32(prefix[:declared])
-        if declared <= len(prefix)
-        else zlib.crc32(prefix + b" " * (declared - len(prefix)))
-    )
+    crc = zlib.crc32(prefix[:declared]) if declared <= len(prefix) else zlib.crc32(prefix + b" " * (declared - len(prefix)))
     for at in (m.start() for m in re.finditer(re.escape(name), bytes(data))):
         if data[at - 46 : at - 42] == b"PK\x01\x02":  # central directory entry
             data[at - 46 + 16 : at - 46 + 20] = crc.to_bytes(4, "little")
@@ -220,3 +213,5 @@ def test_nul_bytes_never_reach_the_warehouse(tmp_path: Path) -> None:
         for column in frame.select(pl.col(pl.String)).columns:
             assert not frame[column].str.contains("\x00", literal=True).any(), column
     assert "开展帮扶活动次数" in frames.indicators["level3"].to_list()
+
+
