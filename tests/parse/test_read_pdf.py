@@ -223,7 +223,9 @@ def test_a_pdf_without_table_pages_never_opens_pdfplumber(monkeypatch: pytest.Mo
     assert read_pdf(_plain_pdf(), "note.pdf").lines == ("Hello secret",)
 
 
-@given(st.text(alphabet=st.sampled_from(["a", "表", " ", "\n", "\t", "\r", "\x02", "\xad", "\u200b", "\ufffe"])))
+@given(
+    st.text(alphabet=st.sampled_from(["a", "表", " ", "\n", "\t", "\r", "\x02", "\xad", "\u200b", "\ufffe"]))
+)
 def test_layer_text_keeps_lines_tabs_and_printable_characters_only(text: str) -> None:
     """The shortcut for text with nothing to remove gives what the per-character filter gives."""
     flat = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -276,8 +278,17 @@ def test_a_fast_path_failing_hands_the_pages_to_pdfplumber(monkeypatch: pytest.M
 
     data = (FIXTURES / "tables20.pdf").read_bytes()
     expected = read_pdf(data, "x.pdf")
+    pages_read = []
+    plumber_content = pdf_tables.PlumberPages.content
+
+    def counted(pages: pdf_tables.PlumberPages, number: int) -> pdf_tables.PageContent:
+        pages_read.append(number)
+        return plumber_content(pages, number)
+
     monkeypatch.setattr(pdf_tables, "PDFDocument", _damaged_xref)
+    monkeypatch.setattr(pdf_tables.PlumberPages, "content", counted)
     assert read_pdf(data, "x.pdf") == expected
+    assert len(pages_read) == 34  # every page of the fixture names a form field or goes on a table
 
 
 # A minimal PDF encrypted with the standard security handler (RC4-128, revision 3), written here
