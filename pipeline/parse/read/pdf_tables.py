@@ -10,8 +10,8 @@ rebuilt as pdfminer gives them, the tables found by pdfplumber's own functions (
 ``edges_to_intersections``, ``cells_to_tables``; ``_cells`` is its ``intersections_to_cells``
 without rebuilding the same sets for every pair of points), and each cell's text assembled by
 the rules of pdfplumber's ``Table.extract`` (``extract_text``: lines clustered by top within
-3 pt, words cut at blanks and at gaps over 3 pt). On ``tables200p.pdf``: 3.2× less CPU than
-bare pdfplumber for the whole ``parse_document``, the same tables, cells and words on every
+3 pt, words cut at blanks and at gaps over 3 pt). On ``tables200p.pdf``: 3.2–3.9× less CPU
+than bare pdfplumber for the whole ``parse_document``, the same tables, cells and words on every
 page (bench/results.md). pdfplumber-rs was faster still but is alpha and replaces the pdfplumber
 package; PyMuPDF is AGPL.
 
