@@ -21,7 +21,8 @@ For each corpus size (``bench/corpus.py``):
   must not grow with the number of documents. Parser workers and dbt are separate processes.
 
 Then PDFs: pages/s through ``parse_document`` on ``tables200p.pdf`` beside bare pdfplumber
-``extract_tables()`` and pypdfium2 text, and on a budget book (``bench/pdfbook.py``: 150 text
+``extract_tables()`` and pypdfium2 text (``pdf table pages vs pdfplumber: N×``, and how many
+pages the table engine handed to pdfplumber), and on a budget book (``bench/pdfbook.py``: 150 text
 pages + the 34 pages of ``tables20.pdf``), and on those 150 prose pages alone beside pypdfium2
 text (pages without tables must go at about its speed); the best of two rounds taken in turn.
 The last line is ``ratio parse/floor: N`` for the largest size run.
@@ -373,10 +374,29 @@ def bench_pdfs() -> None:
         )
         print(f"{BARE_LABELS[against]}: {pages / bare_s:8.1f} pages/s ({bare_s:.2f} s)")
         print(f"parse_document over {BARE_LABELS[against]}: {100 * (parse_s / bare_s - 1):+.0f} %")
+        if path.name == TABLE_PAGES_FIXTURE:
+            print(f"pages pdfplumber read for the table engine: {plumber_pages(path)} of {pages}")
+            print(f"pdf table pages vs pdfplumber: {bare_s / parse_s:.1f}×")
         if against is not bare_pypdfium2:
             pdfium_s, _ = timed(lambda p=path: bare_pypdfium2(p))
             print(f"pypdfium2 text: {pages / pdfium_s:8.1f} pages/s ({pdfium_s:.2f} s)")
         print(f"peak RSS so far: {peak_rss()}", flush=True)
+
+
+TABLE_PAGES_FIXTURE: Final = "tables200p.pdf"
+"""Where ``pdf table pages vs pdfplumber`` is measured: every page a table page (issue 22)."""
+
+
+def plumber_pages(path: Path) -> int:
+    """How many of the PDF's pages the table engine hands to pdfplumber (its fast path cannot vouch for them)."""
+    from contextlib import closing
+
+    from pipeline.parse.read.pdf_tables import TablePages
+
+    with closing(TablePages(path.read_bytes())) as tables:
+        for number in range(1, pdf_pages(path) + 1):
+            tables.content(number)
+        return tables.fallbacks
 
 
 BIG_TABLE_ROWS: Final = 20_000

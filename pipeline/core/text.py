@@ -40,7 +40,9 @@ _LATEX_SYMBOLS: Final = {
 }
 WHITESPACE: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 """Any run of blank: spaces, tabs, newlines, no-break, ideographic and zero-width spaces, BOMs."""
-_SPACE_BY_CJK: Final = re.compile(rf"(?<=[{CJK_CLASS}]) (?!\d{{1,2}}[.．、](?!\d))|(?<=\S) (?=[{CJK_CLASS}])")
+SPACED_LIST_NUMBER: Final = r"\d{1,2}[.．、](?!\d)"
+"""A list enumerator inside a line ("2." of "…到位 2.提高…"): the space before it is kept, even after CJK."""
+_SPACE_BY_CJK: Final = re.compile(rf"(?<=[{CJK_CLASS}]) (?!{SPACED_LIST_NUMBER})|(?<=\S) (?=[{CJK_CLASS}])")
 _BOOKMARK: Final = re.compile(r"\[bookmark:[^\]]*\]")
 _HEADING_MARKS: Final = re.compile(r"^\s*#{1,6}\s*")
 LIST_NUMBER: Final = (

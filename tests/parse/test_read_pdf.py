@@ -247,19 +247,48 @@ def test_not_a_pdf_is_unreadable() -> None:
     assert caught.value.error_class == "unreadable_file"
 
 
-def test_pdfminer_errors_never_escape(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pdfium may open a file pdfminer chokes on: the table pass converts whatever pdfminer raises."""
-    import pdfplumber
+def _damaged_xref(*_: object, **__: object) -> None:
     from pdfminer.psexceptions import PSSyntaxError
 
-    def broken_open(*_: object, **__: object) -> None:
-        raise PSSyntaxError("damaged xref")
+    raise PSSyntaxError("damaged xref")
 
-    monkeypatch.setattr(pdfplumber, "open", broken_open)
+
+def test_pdfminer_errors_never_escape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfium may open a file pdfminer chokes on: the table pass converts whatever pdfminer raises,
+    on a page pdfplumber reads (the fast path cannot vouch for any page here)."""
+    import pdfplumber
+
+    from pipeline.parse.read import pdf_tables
+
+    def unsure(*_: object) -> None:
+        raise pdf_tables.Unsure("forced")
+
+    monkeypatch.setattr(pdf_tables.PdfiumPages, "content", unsure)
+    monkeypatch.setattr(pdfplumber, "open", _damaged_xref)
     with pytest.raises(IngestError) as caught:
         read_pdf((FIXTURES / "tables20.pdf").read_bytes(), "x.pdf")
     assert caught.value.error_class == "unreadable_file"
     assert "damaged xref" in caught.value.message
+
+
+def test_a_fast_path_failing_hands_the_pages_to_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path reads the fonts' descents with pdfminer: when that fails, pdfplumber reads
+    every table page, and the document reads as it always did."""
+    from pipeline.parse.read import pdf_tables
+
+    data = (FIXTURES / "tables20.pdf").read_bytes()
+    expected = read_pdf(data, "x.pdf")
+    pages_read = []
+    plumber_content = pdf_tables.PlumberPages.content
+
+    def counted(pages: pdf_tables.PlumberPages, number: int) -> pdf_tables.PageContent:
+        pages_read.append(number)
+        return plumber_content(pages, number)
+
+    monkeypatch.setattr(pdf_tables, "PDFDocument", _damaged_xref)
+    monkeypatch.setattr(pdf_tables.PlumberPages, "content", counted)
+    assert read_pdf(data, "x.pdf") == expected
+    assert len(pages_read) == 34  # every page of the fixture names a form field or goes on a table
 
 
 # A minimal PDF encrypted with the standard security handler (RC4-128, revision 3), written here
@@ -373,7 +402,7 @@ def _rules(orientation: str, positions: list[float]) -> list[dict[str, object]]:
 def test_a_table_drawn_cell_by_cell_is_no_dense_grid() -> None:
     """Each cell drawn as its own rectangle gives every rule twice, a hair apart; rows 7.8 pt high
     (a real budget book's small print) are still a table's rows, not a hairline grid."""
-    from pipeline.parse.read.pdf import is_lattice
+    from pipeline.parse.read.pdf_tables import is_lattice
 
     doubled = [position + offset for position in range(100, 500, 25) for offset in (0.0, 0.5)]
     assert not is_lattice(_rules("h", doubled))

@@ -1,9 +1,9 @@
 """PDF originals: the text layer for ``lines``, ruled tables and the text around them for ``blocks``.
 
-Two libraries, each for what it is good at (measured in /work/shared/fixtures/pdf/README.md):
 pypdfium2 reads the text layer of every page fast (~2 600 pages/s) and tells which pages can hold
-a 绩效目标表; pdfplumber's ``find_tables()`` rebuilds the ruled grid (~45 pages/s), so it only runs
-on those pages, and each page is closed after use (memory otherwise grows ~5×).
+a 绩效目标表; only those go to the table engine (``pdf_tables.py``: pdfplumber's table finder fed
+with pdfium's characters and rules, pdfplumber itself for a page the fast path cannot vouch for),
+and each page is closed after use (memory otherwise grows ~5×).
 
 A page gets the table extractor when its text names a form field (三级指标, 指标值, 项目名称 …),
 or when it follows a page where a table was found and has vector graphics (a continuation page
@@ -12,8 +12,8 @@ rows and the text lines outside them (titles, "单位：万元"), in top-to-bott
 give their text lines only. Every block has ``Locator(page=N)``, 1-based.
 
 A dense grid drawn over a page (hairlines every few points, apart from the table's rules in
-stroke width or colour) is left out before tables are found (``table_edges``): otherwise
-pdfplumber finds the grid's tiny cells instead of the table under it.
+stroke width or colour) is left out before tables are found (``pdf_tables.table_edges``):
+otherwise pdfplumber finds the grid's tiny cells instead of the table under it.
 
 Cells: merged cells come out empty (pdfplumber's None); lines wrapped inside a cell are joined
 with ``join_wrapped``, which adds no space inside Chinese.
@@ -52,26 +52,22 @@ layer of glyph numbers (fonts without a Unicode map, ``is_garbled``) → ``needs
 
 from __future__ import annotations
 
-import io
-import statistics
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import Any, Final
+from operator import attrgetter
+from typing import Any, Final, cast
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.page import Page
-from pdfplumber.pdf import PDF
 from pdfplumber.utils.clustering import cluster_objects
 
 from pipeline.core.errors import STAGE_READ, IngestError
 from pipeline.core.labels import FORM_LABELS, ColumnMap, find_indicator_header
 from pipeline.core.text import compact, join_wrapped, label_key
 from pipeline.core.types import Block, Cells, Locator, RawDocument, Row, TextLine
+from pipeline.parse.read.pdf_tables import Box, PageContent, TablePages, Word
 from pipeline.parse.read.text import LINE_CONTROLS, is_printable
 from pipeline.parse.read.word import cell_text, grid_block, text_pieces
 
@@ -100,15 +96,7 @@ WRAP_MIN_WIDTH: Final = 0.6
 SAME_SIZE_PT: Final = 0.5
 COLUMN_TOLERANCE: Final = 3.0
 """Column edges of a table's parts on two pages closer than this (pt) are the same column."""
-SAME_RULE_PT: Final = 2.0
-MIN_CELL_PT: Final = 6.0
-"""Rules closer than this are no table's: a row holds a line of text (a real budget book's small
-print has rows 7.8 pt high), a column at least a character."""
-LATTICE_MIN_LINES: Final = 10
-"""… and a grid has at least this many of them (a double border has two)."""
 PDFIUM_PASSWORD_ERRORS: Final = frozenset({pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY})
-
-Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -183,13 +171,7 @@ def has_table_marker(text: str) -> bool:
     return any(marker in flat for marker in TABLE_PAGE_MARKERS)
 
 
-# -- pdfplumber: tables and the text around them --------------------------------------------------
-def _centre_inside(obj: dict[str, Any], boxes: Sequence[Box]) -> bool:
-    x = (float(obj["x0"]) + float(obj["x1"])) / 2
-    y = (float(obj["top"]) + float(obj["bottom"])) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-
+# -- a table page: its tables and the text around them --------------------------------------------
 @dataclass(frozen=True)
 class TextRun:
     """A piece of text outside the tables; x0/x1/size are those of its last line."""
@@ -204,22 +186,22 @@ class TextRun:
     """The only piece on its line (a wrapped paragraph line is; "编制单位… 单位：万元" is not)."""
 
 
-def _line_runs(words: list[dict[str, Any]]) -> list[TextRun]:
+def _line_runs(words: list[Word]) -> list[TextRun]:
     """A line's words, left to right, split into runs where a gap is wider than PIECE_GAP_EM."""
-    groups: list[list[dict[str, Any]]] = []
+    groups: list[list[Word]] = []
     previous_x1: float | None = None
-    for word in sorted(words, key=lambda w: float(w["x0"])):
-        height = float(word["bottom"]) - float(word["top"])
-        if previous_x1 is None or float(word["x0"]) - previous_x1 > PIECE_GAP_EM * height:
+    for word in sorted(words, key=lambda w: w.x0):
+        height = word.bottom - word.top
+        if previous_x1 is None or word.x0 - previous_x1 > PIECE_GAP_EM * height:
             groups.append([])
         groups[-1].append(word)
-        previous_x1 = float(word["x1"])
+        previous_x1 = word.x1
     runs: list[TextRun] = []
     for group in groups:
-        text = " ".join(str(w["text"]) for w in group)
-        top = min(float(w["top"]) for w in group)
-        bottom = max(float(w["bottom"]) for w in group)
-        x0, x1 = float(group[0]["x0"]), float(group[-1]["x1"])
+        text = " ".join(w.text for w in group)
+        top = min(w.top for w in group)
+        bottom = max(w.bottom for w in group)
+        x0, x1 = group[0].x0, group[-1].x1
         runs.extend(TextRun(top, bottom, x0, x1, bottom - top, piece, len(groups) == 1) for piece in text_pieces(text))
     return runs
 
@@ -253,14 +235,12 @@ def join_paragraph_lines(runs: Sequence[TextRun], left: float, right: float) -> 
     return joined
 
 
-def _text_outside(page: Page, boxes: Sequence[Box]) -> list[TextRun]:
+def _text_outside(content: PageContent, boxes: Sequence[Box]) -> list[TextRun]:
     """Text outside the tables, wrapped paragraph lines joined."""
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _centre_inside(obj, boxes))
-    words: list[dict[str, Any]] = outside.extract_words()
-    runs = [
-        run for line in cluster_objects(words, lambda w: float(w["top"]), LINE_TOLERANCE) for run in _line_runs(line)
-    ]
-    edges = [(float(c["x0"]), float(c["x1"])) for c in page.chars] + [(box[0], box[2]) for box in boxes]
+    words: list[tuple[Any, ...]] = list(content.outside)  # pdfplumber types its clustering for plain tuples
+    lines = cast(list[list[Word]], cluster_objects(words, attrgetter("top"), LINE_TOLERANCE))
+    runs = [run for line in lines for run in _line_runs(line)]
+    edges = [(box[0], box[2]) for box in boxes] + ([content.span] if content.span is not None else [])
     if not edges:
         return runs
     return join_paragraph_lines(runs, min(e[0] for e in edges), max(e[1] for e in edges))
@@ -277,80 +257,17 @@ class PageTable:
 PageItem = PageTable | TextRun
 
 
-def _rule_positions(edges: Sequence[dict[str, Any]], orientation: str) -> list[float]:
-    """Where the rules of one orientation stand (x of vertical, top of horizontal). Edges closer than
-    ``SAME_RULE_PT`` are one rule: a cell drawn as its own rectangle gives each rule twice, a hair
-    apart, and that is no dense grid (a real budget book's tables are drawn so)."""
-    key = "x0" if orientation == "v" else "top"
-    rules: list[float] = []
-    for position in sorted(float(edge[key]) for edge in edges if edge["orientation"] == orientation):
-        if not rules or position - rules[-1] >= SAME_RULE_PT:
-            rules.append(position)
-    return rules
-
-
-def is_lattice(edges: Sequence[dict[str, Any]]) -> bool:
-    """Whether the edges are a dense grid drawn over the page rather than a table's rules.
-
-    A table row holds a line of text and a column at least a character, so rules that stand
-    closer than ``MIN_CELL_PT`` apart, many of them, rule no table.
-    """
-    for orientation in ("v", "h"):
-        positions = _rule_positions(edges, orientation)
-        gaps = [after - before for before, after in pairwise(positions)]
-        if len(positions) >= LATTICE_MIN_LINES and statistics.median(gaps) < MIN_CELL_PT:
-            return True
-    return False
-
-
-def table_edges(page: Page) -> list[dict[str, Any]] | None:
-    """The page's edges without the dense grids among them, or None when it has none.
-
-    Edges are grouped by stroke width and colour, as a grid drawn over a table is drawn apart
-    from the table's rules (a 0.1 pt grid every 5 pt over 0.5 pt rules made pdfplumber find the
-    grid's cells and not the table).
-    """
-    groups: dict[tuple[float, str], list[dict[str, Any]]] = {}
-    for edge in page.edges:
-        key = (round(float(edge.get("linewidth") or 0), 2), str(edge.get("stroking_color")))
-        groups.setdefault(key, []).append(edge)
-    lattices = {key for key, edges in groups.items() if is_lattice(edges)}
-    if not lattices or len(lattices) == len(groups):
-        return None  # no grid, or no other rules beside it: the dense rules are the table's own
-    return [edge for key, edges in groups.items() if key not in lattices for edge in edges]
-
-
-def _find_tables(page: Page) -> list[Any]:
-    """pdfplumber's tables of the page, found on the table rules only (dense grids left out)."""
-    kept = table_edges(page)
-    if kept is None:
-        return list(page.find_tables())
-    vertical = [edge for edge in kept if edge["orientation"] == "v"]
-    horizontal = [edge for edge in kept if edge["orientation"] == "h"]
-    if len(vertical) < 2 or len(horizontal) < 2:
-        return []
-    settings = {
-        "vertical_strategy": "explicit",
-        "horizontal_strategy": "explicit",
-        "explicit_vertical_lines": vertical,
-        "explicit_horizontal_lines": horizontal,
-    }
-    return list(page.find_tables(settings))
-
-
-def _page_items(page: Page) -> list[PageItem]:
+def _page_items(content: PageContent) -> list[PageItem]:
     """Tables and outside text of a page, top to bottom."""
-    tables = _find_tables(page)
     items: list[PageItem] = [
         PageTable(
-            float(t.bbox[1]),
-            tuple(tuple(cell_text(c) for c in row) for row in t.extract()),
-            tuple(sorted({float(cell[0]) for cell in t.cells})),
+            t.bbox[1],
+            tuple(tuple(cell_text(c) for c in row) for row in t.rows),
+            tuple(sorted({cell[0] for cell in t.cells})),
         )
-        for t in tables
+        for t in content.tables
     ]
-    boxes = [(float(t.bbox[0]), float(t.bbox[1]), float(t.bbox[2]), float(t.bbox[3])) for t in tables]
-    items.extend(_text_outside(page, boxes))
+    items.extend(_text_outside(content, [t.bbox for t in content.tables]))
     return sorted(items, key=lambda item: item.top)
 
 
@@ -465,32 +382,11 @@ class PageJoiner:
 
 
 # -- the reader ----------------------------------------------------------------------------------
-class PlumberOnDemand:
-    """pdfplumber's view of the PDF, opened when a page is first asked for.
-
-    pdfplumber resolves every page of the file when it opens and again when it closes (~2 ms a
-    page): a PDF without table pages, say a budget book's prose, never pays for it.
-    """
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._pdf: PDF | None = None
-
-    def page(self, number: int) -> Page:
-        if self._pdf is None:
-            self._pdf = pdfplumber.open(io.BytesIO(self._data))
-        return self._pdf.pages[number - 1]
-
-    def close(self) -> None:
-        if self._pdf is not None:
-            self._pdf.close()
-
-
 def _table_blocks(data: bytes, pages: Sequence[PageText]) -> list[Block]:
     joiner = PageJoiner()
     previous_had_table = False
     try:
-        with closing(PlumberOnDemand(data)) as pdf:
+        with closing(TablePages(data)) as tables:
             for number, page_text in enumerate(pages, start=1):
                 if not (has_table_marker(page_text.text) or (previous_had_table and page_text.has_paths)):
                     for line in page_text.text.split("\n"):
@@ -498,12 +394,7 @@ def _table_blocks(data: bytes, pages: Sequence[PageText]) -> list[Block]:
                             joiner.add_text(piece, Locator(page=number))
                     previous_had_table = False
                     continue
-                page = pdf.page(number)
-                try:
-                    items = _page_items(page)
-                finally:
-                    page.close()
-                previous_had_table = joiner.add_page(number, items)
+                previous_had_table = joiner.add_page(number, _page_items(tables.content(number)))
     except IngestError:
         raise
     except Exception as exc:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError, … on damaged files

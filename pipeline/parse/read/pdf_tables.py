@@ -1,0 +1,957 @@
+"""The table engine of the PDF reader: a page's ruled tables and the words outside them.
+
+``pdf.py`` asks this module for the content of a table page (``TablePages.content``) and
+nothing else; which library finds the tables is decided here, once.
+
+**The engine: pypdfium2's objects through pdfplumber's own table rules.** pdfplumber spends
+about four fifths of a table page in pdfminer, interpreting the content stream in Python to
+build its characters and lines. Here the characters and rules are read from pdfium (C++) and
+rebuilt as pdfminer gives them, the tables found by pdfplumber's own functions (``merge_edges``,
+``edges_to_intersections``, ``cells_to_tables``; ``_cells`` is its ``intersections_to_cells``
+without rebuilding the same sets for every pair of points), and each cell's text assembled by
+the rules of pdfplumber's ``Table.extract`` (``extract_text``: lines clustered by top within
+3 pt, words cut at blanks and at gaps over 3 pt). On ``tables200p.pdf``: 3.2–3.9× less CPU
+than bare pdfplumber for the whole ``parse_document``, the same tables, cells and words on every
+page (bench/results.md). pdfplumber-rs was faster still but is alpha and replaces the pdfplumber
+package; PyMuPDF is AGPL.
+
+How each of pdfminer's values is rebuilt (equal to 0.001 pt on every page of the fixture PDFs and
+of the real budget books, ``tests/parse/test_pdf_tables.py``):
+
+- a character's left edge and baseline are pdfium's char origin; its right edge is the origin
+  plus the glyph's advance (``FPDFFont_GetGlyphWidth`` × font size × the text matrix);
+- its height is the font size × the text matrix, and its bottom lies ``descent`` below the
+  baseline, where ``descent`` is the font descriptor's, read by pdfminer itself from the
+  page's font resources (pdfium fills a descriptor's zero descent from the font program, so
+  its own value differs: pdfium puts a LibreOffice DejaVu character 2.8 pt lower);
+- blanks are not read: pdfium drops those that start or end a line and replaces others by
+  spaces of its own (``_starts_word`` says when that cannot change a word);
+- rules: each painted path split into subpaths as pdfminer does, a two-point subpath is a line,
+  a closed axis-parallel four-point subpath a rectangle (four edges), anything else a curve
+  whose consecutive points give the edges.
+
+**Where the fast path cannot vouch for a page, pdfplumber reads it** (``TablePages.fallbacks``
+counts them): a rotated page or one whose media or crop box does not start at 0,0; rotated,
+mirrored or skewed text; characters pdfium cannot name (U+FFFD, or the U+FFFE it puts for a
+hyphen at a line end, which pdfminer gives as "-"); a font whose descent pdfminer does not
+give by name (Type 3 fonts, fonts only inside form XObjects); a character whose centre lies
+within ``SURE_PT`` of a cell's border, or whose gaps and tops lie within ``SURE_PT`` of the 3 pt
+tolerances (float rounding could tip it); a gap that could hold a blank pdfium did not give,
+where the blank would part two words the reader keeps apart; a dense grid drawn over the page
+(``table_edges`` groups rules by stroke colour as pdfplumber's colour space gives it, which
+pdfium does not report); and any error of pdfium or pdfminer on the page. Of the 5 fixture
+PDFs and 5 real PDFs (218 pages), 5 pages go to pdfplumber.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import math
+import re
+import statistics
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, Final, NamedTuple
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfinterp import PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFObjRef, dict_value, resolve1
+from pdfminer.psparser import PSLiteral
+from pdfplumber.page import Page
+from pdfplumber.pdf import PDF
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections, merge_edges
+from pdfplumber.utils.geometry import filter_edges, obj_to_bbox
+from pdfplumber.utils.text import LIGATURES
+
+from pipeline.core.text import CJK_CLASS, SPACED_LIST_NUMBER
+
+Box = tuple[float, float, float, float]
+"""x0, top, x1, bottom in points from the page's top left, as pdfplumber gives them."""
+
+X_TOLERANCE: Final = 3.0
+"""pdfplumber's word gap and line tolerance (``DEFAULT_X_TOLERANCE``/``DEFAULT_Y_TOLERANCE``)."""
+SURE_PT: Final = 0.01
+"""A value within this of a threshold could fall either way after float rounding (pdfium
+keeps coordinates in 32 bits, pdfminer in 64): the page goes to pdfplumber."""
+SAME_RULE_PT: Final = 2.0
+MIN_CELL_PT: Final = 6.0
+"""Rules closer than this are no table's: a row holds a line of text (a real budget book's small
+print has rows 7.8 pt high), a column at least a character."""
+LATTICE_MIN_LINES: Final = 10
+"""… and a grid has at least this many of them (a double border has two)."""
+BLANK_MIN_PT: Final = 1.0
+"""The narrowest gap a blank between two words leaves (a space of 4 pt type)."""
+BLANK_SHARE: Final = 0.75
+"""A blank between two characters leaves at least this share of its advance as a gap: kerning or
+character spacing never takes a quarter of it back."""
+UNNAMED_CHARACTERS: Final = frozenset("\ufffd\ufffe\x00\x02")
+"""What pdfium gives for a character it cannot name or takes for a hyphen at a line end."""
+
+
+_CJK: Final = re.compile(f"[{CJK_CLASS}]")
+_LIGATURES: Final = str.maketrans(LIGATURES)
+_LIST_NUMBER: Final = re.compile(SPACED_LIST_NUMBER)
+LIST_NUMBER_LENGTH: Final = 4
+"""Characters enough to see a list number ("12." and the one after it)."""
+SUBSET_TAG: Final = re.compile(rb"^[A-Z]{6}\+")
+"""The tag of an embedded subset ("CAAAAA+DejaVuSerif"): pdfium names a simple font without it
+and a composite one with it, so fonts are matched without it. Names are compared as bytes: a
+Chinese producer names its fonts in GBK ("宋体" as ``\xcb\xce\xcc\xe5``), which pdfminer keeps as bytes."""
+
+
+class Word(NamedTuple):
+    """A word as pdfplumber's ``extract_words`` gives it."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+class Char(NamedTuple):
+    """A character as pdfminer places it."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class FoundTable:
+    """A ruled table of a page: its box, its rows of cell texts, and its cells' boxes."""
+
+    bbox: Box
+    rows: tuple[tuple[str | None, ...], ...]
+    """Each cell's text as pdfplumber's ``Table.extract`` gives it; None for a merged cell."""
+    cells: tuple[Box, ...]
+
+
+@dataclass(frozen=True)
+class PageContent:
+    """A table page: its tables top to bottom, the words outside them, and the span of its text."""
+
+    tables: tuple[FoundTable, ...]
+    outside: tuple[Word, ...]
+    """Words whose centre is in no table, as pdfplumber's ``extract_words`` gives them."""
+    span: tuple[float, float] | None
+    """Leftmost and rightmost edge of the page's printed characters (None without any); blanks
+    are left out, as they print nothing (a line of a real budget book starts with four of them)
+    and pdfium does not give them all."""
+
+
+_new_tuple: Final[Any] = tuple.__new__
+"""Builds a named tuple from its values at a third of the cost of calling the class (per character)."""
+
+
+class Unsure(Exception):
+    """The fast path cannot vouch that it reads this page as pdfplumber would."""
+
+
+# -- dense grids over a page ------------------------------------------------------------------
+def _rule_positions(edges: Sequence[dict[str, Any]], orientation: str) -> list[float]:
+    """Where the rules of one orientation stand (x of vertical, top of horizontal). Edges closer than
+    ``SAME_RULE_PT`` are one rule: a cell drawn as its own rectangle gives each rule twice, a hair
+    apart, and that is no dense grid (a real budget book's tables are drawn so)."""
+    key = "x0" if orientation == "v" else "top"
+    rules: list[float] = []
+    for position in sorted(float(edge[key]) for edge in edges if edge["orientation"] == orientation):
+        if not rules or position - rules[-1] >= SAME_RULE_PT:
+            rules.append(position)
+    return rules
+
+
+def is_lattice(edges: Sequence[dict[str, Any]]) -> bool:
+    """Whether the edges are a dense grid drawn over the page rather than a table's rules.
+
+    A table row holds a line of text and a column at least a character, so rules that stand
+    closer than ``MIN_CELL_PT`` apart, many of them, rule no table.
+    """
+    for orientation in ("v", "h"):
+        positions = _rule_positions(edges, orientation)
+        gaps = [after - before for before, after in pairwise(positions)]
+        if len(positions) >= LATTICE_MIN_LINES and statistics.median(gaps) < MIN_CELL_PT:
+            return True
+    return False
+
+
+def _stroke_groups(edges: Iterable[dict[str, Any]]) -> dict[tuple[float, str], list[dict[str, Any]]]:
+    groups: dict[tuple[float, str], list[dict[str, Any]]] = {}
+    for edge in edges:
+        key = (round(float(edge.get("linewidth") or 0), 2), str(edge.get("stroking_color")))
+        groups.setdefault(key, []).append(edge)
+    return groups
+
+
+def table_edges(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The page's edges without the dense grids among them, or None when it has none.
+
+    Edges are grouped by stroke width and colour, as a grid drawn over a table is drawn apart
+    from the table's rules (a 0.1 pt grid every 5 pt over 0.5 pt rules made pdfplumber find the
+    grid's cells and not the table).
+    """
+    groups = _stroke_groups(edges)
+    lattices = {key for key, group in groups.items() if is_lattice(group)}
+    if not lattices or len(lattices) == len(groups):
+        return None  # no grid, or no other rules beside it: the dense rules are the table's own
+    return [edge for key, group in groups.items() if key not in lattices for edge in group]
+
+
+def find_tables(page: Page) -> list[Table]:
+    """pdfplumber's tables of the page, found on the table rules only (dense grids left out)."""
+    kept = table_edges(page.edges)
+    if kept is None:
+        return list(TableFinder(page, TableSettings.resolve(None)).tables)
+    vertical = [edge for edge in kept if edge["orientation"] == "v"]
+    horizontal = [edge for edge in kept if edge["orientation"] == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return []
+    settings = {
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": vertical,
+        "explicit_horizontal_lines": horizontal,
+    }
+    return list(TableFinder(page, TableSettings.resolve(settings)).tables)
+
+
+def _found(table: Table, rows: Sequence[Sequence[str | None]]) -> FoundTable:
+    bbox = table.bbox
+    return FoundTable(
+        (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])),
+        tuple(tuple(row) for row in rows),
+        tuple((float(c[0]), float(c[1]), float(c[2]), float(c[3])) for c in table.cells),
+    )
+
+
+def text_span(chars: Iterable[Char]) -> tuple[float, float] | None:
+    """The leftmost and rightmost edge of the printed characters (``PageContent.span``)."""
+    printed = [char for char in chars if not char.text.isspace()]
+    if not printed:
+        return None
+    return min(char.x0 for char in printed), max(char.x1 for char in printed)
+
+
+def _centre_inside(x: float, y: float, boxes: Sequence[Box]) -> bool:
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+# -- pdfplumber: the reference, and the reader of the pages the fast path cannot vouch for ----
+class PlumberPages:
+    """pdfplumber's view of the PDF, opened when a page is first asked for.
+
+    pdfplumber resolves every page of the file when it opens and again when it closes (~2 ms a
+    page): a PDF whose pages all go the fast path never pays for it.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: PDF | None = None
+
+    def content(self, number: int) -> PageContent:
+        if self._pdf is None:
+            self._pdf = pdfplumber.open(io.BytesIO(self._data))
+        page = self._pdf.pages[number - 1]
+        try:
+            return self._page_content(page)
+        finally:
+            page.close()
+
+    @staticmethod
+    def _page_content(page: Page) -> PageContent:
+        tables = find_tables(page)
+        boxes = [(float(t.bbox[0]), float(t.bbox[1]), float(t.bbox[2]), float(t.bbox[3])) for t in tables]
+
+        def outside(obj: dict[str, Any]) -> bool:
+            if obj.get("object_type") != "char":
+                return True
+            x = (float(obj["x0"]) + float(obj["x1"])) / 2
+            y = (float(obj["top"]) + float(obj["bottom"])) / 2
+            return not _centre_inside(x, y, boxes)
+
+        words = page.filter(outside).extract_words()
+        chars = (
+            Char(str(c["text"]), float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]))
+            for c in page.chars
+        )
+        return PageContent(
+            tuple(_found(t, t.extract()) for t in tables),
+            tuple(
+                Word(str(w["text"]), float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in words
+            ),
+            text_span(chars),
+        )
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+
+# -- pdfplumber's text rules over pdfminer's characters -----------------------------------------
+def _clusters(values: Iterable[float]) -> dict[float, int]:
+    """pdfplumber's ``make_cluster_dict``: sorted distinct values chained while each is within
+    the tolerance of the one before; Unsure when a step lies on the tolerance."""
+    cluster: dict[float, int] = {}
+    index, last = -1, None
+    for value in sorted(set(values)):
+        if last is None or value > last + X_TOLERANCE:
+            index += 1
+        if last is not None and abs(value - last - X_TOLERANCE) < SURE_PT:
+            raise Unsure("a line step on the tolerance")
+        cluster[value] = index
+        last = value
+    return cluster
+
+
+def _by_line(items: Sequence[Any]) -> list[list[Any]]:
+    """pdfplumber's ``cluster_objects`` by ``top`` with the 3 pt tolerance, in cluster order."""
+    if not items:
+        return []
+    first = items[0].top
+    if all(item.top == first for item in items):  # most cells: one line
+        return [list(items)]
+    cluster = _clusters(item.top for item in items)
+    lines: dict[int, list[Any]] = {}
+    for item in items:
+        lines.setdefault(cluster[item.top], []).append(item)
+    return [lines[key] for key in sorted(lines)]
+
+
+def _parting_vanishes(previous: Char, char: Char, following: str) -> bool:
+    """Whether a space between the two characters is one the reader removes (``clean_text``: a
+    space before a CJK character, or after one unless a list number follows: "到位 2.提高"), on
+    one line; ``following`` is the line's text from ``char`` on."""
+    if abs(char.top - previous.top) >= SURE_PT:
+        return False
+    return bool(_CJK.match(char.text)) or (bool(_CJK.match(previous.text)) and not _LIST_NUMBER.match(following))
+
+
+def _starts_word(previous: Char, char: Char, blank_gap: float | None, following: str) -> bool:
+    """pdfplumber's ``char_begins_new_word`` for upright left-to-right text.
+
+    ``blank_gap`` is None when the blank characters are among the characters; otherwise (pdfium
+    drops the blanks that start or end a line and puts spaces of its own where it sees a gap) it
+    is the narrowest gap a blank of the page would leave, and a gap under the tolerance as wide
+    as that could hold a blank that parts the words in pdfplumber: Unsure, unless the parting
+    would vanish in the reader (``_parting_vanishes``). LibreOffice sets 2.1 pt between "2024"
+    and "年" in 10.5 pt type; its embedded fonts hold no blank unless the text has one.
+    """
+    gap = char.x0 - previous.x1 - X_TOLERANCE
+    rise = abs(char.top - previous.top) - X_TOLERANCE
+    if abs(gap) < SURE_PT or abs(rise) < SURE_PT or 0 < abs(char.x0 - previous.x0) < SURE_PT:
+        raise Unsure("a word gap on the tolerance")
+    if (
+        blank_gap is not None
+        and blank_gap <= gap + X_TOLERANCE <= X_TOLERANCE
+        and not _parting_vanishes(previous, char, following)
+    ):
+        raise Unsure("room for a blank between two characters")
+    return char.x0 < previous.x0 or gap > 0 or rise > 0
+
+
+def _word(chars: Sequence[Char]) -> Word:
+    """Characters of a word, left to right, as one word (ligatures written out: "ﬁ" is "fi")."""
+    return Word(
+        "".join([c.text for c in chars]).translate(_LIGATURES),
+        chars[0].x0,
+        max([c.x1 for c in chars]),
+        min([c.top for c in chars]),
+        max([c.bottom for c in chars]),
+    )
+
+
+def words_of(chars: Sequence[Char], blank_gap: float | None) -> list[Word]:
+    """pdfplumber's ``extract_words`` with its defaults, for upright left-to-right characters
+    (``blank_gap``: see ``_starts_word``). A character that follows the one before on its
+    baseline, clear of every tolerance, continues the word without further tests."""
+    words: list[Word] = []
+    clear = min(blank_gap, X_TOLERANCE) - SURE_PT if blank_gap is not None else X_TOLERANCE - SURE_PT
+    for line in _by_line(chars):
+        current: list[Char] = []
+        ordered = sorted(line, key=lambda c: c.x0)
+        for place, char in enumerate(ordered):
+            if char.text.isspace():
+                if current:
+                    words.append(_word(current))
+                current = []
+                continue
+            last = current[-1] if current else None
+            if last is None or (char.top == last.top and char.x0 - last.x0 >= SURE_PT and char.x0 - last.x1 < clear):
+                current.append(char)
+            elif _starts_word(last, char, blank_gap, _following(ordered, place)):
+                words.append(_word(current))
+                current = [char]
+            else:
+                current.append(char)
+        if current:
+            words.append(_word(current))
+    return words
+
+
+def _following(ordered: Sequence[Char], place: int) -> str:
+    return "".join(c.text for c in ordered[place : place + LIST_NUMBER_LENGTH])
+
+
+def text_of(chars: Sequence[Char], blank_gap: float | None) -> str:
+    """pdfplumber's ``extract_text`` with its defaults: words on a line joined by a space, lines by a line break."""
+    if not chars:
+        return ""
+    return "\n".join(" ".join(word.text for word in line) for line in _by_line(words_of(chars, blank_gap)))
+
+
+# -- pypdfium2: the fast path ------------------------------------------------------------------
+def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """pdfium's ``function`` called with plain addresses. pypdfium2's binding wraps every handle it
+    returns in a pointer object, which costs more than the call in the per-character loop."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise OSError("pdfium's library lacks a function the table engine calls")
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+_PAGE_OBJECT: Final = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_OBJECT_TYPE: Final = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_TEXT_OBJECT: Final = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_CHAR_ORIGIN: Final = _by_address(
+    pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p
+)
+Point = tuple[float, float]
+
+
+def _font_key(name: str | bytes) -> bytes:
+    """A font's name as bytes, without its subset tag."""
+    return SUBSET_TAG.sub(b"", name.encode("utf-8") if isinstance(name, str) else name)
+
+
+class _Fonts:
+    """The descent pdfminer gives each font of the document, by the font's name without its subset tag.
+
+    pdfminer takes it from the font descriptor (or, for the 14 standard fonts, from their
+    metrics); pdfium replaces a descriptor's zero with the font program's, so it is read here with
+    pdfminer's own font classes (~15 ms a document: no page is interpreted).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._pages = PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data))))
+        self._read: list[PDFPage] = []
+        self._manager = PDFResourceManager(caching=True)
+        self._descents: dict[int, dict[bytes, float | None]] = {}
+
+    def of_page(self, number: int) -> dict[bytes, float | None]:
+        """Font name → descent in text space for a page's fonts (None when two fonts of one name differ)."""
+        if number not in self._descents:
+            while len(self._read) < number:
+                self._read.append(next(self._pages))
+            descents: dict[bytes, float | None] = {}
+            for reference in dict_value(self._read[number - 1].resources.get("Font", {})).values():
+                objid = reference.objid if isinstance(reference, PDFObjRef) else None
+                spec = dict_value(reference)
+                base = resolve1(spec.get("BaseFont"))
+                if not isinstance(base, PSLiteral):
+                    continue  # a Type 3 font has no name pdfium gives: its text goes to pdfplumber
+                font = self._manager.get_font(objid, spec)
+                name, descent = _font_key(base.name), float(font.get_descent())
+                descents[name] = descent if descents.get(name, descent) == descent else None
+            self._descents[number] = descents
+        return self._descents[number]
+
+
+@dataclass(frozen=True)
+class _TextObject:
+    """What the characters of one pdfium text object share."""
+
+    advance_scale: float
+    """Font size × the text matrix across: a glyph's advance at size 1 times this is its width."""
+    size: float
+    """Font size × the text matrix upwards: pdfminer's ``size`` of an upright character."""
+    descent: float
+    """Below the baseline, in points (negative)."""
+    font: Any
+    widths: dict[str, float]
+    """Advance of each character of the font at size 1, as read so far (shared by its text objects)."""
+
+
+class PdfiumPages:
+    """The fast path: a page's characters and rules from pdfium, rebuilt as pdfminer gives them."""
+
+    def __init__(self, data: bytes) -> None:
+        self._fonts = _Fonts(data)  # first: nothing is left open when pdfminer cannot parse the file
+        self._document = pdfium.PdfDocument(data)
+        self._width = ctypes.c_float()
+        self._x, self._y = ctypes.c_double(), ctypes.c_double()
+        self._size = ctypes.c_float()
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._colour = [ctypes.c_uint() for _ in range(4)]
+
+    def content(self, number: int) -> PageContent:
+        page = pdfium_c.FPDF_LoadPage(self._document.raw, number - 1)
+        if not page:
+            raise Unsure("pdfium cannot load the page")
+        try:
+            height = self._page_height(page)
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            try:
+                chars, objects = self._chars(textpage, height, self._fonts.of_page(number))
+            finally:
+                pdfium_c.FPDFText_ClosePage(textpage)
+            edges, blank_gap = self._objects(page, height, objects)
+        finally:
+            pdfium_c.FPDF_ClosePage(page)
+        return page_content(chars, edges, blank_gap)
+
+    def _page_height(self, page: Any) -> float:
+        """The height pdfminer's coordinates are flipped by; Unsure for a page it would rotate or shift."""
+        if pdfium_c.FPDFPage_GetRotation(page) != 0:
+            raise Unsure("a rotated page")
+        media = [ctypes.c_float() for _ in range(4)]
+        crop = [ctypes.c_float() for _ in range(4)]
+        pdfium_c.FPDFPage_GetMediaBox(page, *media)
+        left, bottom, _, top = (v.value for v in media)
+        if left != 0 or bottom != 0:
+            raise Unsure("a media box away from 0,0")
+        if pdfium_c.FPDFPage_GetCropBox(page, *crop) and [v.value for v in crop] != [v.value for v in media]:
+            raise Unsure("a crop box")
+        return float(top)
+
+    def _text_object(
+        self,
+        handle: Any,
+        descents: dict[bytes, float | None],
+        font_descents: dict[int, float | None],
+        widths: dict[int, dict[str, float]],
+    ) -> _TextObject:
+        matrix = self._matrix
+        pdfium_c.FPDFPageObj_GetMatrix(handle, matrix)
+        if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
+            raise Unsure("rotated, mirrored or skewed text")
+        font = pdfium_c.FPDFTextObj_GetFont(handle)
+        address = ctypes.cast(font, ctypes.c_void_p).value or 0
+        descent = font_descents.get(address)
+        if descent is None:
+            length = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+            name_buffer = ctypes.create_string_buffer(length)
+            pdfium_c.FPDFFont_GetBaseFontName(font, name_buffer, length)
+            descent = font_descents[address] = descents.get(_font_key(name_buffer.value))
+            if descent is None:
+                raise Unsure("a font pdfminer does not name on the page")
+        pdfium_c.FPDFTextObj_GetFontSize(handle, self._size)
+        size = float(self._size.value)
+        scale_x, scale_y = float(matrix.a), float(matrix.d)
+        font_widths = widths.setdefault(address, {})
+        return _TextObject(size * scale_x, size * scale_y, descent * size * scale_y, font, font_widths)
+
+    def _chars(
+        self, textpage: Any, height: float, descents: dict[bytes, float | None]
+    ) -> tuple[list[Char], dict[int, _TextObject]]:
+        """The page's characters but blanks, and the text objects they belong to, by address."""
+        count = pdfium_c.FPDFText_CountChars(textpage)
+        buffer = (ctypes.c_ushort * (count + 1))()
+        written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+        text = bytes(buffer)[: 2 * max(written - 1, 0)].decode("utf-16-le", "replace")
+        if len(text) != count or not UNNAMED_CHARACTERS.isdisjoint(text):
+            raise Unsure("characters pdfium cannot name one by one")
+        objects: dict[int, _TextObject] = {}
+        font_descents: dict[int, float | None] = {}
+        widths: dict[int, dict[str, float]] = {}
+        x, y, width = self._x, self._y, self._width
+        origin_x, origin_y = ctypes.addressof(x), ctypes.addressof(y)
+        page_address = ctypes.cast(textpage, ctypes.c_void_p).value
+        text_object, char_origin, new_char = _TEXT_OBJECT, _CHAR_ORIGIN, _new_tuple
+        # per text object: its font's widths, advance scale, size, baseline to bottom (the loop's hot data)
+        packed: dict[int, tuple[dict[str, float], float, float, float]] = {}
+        chars: list[Char] = []
+        for index, character in enumerate(text):
+            if character.isspace():
+                continue  # pdfium drops some blanks and moves others: none are read
+            address = text_object(page_address, index)
+            hot = packed.get(address)
+            if hot is None:
+                if not address:
+                    raise Unsure("a character of no text object")
+                shared = objects[address] = self._text_object(
+                    ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), descents, font_descents, widths
+                )
+                hot = packed[address] = (shared.widths, shared.advance_scale, shared.size, height - shared.descent)
+            font_widths, advance_scale, size, flip = hot
+            advance = font_widths.get(character)
+            if advance is None:
+                pdfium_c.FPDFFont_GetGlyphWidth(objects[address].font, ord(character), 1.0, width)
+                advance = font_widths[character] = float(width.value)
+            char_origin(page_address, index, origin_x, origin_y)
+            left = x.value
+            bottom = flip - y.value
+            chars.append(new_char(Char, (character, left, left + advance * advance_scale, bottom - size, bottom)))
+        return chars, objects
+
+    def _objects(self, page: Any, height: float, seen: dict[int, _TextObject]) -> tuple[list[dict[str, Any]], float]:
+        """pdfplumber's ``page.edges`` (the edges of its lines, then of its rectangles, then of its
+        curves), and the narrowest gap a blank of the page's text would leave (``_starts_word``)."""
+        lines: list[dict[str, Any]] = []
+        rects: list[dict[str, Any]] = []
+        curves: list[dict[str, Any]] = []
+        narrowest = math.inf
+        blanks: dict[int | None, bool] = {}
+        page_address = ctypes.cast(page, ctypes.c_void_p).value
+        for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+            address = _PAGE_OBJECT(page_address, index)
+            kind = _OBJECT_TYPE(address)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                shared = seen.get(address)
+                if shared is None:  # blanks only, or characters pdfium dropped
+                    advance = self._blank_advance(ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), blanks)
+                else:
+                    advance = self._font_blank(shared) * shared.advance_scale
+                narrowest = min(narrowest, advance)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                handle = ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT)
+                style = self._style(handle)
+                for shape, points in self._subpaths(handle, height):
+                    _add_edges(shape, points, style, lines, rects, curves)
+        return lines + rects + curves, max(BLANK_MIN_PT, BLANK_SHARE * narrowest)
+
+    def _font_blank(self, shared: _TextObject) -> float:
+        """The advance of a blank of the object's font at size 1; infinite when it holds none
+        (kept among the font's ``widths``: the fast path reads no blank character)."""
+        if " " not in shared.widths:
+            known = pdfium_c.FPDFFont_GetGlyphWidth(shared.font, ord(" "), 1.0, self._width)
+            shared.widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
+        return shared.widths[" "]
+
+    def _blank_advance(self, handle: Any, blanks: dict[int | None, bool]) -> float:
+        """How far a blank of the text object's font advances, in points; infinite when its font
+        holds no blank (an embedded subset holds only the characters the document uses)."""
+        font = pdfium_c.FPDFTextObj_GetFont(handle)
+        key = ctypes.cast(font, ctypes.c_void_p).value
+        if key not in blanks:
+            known = pdfium_c.FPDFFont_GetGlyphWidth(font, ord(" "), 1.0, self._width)
+            blanks[key] = bool(known) and self._width.value > 0
+        if not blanks[key]:
+            return math.inf
+        pdfium_c.FPDFTextObj_GetFontSize(handle, self._size)
+        pdfium_c.FPDFPageObj_GetMatrix(handle, self._matrix)
+        pdfium_c.FPDFFont_GetGlyphWidth(font, ord(" "), self._size.value, self._width)
+        return float(self._width.value) * abs(float(self._matrix.a))
+
+    def _style(self, handle: Any) -> dict[str, Any]:
+        pdfium_c.FPDFPageObj_GetStrokeWidth(handle, self._width)
+        pdfium_c.FPDFPageObj_GetStrokeColor(handle, *self._colour)
+        return {"linewidth": float(self._width.value), "stroking_color": tuple(c.value for c in self._colour)}
+
+    def _subpaths(self, handle: Any, height: float) -> list[tuple[str, list[Point]]]:
+        """The path's subpaths as pdfminer paints them: each shape (``m``, ``l``, ``c``, ``h``) with
+        the end point of each operation, in pdfplumber's top-down coordinates."""
+        matrix = self._matrix
+        pdfium_c.FPDFPageObj_GetMatrix(handle, matrix)
+        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+        px, py = ctypes.c_float(), ctypes.c_float()
+        subpaths: list[tuple[str, list[Point]]] = []
+        shape, points = "", list[Point]()
+        bezier = 0
+        for index in range(pdfium_c.FPDFPath_CountSegments(handle)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(handle, index)
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            pdfium_c.FPDFPathSegment_GetPoint(segment, px, py)
+            point = (a * px.value + c * py.value + e, height - (b * px.value + d * py.value + f))
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                if shape:
+                    subpaths.append((shape, points))
+                shape, points = "m", [point]
+            elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+                bezier += 1
+                if bezier % 3 == 0:  # a curve is three points: two controls and its end
+                    shape += "c"
+                    points.append(point)
+            elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+                shape += "l"
+                points.append(point)
+            else:
+                raise Unsure("an unknown path segment")
+            if pdfium_c.FPDFPathSegment_GetClose(segment):
+                shape += "h"
+                points.append(points[0])
+        if shape:
+            subpaths.append((shape, points))
+        return subpaths
+
+    def close(self) -> None:
+        self._document.close()
+
+
+def _add_edges(
+    shape: str,
+    points: list[Point],
+    style: dict[str, Any],
+    lines: list[dict[str, Any]],
+    rects: list[dict[str, Any]],
+    curves: list[dict[str, Any]],
+) -> None:
+    """One subpath's edges as pdfminer classifies it and pdfplumber cuts it (``paint_path``,
+    ``line_to_edge``, ``rect_to_edges``, ``curve_to_edges``)."""
+    if len(shape) > 3 and shape.endswith("lh") and points[-2] == points[0]:
+        shape = shape[:-2] + "h"
+        points = points[:-2] + points[-1:]
+    if shape in ("mlh", "ml"):
+        (x0, y0), (x1, y1) = points[0], points[1]
+        top, bottom = min(y0, y1), max(y0, y1)
+        lines.append(
+            {
+                "object_type": "line",
+                "x0": min(x0, x1),
+                "x1": max(x0, x1),
+                "top": top,
+                "bottom": bottom,
+                "width": abs(x1 - x0),
+                "height": bottom - top,
+                "orientation": "h" if top == bottom else "v",
+                **style,
+            }
+        )
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if points[0] == points[4] and square:
+            left, right = min(x0, x2), max(x0, x2)
+            top, bottom = min(y0, y2), max(y0, y2)
+            base = {"object_type": "rect_edge", **style}
+            rects.extend(
+                (
+                    {
+                        **base,
+                        "x0": left,
+                        "x1": right,
+                        "top": top,
+                        "bottom": top,
+                        "width": right - left,
+                        "height": 0,
+                        "orientation": "h",
+                    },
+                    {
+                        **base,
+                        "x0": left,
+                        "x1": right,
+                        "top": bottom,
+                        "bottom": bottom,
+                        "width": right - left,
+                        "height": 0,
+                        "orientation": "h",
+                    },
+                    {
+                        **base,
+                        "x0": left,
+                        "x1": left,
+                        "top": top,
+                        "bottom": bottom,
+                        "width": 0,
+                        "height": bottom - top,
+                        "orientation": "v",
+                    },
+                    {
+                        **base,
+                        "x0": right,
+                        "x1": right,
+                        "top": top,
+                        "bottom": bottom,
+                        "width": 0,
+                        "height": bottom - top,
+                        "orientation": "v",
+                    },
+                )
+            )
+            return
+    for (x0, y0), (x1, y1) in pairwise(points):
+        curves.append(
+            {
+                "object_type": "curve_edge",
+                "x0": min(x0, x1),
+                "x1": max(x0, x1),
+                "top": min(y0, y1),
+                "bottom": max(y0, y1),
+                "width": abs(x0 - x1),
+                "height": abs(y0 - y1),
+                "orientation": "v" if x0 == x1 else ("h" if y0 == y1 else None),
+            }
+        )
+
+
+def _unsure_of_lattices(edges: Sequence[dict[str, Any]]) -> None:
+    """pdfplumber groups rules by stroke colour as its colour space gives it (gray 0 is not RGB
+    (0, 0, 0)); pdfium gives RGB only. The groups only matter on a page with a dense grid."""
+    if is_lattice(edges) or any(is_lattice(group) for group in _stroke_groups(edges).values()):
+        raise Unsure("a dense grid")
+
+
+def page_content(chars: Sequence[Char], edges: list[dict[str, Any]], blank_gap: float) -> PageContent:
+    """Tables and outside words of a page from pdfminer's characters without the blanks and
+    pdfplumber's edges (``blank_gap``: see ``_starts_word``)."""
+    _unsure_of_lattices(edges)
+    tables = ruled_tables(edges)
+    centres = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2) for c in chars]
+    by_height = sorted(range(len(chars)), key=lambda i: centres[i][1])
+    heights = [centres[i][1] for i in by_height]
+    found = tuple(
+        _found(table, _table_rows(table, chars, centres, (by_height, heights), blank_gap)) for table in tables
+    )
+    boxes = [table.bbox for table in found]
+    outside = [
+        char
+        for char, (x, y) in zip(chars, centres, strict=True)
+        if not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+    ]
+    return PageContent(found, tuple(words_of(outside, blank_gap)), text_span(chars))
+
+
+def ruled_tables(edges: list[dict[str, Any]]) -> list[Table]:
+    """pdfplumber's ``TableFinder`` with its default settings (lines strategy), with the search
+    for each intersection's smallest cell done on sets built once (``_cells``)."""
+    settings = TableSettings.resolve(None)
+    lines = filter_edges(edges, "v", min_length=settings.edge_min_length_prefilter) + filter_edges(
+        edges, "h", min_length=settings.edge_min_length_prefilter
+    )
+    merged = merge_edges(
+        lines,
+        snap_x_tolerance=settings.snap_x_tolerance,
+        snap_y_tolerance=settings.snap_y_tolerance,
+        join_x_tolerance=settings.join_x_tolerance,
+        join_y_tolerance=settings.join_y_tolerance,
+    )
+    kept = filter_edges(merged, min_length=settings.edge_min_length)
+    intersections = edges_to_intersections(kept, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
+    return [Table(None, group) for group in cells_to_tables(_cells(intersections))]  # type: ignore[arg-type]
+
+
+def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[Box]:
+    """pdfplumber's ``intersections_to_cells``, the same cells in the same order: from each
+    intersection (sorted), the smallest cell whose four corners are intersections joined by
+    edges. pdfplumber rebuilds the sets of edges at both points for every pair it tests."""
+    rules = {
+        point: (frozenset(map(obj_to_bbox, touching["v"])), frozenset(map(obj_to_bbox, touching["h"])))
+        for point, touching in intersections.items()
+    }
+
+    def joined(first: Point, second: Point) -> bool:
+        if first[0] == second[0] and not rules[first][0].isdisjoint(rules[second][0]):
+            return True
+        return first[1] == second[1] and not rules[first][1].isdisjoint(rules[second][1])
+
+    points = sorted(intersections)
+    column: dict[float, list[Point]] = {}
+    line: dict[float, list[Point]] = {}
+    for point in points:  # sorted by x, then top: each list is in the order pdfplumber scans it
+        column.setdefault(point[0], []).append(point)
+        line.setdefault(point[1], []).append(point)
+    cells: list[Box] = []
+    for point in points:
+        below = [p for p in column[point[0]] if p[1] > point[1]]
+        right = [p for p in line[point[1]] if p[0] > point[0]]
+        cell = next(
+            (
+                (point[0], point[1], corner[0], corner[1])
+                for down in below
+                if joined(point, down)
+                for across in right
+                if joined(point, across)
+                for corner in ((across[0], down[1]),)
+                if corner in rules and joined(corner, across) and joined(corner, down)
+            ),
+            None,
+        )
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _table_rows(
+    table: Table,
+    chars: Sequence[Char],
+    centres: Sequence[tuple[float, float]],
+    by_height: tuple[Sequence[int], Sequence[float]],
+    blank_gap: float,
+) -> list[list[str | None]]:
+    """pdfplumber's ``Table.extract``: each cell the text of the characters whose centre is in it
+    (half-open box), in page order; Unsure for a centre within SURE_PT of a cell's border.
+    ``by_height``: the characters' indices by the height of their centre, and those heights."""
+    x0, top, x1, bottom = table.bbox
+    xs = sorted({edge for cell in table.cells for edge in (cell[0], cell[2])})
+    ys = sorted({edge for cell in table.cells for edge in (cell[1], cell[3])})
+    order, all_heights = by_height
+    near: list[int] = []
+    for index in order[bisect_left(all_heights, top - SURE_PT) : bisect_left(all_heights, bottom + SURE_PT)]:
+        x, y = centres[index]
+        if x0 - SURE_PT < x < x1 + SURE_PT:
+            if _close_to(xs, x) or _close_to(ys, y):
+                raise Unsure("a character on a cell's border")
+            near.append(index)
+    heights = [centres[i][1] for i in near]
+    rows: list[list[str | None]] = []
+    for row in table.rows:
+        _, row_top, _, row_bottom = row.bbox
+        band = near[bisect_left(heights, row_top) : bisect_left(heights, row_bottom)]
+        band.sort()  # page order, as pdfplumber takes the characters
+        texts: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                texts.append(None)
+                continue
+            left, upper, right, lower = cell
+            inside = [i for i in band if left <= centres[i][0] < right and upper <= centres[i][1] < lower]
+            texts.append(text_of([chars[i] for i in inside], blank_gap))
+        rows.append(texts)
+    return rows
+
+
+def _close_to(edges: Sequence[float], value: float) -> bool:
+    """Whether ``value`` lies within SURE_PT of one of the sorted ``edges``."""
+    place = bisect_left(edges, value - SURE_PT)
+    return place < len(edges) and edges[place] < value + SURE_PT
+
+
+# -- the engine --------------------------------------------------------------------------------
+class TablePages:
+    """A PDF's table pages: the fast path first, pdfplumber for a page it cannot vouch for."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._fast: PdfiumPages | None = None
+        self._fast_fails = False
+        """pdfium or pdfminer could not open the document for the fast path: every page goes to pdfplumber."""
+        self._plumber = PlumberPages(data)
+        self.fallbacks = 0
+        """Pages read by pdfplumber."""
+
+    def content(self, number: int) -> PageContent:
+        """The content of page ``number`` (1-based). Whatever stops the fast path (Unsure, or
+        pdfium or pdfminer failing on the page) hands the page to pdfplumber, which reads it or
+        raises as it always did."""
+        fast = self._fast_path()
+        if fast is not None:
+            try:
+                return fast.content(number)
+            except Exception:  # Unsure, or pdfium or pdfminer failing on the page: pdfplumber decides
+                pass
+        self.fallbacks += 1
+        return self._plumber.content(number)
+
+    def _fast_path(self) -> PdfiumPages | None:
+        """The fast path, opened once; None when pdfium or pdfminer cannot open the document for it."""
+        if self._fast is None and not self._fast_fails:
+            try:
+                self._fast = PdfiumPages(self._data)
+            except Exception:  # the pages go to pdfplumber, which reads them or says why it cannot
+                self._fast_fails = True
+        return self._fast
+
+    def close(self) -> None:
+        if self._fast is not None:
+            self._fast.close()
+        self._plumber.close()
