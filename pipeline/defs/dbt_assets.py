@@ -24,6 +24,13 @@ class JixiaoDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "warehouse"
 
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition[Any] | None:
+        """Models follow their inputs (eager). A seed (``quality_flags``) has no input to follow: it
+        is built whenever it is missing, or the marts and the report that read it would wait on it
+        for ever (eager asks only when an asset *becomes* missing, which the first tick swallows)."""
+        if dbt_resource_props.get("resource_type") == "seed":
+            return dg.AutomationCondition.eager() | (
+                dg.AutomationCondition.missing() & ~dg.AutomationCondition.in_progress()
+            )
         return dg.AutomationCondition.eager()
 
 
