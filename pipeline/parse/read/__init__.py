@@ -15,6 +15,7 @@ from pipeline.core.types import RawDocument
 from pipeline.parse.read.excel import read_xlsx
 from pipeline.parse.read.html import read_html, read_mhtml
 from pipeline.parse.read.pdf import read_pdf
+from pipeline.parse.read.scan import IMAGE_FORMAT, SCAN_SUFFIXES, read_image
 from pipeline.parse.read.text import read_text
 from pipeline.parse.read.word import read_docx
 from pipeline.parse.read.xls import read_xls
@@ -34,6 +35,7 @@ READERS: Final[dict[str, Reader]] = {
     ".shtml": read_html,
     ".mhtml": read_mhtml,
     ".mht": read_mhtml,
+    **dict.fromkeys(SCAN_SUFFIXES, read_image),
 }
 LEGACY_FORMATS: Final = {
     ".doc": "Word 97-2003 (.doc)",
@@ -51,8 +53,13 @@ MAX_BINARY_BYTES: Final = 256 << 20
 
 TEXT_READERS: Final = (read_text, read_html)
 """Readers of text formats, limited to ``MAX_TEXT_BYTES`` (a web archive embeds images: binary)."""
-FAMILIES: Final[dict[Reader, str]] = {read_text: "text", read_html: "html", read_mhtml: "mhtml"}
-"""Format names recorded for readers of several suffixes: .htm and .shtml are "html"."""
+FAMILIES: Final[dict[Reader, str]] = {
+    read_text: "text",
+    read_html: "html",
+    read_mhtml: "mhtml",
+    read_image: IMAGE_FORMAT,
+}
+"""Format names recorded for readers of several suffixes: .htm and .shtml are "html", a .png "image"."""
 
 
 def size_limit(path: Path) -> int:
