@@ -123,6 +123,7 @@ class IndicatorFrame(pa.DataFrameModel):
     actual_text: Optional[pl.String] = pa.Field(nullable=True)
     actual_num: Optional[pl.Float64] = pa.Field(nullable=True)
     is_core: pl.Boolean
+    ocr_min_score: Optional[pl.Float64] = pa.Field(nullable=True, ge=0, le=1)
     source_file: pl.String
     source_page: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)
     source_line: Optional[pl.Int32] = pa.Field(nullable=True, ge=1)

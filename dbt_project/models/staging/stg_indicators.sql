@@ -33,6 +33,7 @@ renamed as (
         cast(actual_text as varchar)          as actual_text,
         cast(actual_num as double)            as actual_num,
         cast(is_core as boolean)              as is_core,
+        cast(ocr_min_score as double)         as ocr_min_score,
         cast(source_file as varchar)          as source_file,
         cast(source_page as integer)          as source_page,
         cast(source_line as integer)          as source_line
