@@ -29,6 +29,7 @@ the document decides (``ocr_failed`` when nothing else in it can be read).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -84,9 +85,10 @@ MIN_CHARACTERS_JUDGED: Final = 50
 """Fewer characters than this are too few to call a text layer garbage (a page number, a stamp's text)."""
 
 
-def is_readable(character: str) -> bool:
-    point = ord(character)
-    return any(low <= point <= high for low, high in READABLE_RANGES)
+UNREADABLE: Final = re.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in READABLE_RANGES) + r"\s]")
+"""One character outside ``READABLE_RANGES`` (whitespace aside): a regular expression, so a
+35-page text layer is judged in C, in milliseconds (a Python loop over its characters took 0.4 s)."""
+WHITESPACE: Final = re.compile(r"\s")
 
 
 def is_garbage(text: str) -> bool:
@@ -95,11 +97,10 @@ def is_garbage(text: str) -> bool:
 
     "绩效目标表 产出指标 ≥95%" is text; "ÄÅÆ ÇÈ ÉÊË" (Latin soup) and "\\ufffd\\ufffd\\ue001" are not.
     """
-    characters = [ch for ch in text if not ch.isspace()]
-    if len(characters) < MIN_CHARACTERS_JUDGED:
+    characters = len(text) - len(WHITESPACE.findall(text))
+    if characters < MIN_CHARACTERS_JUDGED:
         return False
-    unreadable = sum(1 for ch in characters if not is_readable(ch))
-    return unreadable > MAX_GARBAGE_SHARE * len(characters)
+    return len(UNREADABLE.findall(text)) > MAX_GARBAGE_SHARE * characters
 
 
 def needs_ocr(text: str, has_images: bool) -> bool:
