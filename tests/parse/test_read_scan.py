@@ -238,3 +238,18 @@ def test_a_low_ocr_score_makes_the_document_low_confidence(scanned: dict[int, Ex
     lowered = with_ocr_confidence(dataclasses.replace(extraction, indicators=unsure))
     assert lowered.confidence == pytest.approx(0.61)
     assert lowered.confidence < LOW_CONFIDENCE
+
+
+def test_ocr_min_score_reaches_the_indicator_frame(tmp_path: Path) -> None:
+    """Rows of a scan carry their score into fct_indicator; rows of a text PDF carry null."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "scan.pdf").write_bytes((SCANS / "seed002_200dpi.pdf").read_bytes())
+    (raw / "typed.pdf").write_bytes(SEED002.read_bytes())
+    scan = parse_document(raw / "scan.pdf", raw)
+    scores = scan.indicators["ocr_min_score"]
+    assert scan.indicators.height == 22 and scores.null_count() == 0
+    assert 0.5 < scores.min() <= scores.max() <= 1.0
+    assert scan.documents["low_confidence"][0] == (scores.min() < LOW_CONFIDENCE)
+    typed = parse_document(raw / "typed.pdf", raw)
+    assert typed.indicators["ocr_min_score"].null_count() == typed.indicators.height == 22

@@ -102,7 +102,7 @@ SMALL_MARKS: Final = frozenset("·")
 """Marks of a few pixels that the model sees but seldom ranks first: the middle dot of compound
 units (人·次, 元/人·月, 千瓦·时). Between two characters, where the model's first choice is "no
 character", such a mark is read when it is the second choice with at least ``MARK_PROBABILITY``."""
-MARK_PROBABILITY: Final = 0.2
+MARK_PROBABILITY: Final = 0.1
 
 
 def decode(probabilities: np.ndarray[Any, np.dtype[np.float32]], characters: Sequence[str]) -> tuple[str, float]:
