@@ -36,8 +36,12 @@ def _scans(source: Path, numbers: range, seal: bool) -> list[Image.Image]:
 
 
 def _write(target: Path, pages: list[Image.Image]) -> Path:
+    """The pages as an image-only PDF. Copies are saved: Pillow keeps a saved image's options
+    (its ``append_images``) for its next save, so a page that began one book would begin the
+    next with the first book's pages."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    pages[0].save(target, format="PDF", save_all=True, append_images=pages[1:], resolution=float(DPI))
+    first, *rest = (page.copy() for page in pages)
+    first.save(target, format="PDF", save_all=True, append_images=rest, resolution=float(DPI))
     return target
 
 
