@@ -24,8 +24,7 @@ from pipeline.core.confidence import LOW_CONFIDENCE
 from pipeline.core.errors import IngestError
 from pipeline.core.types import Extraction, IndicatorRecord
 from pipeline.parse.document import extract_document, parse_document, with_ocr_confidence
-from pipeline.parse.read import read_document
-from pipeline.parse.read import scan as scan_module
+from pipeline.parse.read import read_document, scan_pages
 from pipeline.parse.read.scan import is_garbage, ocr_page_numbers
 from scripts.make_scan_fixtures import scan_page
 from scripts.ocr_accuracy import score
@@ -188,7 +187,7 @@ def test_a_text_pdf_never_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object) -> None:
         raise AssertionError("OCR was asked to read a text PDF")
 
-    monkeypatch.setattr(scan_module, "read_scanned", refuse)
+    monkeypatch.setattr(scan_pages, "read_scanned", refuse)
     doc = read_document(TABLES20.read_bytes(), "tables20.pdf")
     assert doc.ocr_pages == ()
     assert len(extract_document(doc).indicators) == 186
