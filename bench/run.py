@@ -25,6 +25,8 @@ Then PDFs: pages/s through ``parse_document`` on ``tables200p.pdf`` beside bare 
 pages the table engine handed to pdfplumber), and on a budget book (``bench/pdfbook.py``: 150 text
 pages + the 34 pages of ``tables20.pdf``), and on those 150 prose pages alone beside pypdfium2
 text (pages without tables must go at about its speed); the best of two rounds taken in turn.
+Then scans read by OCR (``bench/scanbook.py``): pages/s for table pages and for pages skipped
+(no ruled grid), and the time for a 100-page scanned book with 5 table pages.
 The last line is ``ratio parse/floor: N`` for the largest size run.
 """
 
@@ -397,6 +399,24 @@ def plumber_pages(path: Path) -> int:
         for number in range(1, pdf_pages(path) + 1):
             tables.content(number)
         return tables.fallbacks
+def bench_scans() -> None:
+    """OCR (issue 20): a 100-page scanned book with 5 table pages (``bench/scanbook.py``), and its
+    95 prose pages and 5 table pages alone, for pages/s of each kind. One document is parsed in
+    one process; OCR runs on one thread of it."""
+    from bench.scanbook import build_scanned_books
+    from pipeline.parse.document import parse_document
+
+    book, prose, tables = build_scanned_books()
+    print("\n== scanned PDFs, read by OCR (200 dpi, noise, rotation, red seals on the table pages)")
+    for label, path in (("table pages", tables), ("skipped pages (no ruled grid)", prose), ("100-page book", book)):
+        pages = pdf_pages(path)
+        seconds, frames = timed(lambda p=path: parse_document(p, p.parent))
+        status = frames.documents["status"][0]
+        print(
+            f"{label}: {pages} pages in {seconds:.1f} s = {pages / seconds:.2f} pages/s "
+            f"({status}, {frames.indicators.height} indicators)",
+            flush=True,
+        )
 
 
 BIG_TABLE_ROWS: Final = 20_000
@@ -434,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         ratio = bench_size(size, args.parse_sample, args.e2e_max)
     if not args.no_pdf:
         bench_pdfs()
+        bench_scans()
     bench_big_table()
     print(f"\nratio parse/floor: {ratio:.0f}")
     return 0

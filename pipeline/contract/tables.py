@@ -119,7 +119,7 @@ DOCUMENTS: Final = Table(
         Column(
             "format",
             VARCHAR,
-            "Reader family (`text` for .txt/.md, `html` for .html/.htm/.shtml, `mhtml`) or the bare file suffix (`pdf`, `docx`, `xls`, "
+            "Reader family (`text` for .txt/.md, `html` for .html/.htm/.shtml, `mhtml`, `image` for a scanned page in .png/.jpg/.jpeg/.tif/.tiff, read by OCR) or the bare file suffix (`pdf`, `docx`, `xls`, "
             "`xlsx`, `doc`, `wps`, `rtf`, `et`, `ofd`; any suffix for an unsupported file, which then has status failed). What was "
             "read, not the name: a .doc that is a web page is `html`, a Word 97 file named .et is `doc`, RTF named .doc is `rtf`.",
             nullable=False,
@@ -330,6 +330,14 @@ INDICATORS: Final = Table(
             "null when actual_text is null or holds no number (已建立, a date).",
         ),
         Column("is_core", BOOLEAN, "Marked ★ (核心指标) in the document, in a table cell or a prose list.", nullable=False),
+        Column(
+            "ocr_min_score",
+            DOUBLE,
+            "For a row read by OCR from a scan, the lowest recognition score of its cells (0–1; below 0.9 the "
+            "document is low_confidence); null for a row read from text.",
+            minimum=0,
+            maximum=1,
+        ),
         SOURCE_FILE,
         _page("of the row"),
         _line("of the row"),

@@ -47,9 +47,13 @@ ERROR_CLASSES: Final = {
         "A layout raised while extracting; the document is skipped.",
         "Report it with the file (a parser bug); other documents are unaffected.",
     ),
+    "ocr_failed": ErrorClass(
+        "Scanned pages were read by OCR but no table could be read from them; the pages are listed.",
+        "Check the scan (at least 200 dpi, straight, not cut); re-scan it or ask the office for the typed original.",
+    ),
     "needs_ocr": ErrorClass(
-        "A PDF without a text layer (a scan): it must be OCR'd before it can be read.",
-        "Run OCR (e.g. ocrmypdf; --force-ocr over a garbled text layer) and put the result in the raw folder.",
+        "A PDF with neither a text layer nor a picture to read (blank pages).",
+        "Check the file is the document itself and not an empty export; upload the original.",
     ),
     "unreadable_table": ErrorClass(
         "A table was found but is too damaged to read rows from; no rows were invented.",

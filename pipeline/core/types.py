@@ -51,6 +51,9 @@ class Row:
     placed: bool = False
     """The cells already stand under their header's columns (a stream the reader cut into rows):
     read them where they are, without placing them again."""
+    ocr_score: float | None = None
+    """The lowest recognition score of the row's cells when it was read by OCR from a scan; None
+    for rows of a text layer, a Word table or a worksheet."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class RawDocument:
     blocks: tuple[Block, ...] = ()
     line_pages: tuple[int, ...] = ()
     """The 1-based page of each line, for formats with pages (PDF); empty for text."""
+    ocr_pages: tuple[int, ...] = ()
+    """The 1-based pages read by OCR (scans, image files, a garbage text layer); empty otherwise."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ class IndicatorRecord:
     """实际完成值 as written (self-evaluation tables); None in a target table."""
     is_core: bool = False
     """Marked ★ (核心指标) in the document."""
+    ocr_min_score: float | None = None
+    """The lowest OCR score of the row's cells (a scan); None when the row was read from text."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pipeline.contract.schemas import (
     ProjectFrame,
     failures_summary,
 )
-from pipeline.core.confidence import MIN_CONFIDENCE
+from pipeline.core.confidence import MIN_CONFIDENCE, lowest_score
 from pipeline.core.errors import STAGE_EXTRACT, STAGE_VALIDATE, IngestError
 from pipeline.core.types import Extraction, RawDocument
 from pipeline.parse.department import department_targets
@@ -42,6 +42,7 @@ from pipeline.parse.layouts.combine import combine
 from pipeline.parse.meta import document_meta
 from pipeline.parse.read import document_format, read_document, size_limit
 from pipeline.parse.read.files import read_inside, source_file_of, stored_name
+from pipeline.parse.read.scan import ocr_failed
 
 PROSE_CAN_REPLACE: Final = frozenset({"unknown_layout", "no_indicators"})
 """Table-layout errors that only mean "no table": a document whose targets are all prose is fine."""
@@ -95,7 +96,8 @@ def extract_document(doc: RawDocument) -> Extraction:
     """The tables of the recognised layout plus the projects written as prose beside them.
 
     A document whose only targets are prose is read by the prose layout alone; with neither, the
-    table layouts' error (``unknown_layout`` / ``no_indicators``) stands.
+    table layouts' error (``unknown_layout`` / ``no_indicators``) stands — or, when pages were
+    read by OCR, ``ocr_failed`` with those pages: what was recognised in them is no table.
     """
     prose = _prose_projects(doc)
     try:
@@ -103,9 +105,23 @@ def extract_document(doc: RawDocument) -> Extraction:
         tables = _extract(layout, doc)
     except IngestError as err:
         if prose is None or err.error_class not in PROSE_CAN_REPLACE:
+            if doc.ocr_pages and err.error_class in PROSE_CAN_REPLACE:
+                raise ocr_failed(doc.ocr_pages, f"the text recognised is no 绩效目标表 ({err.message})") from err
             raise
         return prose
-    return combine(tables, prose) if prose is not None else tables
+    return with_ocr_confidence(combine(tables, prose) if prose is not None else tables)
+
+
+def with_ocr_confidence(extraction: Extraction) -> Extraction:
+    """The extraction's confidence lowered to its least sure OCR row's score.
+
+    A row read from a scan with a score of 0.72 makes the document no surer than 0.72: under
+    ``LOW_CONFIDENCE`` it is flagged ``low_confidence``, and the row's ``ocr_min_score`` says which.
+    """
+    lowest = lowest_score(*(row.ocr_min_score for row in extraction.indicators))
+    if lowest is None or lowest >= extraction.confidence:
+        return extraction
+    return dataclasses.replace(extraction, confidence=lowest)
 
 
 def validate_frames(frames: DocumentFrames) -> None:

@@ -152,6 +152,7 @@ def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[
         "actual_text": row.actual_text,
         "actual_num": parse_value(row.actual_text).value_num if row.actual_text else None,
         "is_core": row.is_core or clean_text(row.level3).startswith(CORE_MARK),
+        "ocr_min_score": row.ocr_min_score,
         "source_file": source_file,
         "source_page": row.locator.page,
         "source_line": row.locator.line,

@@ -218,13 +218,15 @@ def pdf_without_unicode_map() -> bytes:
 
 
 def test_pdf_with_a_garbled_text_layer_says_so(tmp_path: Path) -> None:
-    """Not unknown_layout ("a new layout is needed"): the text layer itself cannot be read."""
+    """Not unknown_layout ("a new layout is needed"): the text layer itself cannot be read, so the
+    page goes to OCR, which finds no table in it (it holds twenty lines of glyphs) and says which page."""
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "garbled.pdf").write_bytes(pdf_without_unicode_map())
     frames = parse_document(raw / "garbled.pdf", raw)
-    assert error_of(frames) == ("failed", "needs_ocr")
+    assert error_of(frames) == ("failed", "ocr_failed")
     assert "no Unicode map" in frames.errors["message"][0]
+    assert "(pages 1)" in frames.errors["message"][0]
 
 
 @pytest.mark.parametrize(
@@ -235,6 +237,6 @@ def test_pdf_with_a_garbled_text_layer_says_so(tmp_path: Path) -> None:
     ],
 )
 def test_real_text_is_not_garbled(text: str) -> None:
-    from pipeline.parse.read.pdf import is_garbled
+    from pipeline.parse.read.scan import is_garbage
 
-    assert not is_garbled(text)
+    assert not is_garbage(text)

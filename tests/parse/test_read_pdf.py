@@ -7,7 +7,6 @@ scans, passwords and damaged files are checked on PDFs made in the test.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import struct
 from pathlib import Path
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 from pipeline.core.errors import IngestError
 from pipeline.core.text import compact
 from pipeline.core.types import Extraction, IndicatorRecord, Locator, RawDocument, TextLine
+from pipeline.parse.document import parse_document
 from pipeline.parse.layouts.ruled_tables import RuledTablesLayout
 from pipeline.parse.layouts.tab_rows import TabRowsLayout
 from pipeline.parse.read import read_document
@@ -178,7 +178,9 @@ def test_docx_locators_number_body_elements(documents: dict[str, RawDocument]) -
 
 
 # -- error classes -------------------------------------------------------------------------------
-def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
+def test_a_scan_too_coarse_to_read_is_ocr_failed(tmp_path: Path) -> None:
+    """A page scanned at 36 dpi goes to OCR (scans are read: tests/parse/test_read_scan.py), whose
+    rules are a blur at that size: no table, and the error names the page."""
     document = pdfium.PdfDocument(FIXTURES / "tables20.pdf")
     image = document[0].render(scale=0.5).to_pil()
     document.close()
@@ -186,24 +188,27 @@ def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
     image.save(scan, "PDF")
     with pytest.raises(IngestError) as caught:
         read_pdf(scan.read_bytes(), "scan.pdf")
-    assert caught.value.error_class == "needs_ocr"
-    assert "OCR" in caught.value.message
+    assert caught.value.error_class == "ocr_failed"
+    assert "(pages 1)" in caught.value.message
 
 
-def test_typed_cover_with_scanned_tables_needs_ocr(tmp_path: Path) -> None:
-    """A text page that names no form field, then scanned pages: the tables can only be in the scans."""
+def test_typed_cover_with_an_unreadable_scan_is_ocr_failed(tmp_path: Path) -> None:
+    """A text page that names no form field, then a scan OCR cannot read: the cover's text is kept,
+    the scanned page listed, and the document fails as ``ocr_failed`` naming that page."""
     source = pdfium.PdfDocument(FIXTURES / "tables20.pdf")
     source[0].render(scale=0.5).to_pil().save(tmp_path / "scan.pdf", "PDF")
     source.close()
     merged = pdfium.PdfDocument.new()
     for part in (pdfium.PdfDocument(_plain_pdf()), pdfium.PdfDocument(tmp_path / "scan.pdf")):
         merged.import_pages(part)
-    buffer = io.BytesIO()
-    merged.save(buffer)
-    with pytest.raises(IngestError) as caught:
-        read_pdf(buffer.getvalue(), "mixed.pdf")
-    assert caught.value.error_class == "needs_ocr"
-    assert "1 of 2 pages" in caught.value.message
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    merged.save(raw / "mixed.pdf")
+    doc = read_pdf((raw / "mixed.pdf").read_bytes(), "mixed.pdf")
+    assert (doc.lines, doc.ocr_pages) == (("Hello secret",), (2,))
+    frames = parse_document(raw / "mixed.pdf", raw)
+    assert frames.errors["error_class"].to_list() == ["ocr_failed"]
+    assert "(pages 2)" in frames.errors["message"][0]
 
 
 def test_text_pdf_without_tables_is_read() -> None:

@@ -55,4 +55,4 @@ def test_same_layout_as_scoring_every_layout(path: Path) -> None:
 
 def test_documents_found() -> None:
     """Every folder of documents is scanned: the seeds and each kind of fixture."""
-    assert {p.parent.name for p in DOCUMENTS} == {"raw", "layouts", "formats", "pdf", "prose"}
+    assert {p.parent.name for p in DOCUMENTS} == {"raw", "layouts", "formats", "pdf", "prose", "scans"}

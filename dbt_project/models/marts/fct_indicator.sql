@@ -49,6 +49,7 @@ select
     indicators.actual_text,
     indicators.actual_num,
     indicators.is_core,
+    indicators.ocr_min_score,
     projects.source_kind,
     indicators.source_file,
     indicators.source_page,

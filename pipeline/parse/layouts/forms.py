@@ -58,6 +58,7 @@ from operator import attrgetter
 from typing import Final, Literal
 
 from pipeline.core.comparators import COMPARATOR_SIGNS
+from pipeline.core.confidence import lowest_score
 from pipeline.core.errors import STAGE_EXTRACT, IngestError
 from pipeline.core.labels import (
     ALL_COLUMNS,
@@ -540,7 +541,7 @@ class FormReader:
         _level_from_type_column(fields)
         starts_row = any(fields.get(name) for name in ("level1", "level2", "level3", "value", "actual"))
         if not starts_row:
-            self._continue_previous(fields)
+            self._continue_previous(fields, row.ocr_score)
             return
         two_level = "level2" not in self._roles and _two_level_name(fields)
         if two_level:
@@ -578,6 +579,7 @@ class FormReader:
             basis=fields.get("basis") or None,
             locator=row.locator,
             actual_text=compose_value(fields.get("actual"), None, fields.get("unit")),
+            ocr_min_score=row.ocr_score,
         )
         if self._already_read(record):
             self.result.notes.append(f"{row.locator.describe()}: a row of this table emitted twice; read once")
@@ -663,7 +665,7 @@ class FormReader:
         current.budget = compact(fields.get("budget")) or current.budget
         current.goals = fields.get("goals") or current.goals
 
-    def _continue_previous(self, fields: dict[str, str]) -> None:
+    def _continue_previous(self, fields: dict[str, str], tail_score: float | None) -> None:
         """A row holding only the tail of wrapped cells: the previous row was cut by a page break."""
         if not self.result.indicators or self._current is None or not self._current.has_indicators:
             self.result.rejected_rows += 1
@@ -680,6 +682,7 @@ class FormReader:
             basis=_joined(previous.basis, fields.get("basis")),
             locator=previous.locator,
             actual_text=previous.actual_text,
+            ocr_min_score=lowest_score(previous.ocr_min_score, tail_score),
         )
 
     # -- dispatch ------------------------------------------------------------
@@ -725,7 +728,7 @@ class FormReader:
         self._on_unit_label(readings)
         split = _split_labelled_fields(cells, readings, inside_table=self._columns is not None)
         if split is not None:
-            block, keys = Row(split, block.locator), [label_key(c) for c in split]
+            block, keys = Row(split, block.locator, ocr_score=block.ocr_score), [label_key(c) for c in split]
         if any(k in FORM_LABELS for k in keys):
             self._after_budget = False
             if self._on_form_row(block, keys):
@@ -747,8 +750,11 @@ class FormReader:
         return self.result
 
 
-_CELL_FIELDS: Final = tuple(f.name for f in fields(IndicatorRecord) if f.name not in ("row_no", "locator"))
-"""What two rows must share to be one row emitted twice: every field but where they are."""
+_CELL_FIELDS: Final = tuple(
+    f.name for f in fields(IndicatorRecord) if f.name not in ("row_no", "locator", "ocr_min_score")
+)
+"""What two rows must share to be one row emitted twice: every field but where they are (and how
+sure OCR was of each copy)."""
 
 
 _cells_of: Final = attrgetter(*_CELL_FIELDS)

@@ -24,6 +24,7 @@ from pipeline.parse.read.legacy import (
 )
 from pipeline.parse.read.ofd import read_ofd
 from pipeline.parse.read.pdf import read_pdf
+from pipeline.parse.read.scan import IMAGE_FORMAT, SCAN_SUFFIXES, read_image
 from pipeline.parse.read.text import read_text
 
 Reader = Callable[[bytes, str], RawDocument]
@@ -46,6 +47,7 @@ READERS: Final[dict[str, Reader]] = {
     ".shtml": read_html,
     ".mhtml": read_mhtml,
     ".mht": read_mhtml,
+    **dict.fromkeys(SCAN_SUFFIXES, read_image),
 }
 
 
@@ -58,8 +60,13 @@ MAX_BINARY_BYTES: Final = 256 << 20
 
 TEXT_READERS: Final = (read_text, read_html)
 """Readers of text formats, limited to ``MAX_TEXT_BYTES`` (a web archive embeds images: binary)."""
-FAMILIES: Final[dict[Reader, str]] = {read_text: "text", read_html: "html", read_mhtml: "mhtml"}
-"""Format names recorded for readers of several suffixes: .htm and .shtml are "html"."""
+FAMILIES: Final[dict[Reader, str]] = {
+    read_text: "text",
+    read_html: "html",
+    read_mhtml: "mhtml",
+    read_image: IMAGE_FORMAT,
+}
+"""Format names recorded for readers of several suffixes: .htm and .shtml are "html", a .png "image"."""
 
 
 def size_limit(path: Path) -> int:

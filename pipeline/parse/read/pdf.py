@@ -44,15 +44,16 @@ Text outside tables: a line split by a wide gap gives one block per piece ("编�
 "单位：万元" are two, so the unit line is seen), and the lines of a paragraph that wrapped (a
 two-line title) are joined back into one (``continues_paragraph``).
 
-Errors: no text on any page, scanned pages in a PDF whose text names no form field, or a text
-layer of glyph numbers (fonts without a Unicode map, ``is_garbled``) → ``needs_ocr``; a password → ``encrypted_file``; anything pdfium or pdfminer cannot parse →
+Scans: pages without a text layer and pages whose text layer is glyph numbers (fonts without a
+Unicode map) are read by OCR (``pipeline.parse.read.scan``), the others as text, and their blocks
+put together page by page. Errors: no text and no picture on any page → ``needs_ocr``; a
+password → ``encrypted_file``; anything pdfium or pdfminer cannot parse →
 ``unreadable_file``. Library exceptions never escape. A PDF with an owner password only
 (printing/copying restrictions, no password to open) is read normally.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ from pipeline.core.labels import FORM_LABELS, ColumnMap, find_indicator_header
 from pipeline.core.text import compact, join_wrapped, label_key
 from pipeline.core.types import Block, Cells, Locator, RawDocument, Row, TextLine
 from pipeline.parse.read.pdf_tables import Box, PageContent, TablePages, Word
+from pipeline.parse.read.scan import ocr_page_numbers, ocr_pdf_pages, with_scans
 from pipeline.parse.read.text import LINE_CONTROLS, is_printable
 from pipeline.parse.read.word import cell_text, grid_block, text_pieces
 
@@ -107,10 +109,6 @@ class PageText:
     has_paths: bool
     """Vector graphics: the rules of a table."""
     has_images: bool
-
-    @property
-    def is_scan(self) -> bool:
-        return self.has_images and not self.text.strip()
 
 
 # -- pypdfium2: text layer and page selection ----------------------------------------------------
@@ -408,75 +406,29 @@ OCR_ADVICE: Final = (
 )
 
 
-EXPECTED_RANGES: Final = (
-    (0x20, 0x7E),  # ASCII
-    (0xA0, 0xFF),  # Latin-1: ° × ÷ ·
-    (0x2000, 0x206F),  # general punctuation: — ‰ …
-    (0x2100, 0x22FF),  # letterlike, arrows, maths: ℃ → ≥ ≤
-    (0x2460, 0x27BF),  # enclosed numbers, boxes, shapes: ① ★ □
-    (0x3000, 0x303F),  # CJK punctuation
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xFF00, 0xFFEF),  # full-width forms
-)
-"""Where the characters of a Chinese budget document lie. A font without a Unicode map gives its
-glyph numbers instead, scattered over Thai, Greek, Gurmukhi, CJK compatibility …"""
-MAX_UNEXPECTED_SHARE: Final = 0.3
-MIN_CHARACTERS_JUDGED: Final = 50
-"""Fewer characters than this are too few to call a text layer garbled."""
-
-
-def _is_expected(character: str) -> bool:
-    point = ord(character)
-    return any(low <= point <= high for low, high in EXPECTED_RANGES)
-
-
-def is_garbled(text: str) -> bool:
-    """Whether a text layer is glyph numbers rather than text (fonts without a ToUnicode map)."""
-    characters = [ch for ch in text if not ch.isspace()]
-    if len(characters) < MIN_CHARACTERS_JUDGED:
-        return False
-    counts = Counter(characters)  # each distinct character judged once
-    unexpected = sum(n for ch, n in counts.items() if not _is_expected(ch))
-    return unexpected > MAX_UNEXPECTED_SHARE * len(characters)
-
-
 def check_text_layer(pages: Sequence[PageText]) -> None:
-    """``needs_ocr`` when the tables can only be in scanned pages, or the text layer is garbled."""
+    """``needs_ocr`` when no page has text, nor a picture OCR could read (blank pages)."""
     if not any(page.text.strip() for page in pages):
         raise IngestError(
             "needs_ocr", STAGE_READ, f"none of the {len(pages)} pages has a text layer (a scan); {OCR_ADVICE}"
-        )
-    text = "\n".join(page.text for page in pages)
-    if not has_table_marker(text) and is_garbled(text):
-        raise IngestError(
-            "needs_ocr",
-            STAGE_READ,
-            "the PDF's text layer is unreadable: its fonts have no Unicode map, so it holds glyph numbers, "
-            "not text (a new layout would not help); run OCR over the text layer "
-            "(e.g. ocrmypdf --force-ocr --language chi_sim) or get the original Word/Excel file, "
-            "then put that in the raw folder",
-        )
-    scans = [number for number, page in enumerate(pages, start=1) if page.is_scan]
-    if scans and not any(has_table_marker(page.text) for page in pages):
-        raise IngestError(
-            "needs_ocr",
-            STAGE_READ,
-            f"{len(scans)} of {len(pages)} pages are scans without text (first: page {scans[0]}) and the "
-            f"text of the others names no 绩效目标表 field; {OCR_ADVICE}",
         )
 
 
 def read_pdf(data: bytes, source_file: str) -> RawDocument:
     """A PDF's text layer (``lines``) and its tables and text as blocks, page by page."""
     pages = read_page_texts(data)
-    check_text_layer(pages)
+    scanned = ocr_page_numbers([(page.text, page.has_images) for page in pages])
+    if scanned:  # read by OCR (pipeline.parse.read.scan); the other pages as text
+        pages = [PageText("", False, False) if n in scanned else page for n, page in enumerate(pages, start=1)]
+    else:
+        check_text_layer(pages)
     numbered = [(number, line) for number, page in enumerate(pages, start=1) for line in page.text.split("\n")]
     blocks = _table_blocks(data, pages)
-    return RawDocument(
+    document = RawDocument(
         source_file=source_file,
         format=FORMAT,
         lines=tuple(line for _, line in numbered),
         blocks=tuple(blocks),
         line_pages=tuple(number for number, _ in numbered),
     )
+    return with_scans(document, ocr_pdf_pages(data, scanned)) if scanned else document
