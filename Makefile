@@ -61,10 +61,10 @@ lint: install  ## ruff, mypy --strict, import-linter
 	$(RUN) mypy
 	$(RUN) lint-imports --no-cache
 
-# The column tables of docs/raw_layer.md, from the one declaration in pipeline/contract/tables.py
-# (tests/contract/test_docs.py fails while the page is stale).
-raw-docs: install  ## rewrite docs/raw_layer.md's column tables from the contract
-	$(RUN) python -m pipeline.contract.docs docs/raw_layer.md
+# The generated tables of docs/raw_layer.md (from pipeline/contract/tables.py) and README.md (from
+# pipeline/core/errors.py); tests/contract/test_docs.py fails while a page is stale.
+raw-docs: install  ## rewrite the generated tables of docs/raw_layer.md (columns) and README.md (error classes)
+	$(RUN) python -m pipeline.contract.docs
 
 # Recall and invented rows on the hand-read real documents (../shared/realdocs, or $JIXIAO_REALDOCS).
 accuracy: install  ## the pipeline on the hand-read real documents, scored row by row

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.contract.docs import BEGIN, END, MarkersMissingError, render, table_markdown
+from pipeline.contract.docs import (
+    BEGIN,
+    END,
+    ERRORS_BEGIN,
+    ERRORS_END,
+    MarkersMissingError,
+    render,
+    render_readme,
+    table_markdown,
+)
 from pipeline.contract.tables import DEPARTMENT_TARGETS, DOCUMENTS
+from pipeline.core.errors import ERROR_CLASSES
 from tests.conftest import REPO
 
 PAGE = REPO / "docs" / "raw_layer.md"
@@ -42,3 +52,12 @@ def test_a_bar_in_a_description_does_not_split_the_markdown_cell() -> None:
 def test_a_page_without_markers_is_refused() -> None:
     with pytest.raises(MarkersMissingError):
         render("# a page someone rewrote by hand\n")
+
+
+def test_the_readme_lists_every_error_class_as_errors_py_states_it() -> None:
+    """The README's table of failures is ERROR_CLASSES', rewritten by ``make raw-docs``."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert render_readme(readme) == readme, "README.md's error classes are stale: run `make raw-docs`"
+    table = readme[readme.index(ERRORS_BEGIN) : readme.index(ERRORS_END)]
+    assert "| `empty_file` | The file has no content. | Upload the document again. |" in table
+    assert [line.split("`")[1] for line in table.splitlines() if line.startswith("| `")] == list(ERROR_CLASSES)
