@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Final
 
+CJK_IDEOGRAPHS: Final = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+"""The CJK ideograph blocks (extension A, unified, compatibility), for character classes."""
 CJK_CLASS: Final = (
     "\u2e80-\u2fdf"  # radicals
     "\u3000-\u303f"  # CJK punctuation
-    "\u3400-\u4dbf"  # extension A
-    "\u4e00-\u9fff"  # unified ideographs
-    "\uf900-\ufaff"  # compatibility ideographs
-    "\ufe30-\ufe4f"  # compatibility forms
+    + CJK_IDEOGRAPHS
+    + "\ufe30-\ufe4f"  # compatibility forms
     "\uff00-\uffef"  # full-width forms
     "\u2018-\u201f"  # curly quotes
     "\u2160-\u217f"  # roman numerals

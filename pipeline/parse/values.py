@@ -60,7 +60,7 @@ from pipeline.core.comparators import (
     trailing_comparator,
 )
 from pipeline.core.money import UNIT_SCALE, YUAN, scale_decimal
-from pipeline.core.text import CACHED_STRINGS, WHITESPACE, strip_markup
+from pipeline.core.text import CACHED_STRINGS, CJK_IDEOGRAPHS, WHITESPACE, strip_markup
 from pipeline.core.types import ValueKind
 
 NOTE_SEPARATOR: Final = "; "
@@ -139,9 +139,7 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-CJK: Final = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-"""The CJK ideograph blocks, for character classes."""
-_CJK_START: Final = re.compile(rf"[{CJK}]")
+_CJK_START: Final = re.compile(rf"[{CJK_IDEOGRAPHS}]")
 _LATEX_WRAPPER: Final = re.compile(r"\\(?:text|mathrm|rm|mathbf)\s*\{([^{}]*)\}")
 _BARE_LATEX: Final = re.compile(r"\\(geqslant|leqslant|geq|leq|ge|le|gt|lt|%)(?![A-Za-z])")
 _BARE_LATEX_SYMBOLS: Final = {

@@ -32,19 +32,10 @@ from pipeline.parse.read.excel import read_xlsx
 from pipeline.parse.read.legacy import F_ENCRYPTED, FIB_FLAGS_OFFSET, compound_streams
 from pipeline.parse.read.office import SPREADSHEET, convert
 from tests.conftest import FIXED_NOW, REALDOCS
+from tests.parse.compared import PROJECT_COLUMNS, ROW_COLUMNS
 from tests.parse.test_read_html_xls import realdoc_page
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
-ROW_COLUMNS = ["table_no", "row_no", "level1", "level2", "level3", "description", "value_text", "basis"]
-PROJECT_COLUMNS = [
-    "table_no",
-    "project_code",
-    "project_name",
-    "budget_yuan",
-    "fiscal_funds_yuan",
-    "goals",
-    "spend_plan",
-]
 LEGACY = {
     "seed002.doc": ("seed002.docx", "doc"),
     "seed000.wps": ("seed000.docx", "wps"),

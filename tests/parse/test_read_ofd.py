@@ -24,19 +24,10 @@ from pipeline.parse.document import parse_document
 from pipeline.parse.read import MAX_BINARY_BYTES, document_format, read_document, size_limit
 from pipeline.parse.read.ofd import MAX_RULES, PT_PER_MM, Rule, build_grid, deltas, path_segments
 from tests.conftest import FIXED_NOW, REALDOCS
+from tests.parse.compared import PROJECT_COLUMNS, ROW_COLUMNS
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 OFD = FORMATS / "seed002.ofd"
-ROW_COLUMNS = ["table_no", "row_no", "level1", "level2", "level3", "description", "value_text", "basis"]
-PROJECT_COLUMNS = [
-    "table_no",
-    "project_code",
-    "project_name",
-    "budget_yuan",
-    "fiscal_funds_yuan",
-    "goals",
-    "spend_plan",
-]
 DOCUMENT_COLUMNS = ["town", "county", "fiscal_year", "unit_name", "amount_unit", "project_count", "indicator_count"]
 PAGE = "Doc_0/Pages/Page_0/Content.xml"
 

@@ -64,12 +64,11 @@ from typing import Final
 
 from pipeline.core.categories import COST, LEVEL2_ALIASES, LEVEL2_PARENT, SATISFACTION
 from pipeline.core.comparators import PREFIX_COMPARATORS, SIGN_FOLDS, SUFFIX_COMPARATORS
-from pipeline.core.text import WHITESPACE
+from pipeline.core.text import CJK_IDEOGRAPHS, WHITESPACE
 from pipeline.core.vocabulary import LEVEL1_VARIANTS
 from pipeline.parse.reader.kinds import DIRECTION_WORDS, MAX_WEIGHT, NATURE_WORDS
 from pipeline.parse.values import (
     ACTION_WORDS,
-    CJK,
     GLUE_SAFE_UNITS,
     ON_TIME_WORDS,
     UNIT_CORE,
@@ -161,7 +160,7 @@ MAX_OPTIMA: Final = 4
 
 # --- patterns ---------------------------------------------------------------------------------------
 
-_CJK_AT: Final = re.compile(rf"[{CJK}]")
+_CJK_AT: Final = re.compile(rf"[{CJK_IDEOGRAPHS}]")
 
 
 _COMPARATOR: Final = rf"(?:{alternation(PREFIX_COMPARATORS)})"
@@ -178,7 +177,7 @@ _DATE: Final = (
     rf"|{_MONTH_DAY}(?:{_RANGE}{_MONTH_DAY})?{_DEADLINE}"
     r"|\d{4}[-./]\d{1,2}[-./]\d{1,2}"
 )
-_DEGREE: Final = rf"(?:{alternation(DEGREE_WORDS)})[{CJK}]{{{DEGREE_VERB_LENGTH}}}"
+_DEGREE: Final = rf"(?:{alternation(DEGREE_WORDS)})[{CJK_IDEOGRAPHS}]{{{DEGREE_VERB_LENGTH}}}"
 
 _COMPARATOR_AT: Final = re.compile(_COMPARATOR)
 QUANTITY_VALUE: Final = re.compile(rf"{_QUANTITY}|{_DATE}")
