@@ -6,7 +6,7 @@
   Forms without a coded unit line name their unit in a labelled field (``填报单位（盖章）：甲县卫生
   健康局``, ``编制单位：…``, ``单位名称：…``), kept without a code.
 - County departments and county-level documents have no town (town is null); their county is the
-  county name the unit's name starts with (``平乡县农业农村局`` → 平乡县).
+  county name the unit's name starts with (``甲县农业农村局`` → 甲县).
 - Web pages and forms also name the unit as a field whose value is the next cell or line
   (``主管部门 | 甲市乙区建设和管理委员会``, ``[ 发布机构 ]`` then ``乙区丙镇``): ``UNIT_FIELDS``,
   the unit's own labels first. Failing all of these, a title line may name the place.
@@ -93,7 +93,7 @@ def place_from_name(name: str) -> Place:
     town = town_match.group(1) if town_match else None
     rest = core[: town_match.start()] if town_match else core
     county_match = _COUNTY.search(rest)
-    if county_match is None and town is None:  # a county department: 平乡县农业农村局
+    if county_match is None and town is None:  # a county department: 甲县农业农村局
         county_match = _COUNTY_PREFIX.search(rest)
     return Place(county=county_match.group(1) if county_match else None, town=town)
 
