@@ -14,6 +14,11 @@ The checks' expressions do not depend on the data: each check function is called
 on a stand-in for the frame that records what it selects (``_Recorder``), and every frame is then
 one eager ``select`` of those expressions — no lazy plan to build and optimise per frame. A check
 that does anything but ``select`` on its frame makes the model "not modelled": pandera decides.
+
+A batch of documents is checked in one query too (``failing_groups``): the same expressions
+aggregated per document (``group_by("source_file")``), so each document is judged exactly as its
+own frame would be — ``table_no`` unique within a document, row numbers unique within a table of
+that document — and the answer names the documents pandera must look at, not just "the batch".
 """
 
 from __future__ import annotations
@@ -130,13 +135,44 @@ def validate_frame(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> None:
         model.validate(frame, lazy=True)
 
 
-def _passes(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> bool:
+def failing_groups(model: type[pa.DataFrameModel], frame: pl.DataFrame, key: str) -> frozenset[object] | None:
+    """The values of ``key`` whose rows, taken as a frame of their own, pandera might reject.
+
+    A frame of 100 documents' indicators with ``key="source_file"``: ``frozenset()`` when every
+    document's rows certainly pass, ``{"乙镇.txt"}`` when that document's rows break a check (or
+    might: the answer is as conservative as ``passes``), and None when the frame is not modelled
+    at all (a wrong dtype, a missing column, a check this pass cannot read) — then every group
+    must go to pandera. ``passes(model, rows of one group)`` is True for every group not named.
+    """
+    try:
+        return _failing_groups(model, frame, key)
+    except Exception:
+        return None
+
+
+def _modelled_exprs(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> tuple[pl.Expr, ...] | None:
+    """The model's check expressions, or None when the frame has something this pass does not model."""
     schema = model.to_schema()
     if not _schema_is_modelled(schema, frame):
-        return False
+        return None
     if not _columns_are_modelled(model, tuple(frame.schema.items())):
-        return False
-    exprs = _model_exprs(model)
+        return None
+    return _model_exprs(model)
+
+
+def _passes(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> bool:
+    exprs = _modelled_exprs(model, frame)
     if exprs is None:
         return False
     return not exprs or all(frame.select(exprs).row(0))
+
+
+def _failing_groups(model: type[pa.DataFrameModel], frame: pl.DataFrame, key: str) -> frozenset[object] | None:
+    exprs = _modelled_exprs(model, frame)
+    if exprs is None:
+        return None
+    if not exprs or frame.is_empty():
+        return frozenset()
+    verdicts = frame.group_by(key).agg(exprs)
+    failing = verdicts.filter(~pl.all_horizontal(pl.exclude(key).fill_null(False)))
+    return frozenset(failing[key].to_list())

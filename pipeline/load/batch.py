@@ -5,9 +5,12 @@ document or thousands): what the warehouse holds is read once, a file it holds i
 see whether it changed, an unchanged file (same sha256, same parser version, in the lake) is
 skipped without being read, and the rest are parsed — and hashed from the bytes parsed — in a
 spawn process pool on all cores (polars' threads do not survive ``fork``) and loaded in batches
-of ``BATCH_DOCUMENTS``: each batch to the Parquet lake, then in one transaction and one insert
-per raw table, writes serialised by the warehouse lock while the workers go on parsing. Only
-the frames of the documents waiting to be loaded are held in memory, never the corpus.
+of ``BATCH_DOCUMENTS``. Workers hand back plain rows (``DocumentRows``); each batch's rows become
+one frame per raw table, checked against the contract in one query per table
+(``pipeline.parse.checks.checked_batch``: a bad document fails alone), then go to the Parquet
+lake and into DuckDB in one transaction and one insert per raw table, writes serialised by the
+warehouse lock while the workers go on parsing. Only the rows of the documents waiting to be
+loaded are held in memory, never the corpus.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from typing import Final, TypeVar
 
 from filelock import FileLock
 
-from pipeline.load.lake import in_lake, lake_dir, write_document
+from pipeline.load.lake import in_lake, lake_dir, write_batch
 from pipeline.load.loaded import LoadedVersion, is_unchanged, loaded_versions
-from pipeline.load.warehouse import RAW_TABLES, load_documents, rows_of
-from pipeline.parse.document import parse_document
-from pipeline.parse.frames import DocumentFrames
+from pipeline.load.warehouse import load_documents
+from pipeline.parse.checks import checked_batch
+from pipeline.parse.document import parse_rows
+from pipeline.parse.frames import SOURCE_KEY, BatchFrames, DocumentRows
 from pipeline.parse.read.files import digest_inside, discover_documents, source_file_of, stored_name
 
 T = TypeVar("T")
@@ -139,16 +143,16 @@ def plan(source_files: Iterable[str], raw_dir: Path, warehouse: Path) -> tuple[l
     return jobs, unchanged
 
 
-def parse_job(job: ParseJob, raw_dir: Path) -> DocumentFrames:
-    """One document parsed (in a worker process); module-level so that spawn can pickle it."""
-    return parse_document(raw_dir / job.source_file, raw_dir)
+def parse_job(job: ParseJob, raw_dir: Path) -> DocumentRows:
+    """One document parsed to rows (in a worker process); module-level so that spawn can pickle it."""
+    return parse_rows(raw_dir / job.source_file, raw_dir)
 
 
-def parse_all(jobs: Sequence[ParseJob], raw_dir: Path, workers: int) -> Iterator[DocumentFrames]:
-    """The jobs' frames in order, parsed by ``workers`` spawn processes (or here, for a few documents).
+def parse_all(jobs: Sequence[ParseJob], raw_dir: Path, workers: int) -> Iterator[DocumentRows]:
+    """The jobs' rows in order, parsed by ``workers`` spawn processes (or here, for a few documents).
 
     At most ``IN_FLIGHT`` documents are submitted and not yet taken: when loading falls behind
-    parsing, the workers wait instead of piling up parsed frames in memory.
+    parsing, the workers wait instead of piling up parsed rows in memory.
     """
     parse = partial(parse_job, raw_dir=raw_dir)
     if workers <= 1 or len(jobs) < POOL_MIN_DOCUMENTS:
@@ -170,16 +174,20 @@ def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def outcome_of(source_file: str, frames: DocumentFrames) -> Outcome:
-    """A loaded document's outcome, from its one documents row, under the name the run listed it by."""
-    document = frames.documents.row(0, named=True)
-    return Outcome(
-        source_file=source_file,
-        sha256=str(document["sha256"] or UNAVAILABLE),
-        status=str(document["status"]),
-        layout=document["layout"],
-        rows={table: rows_of(frames, table) for table in RAW_TABLES},
-    )
+def outcomes_of(source_files: Sequence[str], batch: BatchFrames) -> Iterator[tuple[str, Outcome]]:
+    """Each document's stored name and outcome, from its one documents row, under the name the run
+    listed it by (``source_files``, in the batch's order)."""
+    counts = batch.rows_per_document()
+    documents = {row[SOURCE_KEY]: row for row in batch.documents.iter_rows(named=True)}
+    for source_file, stored in zip(source_files, batch.source_files, strict=True):
+        document = documents[stored]
+        yield stored, Outcome(
+            source_file=source_file,
+            sha256=str(document["sha256"] or UNAVAILABLE),
+            status=str(document["status"]),
+            layout=document["layout"],
+            rows=counts[stored],
+        )
 
 
 def run_lock_path(warehouse: Path, source_files: Sequence[str]) -> Path:
@@ -223,13 +231,13 @@ def ingest_documents(
         lake = lake_dir(warehouse)
         parsed = zip(jobs, parse_all(jobs, raw_dir, workers or worker_count()), strict=True)
         for batch in batches(parsed, BATCH_DOCUMENTS):
-            for _, frames in batch:
-                write_document(lake, frames)
-            failures = load_documents(warehouse, [frames for _, frames in batch])
+            frames = checked_batch([rows for _, rows in batch])
+            write_batch(lake, frames)
+            failures = load_documents(warehouse, frames)
             failed.update(failures)
-            for job, frames in batch:
-                if frames.source_file not in failures:
-                    yield outcome_of(job.source_file, frames)
+            for stored, outcome in outcomes_of([job.source_file for job, _ in batch], frames):
+                if stored not in failures:
+                    yield outcome
     if failed:
         raise LoadFailedError(load_failure_message(failed))
 

@@ -17,8 +17,8 @@ from typing import Final
 
 import polars as pl
 
-from pipeline.load.warehouse import RAW_SCHEMA, RAW_TABLES, _frames_by_table, ensure_raw_tables, writer
-from pipeline.parse.frames import DocumentFrames, document_id
+from pipeline.load.warehouse import RAW_SCHEMA, RAW_TABLES, ensure_raw_tables, writer
+from pipeline.parse.frames import BatchFrames, DocumentFrames, document_id
 
 LAKE_FOLDER: Final = "lake"
 DISK_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -81,8 +81,14 @@ def write_document(lake: Path, frames: DocumentFrames) -> None:
             )
             _write_atomically(updated, existing)
         return
-    for table, frame in _frames_by_table(frames).items():
+    for table, frame in frames.tables().items():
         _write_atomically(frame, lake / table / f"{doc_id}.parquet")
+
+
+def write_batch(lake: Path, batch: BatchFrames) -> None:
+    """``write_document`` for every document of a parsed batch (its frames cut per document)."""
+    for frames in batch.split():
+        write_document(lake, frames)
 
 
 def load_raw_from_lake(warehouse: Path, lake: Path | None = None) -> dict[str, int]:

@@ -6,13 +6,16 @@ length of the transaction. A document's rows in every raw table are deleted and 
 same transaction, keyed by ``source_file``: a re-run replaces exactly that document, and a crash
 mid-load leaves the previous state (DuckDB rolls back an uncommitted transaction on reopen).
 Many documents load as a batch (``load_documents``): one transaction and one insert per raw table
-for the batch, falling back to one transaction per document when the batch fails.
+for the batch — the batch's frames as the parser's batch check built them (one frame per raw
+table), or documents' own frames put together — falling back to one transaction per document
+when the batch fails.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Final
 
@@ -24,7 +27,7 @@ from pipeline.contract import tables
 from pipeline.contract.columns import Table
 from pipeline.contract.tables import RAW_SCHEMA as RAW_SCHEMA
 from pipeline.load.readers import connect_waiting
-from pipeline.parse.frames import DocumentFrames, FrameSchema
+from pipeline.parse.frames import SOURCE_KEY, BatchFrames, DocumentFrames, FrameSchema
 
 LOCK_TIMEOUT_SECONDS: Final = 600
 RAW_TABLES: Final[dict[str, FrameSchema]] = {table.name: table.polars_schema() for table in tables.RAW_TABLES}
@@ -110,16 +113,6 @@ def _ensure_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             con.execute(f'ALTER TABLE {RAW_SCHEMA}.{table.name} ADD COLUMN "{column.name}" {column.type.duckdb}')
 
 
-def _frames_by_table(frames: DocumentFrames) -> dict[str, pl.DataFrame]:
-    return {
-        "documents": frames.documents,
-        "projects": frames.projects,
-        "indicators": frames.indicators,
-        "ingest_errors": frames.errors,
-        "department_targets": frames.department_targets,
-    }
-
-
 def _record_load(con: duckdb.DuckDBPyConnection, documents: pl.DataFrame) -> None:
     """Append what this load brought, so counts can be compared across loads of the same bytes."""
     con.register("loaded_document", documents.to_arrow())
@@ -129,11 +122,6 @@ def _record_load(con: duckdb.DuckDBPyConnection, documents: pl.DataFrame) -> Non
         FROM loaded_document"""
     )
     con.unregister("loaded_document")
-
-
-def rows_of(frames: DocumentFrames, table: str) -> int:
-    """How many rows a document brings to one raw table."""
-    return _frames_by_table(frames)[table].height
 
 
 def _holds_any(con: duckdb.DuckDBPyConnection) -> bool:
@@ -149,34 +137,33 @@ def _holds_any(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(found[0])
 
 
-def _replace_documents(con: duckdb.DuckDBPyConnection, batch: Sequence[DocumentFrames]) -> None:
+def _replace_documents(con: duckdb.DuckDBPyConnection, batch: BatchFrames) -> None:
     """Replace (or mark withdrawn) every document of the batch in one transaction.
 
-    One DELETE and one INSERT per raw table for the whole batch, never row by row: the batch's
-    frames are concatenated per table and inserted from Arrow.
+    One DELETE and one INSERT per raw table for the whole batch, never row by row: each raw
+    table's frame of the batch is inserted from Arrow.
     """
-    replaced = [frames for frames in batch if not frames.withdrawn]
+    documents = batch.documents.select(SOURCE_KEY, "loaded_at").iter_rows()
+    withdrawn_at = {name: at for name, at in documents if name in batch.withdrawn}
+    replaced = batch.only(frozenset(batch.source_files) - batch.withdrawn) if batch.withdrawn else batch
     con.execute("BEGIN TRANSACTION")
     try:
-        for frames in batch:
-            if frames.withdrawn:
-                mark_withdrawn(con, frames.source_file, frames.documents["loaded_at"][0])
-        if replaced:
-            con.register("incoming_files", pl.DataFrame({"source_file": [f.source_file for f in replaced]}).to_arrow())
+        for source_file, at in withdrawn_at.items():
+            mark_withdrawn(con, source_file, at)
+        if replaced.source_files:
+            con.register("incoming_files", pl.DataFrame({SOURCE_KEY: list(replaced.source_files)}).to_arrow())
             held = _holds_any(con)
-            tables = [_frames_by_table(frames) for frames in replaced]
-            for table in RAW_TABLES:
+            for table, frame in replaced.tables().items():
                 if held:
                     con.execute(
                         f"DELETE FROM {RAW_SCHEMA}.{table} WHERE source_file IN (SELECT source_file FROM incoming_files)"
                     )
-                rows = [frames[table] for frames in tables if frames[table].height]
-                if rows:
-                    con.register("incoming", pl.concat(rows, how="diagonal_relaxed").to_arrow())
+                if frame.height:
+                    con.register("incoming", frame.to_arrow())
                     con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} BY NAME SELECT * FROM incoming")
                     con.unregister("incoming")
             con.unregister("incoming_files")
-            _record_load(con, pl.concat([f.documents for f in replaced], how="diagonal_relaxed"))
+            _record_load(con, replaced.documents)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -185,7 +172,7 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, batch: Sequence[DocumentF
 
 def replace_document(con: duckdb.DuckDBPyConnection, frames: DocumentFrames) -> None:
     """Delete a document's rows from every raw table and insert its new ones, atomically."""
-    _replace_documents(con, [frames])
+    _replace_documents(con, BatchFrames.of([frames]))
 
 
 def prepare_raw_layer(warehouse: Path) -> None:
@@ -206,26 +193,38 @@ def load_document(warehouse: Path, frames: DocumentFrames) -> None:
     """Load one document's frames, replacing whatever an earlier run loaded for the same file."""
     with writer(warehouse) as con:
         ensure_raw_tables(con)
-        _replace_documents(con, [frames])
+        _replace_documents(con, BatchFrames.of([frames]))
 
 
-def load_documents(warehouse: Path, batch: Sequence[DocumentFrames]) -> dict[str, Exception]:
+def _one_by_one(batch: BatchFrames | Sequence[DocumentFrames]) -> Iterator[tuple[str, Callable[[], BatchFrames]]]:
+    """Each document of the batch as a batch of its own (built when loaded: building may fail too)."""
+    if isinstance(batch, BatchFrames):
+        for source_file in batch.source_files:
+            yield source_file, partial(batch.only, frozenset({source_file}))
+    else:
+        for frames in batch:
+            yield frames.source_file, partial(BatchFrames.of, [frames])
+
+
+def load_documents(warehouse: Path, batch: BatchFrames | Sequence[DocumentFrames]) -> dict[str, Exception]:
     """Load a batch of documents under one lock, in one transaction; what could not be loaded, by file.
 
-    If the batch transaction fails, it is rolled back and every document is loaded again in its
-    own transaction: one bad document never costs the others, and each replace stays atomic.
+    The batch is the parser's (``pipeline.parse.checks.checked_batch``: one frame per raw table)
+    or documents' own frames (``parse_document``'s), put together here. If the batch transaction
+    fails, it is rolled back and every document is loaded again in its own transaction: one bad
+    document never costs the others, and each replace stays atomic.
     """
     failed: dict[str, Exception] = {}
     with writer(warehouse) as con:
         ensure_raw_tables(con)
         try:
-            _replace_documents(con, batch)
+            _replace_documents(con, batch if isinstance(batch, BatchFrames) else BatchFrames.of(batch))
         except Exception:
-            for frames in batch:
+            for source_file, alone in _one_by_one(batch):
                 try:
-                    _replace_documents(con, [frames])
+                    _replace_documents(con, alone())
                 except Exception as err:
-                    failed[frames.source_file] = err
+                    failed[source_file] = err
     return failed
 
 

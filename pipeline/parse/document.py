@@ -1,8 +1,11 @@
 """The path of one document, top to bottom: read → recognise layout → extract → normalise → validate.
 
-``parse_document`` never raises for a bad document: whatever stage fails, the result is a
-failed dim_document row plus one ``ingest_errors`` row saying what to do, so the rest of a run
-goes on. Loading (``pipeline.load.warehouse``) and modelling (dbt) come after, in their own assets.
+``parse_rows`` is what a parser worker runs: the document's rows as plain Python, checked later
+with the rest of its batch (``pipeline.parse.checks.checked_batch``). ``parse_document`` is the
+same path for one document on its own (``jixiao check``, tests): its rows, checked as a batch of
+one, as frames. Neither raises for a bad document: whatever stage fails, the result is a failed
+dim_document row plus one ``ingest_errors`` row saying what to do, so the rest of a run goes on.
+Loading (``pipeline.load.warehouse``) and modelling (dbt) come after, in their own assets.
 """
 
 from __future__ import annotations
@@ -13,28 +16,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
-import pandera.polars as pa
-import polars as pl
-
-from pipeline.contract.fastpath import validate_frame
-from pipeline.contract.schemas import (
-    DepartmentTargetFrame,
-    DocumentFrame,
-    IndicatorFrame,
-    ProjectFrame,
-    failures_summary,
-)
 from pipeline.core.confidence import MIN_CONFIDENCE, lowest_score
-from pipeline.core.errors import STAGE_EXTRACT, STAGE_VALIDATE, IngestError
+from pipeline.core.errors import STAGE_EXTRACT, IngestError
 from pipeline.core.types import Extraction, RawDocument
+from pipeline.parse.checks import checked_batch
 from pipeline.parse.department import department_targets
 from pipeline.parse.frames import (
     DocumentFrames,
+    DocumentRows,
+    Row,
     SourceInfo,
-    department_target_frame,
-    extraction_frames,
-    failed_frames,
-    withdrawn_frames,
+    department_target_rows,
+    extraction_rows,
+    failed_rows,
+    withdrawn_rows,
 )
 from pipeline.parse.layouts import PROSE_LAYOUTS, recognise
 from pipeline.parse.layouts.base import Layout
@@ -46,14 +41,6 @@ from pipeline.parse.read.scan import ocr_failed
 
 PROSE_CAN_REPLACE: Final = frozenset({"unknown_layout", "no_indicators"})
 """Table-layout errors that only mean "no table": a document whose targets are all prose is fine."""
-
-
-
-
-
-
-
-
 
 
 def _extract(layout: Layout, doc: RawDocument) -> Extraction:
@@ -124,45 +111,20 @@ def with_ocr_confidence(extraction: Extraction) -> Extraction:
     return dataclasses.replace(extraction, confidence=lowest)
 
 
-def validate_frames(frames: DocumentFrames) -> None:
-    """Check the document's frames against their pandera models; all failures together in one message.
+def _department_targets(doc: RawDocument, source_file: str) -> list[Row]:
+    """The department-level targets of a document; none when reading them failed.
 
-    Department targets are checked where they are read (``_department_targets``): a failure there
-    drops them and never fails the document.
-    """
-    checks: list[tuple[str, type[pa.DataFrameModel], pl.DataFrame]] = [
-        ("documents", DocumentFrame, frames.documents),
-        ("projects", ProjectFrame, frames.projects),
-        ("indicators", IndicatorFrame, frames.indicators),
-    ]
-    problems = []
-    for name, model, frame in checks:
-        try:
-            validate_frame(model, frame)
-        except pa.errors.SchemaErrors as err:
-            problems.append(f"{name}: {failures_summary(err.failure_cases)}")
-    if problems:
-        raise IngestError("validation_failed", STAGE_VALIDATE, " | ".join(problems))
-
-
-def _department_targets(doc: RawDocument, source_file: str) -> pl.DataFrame | None:
-    """The department-level targets of a document, or None when reading them failed.
-
-    Optional: a failure here (a bug, or rows breaking the contract) records nothing and never
-    fails the document, whose tables are what the warehouse is for.
+    Optional: a failure here (a bug; rows breaking the contract are dropped when the batch is
+    checked) records nothing and never fails the document, whose tables are what the warehouse is for.
     """
     try:
-        frame = department_target_frame(source_file, department_targets(doc))
-        validate_frame(DepartmentTargetFrame, frame)
+        return department_target_rows(source_file, department_targets(doc))
     except Exception:
-        return None
-    return frame
+        return []
 
 
-
-
-def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> DocumentFrames:
-    """Everything one file contributes to the warehouse, or its failure; never raises for bad input.
+def parse_rows(path: Path, raw_dir: Path, now: datetime | None = None) -> DocumentRows:
+    """Everything one file contributes to the warehouse as rows, or its failure; never raises for bad input.
 
     The file is opened once and its digest taken from the bytes parsed (``pipeline.parse.read.files``):
     a file replaced after a run planned it is recorded as what was read, not as what was planned.
@@ -170,7 +132,7 @@ def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> Do
     now = now or datetime.now(UTC).replace(tzinfo=None)
     source_file = stored_name(source_file_of(path, raw_dir))
     if not os.path.lexists(path):
-        return withdrawn_frames(source_file, now)
+        return withdrawn_rows(source_file, now)
     source = SourceInfo(source_file=source_file, sha256="", format=document_format(path))
     try:
         read = read_inside(path, raw_dir, size_limit(path))
@@ -179,11 +141,11 @@ def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> Do
         source = dataclasses.replace(source, format=doc.format)  # what was read: an .xls may be a web page
         extraction = extract_document(doc)
         meta = document_meta(doc, extraction)
-        frames = extraction_frames(source, meta, extraction, now)
-        targets = _department_targets(doc, source_file)
-        if targets is not None:
-            frames = dataclasses.replace(frames, department_targets=targets)
-        validate_frames(frames)
-        return frames
+        return extraction_rows(source, meta, extraction, now, _department_targets(doc, source_file))
     except IngestError as err:
-        return failed_frames(source, stage=err.stage, error_class=err.error_class, message=err.message, recorded_at=now)
+        return failed_rows(source, stage=err.stage, error_class=err.error_class, message=err.message, recorded_at=now)
+
+
+def parse_document(path: Path, raw_dir: Path, now: datetime | None = None) -> DocumentFrames:
+    """One file's frames, checked against the contract: ``parse_rows`` and the batch check, for one document."""
+    return next(checked_batch([parse_rows(path, raw_dir, now)]).split())

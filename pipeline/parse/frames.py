@@ -1,16 +1,22 @@
-"""Turning an ``Extraction`` into the typed, keyed polars frames the warehouse loads.
+"""Turning an ``Extraction`` into the typed, keyed rows of the warehouse, and rows into polars frames.
 
 Here the cells as written become comparable: money in 元 whatever the document's unit line says,
 indicator values typed (comparator, number, unit, date), level1/level2 on canonical names with the
 text as written kept beside them. Keys are derived from the source file so that re-running a
 document replaces exactly its own rows.
+
+A document's rows are plain Python (``DocumentRows``: one dict per row, every row carrying its
+``source_file`` and page or line): that is what a parser worker hands back. Frames are built per
+batch (``batch_frames``): one polars frame per raw table for 100 documents costs about what one
+document's frame did, since building a frame is mostly a fixed cost per column. A single
+document's frames (``DocumentFrames``) are a batch of one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -30,6 +36,9 @@ from pipeline.parse.reader.links import restatement_links
 from pipeline.parse.values import parse_value
 
 DOCUMENT_ID_LENGTH: Final = 16
+SOURCE_KEY: Final = "source_file"
+"""The column every raw table carries that names the document a row comes from."""
+Row: TypeAlias = dict[str, object]
 FrameSchema: TypeAlias = Mapping[str, pl.DataType | type[pl.DataType]]
 """Column name → polars dtype of a frame the warehouse loads, read from its declaration in
 ``pipeline.contract.tables``."""
@@ -54,6 +63,135 @@ class DocumentFrames:
     """The file is gone from the raw folder: its rows stay as history, marked withdrawn."""
     department_targets: pl.DataFrame = field(default_factory=lambda: empty_frame(DEPARTMENT_TARGET_SCHEMA))
     """The department-level targets (部门整体绩效目标) read from the prose; empty when none or failed."""
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """Raw table name → this document's frame for it."""
+        return dict(zip(TABLE_NAMES, _in_table_order(self), strict=True))
+
+
+@dataclass(frozen=True)
+class DocumentRows:
+    """Everything one document contributes to the warehouse, as plain rows: what a worker returns.
+
+    ``documents`` holds the one dim_document row (``status`` loaded, failed or withdrawn); each
+    row of every table carries ``source_file``, so rows of many documents can share one frame and
+    still be told apart.
+    """
+
+    source_file: str
+    documents: list[Row]
+    projects: list[Row] = field(default_factory=list)
+    indicators: list[Row] = field(default_factory=list)
+    errors: list[Row] = field(default_factory=list)
+    department_targets: list[Row] = field(default_factory=list)
+    withdrawn: bool = False
+
+    @property
+    def status(self) -> str:
+        return str(self.documents[0]["status"])
+
+
+@dataclass(frozen=True)
+class BatchFrames:
+    """Many documents' frames: one polars frame per raw table, each row keyed by ``source_file``.
+
+    ``source_files`` lists the documents in the order they were parsed; ``withdrawn`` those whose
+    file is gone (their rows stay as history, only their status changes).
+    """
+
+    source_files: tuple[str, ...]
+    documents: pl.DataFrame
+    projects: pl.DataFrame
+    indicators: pl.DataFrame
+    errors: pl.DataFrame
+    department_targets: pl.DataFrame
+    withdrawn: frozenset[str] = frozenset()
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """Raw table name → the batch's frame for it."""
+        return dict(zip(TABLE_NAMES, _in_table_order(self), strict=True))
+
+    def only(self, source_files: frozenset[str]) -> BatchFrames:
+        """The batch cut down to some of its documents (a document loaded alone after its batch failed)."""
+        kept = pl.col(SOURCE_KEY).is_in(list(source_files))
+        return _batch(
+            tuple(name for name in self.source_files if name in source_files),
+            [frame.filter(kept) for frame in _in_table_order(self)],
+            self.withdrawn & source_files,
+        )
+
+    def split(self) -> Iterator[DocumentFrames]:
+        """Each document's own frames, in order (for the lake's file per document, and ``parse_document``)."""
+        if len(self.source_files) == 1:
+            (name,) = self.source_files
+            yield _document(name, _in_table_order(self), name in self.withdrawn)
+            return
+        parts = [frame.partition_by(SOURCE_KEY, as_dict=True) for frame in _in_table_order(self)]
+        empties = [frame.clear() for frame in _in_table_order(self)]
+        for name in self.source_files:
+            tables = [part.get((name,), empty) for part, empty in zip(parts, empties, strict=True)]
+            yield _document(name, tables, name in self.withdrawn)
+
+    def rows_per_document(self) -> dict[str, dict[str, int]]:
+        """Source file → raw table → how many rows the document brings to it (0 included)."""
+        counts = {name: dict.fromkeys(TABLE_NAMES, 0) for name in self.source_files}
+        for table, frame in self.tables().items():
+            for name, rows in frame.group_by(SOURCE_KEY).len().iter_rows():
+                counts[name][table] = rows
+        return counts
+
+    @classmethod
+    def of(cls, frames: Sequence[DocumentFrames]) -> BatchFrames:
+        """Documents' own frames put together (frames built one document at a time, as tests do)."""
+        columns = zip(*(_in_table_order(document) for document in frames), strict=True)
+        return _batch(
+            tuple(document.source_file for document in frames),
+            [pl.concat(list(parts), how="diagonal_relaxed") for parts in columns],
+            frozenset(document.source_file for document in frames if document.withdrawn),
+        )
+
+
+def _in_table_order(frames: DocumentFrames | BatchFrames) -> tuple[pl.DataFrame, ...]:
+    return frames.documents, frames.projects, frames.indicators, frames.errors, frames.department_targets
+
+
+def _batch(source_files: tuple[str, ...], tables: Sequence[pl.DataFrame], withdrawn: frozenset[str]) -> BatchFrames:
+    documents, projects, indicators, errors, department_targets = tables
+    return BatchFrames(source_files, documents, projects, indicators, errors, department_targets, withdrawn)
+
+
+def _document(source_file: str, tables: Sequence[pl.DataFrame], withdrawn: bool) -> DocumentFrames:
+    documents, projects, indicators, errors, department_targets = tables
+    return DocumentFrames(source_file, documents, projects, indicators, errors, withdrawn, department_targets)
+
+
+TABLE_NAMES: Final = (DOCUMENTS.name, PROJECTS.name, INDICATORS.name, INGEST_ERRORS.name, DEPARTMENT_TARGETS.name)
+"""The raw tables in the order ``_in_table_order`` gives a document's or a batch's frames."""
+TABLE_SCHEMAS: Final = (
+    DOCUMENT_SCHEMA, PROJECT_SCHEMA, INDICATOR_SCHEMA, ERROR_SCHEMA, DEPARTMENT_TARGET_SCHEMA
+)
+
+
+def batch_frames(parsed: Sequence[DocumentRows]) -> BatchFrames:
+    """One frame per raw table for all these documents' rows (built, not checked: see ``parse.checks``)."""
+    rows: tuple[list[Row], ...] = ([], [], [], [], [])
+    for document in parsed:
+        for kept, more in zip(rows, _rows_in_table_order(document), strict=True):
+            kept.extend(more)
+    return _batch(
+        tuple(document.source_file for document in parsed),
+        [_frame(table, schema) for table, schema in zip(rows, TABLE_SCHEMAS, strict=True)],
+        frozenset(document.source_file for document in parsed if document.withdrawn),
+    )
+
+
+def document_frames(rows: DocumentRows) -> DocumentFrames:
+    """One document's frames, unchecked."""
+    return next(batch_frames([rows]).split())
+
+
+def _rows_in_table_order(document: DocumentRows) -> tuple[list[Row], ...]:
+    return document.documents, document.projects, document.indicators, document.errors, document.department_targets
 
 
 @dataclass(frozen=True)
@@ -93,9 +231,7 @@ def budget_yuan(project: ProjectRecord, unit: str | None) -> float | None:
     return None if fiscal is None or other is None else fiscal + other
 
 
-def _project_row(
-    doc_id: str, source_file: str, project: ProjectRecord, fallback_unit: str | None, layout: str
-) -> dict[str, object]:
+def _project_row(doc_id: str, source_file: str, project: ProjectRecord, fallback_unit: str | None, layout: str) -> Row:
     unit = project.amount_unit or fallback_unit
     return {
         "project_id": project_id(doc_id, project.table_no),
@@ -123,7 +259,7 @@ def _project_row(
     }
 
 
-def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[str, object]:
+def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> Row:
     value = parse_value(row.value_text)
     categories = canonical_categories(row.level1, row.level2)
     return {
@@ -159,7 +295,7 @@ def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> dict[
     }
 
 
-def _frame(rows: list[dict[str, object]], schema: FrameSchema) -> pl.DataFrame:
+def _frame(rows: list[Row], schema: FrameSchema) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else empty_frame(schema)
 
 
@@ -197,19 +333,19 @@ def missing_facts(meta: DocumentMeta, extraction: Extraction) -> str | None:
     return FACT_SEPARATOR.join(missing) or None
 
 
-def document_frame(
+def document_row(
     source: SourceInfo,
     *,
     status: str,
     loaded_at: datetime,
     meta: DocumentMeta | None = None,
     extraction: Extraction | None = None,
-) -> pl.DataFrame:
+) -> Row:
     """The one dim_document row of a file, loaded or failed."""
     unit_total = None
     if extraction is not None and extraction.unit_total_text is not None:
         unit_total = to_yuan(extraction.unit_total_text, extraction.unit_total_unit)
-    row: dict[str, object] = {
+    return {
         "document_id": document_id(source.source_file),
         "source_file": source.source_file,
         "sha256": source.sha256,
@@ -233,13 +369,17 @@ def document_frame(
         "parser_version": PARSER_VERSION,
         "loaded_at": loaded_at,
     }
-    return _frame([row], DOCUMENT_SCHEMA)
 
 
-def extraction_frames(
-    source: SourceInfo, meta: DocumentMeta, extraction: Extraction, loaded_at: datetime
-) -> DocumentFrames:
-    """The frames of a document that was read: its dim_document row, projects and indicator rows."""
+def extraction_rows(
+    source: SourceInfo,
+    meta: DocumentMeta,
+    extraction: Extraction,
+    loaded_at: datetime,
+    department_targets: list[Row] | None = None,
+) -> DocumentRows:
+    """The rows of a document that was read: its dim_document row, projects, indicator rows and
+    department targets."""
     doc_id = document_id(source.source_file)
     projects = [
         _project_row(doc_id, source.source_file, p, meta.amount_unit, extraction.layout) for p in extraction.projects
@@ -248,12 +388,12 @@ def extraction_frames(
     for project in projects:
         project["linked_project_id"] = links.get(str(project["project_id"]))
     indicators = [_indicator_row(doc_id, source.source_file, row) for row in extraction.indicators]
-    return DocumentFrames(
+    return DocumentRows(
         source_file=source.source_file,
-        documents=document_frame(source, status="loaded", loaded_at=loaded_at, meta=meta, extraction=extraction),
-        projects=_frame(projects, PROJECT_SCHEMA),
-        indicators=_frame(indicators, INDICATOR_SCHEMA),
-        errors=empty_frame(ERROR_SCHEMA),
+        documents=[document_row(source, status="loaded", loaded_at=loaded_at, meta=meta, extraction=extraction)],
+        projects=projects,
+        indicators=indicators,
+        department_targets=department_targets or [],
     )
 
 
@@ -261,10 +401,10 @@ def target_id(doc_id: str, target_no: int) -> str:
     return f"{doc_id}-t{target_no:03d}"
 
 
-def department_target_frame(source_file: str, targets: list[DepartmentTarget]) -> pl.DataFrame:
+def department_target_rows(source_file: str, targets: list[DepartmentTarget]) -> list[Row]:
     """One row per department-level target clause (see ``pipeline.parse.department``)."""
     doc_id = document_id(source_file)
-    rows: list[dict[str, object]] = []
+    rows: list[Row] = []
     clause_no: dict[tuple[str, int], int] = {}
     for target_no, target in enumerate(targets, start=1):
         key = (target.section, target.goal_no)
@@ -287,12 +427,10 @@ def department_target_frame(source_file: str, targets: list[DepartmentTarget]) -
                 "source_line": target.source_line,
             }
         )
-    return _frame(rows, DEPARTMENT_TARGET_SCHEMA)
+    return rows
 
 
-def failed_frames(
-    source: SourceInfo, *, stage: str, error_class: str, message: str, recorded_at: datetime
-) -> DocumentFrames:
+def failed_rows(source: SourceInfo, *, stage: str, error_class: str, message: str, recorded_at: datetime) -> DocumentRows:
     """A document that could not be read: a failed dim_document row and one ingest_errors row."""
     error = {
         "document_id": document_id(source.source_file),
@@ -303,23 +441,18 @@ def failed_frames(
         "message": message,
         "recorded_at": recorded_at,
     }
-    return DocumentFrames(
+    return DocumentRows(
         source_file=source.source_file,
-        documents=document_frame(source, status="failed", loaded_at=recorded_at),
-        projects=empty_frame(PROJECT_SCHEMA),
-        indicators=empty_frame(INDICATOR_SCHEMA),
-        errors=_frame([error], ERROR_SCHEMA),
+        documents=[document_row(source, status="failed", loaded_at=recorded_at)],
+        errors=[error],
     )
 
 
-def withdrawn_frames(source_file: str, withdrawn_at: datetime) -> DocumentFrames:
+def withdrawn_rows(source_file: str, withdrawn_at: datetime) -> DocumentRows:
     """A document whose file was deleted: the loader marks its rows withdrawn instead of replacing them."""
     source = SourceInfo(source_file=source_file, sha256="", format="")
-    return DocumentFrames(
+    return DocumentRows(
         source_file=source_file,
-        documents=document_frame(source, status="withdrawn", loaded_at=withdrawn_at),
-        projects=empty_frame(PROJECT_SCHEMA),
-        indicators=empty_frame(INDICATOR_SCHEMA),
-        errors=empty_frame(ERROR_SCHEMA),
+        documents=[document_row(source, status="withdrawn", loaded_at=withdrawn_at)],
         withdrawn=True,
     )

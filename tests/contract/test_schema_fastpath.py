@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pipeline.contract.fastpath import passes
 from pipeline.contract.schemas import DepartmentTargetFrame, DocumentFrame, IndicatorFrame, ProjectFrame
 from pipeline.core.errors import IngestError
-from pipeline.parse.document import validate_frames
+from pipeline.parse.checks import validate_frames
 from pipeline.parse.frames import DocumentFrames
 from tests.conftest import SEEDS
 

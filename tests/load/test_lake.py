@@ -9,7 +9,7 @@ import duckdb
 from pipeline.load.lake import lake_dir, load_raw_from_lake, write_document
 from pipeline.load.warehouse import RAW_SCHEMA, RAW_TABLES, load_document
 from pipeline.parse.document import parse_document
-from pipeline.parse.frames import withdrawn_frames
+from pipeline.parse.frames import document_frames, withdrawn_rows
 from tests.conftest import FIXED_NOW, SEED_DIR, SEEDS
 
 TWO_SEEDS = ("002", "003")
@@ -42,7 +42,7 @@ def test_lake_and_in_process_give_the_same_raw_tables(tmp_path: Path) -> None:
     assert raw_rows(via_lake) == expected
 
     gone = SEEDS[TWO_SEEDS[0]]
-    load_document(in_process, withdrawn_frames(gone, FIXED_NOW))
-    write_document(lake, withdrawn_frames(gone, FIXED_NOW))
+    load_document(in_process, document_frames(withdrawn_rows(gone, FIXED_NOW)))
+    write_document(lake, document_frames(withdrawn_rows(gone, FIXED_NOW)))
     load_raw_from_lake(via_lake)
     assert raw_rows(via_lake) == raw_rows(in_process)

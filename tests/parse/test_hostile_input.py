@@ -125,8 +125,8 @@ def test_digest_recorded_is_that_of_the_bytes_parsed(tmp_path: Path) -> None:
     replacement = raw / "new.tmp"
     replacement.write_text(text + "\n\n", encoding="utf-8")
     os.replace(replacement, raw / "doc.txt")
-    frames = parse_job(jobs[0], raw)
-    assert frames.documents["sha256"][0] == hashlib.sha256((raw / "doc.txt").read_bytes()).hexdigest()
+    rows = parse_job(jobs[0], raw)
+    assert rows.documents[0]["sha256"] == hashlib.sha256((raw / "doc.txt").read_bytes()).hexdigest()
 
 
 # -- names ---------------------------------------------------------------------------------------
