@@ -5,6 +5,8 @@ For each corpus size (``bench/corpus.py``):
 - **parse**: ``pipeline.parse.document.parse_document`` in this process, one core, over the first
   ``--parse-sample`` files (default 1000: all of them up to 1000 documents) — documents/s and MB/s;
 - **floor**: the same files read, decoded and split into lines and tab cells in plain Python;
+- **text parse docs/s/core**: the same files parsed to rows and checked a batch at a time, in CPU
+  seconds of this one process, beside the per-document path (``bench/textparse.py``);
 - **frames**: only what the stack asks of a parser once it has its rows: each parsed document's
   frames (documents, projects, indicators, department targets) built as polars frames from
   ready Python columns and checked against their pandera models (the one-query fast path
@@ -48,6 +50,7 @@ from typing import Any, Final, Self
 
 from bench.corpus import build_corpus
 from bench.pdfbook import FIXTURES, build_budget_book
+from bench.textparse import print_text_parse
 from pipeline.load.batch import worker_count
 from pipeline.parse.frames import DocumentFrames
 
@@ -282,6 +285,7 @@ def bench_size(size: int, parse_sample: int, e2e_max: int) -> float:
         f"{frames_s / floor_s:.0f}× the floor)"
     )
     print(f"ratio parse/floor at {size}: {ratio:.0f}")
+    print_text_parse(sample, folder)
     print(f"peak RSS so far: {peak_rss()}", flush=True)
     if size > e2e_max:
         print(f"end to end: skipped above {e2e_max} documents (--e2e-max)")

@@ -26,7 +26,7 @@ from typing import Final
 import pandera.polars as pa
 import polars as pl
 
-from pipeline.contract.fastpath import failing_groups, validate_frame
+from pipeline.contract.fastpath import failing_groups, passes, validate_frame
 from pipeline.contract.schemas import (
     DepartmentTargetFrame,
     DocumentFrame,
@@ -76,6 +76,8 @@ def validate_frames(frames: DocumentFrames) -> None:
 
 def _suspects(model: type[pa.DataFrameModel], frame: pl.DataFrame, documents: frozenset[str]) -> frozenset[str]:
     """The documents whose rows in this frame might break the model (all of them when the fast path cannot tell)."""
+    if len(documents) == 1:  # a document alone (``parse_document``): one select, no grouping
+        return frozenset() if passes(model, frame) else documents
     failing = failing_groups(model, frame, SOURCE_KEY)
     if failing is None or not failing <= documents:
         return documents
