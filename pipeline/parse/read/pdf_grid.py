@@ -6,7 +6,7 @@ crosses them into intersections, and finds from each intersection the smallest c
 are joined by edges. It copies a dictionary per edge at every step and tests every vertical edge
 against every horizontal one; on a table page that is a third of the table engine's time. Here the
 same steps run on tuples, with the same arithmetic in the same order, so the cells are equal to
-the last bit (``tests/parse/test_pdf_grid.py`` compares them with pdfplumber's own functions on
+the last bit, and the tables the same (``tests/parse/test_pdf_grid.py`` compares them with pdfplumber's own functions on
 every page of the fixture and real PDFs). The tolerances are read from pdfplumber's
 ``TableSettings``, not written again.
 
@@ -23,7 +23,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, Final
 
-from pdfplumber.table import TableSettings, cells_to_tables
+from pdfplumber.table import TableSettings
 
 Box = tuple[float, float, float, float]
 """x0, top, x1, bottom in points from the page's top left, as pdfplumber gives them."""
@@ -190,9 +190,39 @@ def cells(rules: Rules) -> list[Box]:
     return found
 
 
+def tables_of(found: Sequence[Box]) -> list[list[Box]]:
+    """``cells_to_tables``: cells grouped into tables, each grown pass by pass over the cells left
+    (in order) by those that share a corner with it, until a pass adds none; tables ordered by
+    their topmost, then leftmost corner, a lone cell no table. pdfplumber removes each taken cell
+    from a list (a scan of the list per cell); here it is marked taken."""
+    taken = [False] * len(found)
+    left = len(found)
+    tables: list[list[Box]] = []
+    corners: set[Point] = set()
+    current: list[Box] = []
+    while left:
+        before = len(current)
+        for index, cell in enumerate(found):
+            if taken[index]:
+                continue
+            x0, top, x1, bottom = cell
+            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or any(corner in corners for corner in cell_corners):
+                corners.update(cell_corners)
+                current.append(cell)
+                taken[index] = True
+                left -= 1
+        if len(current) == before:
+            tables.append(current)
+            corners, current = set(), []
+    if current:
+        tables.append(current)
+    tables.sort(key=lambda table: min((cell[1], cell[0]) for cell in table))
+    return [table for table in tables if len(table) > 1]
+
+
 def ruled_cells(edges: Sequence[dict[str, Any]]) -> list[list[Box]]:
     """The cells of each table pdfplumber's ``TableFinder`` finds on these edges (default
     settings), tables top to bottom as ``cells_to_tables`` orders them."""
     vertical, horizontal = merged_edges(edges)
-    tables: list[list[Box]] = cells_to_tables(cells(intersections(vertical, horizontal)))
-    return tables
+    return tables_of(cells(intersections(vertical, horizontal)))

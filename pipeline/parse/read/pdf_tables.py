@@ -53,7 +53,7 @@ import statistics
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import groupby, pairwise
 from operator import itemgetter
 from typing import Any, Final, NamedTuple
 
@@ -484,6 +484,17 @@ def _font_key(name: str | bytes) -> bytes:
     return SUBSET_TAG.sub(b"", name.encode("utf-8") if isinstance(name, str) else name)
 
 
+class _PageResources(PDFPage):
+    """A page of pdfminer's page tree (its walk, inherited attributes and fallbacks) with only its
+    resources resolved: ``PDFPage`` also parses the page's content streams' headers, boxes and
+    annotations, a third of the fonts' cost that the descents do not need."""
+
+    def __init__(self, doc: PDFDocument, pageid: object, attrs: object, label: str | None) -> None:
+        self.doc, self.pageid, self.label = doc, pageid, label
+        self.attrs = dict_value(attrs)
+        self.resources: dict[object, object] = resolve1(self.attrs.get("Resources", {}))
+
+
 class _Fonts:
     """The descent pdfminer gives each font of the document, by the font's name without its subset tag.
 
@@ -493,7 +504,7 @@ class _Fonts:
     """
 
     def __init__(self, data: bytes) -> None:
-        self._pages = PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data))))
+        self._pages = _PageResources.create_pages(PDFDocument(PDFParser(io.BytesIO(data))))
         self._read: list[PDFPage] = []
         self._manager = PDFResourceManager(caching=True)
         self._descents: dict[int, dict[bytes, float | None]] = {}
@@ -868,7 +879,7 @@ def page_content(chars: Sequence[Char], edges: list[dict[str, Any]], blank_gap: 
     One pass over the characters in page order puts each in its cell (``CellGrid.place``) or
     among the words outside every table's box (closed box, as ``PlumberPages`` filters them)."""
     _unsure_of_lattices(edges)
-    grids = [CellGrid(table) for table in ruled_tables(edges)]
+    grids = [CellGrid(cells) for cells in ruled_cells(edges)]
     outside: list[Char] = []
     for char in chars:
         x = (char.x0 + char.x1) / 2
@@ -885,11 +896,6 @@ def page_content(chars: Sequence[Char], edges: list[dict[str, Any]], blank_gap: 
     return PageContent(found, tuple(words_of(outside, blank_gap)), text_span(chars))
 
 
-def ruled_tables(edges: list[dict[str, Any]]) -> list[Table]:
-    """pdfplumber's ``TableFinder`` with its default settings (lines strategy), on tuples (``pdf_grid``)."""
-    return [Table(None, cells) for cells in ruled_cells(edges)]  # type: ignore[arg-type]
-
-
 class CellGrid:
     """A found table as a grid of the distinct edges of its cells, each slot of the grid naming the
     cells that cover it, and the characters each cell holds.
@@ -902,13 +908,17 @@ class CellGrid:
     falls in the slot between 100 and 160, and at x = 160.005 is Unsure.
     """
 
-    def __init__(self, table: Table) -> None:
-        self.table = table
-        cells: list[Box] = table.cells
+    def __init__(self, cells: list[Box]) -> None:
+        """``cells``: a table's cells as pdfplumber's ``cells_to_tables`` gives them (``pdf_grid``)."""
         self.cells = cells
-        self.bbox = table.bbox
         self.xs = sorted({edge for cell in cells for edge in (cell[0], cell[2])})
         self.ys = sorted({edge for cell in cells for edge in (cell[1], cell[3])})
+        self.bbox = (
+            min(cell[0] for cell in cells),
+            min(cell[1] for cell in cells),
+            max(cell[2] for cell in cells),
+            max(cell[3] for cell in cells),
+        )
         column, line = {x: i for i, x in enumerate(self.xs)}, {y: j for j, y in enumerate(self.ys)}
         rows = len(self.ys)
         self.slots: dict[int, list[int]] = {}
@@ -929,14 +939,27 @@ class CellGrid:
         for index in self.slots.get((i - 1) * len(ys) + j - 1, ()):
             self.held[index].append(char)
 
+    def rows(self) -> list[list[int | None]]:
+        """pdfplumber's ``Table.rows``: the cells grouped by top, each row's cells placed under the
+        table's distinct left edges (None where no cell of the row starts), as indices of ``cells``."""
+        lefts = sorted({cell[0] for cell in self.cells})
+        order = sorted(range(len(self.cells)), key=lambda index: (self.cells[index][1], self.cells[index][0]))
+        rows: list[list[int | None]] = []
+        for _, group in groupby(order, key=lambda index: self.cells[index][1]):
+            starts = {self.cells[index][0]: index for index in group}
+            rows.append([starts.get(left) for left in lefts])
+        return rows
+
     def found(self, blank_gap: float) -> FoundTable:
         """The table with each cell's text (``Table.extract``: None for a merged cell)."""
-        place = {cell: index for index, cell in enumerate(self.cells)}
-        rows = [
-            [None if cell is None else text_of(self.held[place[cell]], blank_gap) for cell in row.cells]
-            for row in self.table.rows
-        ]
-        return _found(self.table, rows)
+        return FoundTable(
+            self.bbox,
+            tuple(
+                tuple(None if index is None else text_of(self.held[index], blank_gap) for index in row)
+                for row in self.rows()
+            ),
+            tuple(self.cells),
+        )
 
 
 # -- the engine --------------------------------------------------------------------------------
