@@ -1,9 +1,13 @@
 """PDF originals: the text layer for ``lines``, ruled tables and the text around them for ``blocks``.
 
 pypdfium2 reads the text layer of every page fast (~2 600 pages/s) and tells which pages can hold
-a 绩效目标表; only those go to the table engine (``pdf_tables.py``: pdfplumber's table finder fed
-with pdfium's characters and rules, pdfplumber itself for a page the fast path cannot vouch for),
-and each page is closed after use (memory otherwise grows ~5×).
+a 绩效目标表; only those go to the table engine (``pdf_tables.py``: pdfplumber's table rules fed
+with pdfium's characters and rules, pdfplumber itself for a page the fast path cannot vouch for).
+The engine reads such a page while it is loaded for its text layer (``read_page_texts``: one
+pdfium document, each page loaded once), and each page is closed after use (memory otherwise
+grows ~5×). Which pages are table pages is decided again once the whole text layer is known
+(``_table_blocks``): a page read early whose text OCR replaces is not used, and a page needed
+that was not read early (one after such a page) is loaded again.
 
 A page gets the table extractor when its text names a form field (三级指标, 指标值, 项目名称 …),
 or when it follows a page where a table was found and has vector graphics (a continuation page

@@ -5,15 +5,17 @@ nothing else; which library finds the tables is decided here, once.
 
 **The engine: pypdfium2's objects through pdfplumber's own table rules.** pdfplumber spends
 about four fifths of a table page in pdfminer, interpreting the content stream in Python to
-build its characters and lines. Here the characters and rules are read from pdfium (C++) and
-rebuilt as pdfminer gives them, the tables found by pdfplumber's own functions (``merge_edges``,
-``edges_to_intersections``, ``cells_to_tables``; ``_cells`` is its ``intersections_to_cells``
-without rebuilding the same sets for every pair of points), and each cell's text assembled by
-the rules of pdfplumber's ``Table.extract`` (``extract_text``: lines clustered by top within
-3 pt, words cut at blanks and at gaps over 3 pt). On ``tables200p.pdf``: 3.2–3.9× less CPU
-than bare pdfplumber for the whole ``parse_document``, the same tables, cells and words on every
-page (bench/results.md). pdfplumber-rs was faster still but is alpha and replaces the pdfplumber
-package; PyMuPDF is AGPL.
+build its characters and lines. Here the characters and rules are read from pdfium (C++, called
+by address: ``pdfium_calls.py``) and rebuilt as pdfminer gives them; the tables are found by
+pdfplumber's ``TableFinder`` steps rewritten on tuples (``pdf_grid.py``: the same cells to the
+last bit); each character is put in its cell by the slot of the table's grid its centre falls
+in (``CellGrid``); and each cell's text is assembled by the rules of pdfplumber's
+``Table.extract`` (``extract_text``: lines clustered by top within 3 pt, words cut at blanks and
+at gaps over 3 pt; a cell of one-word lines is joined without the word splitter). The reader
+(``pdf.py``) hands over each table page while it has it loaded for its text layer, so no page is
+loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes ~5–7× less CPU than bare
+pdfplumber (bench/results.md), with the same tables, cells and words on every page.
+pdfplumber-rs was faster still but is alpha and replaces the pdfplumber package; PyMuPDF is AGPL.
 
 How each of pdfminer's values is rebuilt (equal to 0.001 pt on every page of the fixture PDFs and
 of the real budget books, ``tests/parse/test_pdf_tables.py``):
