@@ -170,21 +170,24 @@ def cells(rules: Rules) -> list[Box]:
     found: list[Box] = []
     for point in points:
         vertical, horizontal = rules[point]
-        downs = [p for p in column[point[0]][below_from[point] :] if not vertical.isdisjoint(rules[p][0])]
-        if not downs:
-            continue
-        acrosses = [p for p in line[point[1]][right_from[point] :] if not horizontal.isdisjoint(rules[p][1])]
-        cell = next(
-            (
-                (point[0], point[1], across[0], down[1])
-                for down in downs
-                for across in acrosses
-                if (across[0], down[1]) in rules
-                and not rules[(across[0], down[1])][0].isdisjoint(rules[across][0])
-                and not rules[(across[0], down[1])][1].isdisjoint(rules[down][1])
-            ),
-            None,
-        )
+        acrosses: list[Point] | None = None  # built at the first intersection below that is joined
+        cell: Box | None = None
+        for down in column[point[0]][below_from[point] :]:
+            if vertical.isdisjoint(rules[down][0]):
+                continue
+            if acrosses is None:
+                acrosses = [p for p in line[point[1]][right_from[point] :] if not horizontal.isdisjoint(rules[p][1])]
+            for across in acrosses:
+                corner = rules.get((across[0], down[1]))
+                if (
+                    corner is not None
+                    and not corner[0].isdisjoint(rules[across][0])
+                    and not corner[1].isdisjoint(rules[down][1])
+                ):
+                    cell = (point[0], point[1], across[0], down[1])
+                    break
+            if cell is not None:
+                break
         if cell is not None:
             found.append(cell)
     return found

@@ -882,16 +882,20 @@ def page_content(chars: Sequence[Char], edges: list[dict[str, Any]], blank_gap: 
     among the words outside every table's box (closed box, as ``PlumberPages`` filters them)."""
     _unsure_of_lattices(edges)
     grids = [CellGrid(cells) for cells in ruled_cells(edges)]
+    if not grids:
+        return PageContent((), tuple(words_of(chars, blank_gap)), text_span(chars))
     outside: list[Char] = []
+    near = [
+        (grid.bbox[0] - SURE_PT, grid.bbox[2] + SURE_PT, grid.bbox[1] - SURE_PT, grid.bbox[3] + SURE_PT, grid)
+        for grid in grids
+    ]
     for char in chars:
-        x = (char.x0 + char.x1) / 2
-        y = (char.top + char.bottom) / 2
+        x = (char[1] + char[2]) / 2  # x0, x1
+        y = (char[3] + char[4]) / 2  # top, bottom
         inside = False
-        for grid in grids:
-            x0, top, x1, bottom = grid.bbox
-            if x0 - SURE_PT < x < x1 + SURE_PT and top - SURE_PT <= y < bottom + SURE_PT:
-                grid.place(char, x, y)
-                inside = inside or (x0 <= x <= x1 and top <= y <= bottom)
+        for left, right, top, bottom, grid in near:
+            if left < x < right and top <= y < bottom:
+                inside = grid.place(char, x, y) or inside
         if not inside:
             outside.append(char)
     found = tuple(grid.found(blank_gap) for grid in grids)
@@ -921,6 +925,7 @@ class CellGrid:
             max(cell[2] for cell in cells),
             max(cell[3] for cell in cells),
         )
+        self.columns, self.lines = len(self.xs), len(self.ys)
         column, line = {x: i for i, x in enumerate(self.xs)}, {y: j for j, y in enumerate(self.ys)}
         rows = len(self.ys)
         self.slots: dict[int, list[int]] = {}
@@ -930,16 +935,19 @@ class CellGrid:
                     self.slots.setdefault(i * rows + j, []).append(index)
         self.held: list[list[Char]] = [[] for _ in cells]
 
-    def place(self, char: Char, x: float, y: float) -> None:
-        """Put a character whose centre (x, y) is within ``SURE_PT`` of the box in its cells."""
+    def place(self, char: Char, x: float, y: float) -> bool:
+        """Put a character whose centre (x, y) is within ``SURE_PT`` of the box in its cells; whether
+        the centre is in the box (closed: the words outside tables leave it out)."""
         xs, ys = self.xs, self.ys
         i = bisect_left(xs, x - SURE_PT)
         j = bisect_left(ys, y - SURE_PT)
-        if (i < len(xs) and xs[i] < x + SURE_PT) or (j < len(ys) and ys[j] < y + SURE_PT):
+        if (i < self.columns and xs[i] < x + SURE_PT) or (j < self.lines and ys[j] < y + SURE_PT):
             raise Unsure("a character on a cell's border")
         # no edge within SURE_PT: edges before i (j) lie left of (above) the centre, the others right (below)
-        for index in self.slots.get((i - 1) * len(ys) + j - 1, ()):
+        for index in self.slots.get((i - 1) * self.lines + j - 1, ()):
             self.held[index].append(char)
+        x0, top, x1, bottom = self.bbox
+        return x0 <= x <= x1 and top <= y <= bottom
 
     def rows(self) -> list[list[int | None]]:
         """pdfplumber's ``Table.rows``: the cells grouped by top, each row's cells placed under the
