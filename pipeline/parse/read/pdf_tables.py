@@ -13,7 +13,7 @@ in (``CellGrid``); and each cell's text is assembled by the rules of pdfplumber'
 ``Table.extract`` (``extract_text``: lines clustered by top within 3 pt, words cut at blanks and
 at gaps over 3 pt; a cell of one-word lines is joined without the word splitter). The reader
 (``pdf.py``) hands over each table page while it has it loaded for its text layer, so no page is
-loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes ~5–7× less CPU than bare
+loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 5.6–5.9× less CPU than bare
 pdfplumber (bench/results.md), with the same tables, cells and words on every page.
 pdfplumber-rs was faster still but is alpha and replaces the pdfplumber package; PyMuPDF is AGPL.
 
