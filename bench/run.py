@@ -23,10 +23,11 @@ For each corpus size (``bench/corpus.py``):
   must not grow with the number of documents. Parser workers and dbt are separate processes.
 
 Then PDFs: pages/s through ``parse_document`` on ``tables200p.pdf`` beside bare pdfplumber
-``extract_tables()`` and pypdfium2 text (``pdf table pages vs pdfplumber: N×``, and how many
-pages the table engine handed to pdfplumber), and on a budget book (``bench/pdfbook.py``: 150 text
-pages + the 34 pages of ``tables20.pdf``), and on those 150 prose pages alone beside pypdfium2
-text (pages without tables must go at about its speed); the best of two rounds taken in turn.
+``extract_tables()`` and pypdfium2 text (``pdf table pages vs pdfplumber: N×`` in wall-clock time,
+the same in CPU time from ``bench/pdf_engine.py``, and how many pages the table engine handed to
+pdfplumber), and on a budget book (``bench/pdfbook.py``: 150 text pages + the 34 pages of
+``tables20.pdf``), and on those 150 prose pages alone beside pypdfium2 text (pages without tables
+must go at about its speed); the best of two rounds taken in turn.
 Then scans read by OCR (``bench/scanbook.py``): pages/s for table pages and for pages skipped
 (no ruled grid), and the time for a 100-page scanned book with 5 table pages.
 The last line is ``ratio parse/floor: N`` for the largest size run.
@@ -49,6 +50,7 @@ from pathlib import Path
 from typing import Any, Final, Self
 
 from bench.corpus import build_corpus
+from bench.pdf_engine import cpu_ratio
 from bench.pdfbook import FIXTURES, build_budget_book
 from bench.textparse import print_text_parse
 from pipeline.load.batch import worker_count
@@ -383,6 +385,10 @@ def bench_pdfs() -> None:
         if path.name == TABLE_PAGES_FIXTURE:
             print(f"pages pdfplumber read for the table engine: {plumber_pages(path)} of {pages}")
             print(f"pdf table pages vs pdfplumber: {bare_s / parse_s:.1f}×")
+            parse_cpu, bare_cpu = cpu_ratio(path, PDF_ROUNDS)
+            print(
+                f"pdf table pages vs pdfplumber, CPU time: {bare_cpu / parse_cpu:.1f}× ({parse_cpu:.2f} s against {bare_cpu:.2f} s)"
+            )
         if against is not bare_pypdfium2:
             pdfium_s, _ = timed(lambda p=path: bare_pypdfium2(p))
             print(f"pypdfium2 text: {pages / pdfium_s:8.1f} pages/s ({pdfium_s:.2f} s)")
@@ -403,6 +409,8 @@ def plumber_pages(path: Path) -> int:
         for number in range(1, pdf_pages(path) + 1):
             tables.content(number)
         return tables.fallbacks
+
+
 def bench_scans() -> None:
     """OCR (issue 20): a 100-page scanned book with 5 table pages (``bench/scanbook.py``), and its
     95 prose pages and 5 table pages alone, for pages/s of each kind. One document is parsed in

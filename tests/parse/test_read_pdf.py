@@ -413,3 +413,50 @@ def test_a_table_drawn_cell_by_cell_is_no_dense_grid() -> None:
     assert not is_lattice(_rules("h", doubled))
     assert not is_lattice(_rules("h", [100 + 7.8 * n for n in range(40)]))
     assert is_lattice(_rules("h", [100 + 5.0 * n for n in range(40)]))
+
+
+def test_each_table_page_is_read_while_loaded_for_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text layer and the table engine share one load of each page: every one of the
+    fixture's 34 table pages reaches the engine already loaded, and the document reads as when
+    the engine loads each page itself."""
+    from pipeline.parse.read import pdf_tables
+
+    data = (FIXTURES / "tables20.pdf").read_bytes()
+    calls: list[bool] = []
+    content = pdf_tables.PdfiumPages.content
+
+    def recorded(
+        pages: pdf_tables.PdfiumPages, number: int, loaded: pdf_tables.LoadedPage | None = None
+    ) -> pdf_tables.PageContent:
+        calls.append(loaded is not None)
+        return content(pages, number, loaded)
+
+    def loading_itself(
+        pages: pdf_tables.PdfiumPages, number: int, loaded: pdf_tables.LoadedPage | None = None
+    ) -> pdf_tables.PageContent:
+        return content(pages, number)
+
+    monkeypatch.setattr(pdf_tables.PdfiumPages, "content", recorded)
+    shared = read_pdf(data, "x.pdf")
+    assert calls == [True] * 34
+    monkeypatch.setattr(pdf_tables.PdfiumPages, "content", loading_itself)
+    assert read_pdf(data, "x.pdf") == shared
+
+
+def test_a_page_read_early_counts_only_if_it_is_still_a_table_page() -> None:
+    """What reading a page early raised is reported only when the page is still read as a table
+    page once every page is known: a page whose text OCR replaced is not."""
+    from pipeline.parse.read.pdf import PageText, _table_blocks
+    from pipeline.parse.read.pdf_tables import TablePages
+
+    data = (FIXTURES / "tables20.pdf").read_bytes()
+    failed: dict[int, Any] = {1: ValueError("a damaged page")}
+    tables = TablePages(data)
+    try:
+        assert _table_blocks(tables, [PageText("", False, False)], dict(failed)) == []
+        with pytest.raises(IngestError) as caught:
+            _table_blocks(tables, [PageText("项目名称", True, False)], dict(failed))
+    finally:
+        tables.close()
+    assert caught.value.error_class == "unreadable_file"
+    assert "a damaged page" in caught.value.message

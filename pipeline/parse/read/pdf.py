@@ -1,9 +1,13 @@
 """PDF originals: the text layer for ``lines``, ruled tables and the text around them for ``blocks``.
 
 pypdfium2 reads the text layer of every page fast (~2 600 pages/s) and tells which pages can hold
-a 绩效目标表; only those go to the table engine (``pdf_tables.py``: pdfplumber's table finder fed
-with pdfium's characters and rules, pdfplumber itself for a page the fast path cannot vouch for),
-and each page is closed after use (memory otherwise grows ~5×).
+a 绩效目标表; only those go to the table engine (``pdf_tables.py``: pdfplumber's table rules fed
+with pdfium's characters and rules, pdfplumber itself for a page the fast path cannot vouch for).
+The engine reads such a page while it is loaded for its text layer (``read_page_texts``: one
+pdfium document, each page loaded once), and each page is closed after use (memory otherwise
+grows ~5×). Which pages are table pages is decided again once the whole text layer is known
+(``_table_blocks``): a page read early whose text OCR replaces is not used, and a page needed
+that was not read early (one after such a page) is loaded again.
 
 A page gets the table extractor when its text names a form field (三级指标, 指标值, 项目名称 …),
 or when it follows a page where a table was found and has vector graphics (a continuation page
@@ -68,7 +72,17 @@ from pipeline.core.errors import STAGE_READ, IngestError
 from pipeline.core.labels import FORM_LABELS, ColumnMap, find_indicator_header
 from pipeline.core.text import compact, join_wrapped, label_key
 from pipeline.core.types import Block, Cells, Locator, RawDocument, Row, TextLine
-from pipeline.parse.read.pdf_tables import Box, PageContent, TablePages, Word
+from pipeline.parse.read.pdf_grid import Box
+from pipeline.parse.read.pdf_tables import PageContent, TablePages, Word
+from pipeline.parse.read.pdfium_calls import (
+    FORM_OBJECT,
+    FORM_OBJECT_COUNT,
+    OBJECT_TYPE,
+    PAGE_OBJECT,
+    PAGE_OBJECT_COUNT,
+    LoadedPage,
+    address,
+)
 from pipeline.parse.read.scan import ocr_page_numbers, ocr_pdf_pages, with_scans
 from pipeline.parse.read.text import LINE_CONTROLS, is_printable
 from pipeline.parse.read.word import cell_text, grid_block, text_pieces
@@ -129,44 +143,97 @@ def _clean_layer_text(text: str) -> str:
 
 
 DRAWN_KINDS: Final = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+FORM_DEPTH: Final = 15
+"""Form XObjects nested this deep are not searched (pypdfium2's ``get_objects`` default)."""
 
 
-def _drawn_kinds(page: pdfium.PdfPage) -> set[int]:
-    """Which of ``DRAWN_KINDS`` the page draws (Form XObjects included), in one pass over its objects."""
+def _drawn_kinds(container: int, form: bool = False, depth: int = 1) -> set[int]:
+    """Which of ``DRAWN_KINDS`` a page (or a Form XObject on it) draws, nested forms included,
+    in one pass over its objects that stops once both are found."""
+    count, get = (FORM_OBJECT_COUNT, FORM_OBJECT) if form else (PAGE_OBJECT_COUNT, PAGE_OBJECT)
     found: set[int] = set()
-    for obj in page.get_objects(filter=list(DRAWN_KINDS)):
-        found.add(obj.type)
+    total = count(container)
+    if total < 0:
+        raise ValueError("pdfium could not count the objects of a page")
+    for index in range(total):
+        obj = get(container, index)
+        if not obj:
+            raise ValueError("pdfium could not get an object of a page")
+        kind = OBJECT_TYPE(obj)
+        if kind in DRAWN_KINDS:
+            found.add(kind)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < FORM_DEPTH:
+            found |= _drawn_kinds(obj, form=True, depth=depth + 1)
         if len(found) == len(DRAWN_KINDS):
             break
     return found
 
 
-def read_page_texts(data: bytes) -> list[PageText]:
-    """The text layer of every page (pypdfium2), page by page."""
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """The PDF opened by pdfium; ``encrypted_file`` or ``unreadable_file`` when it cannot be."""
     try:
-        document = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise _open_error(exc) from exc
-    pages: list[PageText] = []
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            text = _clean_layer_text(textpage.get_text_range())
-            drawn = _drawn_kinds(page)
-            textpage.close()
-            page.close()
-            pages.append(PageText(text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn))
-    except Exception as exc:  # pdfium raises PdfiumError, ValueError, … on damaged pages
-        raise IngestError("unreadable_file", STAGE_READ, f"the PDF's pages could not be read: {exc}") from exc
-    finally:
-        document.close()
-    return pages
 
 
 def has_table_marker(text: str) -> bool:
     flat = compact(text)
     return any(marker in flat for marker in TABLE_PAGE_MARKERS)
+
+
+def is_table_page(page: PageText, previous_had_table: bool) -> bool:
+    """A page goes through the table engine when its text names a form field, or when it draws
+    rules right after a page where a table was found (a continuation holds only indicator rows)."""
+    return has_table_marker(page.text) or (previous_had_table and page.has_paths)
+
+
+Contents = dict[int, PageContent | Exception]
+"""Table pages read while the text layer was: page number → content, or what reading it raised."""
+
+
+def read_page_texts(document: pdfium.PdfDocument, tables: TablePages | None = None) -> tuple[list[PageText], Contents]:
+    """The text layer of every page (pypdfium2), page by page; with ``tables``, each page that
+    ``is_table_page`` picks is read by the table engine while it is loaded, so that no page is
+    loaded twice. Which pages ``_table_blocks`` reads is decided again once every page is known
+    (a page OCR reads has no text to pick): a page read here in vain is not used, and a page
+    needed that was not read here is loaded again."""
+    pages: list[PageText] = []
+    contents: Contents = {}
+    had_table = False
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    text = _clean_layer_text(textpage.get_text_range())
+                    drawn = _drawn_kinds(address(page.raw))
+                    page_text = PageText(
+                        text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn
+                    )
+                    had_table = tables is not None and is_table_page(page_text, had_table)
+                    if tables is not None and had_table:
+                        had_table = _read_early(tables, index + 1, LoadedPage(page.raw, textpage.raw), contents)
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+            pages.append(page_text)
+    except Exception as exc:  # pdfium raises PdfiumError, ValueError, … on damaged pages
+        raise IngestError("unreadable_file", STAGE_READ, f"the PDF's pages could not be read: {exc}") from exc
+    return pages, contents
+
+
+def _read_early(tables: TablePages, number: int, loaded: LoadedPage, contents: Contents) -> bool:
+    """Read a table page while it is loaded; whether it held a table. What it raises is kept
+    for ``_table_blocks``, which reports it if it needs the page."""
+    try:
+        content = contents[number] = tables.content(number, loaded)
+    except Exception as exc:  # reported by _table_blocks as the tables' error, as if read there
+        contents[number] = exc
+        return False
+    return bool(content.tables)
 
 
 # -- a table page: its tables and the text around them --------------------------------------------
@@ -380,19 +447,23 @@ class PageJoiner:
 
 
 # -- the reader ----------------------------------------------------------------------------------
-def _table_blocks(data: bytes, pages: Sequence[PageText]) -> list[Block]:
+def _table_blocks(tables: TablePages, pages: Sequence[PageText], contents: Contents) -> list[Block]:
     joiner = PageJoiner()
     previous_had_table = False
     try:
-        with closing(TablePages(data)) as tables:
-            for number, page_text in enumerate(pages, start=1):
-                if not (has_table_marker(page_text.text) or (previous_had_table and page_text.has_paths)):
-                    for line in page_text.text.split("\n"):
-                        for piece in text_pieces(line):
-                            joiner.add_text(piece, Locator(page=number))
-                    previous_had_table = False
-                    continue
-                previous_had_table = joiner.add_page(number, _page_items(tables.content(number)))
+        for number, page_text in enumerate(pages, start=1):
+            if not is_table_page(page_text, previous_had_table):
+                for line in page_text.text.split("\n"):
+                    for piece in text_pieces(line):
+                        joiner.add_text(piece, Locator(page=number))
+                previous_had_table = False
+                continue
+            content = contents.pop(number, None)
+            if isinstance(content, Exception):
+                raise content
+            if content is None:
+                content = tables.content(number)
+            previous_had_table = joiner.add_page(number, _page_items(content))
     except IngestError:
         raise
     except Exception as exc:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError, … on damaged files
@@ -416,19 +487,24 @@ def check_text_layer(pages: Sequence[PageText]) -> None:
 
 def read_pdf(data: bytes, source_file: str) -> RawDocument:
     """A PDF's text layer (``lines``) and its tables and text as blocks, page by page."""
-    pages = read_page_texts(data)
-    scanned = ocr_page_numbers([(page.text, page.has_images) for page in pages])
-    if scanned:  # read by OCR (pipeline.parse.read.scan); the other pages as text
-        pages = [PageText("", False, False) if n in scanned else page for n, page in enumerate(pages, start=1)]
-    else:
-        check_text_layer(pages)
+    document = open_pdf(data)
+    try:
+        with closing(TablePages(data, document)) as tables:
+            pages, contents = read_page_texts(document, tables)
+            scanned = ocr_page_numbers([(page.text, page.has_images) for page in pages])
+            if scanned:  # read by OCR (pipeline.parse.read.scan); the other pages as text
+                pages = [PageText("", False, False) if n in scanned else page for n, page in enumerate(pages, start=1)]
+            else:
+                check_text_layer(pages)
+            blocks = _table_blocks(tables, pages, contents)
+    finally:
+        document.close()
     numbered = [(number, line) for number, page in enumerate(pages, start=1) for line in page.text.split("\n")]
-    blocks = _table_blocks(data, pages)
-    document = RawDocument(
+    document_blocks = RawDocument(
         source_file=source_file,
         format=FORMAT,
         lines=tuple(line for _, line in numbered),
         blocks=tuple(blocks),
         line_pages=tuple(number for number, _ in numbered),
     )
-    return with_scans(document, ocr_pdf_pages(data, scanned)) if scanned else document
+    return with_scans(document_blocks, ocr_pdf_pages(data, scanned)) if scanned else document_blocks

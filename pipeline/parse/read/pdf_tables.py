@@ -5,15 +5,17 @@ nothing else; which library finds the tables is decided here, once.
 
 **The engine: pypdfium2's objects through pdfplumber's own table rules.** pdfplumber spends
 about four fifths of a table page in pdfminer, interpreting the content stream in Python to
-build its characters and lines. Here the characters and rules are read from pdfium (C++) and
-rebuilt as pdfminer gives them, the tables found by pdfplumber's own functions (``merge_edges``,
-``edges_to_intersections``, ``cells_to_tables``; ``_cells`` is its ``intersections_to_cells``
-without rebuilding the same sets for every pair of points), and each cell's text assembled by
-the rules of pdfplumber's ``Table.extract`` (``extract_text``: lines clustered by top within
-3 pt, words cut at blanks and at gaps over 3 pt). On ``tables200p.pdf``: 3.2–3.9× less CPU
-than bare pdfplumber for the whole ``parse_document``, the same tables, cells and words on every
-page (bench/results.md). pdfplumber-rs was faster still but is alpha and replaces the pdfplumber
-package; PyMuPDF is AGPL.
+build its characters and lines. Here the characters and rules are read from pdfium (C++, called
+by address: ``pdfium_calls.py``) and rebuilt as pdfminer gives them; the tables are found by
+pdfplumber's ``TableFinder`` steps rewritten on tuples (``pdf_grid.py``: the same cells to the
+last bit); each character is put in its cell by the slot of the table's grid its centre falls
+in (``CellGrid``); and each cell's text is assembled by the rules of pdfplumber's
+``Table.extract`` (``extract_text``: lines clustered by top within 3 pt, words cut at blanks and
+at gaps over 3 pt; a cell of one-word lines is joined without the word splitter). The reader
+(``pdf.py``) hands over each table page while it has it loaded for its text layer, so no page is
+loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 5.6–5.9× less CPU than bare
+pdfplumber (bench/results.md), with the same tables, cells and words on every page.
+pdfplumber-rs was faster still but is alpha and replaces the pdfplumber package; PyMuPDF is AGPL.
 
 How each of pdfminer's values is rebuilt (equal to 0.001 pt on every page of the fixture PDFs and
 of the real budget books, ``tests/parse/test_pdf_tables.py``):
@@ -53,7 +55,8 @@ import statistics
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import groupby, pairwise
+from operator import itemgetter
 from typing import Any, Final, NamedTuple
 
 import pdfplumber
@@ -67,14 +70,30 @@ from pdfminer.pdftypes import PDFObjRef, dict_value, resolve1
 from pdfminer.psparser import PSLiteral
 from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
-from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections, merge_edges
-from pdfplumber.utils.geometry import filter_edges, obj_to_bbox
+from pdfplumber.table import Table, TableFinder, TableSettings
 from pdfplumber.utils.text import LIGATURES
 
 from pipeline.core.text import CJK_CLASS, SPACED_LIST_NUMBER
-
-Box = tuple[float, float, float, float]
-"""x0, top, x1, bottom in points from the page's top left, as pdfplumber gives them."""
+from pipeline.parse.read.pdf_grid import Box, Point, ruled_cells
+from pipeline.parse.read.pdfium_calls import (
+    CHAR_ORIGIN,
+    CHAR_TEXT_OBJECT,
+    FONT_SIZE,
+    GLYPH_WIDTH,
+    OBJECT_MATRIX,
+    OBJECT_TYPE,
+    PAGE_OBJECT,
+    PAGE_OBJECT_COUNT,
+    PATH_SEGMENT,
+    PATH_SEGMENT_COUNT,
+    SEGMENT_CLOSES,
+    SEGMENT_POINT,
+    SEGMENT_TYPE,
+    STROKE_COLOUR,
+    STROKE_WIDTH,
+    TEXT_FONT,
+    LoadedPage,
+)
 
 X_TOLERANCE: Final = 3.0
 """pdfplumber's word gap and line tolerance (``DEFAULT_X_TOLERANCE``/``DEFAULT_Y_TOLERANCE``)."""
@@ -361,13 +380,26 @@ def _starts_word(previous: Char, char: Char, blank_gap: float | None, following:
 
 def _word(chars: Sequence[Char]) -> Word:
     """Characters of a word, left to right, as one word (ligatures written out: "ﬁ" is "fi")."""
-    return Word(
-        "".join([c.text for c in chars]).translate(_LIGATURES),
-        chars[0].x0,
-        max([c.x1 for c in chars]),
-        min([c.top for c in chars]),
-        max([c.bottom for c in chars]),
+    first = chars[0]
+    word: Word
+    if len(chars) == 1:
+        word = _new_tuple(Word, (first.text.translate(_LIGATURES), first.x0, first.x1, first.top, first.bottom))
+        return word
+    word = _new_tuple(
+        Word,
+        (
+            "".join([c.text for c in chars]).translate(_LIGATURES),
+            first.x0,
+            max([c.x1 for c in chars]),
+            min([c.top for c in chars]),
+            max([c.bottom for c in chars]),
+        ),
     )
+    return word
+
+
+_X0: Final = itemgetter(1)
+"""A character's ``x0`` (its place in ``Char``), the key words are ordered by."""
 
 
 def words_of(chars: Sequence[Char], blank_gap: float | None) -> list[Word]:
@@ -378,21 +410,29 @@ def words_of(chars: Sequence[Char], blank_gap: float | None) -> list[Word]:
     clear = min(blank_gap, X_TOLERANCE) - SURE_PT if blank_gap is not None else X_TOLERANCE - SURE_PT
     for line in _by_line(chars):
         current: list[Char] = []
-        ordered = sorted(line, key=lambda c: c.x0)
+        ordered = sorted(line, key=_X0)
+        last: Char | None = None
         for place, char in enumerate(ordered):
-            if char.text.isspace():
+            if (
+                last is not None
+                and char.top == last.top
+                and char.x0 - last.x0 >= SURE_PT
+                and char.x0 - last.x1 < clear
+                and not char.text.isspace()
+            ):
+                current.append(char)
+            elif char.text.isspace():
                 if current:
                     words.append(_word(current))
                 current = []
+                last = None
                 continue
-            last = current[-1] if current else None
-            if last is None or (char.top == last.top and char.x0 - last.x0 >= SURE_PT and char.x0 - last.x1 < clear):
-                current.append(char)
-            elif _starts_word(last, char, blank_gap, _following(ordered, place)):
+            elif last is not None and _starts_word(last, char, blank_gap, _following(ordered, place)):
                 words.append(_word(current))
                 current = [char]
             else:
                 current.append(char)
+            last = char
         if current:
             words.append(_word(current))
     return words
@@ -403,34 +443,58 @@ def _following(ordered: Sequence[Char], place: int) -> str:
 
 
 def text_of(chars: Sequence[Char], blank_gap: float | None) -> str:
-    """pdfplumber's ``extract_text`` with its defaults: words on a line joined by a space, lines by a line break."""
+    """pdfplumber's ``extract_text`` with its defaults: words on a line joined by a space, lines by a line break.
+
+    Most cells are lines of one word each: every character of a line on one top, the lines' tops
+    clear of the 3 pt tolerance, and each character continuing the one before (``words_of``'s
+    test without further checks). Such a cell is its lines joined; any other goes word by word."""
     if not chars:
         return ""
+    lines = _single_word_lines(chars, blank_gap)
+    if lines is not None:
+        return "\n".join(lines).translate(_LIGATURES)
     return "\n".join(" ".join(word.text for word in line) for line in _by_line(words_of(chars, blank_gap)))
 
 
+def _single_word_lines(chars: Sequence[Char], blank_gap: float | None) -> list[str] | None:
+    """The texts of the lines when each is one word on one top (``text_of``), else None."""
+    by_top: dict[float, list[Char]] = {}
+    for char in chars:
+        by_top.setdefault(char.top, []).append(char)
+    tops = sorted(by_top)
+    if any(after - before <= X_TOLERANCE + SURE_PT for before, after in pairwise(tops)):
+        return None
+    clear = min(blank_gap, X_TOLERANCE) - SURE_PT if blank_gap is not None else X_TOLERANCE - SURE_PT
+    texts: list[str] = []
+    for top in tops:
+        line = by_top[top]
+        line.sort(key=_X0)
+        previous = line[0]
+        if previous.text.isspace():
+            return None
+        for char in line[1:]:
+            if not (char.x0 - previous.x0 >= SURE_PT and char.x0 - previous.x1 < clear) or char.text.isspace():
+                return None
+            previous = char
+        texts.append("".join([char.text for char in line]))
+    return texts
+
+
 # -- pypdfium2: the fast path ------------------------------------------------------------------
-def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
-    """pdfium's ``function`` called with plain addresses. pypdfium2's binding wraps every handle it
-    returns in a pointer object, which costs more than the call in the per-character loop."""
-    address = ctypes.cast(function, ctypes.c_void_p).value
-    if address is None:
-        raise OSError("pdfium's library lacks a function the table engine calls")
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
-
-
-_PAGE_OBJECT: Final = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_OBJECT_TYPE: Final = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
-_TEXT_OBJECT: Final = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_CHAR_ORIGIN: Final = _by_address(
-    pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p
-)
-Point = tuple[float, float]
-
-
 def _font_key(name: str | bytes) -> bytes:
     """A font's name as bytes, without its subset tag."""
     return SUBSET_TAG.sub(b"", name.encode("utf-8") if isinstance(name, str) else name)
+
+
+class _PageResources(PDFPage):
+    """A page of pdfminer's page tree (its walk, inherited attributes and fallbacks) with only its
+    resources resolved: ``PDFPage`` also parses the page's content streams' headers, boxes and
+    annotations, a third of the fonts' cost that the descents do not need."""
+
+    def __init__(self, doc: PDFDocument, pageid: object, attrs: object, label: str | None) -> None:
+        self.doc, self.pageid, self.label = doc, pageid, label
+        self.attrs = dict_value(attrs)
+        self.resources: dict[object, object] = resolve1(self.attrs.get("Resources", {}))
 
 
 class _Fonts:
@@ -442,7 +506,7 @@ class _Fonts:
     """
 
     def __init__(self, data: bytes) -> None:
-        self._pages = PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data))))
+        self._pages = _PageResources.create_pages(PDFDocument(PDFParser(io.BytesIO(data))))
         self._read: list[PDFPage] = []
         self._manager = PDFResourceManager(caching=True)
         self._descents: dict[int, dict[bytes, float | None]] = {}
@@ -466,8 +530,7 @@ class _Fonts:
         return self._descents[number]
 
 
-@dataclass(frozen=True)
-class _TextObject:
+class _TextObject(NamedTuple):
     """What the characters of one pdfium text object share."""
 
     advance_scale: float
@@ -476,7 +539,8 @@ class _TextObject:
     """Font size × the text matrix upwards: pdfminer's ``size`` of an upright character."""
     descent: float
     """Below the baseline, in points (negative)."""
-    font: Any
+    font: int
+    """The address of pdfium's font."""
     widths: dict[str, float]
     """Advance of each character of the font at size 1, as read so far (shared by its text objects)."""
 
@@ -484,29 +548,42 @@ class _TextObject:
 class PdfiumPages:
     """The fast path: a page's characters and rules from pdfium, rebuilt as pdfminer gives them."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, document: pdfium.PdfDocument | None = None) -> None:
+        """``document``: the PDF already opened by pdfium (the reader's; closed by it), or None to open it here."""
         self._fonts = _Fonts(data)  # first: nothing is left open when pdfminer cannot parse the file
-        self._document = pdfium.PdfDocument(data)
+        self._owned = document is None
+        self._document = pdfium.PdfDocument(data) if document is None else document
         self._width = ctypes.c_float()
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
         self._size = ctypes.c_float()
         self._matrix = pdfium_c.FS_MATRIX()
-        self._colour = [ctypes.c_uint() for _ in range(4)]
+        self._matrix_address = ctypes.addressof(self._matrix)
+        self._size_address = ctypes.addressof(self._size)
+        self._width_address = ctypes.addressof(self._width)
+        self._colour = (ctypes.c_uint * 4)()
+        self._point = (ctypes.c_float * 2)()
 
-    def content(self, number: int) -> PageContent:
+    def content(self, number: int, loaded: LoadedPage | None = None) -> PageContent:
+        """Page ``number`` (1-based); ``loaded``: the page and its text page as the reader loaded
+        them from the same document (left open), or None to load them here."""
+        if loaded is not None:
+            return self._content(number, loaded.page, loaded.textpage)
         page = pdfium_c.FPDF_LoadPage(self._document.raw, number - 1)
         if not page:
             raise Unsure("pdfium cannot load the page")
         try:
-            height = self._page_height(page)
             textpage = pdfium_c.FPDFText_LoadPage(page)
             try:
-                chars, objects = self._chars(textpage, height, self._fonts.of_page(number))
+                return self._content(number, page, textpage)
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
-            edges, blank_gap = self._objects(page, height, objects)
         finally:
             pdfium_c.FPDF_ClosePage(page)
+
+    def _content(self, number: int, page: Any, textpage: Any) -> PageContent:
+        height = self._page_height(page)
+        chars, objects = self._chars(textpage, height, self._fonts.of_page(number))
+        edges, blank_gap = self._objects(page, height, objects)
         return page_content(chars, edges, blank_gap)
 
     def _page_height(self, page: Any) -> float:
@@ -525,30 +602,35 @@ class PdfiumPages:
 
     def _text_object(
         self,
-        handle: Any,
+        address: int,
         descents: dict[bytes, float | None],
         font_descents: dict[int, float | None],
         widths: dict[int, dict[str, float]],
     ) -> _TextObject:
         matrix = self._matrix
-        pdfium_c.FPDFPageObj_GetMatrix(handle, matrix)
+        OBJECT_MATRIX(address, self._matrix_address)
         if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
             raise Unsure("rotated, mirrored or skewed text")
-        font = pdfium_c.FPDFTextObj_GetFont(handle)
-        address = ctypes.cast(font, ctypes.c_void_p).value or 0
-        descent = font_descents.get(address)
+        font = TEXT_FONT(address) or 0
+        descent = font_descents.get(font)
         if descent is None:
-            length = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+            handle = ctypes.cast(font, pdfium_c.FPDF_FONT)
+            length = pdfium_c.FPDFFont_GetBaseFontName(handle, None, 0)
             name_buffer = ctypes.create_string_buffer(length)
-            pdfium_c.FPDFFont_GetBaseFontName(font, name_buffer, length)
-            descent = font_descents[address] = descents.get(_font_key(name_buffer.value))
+            pdfium_c.FPDFFont_GetBaseFontName(handle, name_buffer, length)
+            descent = font_descents[font] = descents.get(_font_key(name_buffer.value))
             if descent is None:
                 raise Unsure("a font pdfminer does not name on the page")
-        pdfium_c.FPDFTextObj_GetFontSize(handle, self._size)
+        FONT_SIZE(address, self._size_address)
         size = float(self._size.value)
         scale_x, scale_y = float(matrix.a), float(matrix.d)
-        font_widths = widths.setdefault(address, {})
-        return _TextObject(size * scale_x, size * scale_y, descent * size * scale_y, font, font_widths)
+        font_widths = widths.get(font)
+        if font_widths is None:
+            font_widths = widths[font] = {}
+        shared: _TextObject = _new_tuple(
+            _TextObject, (size * scale_x, size * scale_y, descent * size * scale_y, font, font_widths)
+        )
+        return shared
 
     def _chars(
         self, textpage: Any, height: float, descents: dict[bytes, float | None]
@@ -563,10 +645,10 @@ class PdfiumPages:
         objects: dict[int, _TextObject] = {}
         font_descents: dict[int, float | None] = {}
         widths: dict[int, dict[str, float]] = {}
-        x, y, width = self._x, self._y, self._width
+        x, y, width, width_address = self._x, self._y, self._width, self._width_address
         origin_x, origin_y = ctypes.addressof(x), ctypes.addressof(y)
         page_address = ctypes.cast(textpage, ctypes.c_void_p).value
-        text_object, char_origin, new_char = _TEXT_OBJECT, _CHAR_ORIGIN, _new_tuple
+        text_object, char_origin, new_char = CHAR_TEXT_OBJECT, CHAR_ORIGIN, _new_tuple
         # per text object: its font's widths, advance scale, size, baseline to bottom (the loop's hot data)
         packed: dict[int, tuple[dict[str, float], float, float, float]] = {}
         chars: list[Char] = []
@@ -578,14 +660,12 @@ class PdfiumPages:
             if hot is None:
                 if not address:
                     raise Unsure("a character of no text object")
-                shared = objects[address] = self._text_object(
-                    ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), descents, font_descents, widths
-                )
+                shared = objects[address] = self._text_object(address, descents, font_descents, widths)
                 hot = packed[address] = (shared.widths, shared.advance_scale, shared.size, height - shared.descent)
             font_widths, advance_scale, size, flip = hot
             advance = font_widths.get(character)
             if advance is None:
-                pdfium_c.FPDFFont_GetGlyphWidth(objects[address].font, ord(character), 1.0, width)
+                GLYPH_WIDTH(objects[address].font, ord(character), 1.0, width_address)
                 advance = font_widths[character] = float(width.value)
             char_origin(page_address, index, origin_x, origin_y)
             left = x.value
@@ -602,9 +682,9 @@ class PdfiumPages:
         narrowest = math.inf
         blanks: dict[int | None, bool] = {}
         page_address = ctypes.cast(page, ctypes.c_void_p).value
-        for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-            address = _PAGE_OBJECT(page_address, index)
-            kind = _OBJECT_TYPE(address)
+        for index in range(PAGE_OBJECT_COUNT(page_address)):
+            address = PAGE_OBJECT(page_address, index)
+            kind = OBJECT_TYPE(address)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 shared = seen.get(address)
                 if shared is None:  # blanks only, or characters pdfium dropped
@@ -613,9 +693,8 @@ class PdfiumPages:
                     advance = self._font_blank(shared) * shared.advance_scale
                 narrowest = min(narrowest, advance)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                handle = ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT)
-                style = self._style(handle)
-                for shape, points in self._subpaths(handle, height):
+                style = self._style(address)
+                for shape, points in self._subpaths(address, height):
                     _add_edges(shape, points, style, lines, rects, curves)
         return lines + rects + curves, max(BLANK_MIN_PT, BLANK_SHARE * narrowest)
 
@@ -623,7 +702,7 @@ class PdfiumPages:
         """The advance of a blank of the object's font at size 1; infinite when it holds none
         (kept among the font's ``widths``: the fast path reads no blank character)."""
         if " " not in shared.widths:
-            known = pdfium_c.FPDFFont_GetGlyphWidth(shared.font, ord(" "), 1.0, self._width)
+            known = GLYPH_WIDTH(shared.font, ord(" "), 1.0, self._width_address)
             shared.widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
         return shared.widths[" "]
 
@@ -642,26 +721,29 @@ class PdfiumPages:
         pdfium_c.FPDFFont_GetGlyphWidth(font, ord(" "), self._size.value, self._width)
         return float(self._width.value) * abs(float(self._matrix.a))
 
-    def _style(self, handle: Any) -> dict[str, Any]:
-        pdfium_c.FPDFPageObj_GetStrokeWidth(handle, self._width)
-        pdfium_c.FPDFPageObj_GetStrokeColor(handle, *self._colour)
-        return {"linewidth": float(self._width.value), "stroking_color": tuple(c.value for c in self._colour)}
+    def _style(self, address: int) -> dict[str, Any]:
+        STROKE_WIDTH(address, self._width_address)
+        colour = self._colour
+        STROKE_COLOUR(address, *(ctypes.addressof(colour) + 4 * i for i in range(4)))
+        return {"linewidth": float(self._width.value), "stroking_color": tuple(colour)}
 
-    def _subpaths(self, handle: Any, height: float) -> list[tuple[str, list[Point]]]:
+    def _subpaths(self, address: int, height: float) -> list[tuple[str, list[Point]]]:
         """The path's subpaths as pdfminer paints them: each shape (``m``, ``l``, ``c``, ``h``) with
         the end point of each operation, in pdfplumber's top-down coordinates."""
         matrix = self._matrix
-        pdfium_c.FPDFPageObj_GetMatrix(handle, matrix)
+        OBJECT_MATRIX(address, self._matrix_address)
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
-        px, py = ctypes.c_float(), ctypes.c_float()
+        point_xy = self._point
+        px, py = ctypes.addressof(point_xy), ctypes.addressof(point_xy) + 4
         subpaths: list[tuple[str, list[Point]]] = []
         shape, points = "", list[Point]()
         bezier = 0
-        for index in range(pdfium_c.FPDFPath_CountSegments(handle)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(handle, index)
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
-            pdfium_c.FPDFPathSegment_GetPoint(segment, px, py)
-            point = (a * px.value + c * py.value + e, height - (b * px.value + d * py.value + f))
+        for index in range(PATH_SEGMENT_COUNT(address)):
+            segment = PATH_SEGMENT(address, index)
+            kind = SEGMENT_TYPE(segment)
+            SEGMENT_POINT(segment, px, py)
+            x, y = point_xy
+            point = (a * x + c * y + e, height - (b * x + d * y + f))
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
                 if shape:
                     subpaths.append((shape, points))
@@ -676,7 +758,7 @@ class PdfiumPages:
                 points.append(point)
             else:
                 raise Unsure("an unknown path segment")
-            if pdfium_c.FPDFPathSegment_GetClose(segment):
+            if SEGMENT_CLOSES(segment):
                 shape += "h"
                 points.append(points[0])
         if shape:
@@ -684,7 +766,8 @@ class PdfiumPages:
         return subpaths
 
     def close(self) -> None:
-        self._document.close()
+        if self._owned:
+            self._document.close()
 
 
 def _add_edges(
@@ -793,135 +876,111 @@ def _unsure_of_lattices(edges: Sequence[dict[str, Any]]) -> None:
 
 def page_content(chars: Sequence[Char], edges: list[dict[str, Any]], blank_gap: float) -> PageContent:
     """Tables and outside words of a page from pdfminer's characters without the blanks and
-    pdfplumber's edges (``blank_gap``: see ``_starts_word``)."""
+    pdfplumber's edges (``blank_gap``: see ``_starts_word``).
+
+    One pass over the characters in page order puts each in its cell (``CellGrid.place``) or
+    among the words outside every table's box (closed box, as ``PlumberPages`` filters them)."""
     _unsure_of_lattices(edges)
-    tables = ruled_tables(edges)
-    centres = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2) for c in chars]
-    by_height = sorted(range(len(chars)), key=lambda i: centres[i][1])
-    heights = [centres[i][1] for i in by_height]
-    found = tuple(
-        _found(table, _table_rows(table, chars, centres, (by_height, heights), blank_gap)) for table in tables
-    )
-    boxes = [table.bbox for table in found]
-    outside = [
-        char
-        for char, (x, y) in zip(chars, centres, strict=True)
-        if not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+    grids = [CellGrid(cells) for cells in ruled_cells(edges)]
+    if not grids:
+        return PageContent((), tuple(words_of(chars, blank_gap)), text_span(chars))
+    outside: list[Char] = []
+    near = [
+        (grid.bbox[0] - SURE_PT, grid.bbox[2] + SURE_PT, grid.bbox[1] - SURE_PT, grid.bbox[3] + SURE_PT, grid)
+        for grid in grids
     ]
+    for char in chars:
+        x = (char[1] + char[2]) / 2  # x0, x1
+        y = (char[3] + char[4]) / 2  # top, bottom
+        inside = False
+        for left, right, top, bottom, grid in near:
+            if left < x < right and top <= y < bottom:
+                inside = grid.place(char, x, y) or inside
+        if not inside:
+            outside.append(char)
+    found = tuple(grid.found(blank_gap) for grid in grids)
     return PageContent(found, tuple(words_of(outside, blank_gap)), text_span(chars))
 
 
-def ruled_tables(edges: list[dict[str, Any]]) -> list[Table]:
-    """pdfplumber's ``TableFinder`` with its default settings (lines strategy), with the search
-    for each intersection's smallest cell done on sets built once (``_cells``)."""
-    settings = TableSettings.resolve(None)
-    lines = filter_edges(edges, "v", min_length=settings.edge_min_length_prefilter) + filter_edges(
-        edges, "h", min_length=settings.edge_min_length_prefilter
-    )
-    merged = merge_edges(
-        lines,
-        snap_x_tolerance=settings.snap_x_tolerance,
-        snap_y_tolerance=settings.snap_y_tolerance,
-        join_x_tolerance=settings.join_x_tolerance,
-        join_y_tolerance=settings.join_y_tolerance,
-    )
-    kept = filter_edges(merged, min_length=settings.edge_min_length)
-    intersections = edges_to_intersections(kept, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
-    return [Table(None, group) for group in cells_to_tables(_cells(intersections))]  # type: ignore[arg-type]
+class CellGrid:
+    """A found table as a grid of the distinct edges of its cells, each slot of the grid naming the
+    cells that cover it, and the characters each cell holds.
 
+    pdfplumber's ``Table.extract`` gives a cell the characters whose centre lies in it (half-open
+    box: left and top edges in, right and bottom out), in page order; a cell spans whole slots, so
+    the slot a centre falls in names its cells. A centre within ``SURE_PT`` of any edge of the grid
+    (the box's own included) is Unsure: float rounding could put it in either cell. A table with
+    cells 10-60 pt across and 20 pt high over columns at 100, 160 and 300 pt: a centre at x = 150
+    falls in the slot between 100 and 160, and at x = 160.005 is Unsure.
+    """
 
-def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[Box]:
-    """pdfplumber's ``intersections_to_cells``, the same cells in the same order: from each
-    intersection (sorted), the smallest cell whose four corners are intersections joined by
-    edges. pdfplumber rebuilds the sets of edges at both points for every pair it tests."""
-    rules = {
-        point: (frozenset(map(obj_to_bbox, touching["v"])), frozenset(map(obj_to_bbox, touching["h"])))
-        for point, touching in intersections.items()
-    }
-
-    def joined(first: Point, second: Point) -> bool:
-        if first[0] == second[0] and not rules[first][0].isdisjoint(rules[second][0]):
-            return True
-        return first[1] == second[1] and not rules[first][1].isdisjoint(rules[second][1])
-
-    points = sorted(intersections)
-    column: dict[float, list[Point]] = {}
-    line: dict[float, list[Point]] = {}
-    for point in points:  # sorted by x, then top: each list is in the order pdfplumber scans it
-        column.setdefault(point[0], []).append(point)
-        line.setdefault(point[1], []).append(point)
-    cells: list[Box] = []
-    for point in points:
-        below = [p for p in column[point[0]] if p[1] > point[1]]
-        right = [p for p in line[point[1]] if p[0] > point[0]]
-        cell = next(
-            (
-                (point[0], point[1], corner[0], corner[1])
-                for down in below
-                if joined(point, down)
-                for across in right
-                if joined(point, across)
-                for corner in ((across[0], down[1]),)
-                if corner in rules and joined(corner, across) and joined(corner, down)
-            ),
-            None,
+    def __init__(self, cells: list[Box]) -> None:
+        """``cells``: a table's cells as pdfplumber's ``cells_to_tables`` gives them (``pdf_grid``)."""
+        self.cells = cells
+        self.xs = sorted({edge for cell in cells for edge in (cell[0], cell[2])})
+        self.ys = sorted({edge for cell in cells for edge in (cell[1], cell[3])})
+        self.bbox = (
+            min(cell[0] for cell in cells),
+            min(cell[1] for cell in cells),
+            max(cell[2] for cell in cells),
+            max(cell[3] for cell in cells),
         )
-        if cell is not None:
-            cells.append(cell)
-    return cells
+        self.columns, self.lines = len(self.xs), len(self.ys)
+        column, line = {x: i for i, x in enumerate(self.xs)}, {y: j for j, y in enumerate(self.ys)}
+        rows = len(self.ys)
+        self.slots: dict[int, list[int]] = {}
+        for index, (left, top, right, bottom) in enumerate(cells):
+            for i in range(column[left], column[right]):
+                for j in range(line[top], line[bottom]):
+                    self.slots.setdefault(i * rows + j, []).append(index)
+        self.held: list[list[Char]] = [[] for _ in cells]
 
+    def place(self, char: Char, x: float, y: float) -> bool:
+        """Put a character whose centre (x, y) is within ``SURE_PT`` of the box in its cells; whether
+        the centre is in the box (closed: the words outside tables leave it out)."""
+        xs, ys = self.xs, self.ys
+        i = bisect_left(xs, x - SURE_PT)
+        j = bisect_left(ys, y - SURE_PT)
+        if (i < self.columns and xs[i] < x + SURE_PT) or (j < self.lines and ys[j] < y + SURE_PT):
+            raise Unsure("a character on a cell's border")
+        # no edge within SURE_PT: edges before i (j) lie left of (above) the centre, the others right (below)
+        for index in self.slots.get((i - 1) * self.lines + j - 1, ()):
+            self.held[index].append(char)
+        x0, top, x1, bottom = self.bbox
+        return x0 <= x <= x1 and top <= y <= bottom
 
-def _table_rows(
-    table: Table,
-    chars: Sequence[Char],
-    centres: Sequence[tuple[float, float]],
-    by_height: tuple[Sequence[int], Sequence[float]],
-    blank_gap: float,
-) -> list[list[str | None]]:
-    """pdfplumber's ``Table.extract``: each cell the text of the characters whose centre is in it
-    (half-open box), in page order; Unsure for a centre within SURE_PT of a cell's border.
-    ``by_height``: the characters' indices by the height of their centre, and those heights."""
-    x0, top, x1, bottom = table.bbox
-    xs = sorted({edge for cell in table.cells for edge in (cell[0], cell[2])})
-    ys = sorted({edge for cell in table.cells for edge in (cell[1], cell[3])})
-    order, all_heights = by_height
-    near: list[int] = []
-    for index in order[bisect_left(all_heights, top - SURE_PT) : bisect_left(all_heights, bottom + SURE_PT)]:
-        x, y = centres[index]
-        if x0 - SURE_PT < x < x1 + SURE_PT:
-            if _close_to(xs, x) or _close_to(ys, y):
-                raise Unsure("a character on a cell's border")
-            near.append(index)
-    heights = [centres[i][1] for i in near]
-    rows: list[list[str | None]] = []
-    for row in table.rows:
-        _, row_top, _, row_bottom = row.bbox
-        band = near[bisect_left(heights, row_top) : bisect_left(heights, row_bottom)]
-        band.sort()  # page order, as pdfplumber takes the characters
-        texts: list[str | None] = []
-        for cell in row.cells:
-            if cell is None:
-                texts.append(None)
-                continue
-            left, upper, right, lower = cell
-            inside = [i for i in band if left <= centres[i][0] < right and upper <= centres[i][1] < lower]
-            texts.append(text_of([chars[i] for i in inside], blank_gap))
-        rows.append(texts)
-    return rows
+    def rows(self) -> list[list[int | None]]:
+        """pdfplumber's ``Table.rows``: the cells grouped by top, each row's cells placed under the
+        table's distinct left edges (None where no cell of the row starts), as indices of ``cells``."""
+        lefts = sorted({cell[0] for cell in self.cells})
+        order = sorted(range(len(self.cells)), key=lambda index: (self.cells[index][1], self.cells[index][0]))
+        rows: list[list[int | None]] = []
+        for _, group in groupby(order, key=lambda index: self.cells[index][1]):
+            starts = {self.cells[index][0]: index for index in group}
+            rows.append([starts.get(left) for left in lefts])
+        return rows
 
-
-def _close_to(edges: Sequence[float], value: float) -> bool:
-    """Whether ``value`` lies within SURE_PT of one of the sorted ``edges``."""
-    place = bisect_left(edges, value - SURE_PT)
-    return place < len(edges) and edges[place] < value + SURE_PT
+    def found(self, blank_gap: float) -> FoundTable:
+        """The table with each cell's text (``Table.extract``: None for a merged cell)."""
+        return FoundTable(
+            self.bbox,
+            tuple(
+                tuple(None if index is None else text_of(self.held[index], blank_gap) for index in row)
+                for row in self.rows()
+            ),
+            tuple(self.cells),
+        )
 
 
 # -- the engine --------------------------------------------------------------------------------
 class TablePages:
     """A PDF's table pages: the fast path first, pdfplumber for a page it cannot vouch for."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, document: pdfium.PdfDocument | None = None) -> None:
+        """``document``: the PDF as the reader opened it with pdfium (it closes it), so that a page
+        it has loaded is not loaded twice; None to open it here."""
         self._data = data
+        self._document = document
         self._fast: PdfiumPages | None = None
         self._fast_fails = False
         """pdfium or pdfminer could not open the document for the fast path: every page goes to pdfplumber."""
@@ -929,14 +988,14 @@ class TablePages:
         self.fallbacks = 0
         """Pages read by pdfplumber."""
 
-    def content(self, number: int) -> PageContent:
-        """The content of page ``number`` (1-based). Whatever stops the fast path (Unsure, or
-        pdfium or pdfminer failing on the page) hands the page to pdfplumber, which reads it or
-        raises as it always did."""
+    def content(self, number: int, loaded: LoadedPage | None = None) -> PageContent:
+        """The content of page ``number`` (1-based), from ``loaded`` when the reader has the page
+        loaded from this document. Whatever stops the fast path (Unsure, or pdfium or pdfminer
+        failing on the page) hands the page to pdfplumber, which reads it or raises as it always did."""
         fast = self._fast_path()
         if fast is not None:
             try:
-                return fast.content(number)
+                return fast.content(number, loaded)
             except Exception:  # Unsure, or pdfium or pdfminer failing on the page: pdfplumber decides
                 pass
         self.fallbacks += 1
@@ -946,7 +1005,7 @@ class TablePages:
         """The fast path, opened once; None when pdfium or pdfminer cannot open the document for it."""
         if self._fast is None and not self._fast_fails:
             try:
-                self._fast = PdfiumPages(self._data)
+                self._fast = PdfiumPages(self._data, self._document)
             except Exception:  # the pages go to pdfplumber, which reads them or says why it cannot
                 self._fast_fails = True
         return self._fast
