@@ -73,6 +73,10 @@ class Outcome:
     layout: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
     """Rows per raw table; empty when unchanged."""
+    error_class: str | None = None
+    """A failed document's class of failure (``pipeline.core.errors.ERROR_CLASSES``); None otherwise."""
+    message: str | None = None
+    """A failed document's message, as its ``ingest_errors`` row has it; None otherwise."""
 
 
 class LoadFailedError(RuntimeError):
@@ -171,14 +175,18 @@ def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def outcome_of(source_file: str, frames: DocumentFrames) -> Outcome:
-    """A loaded document's outcome, from its one documents row, under the name the run listed it by."""
+    """A loaded document's outcome, from its one documents row (and its error, if it failed), under
+    the name the run listed it by."""
     document = frames.documents.row(0, named=True)
+    error = frames.errors.row(0, named=True) if frames.errors.height else {}
     return Outcome(
         source_file=source_file,
         sha256=str(document["sha256"] or UNAVAILABLE),
         status=str(document["status"]),
         layout=document["layout"],
         rows={table: rows_of(frames, table) for table in RAW_TABLES},
+        error_class=error.get("error_class"),
+        message=error.get("message"),
     )
 
 
