@@ -166,3 +166,28 @@ def test_an_edited_document_writes_two_events_and_the_others_none(world: World, 
     path.write_text(path.read_text(encoding="utf-8").replace("≥8 小时", "≥9 小时"), encoding="utf-8")
     edited = world.ingest()
     assert world.per_partition(edited) == {("sanjia.txt", kind): 1 for kind in PER_DOCUMENT}
+
+
+def test_a_new_instance_beside_a_loaded_warehouse_records_each_document_once(
+    world: World, first_run: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new ``DAGSTER_HOME``: nothing is parsed, but each partition and table is recorded once, so
+    the instance's view is the warehouse's and the eager models downstream are not left waiting."""
+    shutil.copy(PROJECT_HOME / "dagster.yaml", tmp_path / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    with dg.DagsterInstance.get() as fresh:
+        other = World(world.raw, fresh)
+        run_id = other.ingest()
+        assert other.per_partition(run_id) == {
+            (name, dg.DagsterEventType.ASSET_MATERIALIZATION.value): 1
+            for name in ("empty.txt", "minutes.txt", "sanjia.txt")
+        }
+        tables = [
+            entry.dagster_event.materialization.metadata["documents changed"].value
+            for entry in other.events(run_id)
+            if entry.dagster_event is not None
+            and entry.dagster_event.is_step_materialization
+            and entry.dagster_event.partition is None
+        ]
+        assert tables == [0] * 5
+        assert other.per_partition(other.ingest()) == {}  # recorded now: nothing more
