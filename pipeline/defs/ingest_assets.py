@@ -43,7 +43,7 @@ from pipeline.contract.tables import DOCUMENT_STATUSES
 from pipeline.core.errors import ERROR_CLASSES
 from pipeline.defs.config import settings
 from pipeline.defs.discovery import partition_key, source_file_of_key
-from pipeline.defs.partitions import documents_partitions
+from pipeline.defs.partitions import DOCUMENTS_PARTITION_NAME, documents_partitions
 from pipeline.load.batch import UNCHANGED, LoadFailedError, Outcome, ingest_documents
 from pipeline.load.warehouse import RAW_SCHEMA, RAW_TABLES
 
@@ -209,10 +209,17 @@ def table_materialisations(
 def documents(
     context: dg.AssetExecutionContext,
 ) -> Iterator[dg.AssetMaterialization | dg.AssetCheckEvaluation]:
-    """Hash, skip unchanged, parse on all cores, load in batches; the Parquet lake is written beside."""
+    """Hash, skip unchanged, parse on all cores, load in batches; the Parquet lake is written beside.
+
+    A run without partitions (the raw tables alone, materialised from the UI) goes through every
+    document the instance knows: refreshing a table means reading every document it holds.
+    """
     config = settings()
-    source_files = [source_file_of_key(key) for key in context.partition_keys]
     instance = context.instance
+    partitioned = context.has_partition_key or context.has_partition_key_range
+    keys = context.partition_keys if partitioned else instance.get_dynamic_partitions(DOCUMENTS_PARTITION_NAME)
+    source_files = [source_file_of_key(key) for key in keys]
+    report_documents = DOCUMENT in context.selected_asset_keys
     recorded = instance.get_materialized_partitions(DOCUMENT)
     table_keys = [key for key in RAW_TABLE_KEYS.values() if key in context.selected_asset_keys]
     never_recorded = set(table_keys) - {
@@ -227,7 +234,8 @@ def documents(
             if outcome.status != UNCHANGED:
                 changed += 1
                 rows.update(outcome.rows)
-            yield from document_events(outcome, instance, partition_key(outcome.source_file) in recorded)
+            if report_documents:
+                yield from document_events(outcome, instance, partition_key(outcome.source_file) in recorded)
             for listener in OUTCOME_LISTENERS:
                 listener(outcome)
     except LoadFailedError as err:  # the other documents were written: the tables below say so

@@ -191,3 +191,18 @@ def test_a_new_instance_beside_a_loaded_warehouse_records_each_document_once(
         ]
         assert tables == [0] * 5
         assert other.per_partition(other.ingest()) == {}  # recorded now: nothing more
+
+
+def test_the_raw_tables_alone_read_every_known_document(world: World, first_run: str) -> None:
+    """Materialising a raw table alone (the UI allows it: a run without partitions) goes through every
+    document partition, and reports the tables only."""
+    from pipeline.defs.ingest_assets import documents
+
+    path = world.raw / "sanjia.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("≥9 小时", "≥10 小时"), encoding="utf-8")
+    result = dg.materialize([documents], selection=[dg.AssetKey(["raw", "indicators"])], instance=world.instance)
+    assert result.success
+    assert world.per_partition(result.run_id) == {}
+    (indicators,) = [event for event in result.get_asset_materialization_events()]
+    assert indicators.asset_key == dg.AssetKey(["raw", "indicators"])
+    assert indicators.step_materialization_data.materialization.metadata["rows loaded"].value == 22
