@@ -53,7 +53,7 @@ MAX_PARTITIONS_PER_RUN: Final = 1000
 OUTCOME_LISTENERS: Final[list[Callable[[Outcome], None]]] = []
 """Called with each document's outcome as the op goes: the command line's progress bar registers
 here when it runs the job in its own process; a run launched by the daemon has none."""
-_, FAILED, _ = DOCUMENT_STATUSES
+_, FAILED, _ = DOCUMENT_STATUSES  # loaded, failed, withdrawn: declared once, in the contract
 DOCUMENT: Final = dg.AssetKey("document")
 READABLE: Final = "readable"
 READABLE_CHECK: Final = dg.AssetCheckKey(DOCUMENT, READABLE)
