@@ -14,7 +14,8 @@ For each corpus size (``bench/corpus.py``):
 - **end to end**: ``pipeline.defs.orchestrate.run_everything`` (what ``make run`` does: ranges of partitions
   per Dagster run, parsing on all cores, batched loads, then dbt and the report) into a fresh
   warehouse and a fresh Dagster home configured as ``make run``'s (``.dagster_home/dagster.yaml``:
-  run history in SQLite on disk, every document materialising 7 asset partitions), then a second
+  run history in SQLite on disk), with ``events per changed document`` counted in the event log
+  of its ingest runs (``bench/events.py``: the ``document`` materialisation and its check), then a second
   run, instance opened anew as a second ``make run`` would, with no file changed, which
   must parse nothing (counted where the ingest step hands documents to the parser pool) and
   build nothing;
@@ -30,6 +31,8 @@ pdfplumber), and on a budget book (``bench/pdfbook.py``: 150 text pages + the 34
 must go at about its speed); the best of two rounds taken in turn.
 Then scans read by OCR (``bench/scanbook.py``): pages/s for table pages and for pages skipped
 (no ruled grid), and the time for a 100-page scanned book with 5 table pages.
+Then Dagster's ticks (automation, sensor, schedule) over 1 000 and 10 000 document partitions
+(``bench/automation.py``, ``--tick-sizes``).
 The last line is ``ratio parse/floor: N`` for the largest size run.
 """
 
@@ -49,6 +52,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, Self
 
+from bench.automation import bench_ticks
 from bench.corpus import build_corpus
 from bench.pdf_engine import cpu_ratio
 from bench.pdfbook import FIXTURES, build_budget_book
@@ -195,14 +199,17 @@ class ParseCounter:
         self.assets.ingest_documents = self.original_ingest  # type: ignore[assignment]
 
 
-def dagster_run(open_instance: Callable[[], Any]) -> tuple[int, float]:
-    """One ``make run``, instance opened and closed as it does: documents parsed, peak RSS during ingest (MiB)."""
+def dagster_run(open_instance: Callable[[], Any]) -> tuple[int, float, list[str]]:
+    """One ``make run``, instance opened and closed as it does, with the events of its ingest runs counted:
+    documents parsed, peak RSS during ingest (MiB), the lines of ``bench.events``."""
+    from bench.events import count_events, events_lines
     from pipeline.definitions import defs
     from pipeline.defs.orchestrate import run_everything
 
     with ParseCounter() as counter, open_instance() as instance:
-        run_everything(instance, defs)
-    return counter.calls, counter.ingest_peak_mib
+        done = run_everything(instance, defs)
+        events = events_lines(count_events(instance, done.ingest_run_ids), counter.calls, len(done.ingest_run_ids))
+    return counter.calls, counter.ingest_peak_mib, events
 
 
 @contextmanager
@@ -243,8 +250,8 @@ def end_to_end(raw_dir: Path) -> dict[str, Any]:
         try:
             prepare_manifest()
             with quiet(raw_dir.parent / f"e2e-{raw_dir.name}.log"):
-                first_s, (first_parsed, ingest_peak) = timed(lambda: dagster_run(dg.DagsterInstance.get))
-                second_s, (second_parsed, _) = timed(lambda: dagster_run(dg.DagsterInstance.get))
+                first_s, (first_parsed, ingest_peak, events) = timed(lambda: dagster_run(dg.DagsterInstance.get))
+                second_s, (second_parsed, _, _) = timed(lambda: dagster_run(dg.DagsterInstance.get))
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -257,6 +264,7 @@ def end_to_end(raw_dir: Path) -> dict[str, Any]:
         "second_s": second_s,
         "second_parsed": second_parsed,
         "ingest_peak_mib": ingest_peak,
+        "events": events,
     }
 
 
@@ -305,6 +313,7 @@ def bench_size(size: int, parse_sample: int, e2e_max: int) -> float:
         f" ({'skipped parsing: OK' if result['second_parsed'] == 0 else 'PARSED AGAIN: BUG'})"
     )
     print(f"  peak RSS of the bench process during ingest: {result['ingest_peak_mib']:.0f} MiB")
+    print(*result["events"], sep="\n")
     print(f"peak RSS so far: {peak_rss()}", flush=True)
     return ratio
 
@@ -453,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parse-sample", type=int, default=1000, help="documents timed by the one-core parse")
     parser.add_argument("--e2e-max", type=int, default=10000, help="largest size run end to end at all")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF part")
+    parser.add_argument("--tick-sizes", default="1000,10000", help="partitions for bench/automation.py ('' skips)")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in str(args.sizes).split(",") if s.strip())
     os.environ.setdefault("DAGSTER_HOME", str(Path(__file__).resolve().parents[1] / ".dagster_home"))
@@ -468,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_pdfs()
         bench_scans()
     bench_big_table()
+    if args.tick_sizes.strip():
+        bench_ticks(tuple(int(n) for n in args.tick_sizes.split(",") if n.strip()))
     print(f"\nratio parse/floor: {ratio:.0f}")
     return 0
 

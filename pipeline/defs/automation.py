@@ -14,7 +14,7 @@ import dagster as dg
 
 from pipeline.defs.config import settings
 from pipeline.defs.discovery import Fingerprint, FolderChanges, fingerprints, folder_changes
-from pipeline.defs.ingest_assets import INGEST_GROUP, MAX_PARTITIONS_PER_RUN
+from pipeline.defs.ingest_assets import INGEST_SELECTION, MAX_PARTITIONS_PER_RUN, READABLE_CHECK
 from pipeline.defs.partitions import (
     DOCUMENTS_PARTITION_NAME,
     covering_ranges,
@@ -38,14 +38,17 @@ WHAT_TAG: Final = "jixiao/what"
 """Run tag saying in words what a run does (``ingest 甲镇.pdf … 乙镇.pdf``), shown in the UI's run list."""
 BUILD_WORDS: Final = "dbt models and report, after documents changed"
 
+MODELS_AND_REPORT: Final = dg.AssetSelection.all() - INGEST_SELECTION - dg.AssetSelection.checks(READABLE_CHECK)
+"""Everything downstream of the raw tables: the dbt models with their tests, and the report."""
+
 ingest_job = dg.define_asset_job(
     "ingest_documents",
-    selection=dg.AssetSelection.groups(INGEST_GROUP),
+    selection=INGEST_SELECTION.without_checks(),  # the op reports its check itself: see ingest_assets
     description="Read, parse, validate and load documents: one partition, or a range of them per run.",
 )
 warehouse_job = dg.define_asset_job(
     "build_models_and_report",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(INGEST_GROUP),
+    selection=MODELS_AND_REPORT,
     description="The dbt models (with their tests as asset checks) and the HTML report, as automation asks for them.",
     tags={WHAT_TAG: BUILD_WORDS},
 )

@@ -77,6 +77,10 @@ class Outcome:
     layout: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
     """Rows per raw table; empty when unchanged."""
+    error_class: str | None = None
+    """A failed document's class of failure (``pipeline.core.errors.ERROR_CLASSES``); None otherwise."""
+    message: str | None = None
+    """A failed document's message, as its ``ingest_errors`` row has it; None otherwise."""
 
 
 class LoadFailedError(RuntimeError):
@@ -175,18 +179,24 @@ def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def outcomes_of(source_files: Sequence[str], batch: BatchFrames) -> Iterator[tuple[str, Outcome]]:
-    """Each document's stored name and outcome, from its one documents row, under the name the run
-    listed it by (``source_files``, in the batch's order)."""
+    """Each document's stored name and outcome, from its one documents row (and its first error, if
+    it failed), under the name the run listed it by (``source_files``, in the batch's order)."""
     counts = batch.rows_per_document()
     documents = {row[SOURCE_KEY]: row for row in batch.documents.iter_rows(named=True)}
+    errors: dict[str, dict[str, str]] = {}
+    for row in batch.errors.iter_rows(named=True):
+        errors.setdefault(row[SOURCE_KEY], row)
     for source_file, stored in zip(source_files, batch.source_files, strict=True):
         document = documents[stored]
+        error = errors.get(stored, {})
         yield stored, Outcome(
             source_file=source_file,
             sha256=str(document["sha256"] or UNAVAILABLE),
             status=str(document["status"]),
             layout=document["layout"],
             rows=counts[stored],
+            error_class=error.get("error_class"),
+            message=error.get("message"),
         )
 
 
