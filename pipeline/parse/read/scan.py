@@ -1,6 +1,7 @@
 """Scanned pages: which pages go to OCR, which of them hold a 绩效目标表, and their rows as blocks.
 
-**When.** A PDF page goes to OCR when it has no text layer but draws an image (a scan), or when
+**When.** A PDF page goes to OCR when it has no text layer (or one holding only a page number,
+``is_page_furniture``) but draws an image (a scan), or when
 its text layer is not text (``is_garbage``: a font without a Unicode map gives its glyph numbers,
 which come out as replacement characters, private-use code points or Latin-1 letters — "Latin
 soup"). A page with real text never does: a text PDF is read from its text layer, whatever
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from pipeline.core.errors import STAGE_READ, IngestError
+from pipeline.core.text import is_page_furniture
 from pipeline.core.types import Block, RawDocument
 
 SCAN_SUFFIXES: Final = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -80,8 +82,14 @@ def is_garbage(text: str) -> bool:
 
 
 def needs_ocr(text: str, has_images: bool) -> bool:
-    """A PDF page that OCR should read: a scan (an image, no text) or a garbage text layer."""
-    return (has_images and not text.strip()) or is_garbage(text)
+    """A PDF page that OCR should read: a scan (an image, and no text but page furniture) or a
+    garbage text layer.
+
+    A scanner's software often stamps the page number as text over the picture: a page whose
+    text layer is "- 3 -" or "第3页" and that draws an image is still a scan.
+    """
+    scan = has_images and all(is_page_furniture(line) for line in text.splitlines() if line.strip())
+    return scan or is_garbage(text)
 
 
 def ocr_page_numbers(pages: Sequence[tuple[str, bool]]) -> list[int]:
