@@ -21,7 +21,14 @@ page whose table was read (a table going on over the break has no header). Any o
 cells with ``Locator(page=N)`` — each with its ``ocr_score`` — and ``TextLine`` blocks for the
 titles and unit lines around the tables, in top-to-bottom order. A table going on over a page
 break whose columns differ (the first page's grid has a project header above with more column
-lines) is laid on the previous grid's columns by their left edges, as the PDF reader does.
+lines) is laid on the previous grid's columns by their left edges, as the PDF reader does; a
+row cut in two by the break (its tail opening the next page, 指标值 empty) is joined back into
+the previous page's last row by the PDF reader's own rule (``pdf.is_row_tail``), scored the
+lower of its two parts.
+
+**Cores.** A PDF's scanned pages are probed one after another; when several hold a grid and this
+is the main process, they are read in a process pool, one worker per core (``scan_pages``); a
+document parsed by the batch's pool is read on the core it has.
 
 **Failure.** Scanned pages from which no table was read are listed in ``ScanResult.unread``;
 the document decides (``ocr_failed`` when nothing else in it can be read).
