@@ -37,6 +37,9 @@ DOT_SHARE_MIN: Final = 0.08
 """… and at least this share (smaller is a speck of noise)."""
 DOT_MIN_PIXELS: Final = 2
 """… and at least this many pixels each way, whatever the line's height."""
+DOT_MAX_ASPECT: Final = 1.5
+"""A dot is about as wide as high (4×4, 5×4 px at 200 dpi): the end of a bold 一 broken off by a
+noisy scan (8×4) is no dot."""
 DOT_MIN_FILL: Final = 0.5
 """Share of its bounding box a dot fills (a round blob; a thin stroke of seal fills less)."""
 DOT_BAND: Final = (0.3, 0.7)
@@ -55,7 +58,8 @@ def middle_dots(strip: Gray) -> int:
     line, alone in their columns (no other glyph above or below), with glyphs on both sides.
 
     "300元/人·月" shows one; "≥95%" none (its strokes are taller than a third of the line, and a
-    full stop or the dot of a decimal sits at the bottom).
+    full stop or the dot of a decimal sits at the bottom); nor does a bold "一级指标" whose 一 a
+    noisy scan broke in two (the piece is twice as wide as high).
     """
     _, binary = cv2.threshold(strip, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
@@ -70,6 +74,7 @@ def middle_dots(strip: Gray) -> int:
         if not (
             max(DOT_MIN_PIXELS, DOT_SHARE_MIN * height) <= min(w, h)
             and max(w, h) <= DOT_SHARE_MAX * height
+            and max(w, h) <= DOT_MAX_ASPECT * min(w, h)
             and area >= DOT_MIN_FILL * w * h
             and DOT_BAND[0] * height <= y + h / 2 - top <= DOT_BAND[1] * height
         ):
