@@ -37,10 +37,11 @@ PROBE_DPI: Final = 50
 """Resolution at which a page is looked at for a ruled grid: rules are still lines, text a blur."""
 READ_DPI: Final = 200
 """Resolution at which a table page is read (PP-OCR reads 10.5 pt print well from 150 dpi up)."""
-MIN_POOL_PAGES: Final = 3
-"""Table pages from which a scanned PDF's pages are read on several cores: a worker process
-starts in 2-3 s of CPU (imports, the recognition model), a table page reads in 4-6 s, so two
-pages gain little and one nothing."""
+MIN_POOL_PAGES: Final = 6
+"""Table pages from which a scanned PDF's pages are read on several cores. A worker process costs
+~3 s of CPU to start (imports, the recognition model), a table page ~2.3 s to read: on two idle
+cores five pages gain ~12 %, six ~27 %, twenty ~45 %; on cores busy with other work a pool only
+adds its start (bench/results.md: the 5-table-page book took 28-36 s in a pool, 22 s alone)."""
 HEADER_ROWS: Final = 2
 """Rows read first to tell a 绩效目标表 from another table."""
 COLUMN_TOLERANCE_INCH: Final = 0.08
