@@ -421,23 +421,11 @@ def plumber_pages(path: Path) -> int:
 
 
 def bench_scans() -> None:
-    """OCR (issue 20): a 100-page scanned book with 5 table pages (``bench/scanbook.py``), and its
-    95 prose pages and 5 table pages alone, for pages/s of each kind. One document is parsed in
-    one process; OCR runs on one thread of it."""
-    from bench.scanbook import build_scanned_books
-    from pipeline.parse.document import parse_document
+    """OCR (issue 20): a 100-page scanned book with 5 table pages, and its 95 prose pages and 5
+    table pages alone, for pages/s of each kind (``bench/scanbook.py``)."""
+    from bench.scanbook import measure_scans
 
-    book, prose, tables = build_scanned_books()
-    print("\n== scanned PDFs, read by OCR (200 dpi, noise, rotation, red seals on the table pages)")
-    for label, path in (("table pages", tables), ("skipped pages (no ruled grid)", prose), ("100-page book", book)):
-        pages = pdf_pages(path)
-        seconds, frames = timed(lambda p=path: parse_document(p, p.parent))
-        status = frames.documents["status"][0]
-        print(
-            f"{label}: {pages} pages in {seconds:.1f} s = {pages / seconds:.2f} pages/s "
-            f"({status}, {frames.indicators.height} indicators)",
-            flush=True,
-        )
+    measure_scans()
 
 
 BIG_TABLE_ROWS: Final = 20_000

@@ -5,12 +5,15 @@ among many pages of prose. ``build_scanned_book`` makes one: the text pages of
 ``bench/pdfbook.py`` and pages 1-5 of ``tables20.pdf`` (tables 1-3, and the start of table 4),
 each scanned by ``scripts/make_scan_fixtures.scan_page`` at 200 dpi (noise, a rotation up to 1.5°;
 a red seal on the table pages), the table pages in the middle of the book. The books are made
-once under ``bench/corpus/scans/`` and reused.
+once under ``bench/corpus/scans/`` and reused. ``measure_scans`` prints the OCR lines of
+``make bench`` (alone: ``uv run python -m bench.scanbook``).
 """
 
 from __future__ import annotations
 
 import io
+import resource
+import time
 from pathlib import Path
 from typing import Final
 
@@ -18,6 +21,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from bench.pdfbook import build_budget_book
+from pipeline.parse.document import parse_document
 from scripts.make_scan_fixtures import scan_page
 
 TABLES: Final = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "pdf" / "tables20.pdf"
@@ -58,3 +62,33 @@ def build_scanned_books() -> tuple[Path, Path, Path]:
     _write(prose_only, prose)
     _write(tables_only, tables)
     return book, prose_only, tables_only
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the page-reading workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def measure_scans() -> None:
+    """The books parsed as one document each, in this process (its table pages read on every core
+    when there are several, as ``jixiao`` reads a document given alone): wall-clock time and
+    pages/s, and CPU time (this process and its workers), which the other programs on a shared
+    machine do not inflate."""
+    book, prose, tables = build_scanned_books()
+    print("\n== scanned PDFs, read by OCR (200 dpi, noise, rotation, red seals on the table pages)")
+    for label, path in (("table pages", tables), ("skipped pages (no ruled grid)", prose), ("100-page book", book)):
+        pages = len(pdfium.PdfDocument(path))
+        cpu, started = _cpu_seconds(), time.perf_counter()
+        frames = parse_document(path, path.parent)
+        seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+        status = frames.documents["status"][0]
+        print(
+            f"{label}: {pages} pages in {seconds:.1f} s = {pages / seconds:.2f} pages/s, CPU {cpu:.1f} s "
+            f"({status}, {frames.indicators.height} indicators)",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    measure_scans()

@@ -82,8 +82,10 @@ def stamp_seal(image: Image8, rng: np.random.Generator, dpi: int) -> Image8:
     """A round red seal, half-transparent, over the lower right of the printed part of the page."""
     x0, y0, x1, y1 = _ink_bounds(image)
     radius = int(0.75 * dpi)  # a 38 mm official seal
-    cx = int(rng.uniform(x0 + 0.55 * (x1 - x0), x1 - 0.2 * radius))
-    cy = int(rng.uniform(y0 + 0.45 * (y1 - y0), y1 - 0.2 * radius))
+    low_x, low_y = x0 + 0.55 * (x1 - x0), y0 + 0.45 * (y1 - y0)
+    # a page with little print (a table's last row alone) is smaller than the seal: it goes over that
+    cx = int(rng.uniform(low_x, max(low_x, x1 - 0.2 * radius)))
+    cy = int(rng.uniform(low_y, max(low_y, y1 - 0.2 * radius)))
     layer = np.zeros(image.shape[:2], dtype=np.uint8)
     cv2.circle(layer, (cx, cy), radius, 255, thickness=max(3, dpi // 30))
     star = [

@@ -95,6 +95,16 @@ def compact(text: str | None) -> str:
     return WHITESPACE.sub("", strip_markup(text))
 
 
+PAGE_FURNITURE: Final = re.compile(r"^(?:第\d+页(?:共\d+页)?|[-—–]+\d+[-—–]+|\d{1,3}|\d+/\d+|续表\d*)$")
+"""A line that is only page furniture once its whitespace is removed: a page number ("第 2 页",
+"第2页共9页", "- 3 -", "17", "2/9") or "续表" over a table going on."""
+
+
+def is_page_furniture(text: str) -> bool:
+    """Whether a line is page furniture ("- 3 -" is; "3月底" is not)."""
+    return PAGE_FURNITURE.match(compact(text)) is not None
+
+
 def may_keep(text: str, chars: Iterable[str]) -> bool:
     """Whether cleaning ``text`` (any function here) could leave every one of ``chars`` (CJK) in it.
 

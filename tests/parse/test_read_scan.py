@@ -12,6 +12,7 @@ import ctypes
 import dataclasses
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from PIL import Image
 
 from pipeline.core.confidence import LOW_CONFIDENCE
 from pipeline.core.errors import IngestError
-from pipeline.core.types import Extraction, IndicatorRecord
+from pipeline.core.types import Extraction, IndicatorRecord, Locator, Row
 from pipeline.parse.document import extract_document, parse_document, with_ocr_confidence
 from pipeline.parse.read import read_document, scan_pages
 from pipeline.parse.read.scan import is_garbage, ocr_page_numbers
@@ -188,6 +189,7 @@ def test_a_text_pdf_never_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("OCR was asked to read a text PDF")
 
     monkeypatch.setattr(scan_pages, "read_scanned", refuse)
+    monkeypatch.setattr(scan_pages, "read_page", refuse)  # what the pages of a PDF are read by, on any core
     doc = read_document(TABLES20.read_bytes(), "tables20.pdf")
     assert doc.ocr_pages == ()
     assert len(extract_document(doc).indicators) == 186
@@ -252,3 +254,70 @@ def test_ocr_min_score_reaches_the_indicator_frame(tmp_path: Path) -> None:
     assert scan.documents["low_confidence"][0] == (scores.min() < LOW_CONFIDENCE)
     typed = parse_document(raw / "typed.pdf", raw)
     assert typed.indicators["ocr_min_score"].null_count() == typed.indicators.height == 22
+
+
+# -- rows cut by a page break, page numbers over a scan, the seal at 150 dpi ----------------------
+ROWSPLIT = FIXTURES / "pdf" / "tables20_rowsplit.pdf"
+HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+
+
+def test_a_row_cut_by_a_page_break_is_joined_back_with_the_lower_score() -> None:
+    """tables20_rowsplit's table 4: 群众满意度 starts on page 6 and its description ends on page 7."""
+    reader = scan_pages.ScanReader()
+    reader.add_row(HEADER, Locator(page=6), 0.99, page_top=False)
+    head = ("满意度指标", "服务对象满意度指标", "群众满意度", "辖区群众对项目实施效果的", "≥90%", "问卷调查")
+    reader.add_row(head, Locator(page=6), 0.97, page_top=False)
+    still_top = reader.add_row(("", "", "", "满意程度", "", ""), Locator(page=7), 0.81, page_top=True)
+    assert not still_top
+    *_, last = reader.result.blocks
+    assert isinstance(last, Row)
+    assert last.cells[3] == "辖区群众对项目实施效果的满意程度"
+    assert (last.locator.page, last.ocr_score) == (6, 0.81)
+    assert len(reader.result.blocks) == 2
+
+
+def test_a_row_that_states_its_value_is_no_tail() -> None:
+    reader = scan_pages.ScanReader()
+    reader.add_row(HEADER, Locator(page=9), 0.99, page_top=False)
+    reader.add_row(("产出指标", "数量指标", "保障人数", "符合条件的人数", "2人", "统计"), Locator(page=9), 0.98, False)
+    reader.add_row(("", "", "资金发放准确率", "按标准发放的比例", "100%", "政策"), Locator(page=10), 0.98, True)
+    assert len(reader.result.blocks) == 3
+
+
+def test_a_scanned_table_cut_across_pages_reads_its_rows_whole() -> None:
+    """Pages 6 and 7 of tables20_rowsplit, scanned: table 4's nine rows as in ground_truth.json,
+    the cut row on the page it starts on."""
+    truth: list[dict[str, Any]] = json.loads((FIXTURES / "pdf" / "ground_truth.json").read_text(encoding="utf-8"))
+    doc = read_document(_image_pdf(_scanned_pages(ROWSPLIT, [6, 7])), "rowsplit_scan.pdf")
+    rows = extract_document(doc).indicators
+    assert [(r.level3, r.value_text) for r in rows] == [(t[2], t[4]) for t in truth[3]["rows"]]
+    assert rows[-1].description == truth[3]["rows"][-1][3]
+    assert rows[-1].locator.page == 1  # the first page of the two
+
+
+def test_the_seal_lettering_is_not_read_at_150_dpi() -> None:
+    """tables20 pages 10-11 scanned at 150 dpi: the seal stamped over 指标值 gave "≥95%PCALL",
+    "≥95%4" and "9%早" when its thin strokes, greyed by JPEG, counted as ink."""
+    doc = read_document(_image_pdf(_scanned_pages(TABLES20, [10, 11], dpi=150)), "page10_150.pdf")
+    rows = {row.level3: row.value_text for row in extract_document(doc).indicators}
+    assert (rows["单位正常运转率"], rows["受益对象满意度"], rows["群众满意度"]) == ("≥95%", "≥95%", "≥90%")
+
+
+@pytest.mark.parametrize("furniture", ["- 3 -", "第 3 页", "第3页共9页", "17"])
+def test_a_scan_with_only_its_page_number_as_text_goes_to_ocr(furniture: str) -> None:
+    assert ocr_page_numbers([(furniture, True), (furniture, False), ("3月底 100%", True)]) == [1]
+
+
+def test_pages_read_on_several_cores_give_what_one_process_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """seed002's two scanned pages: read in a pool of worker processes (from two table pages on,
+    for the test), then in this process alone: the same blocks, lines and pages."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the pages are never read in a pool")
+    data = (SCANS / "seed002_200dpi.pdf").read_bytes()
+    monkeypatch.setattr(scan_pages, "MIN_POOL_PAGES", 2)
+    assert scan_pages._pool_size(2) == 2
+    pooled = scan_pages.read_pdf_pages(data, [1, 2])
+    monkeypatch.setattr(scan_pages, "_pool_size", lambda pages: 0)
+    alone = scan_pages.read_pdf_pages(data, [1, 2])
+    assert pooled == alone
+    assert pooled.read == [1, 2] and len(pooled.blocks) > 22

@@ -41,7 +41,7 @@ from pipeline.core.labels import (
     may_hold_indicator_table,
 )
 from pipeline.core.money import AMOUNT_UNIT
-from pipeline.core.text import compact, join_wrapped, label_key
+from pipeline.core.text import compact, is_page_furniture, join_wrapped, label_key
 from pipeline.core.types import Block, Extraction, Locator, RawDocument, Row, TextLine
 from pipeline.parse.layouts.cell_runs import is_title
 from pipeline.parse.layouts.forms import VALUE_COLUMNS, forms_extraction, read_forms
@@ -52,7 +52,6 @@ WIDE: Final = frozenset({"W", "F"})
 GOAL_INDENT_SLACK: Final = 2
 """A continuation of a wrapped form cell may start this many columns left of the cell it continues."""
 _GAP: Final = re.compile(r" {2,}|\u3000+")
-_PAGE_FURNITURE: Final = re.compile(r"^(?:第\d+页(?:共\d+页)?|[-—–]+\d+[-—–]+|\d{1,3}|\d+/\d+|续表\d*)$")
 _UNIT_LINE: Final = re.compile(rf"(?:^|[:：])\s*(?:金额)?单位[:：]\s*{AMOUNT_UNIT}\s*$")
 
 
@@ -128,7 +127,7 @@ def _leaves_table(texts: list[str]) -> bool:
 
 
 def _is_furniture(texts: list[str]) -> bool:
-    return len(texts) == 1 and _PAGE_FURNITURE.match(compact(texts[0])) is not None
+    return len(texts) == 1 and is_page_furniture(texts[0])
 
 
 @dataclass

@@ -30,7 +30,7 @@ where lines are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
@@ -40,6 +40,7 @@ import numpy as np
 
 from pipeline.core.text import clean_text, join_wrapped
 from pipeline.core.types import Cells
+from pipeline.parse.read.marks import SMALL_MARKS, TWIN_PROBABILITY, mark_classes, middle_dots, place_marks, width_twin
 from pipeline.parse.read.ruling import Cell, Gray, Grid, RuledPage, binarise
 
 MIN_LINE_INCH: Final = 0.04
@@ -98,35 +99,58 @@ BATCH: Final = 6
 """Strips recognised together (of alike width, so little of a batch is padding)."""
 BLANK: Final = 0
 """The CTC "no character here" class of the model's output."""
-SMALL_MARKS: Final = frozenset("·")
-"""Marks of a few pixels that the model sees but seldom ranks first: the middle dot of compound
-units (人·次, 元/人·月, 千瓦·时). Between two characters, where the model's first choice is "no
-character", such a mark is read when it is the second choice with at least ``MARK_PROBABILITY``."""
-MARK_PROBABILITY: Final = 0.1
 
 
-def decode(probabilities: np.ndarray[Any, np.dtype[np.float32]], characters: Sequence[str]) -> tuple[str, float]:
+def _runner_up(probabilities: np.ndarray[Any, np.dtype[np.float32]], first: int) -> int:
+    """The likeliest character after ``first`` at one step, the blank aside ("／" 0.53, blank 0.26,
+    "/" 0.19: "/")."""
+    ranked = np.argpartition(probabilities, -3)[-3:]
+    return int(max((i for i in ranked if i not in (first, BLANK)), key=lambda i: probabilities[i]))
+
+
+def decode(
+    probabilities: np.ndarray[Any, np.dtype[np.float32]],
+    characters: Sequence[str],
+    marks: Mapping[int, str],
+    dots: int = 0,
+) -> tuple[str, float]:
     """A CTC output (time steps × classes) as text and its score, the mean probability of its characters.
 
     Greedy, as PaddleOCR decodes (a class repeated over steps is one character; blanks part two
-    equal characters), plus ``SMALL_MARKS`` read as a second choice. "300元/人·月" comes out of
-    the model as 300元/人 [blank: 0.64, ·: 0.27] 月: the dot is read, with its 0.27 lowering the score.
+    equal characters), with what the ``marks`` module puts right (``marks`` are the model's classes
+    of its small marks, ``mark_classes``): a character whose runner-up is its width
+    twin is the two together ("／" 0.33 and "/" 0.58 read "/" 0.91), and the ``dots`` middle dots
+    the picture shows are placed where the model gave them the most probability between two
+    characters. "300元/人·月" comes out of the model as 300元/人 [blank: 0.89, ·: 0.05] 月 and is
+    read with its dot, the dot's 0.05 lowering the score.
     """
     best = probabilities.argmax(axis=1)
+    mark_index = list(marks)
     text: list[str] = []
     scores: list[float] = []
+    gaps: list[tuple[float, int, str]] = []
+    gap: tuple[float, str] | None = None
     for step, index in enumerate(best):
-        if index != BLANK:
-            if step == 0 or best[step - 1] != index:
-                text.append(characters[index])
-                scores.append(float(probabilities[step, index]))
+        if index == BLANK:
+            if text and mark_index:
+                likeliest = max(mark_index, key=lambda mark: probabilities[step, mark])
+                probability = float(probabilities[step, likeliest])
+                if gap is None or probability > gap[0]:
+                    gap = (probability, marks[likeliest])
             continue
-        runner_up = int(probabilities[step].argsort()[-2])
-        mark = characters[runner_up]
-        probability = float(probabilities[step, runner_up])
-        if mark in SMALL_MARKS and probability >= MARK_PROBABILITY and text and text[-1] != mark:
-            text.append(mark)
-            scores.append(probability)
+        if gap is not None and text[-1] not in SMALL_MARKS and characters[index] not in SMALL_MARKS:
+            gaps.append((gap[0], len(text), gap[1]))
+        gap = None
+        if step > 0 and best[step - 1] == index:
+            continue
+        character, probability = characters[index], float(probabilities[step, index])
+        runner_up = _runner_up(probabilities[step], index)
+        twin = width_twin(character, characters[runner_up])
+        if twin is not None and probabilities[step, runner_up] >= TWIN_PROBABILITY:
+            character, probability = twin, probability + float(probabilities[step, runner_up])
+        text.append(character)
+        scores.append(probability)
+    text, scores = place_marks(text, scores, gaps, dots)
     return "".join(text), (sum(scores) / len(scores) if scores else 0.0)
 
 
@@ -134,6 +158,7 @@ def recognise(strips: Sequence[Gray]) -> list[tuple[str, float]]:
     """Text and score of each strip (grey pictures of one line each), in order."""
     recogniser = _recogniser()
     characters: Sequence[str] = recogniser.postprocess_op.character
+    marks = mark_classes(characters)
     _channels, height, width = recogniser.rec_image_shape
     pictures = [cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR) for strip in strips]
     order = sorted(range(len(pictures)), key=lambda i: pictures[i].shape[1] / pictures[i].shape[0])
@@ -144,7 +169,7 @@ def recognise(strips: Sequence[Gray]) -> list[tuple[str, float]]:
         inputs = np.stack([recogniser.resize_norm_img(pictures[i], widest) for i in batch]).astype(np.float32)
         outputs = recogniser.session(inputs)[0]
         for i, probabilities in zip(batch, outputs, strict=True):
-            text, score = decode(probabilities, characters)
+            text, score = decode(probabilities, characters, marks, middle_dots(strips[i]))
             results[i] = (clean_text(text), score)
     return results
 

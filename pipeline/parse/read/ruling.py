@@ -6,7 +6,17 @@ prose has no long rules and never goes to OCR) and, when it does, where its cell
 
 - **Red stamps.** The grey picture is the red channel: red ink (an official seal stamped over a
   cell, a red heading) is bright in it and drops out, while black print stays black, even where
-  the seal covers it. ``ink_of`` does this; a picture without colour is used as it is.
+  the seal covers it (ink multiplies: black under red is still black). A scan is a JPEG, which
+  keeps colour at half the resolution of brightness: a seal's thin strokes (its ring of
+  characters, its lettering) lose part of their colour and come out grey in the red channel
+  (R 150-215 where the paper is 250), as dark as the page's threshold, and were read as letters
+  beside the values under the seal ("≥95% PCALL"). So the red pixels (``RED_MARGIN`` redder
+  than green and blue) must be darker than a threshold of their own to be print (``ink_of``):
+  the lower of the page's Otsu threshold and Otsu's split of the red pixels alone (black print
+  under the seal against the seal's ink); the others are made paper. Only the text is read
+  from that picture: the rules are found in the red channel as it is (``rule_page``), since a
+  thin rule under the seal, greyed by it, would go with the seal. A picture without colour is
+  used as it is.
 - **Rotation.** A scan is rarely square: the long horizontal rules of the table give the angle
   (``skew_angle``: the median slope of the rules longer than a quarter of the page), and the page
   is turned back (``straighten``) before cells are looked for. Angles up to ``MAX_SKEW`` are
@@ -49,6 +59,11 @@ MIN_CELL_INCH: Final = 0.08
 """An island narrower or lower than this (2 mm) is the gap of a double rule, not a cell."""
 MIN_TABLE_CELLS: Final = 4
 """Fewer cells than this are a box around a title or a signature, not a table."""
+RED_MARGIN: Final = 40
+"""A pixel whose red exceeds its green and blue by more than this (of 255) is red ink, or black
+print under it (the seal's red is 220/30/40; grey scanner noise moves all three alike)."""
+MIN_RED_PIXELS: Final = 500
+"""Fewer red pixels than this are no seal: nothing to tell apart."""
 
 
 @dataclass(frozen=True)
@@ -96,11 +111,30 @@ class RuledPage:
     """Degrees the scan was turned by (and turned back)."""
 
 
-def ink_of(picture: NDArray[np.uint8]) -> Gray:
-    """The grey picture with red ink dropped: the red channel of a colour scan (see the module docstring)."""
+def red_channel(picture: NDArray[np.uint8]) -> Gray:
+    """The red channel of a colour scan (RGB), where red ink is light; a grey picture as it is."""
     if picture.ndim == 2:
         return picture
-    channel: Gray = np.ascontiguousarray(picture[:, :, 0])  # RGB: red first
+    channel: Gray = np.ascontiguousarray(picture[:, :, 0])
+    return channel
+
+
+def ink_of(picture: NDArray[np.uint8]) -> Gray:
+    """The grey picture with red ink dropped, for reading text: the red channel of a colour scan,
+    its red pixels made paper unless dark as print (see the module docstring)."""
+    channel = red_channel(picture)
+    if picture.ndim == 2:
+        return channel
+    channel = channel.copy()
+    others = cv2.max(picture[:, :, 1], picture[:, :, 2])
+    red = cv2.subtract(channel, others) > RED_MARGIN
+    if np.count_nonzero(red) < MIN_RED_PIXELS:
+        return channel
+    otsu = cv2.THRESH_BINARY | cv2.THRESH_OTSU
+    page, _ = cv2.threshold(channel, 0, 255, otsu)
+    under_red, _ = cv2.threshold(channel[red].reshape(-1, 1), 0, 255, otsu)
+    threshold = min(page, under_red)
+    channel[red & (channel >= threshold)] = 255
     return channel
 
 
@@ -229,11 +263,15 @@ def rules_of(binary: Gray, dpi: float) -> Gray:
 
 
 def rule_page(picture: NDArray[np.uint8], dpi: float) -> RuledPage:
-    """The page ready for OCR: grey without red, straightened, its tables found and its rules erased."""
-    gray = ink_of(picture)
-    angle = skew_angle(gray, dpi)
-    gray = straighten(gray, angle)
-    grids, frames = find_grids(rules_of(binarise(gray), dpi), dpi)
-    erased = gray.copy()
+    """The page ready for OCR: grey without red, straightened, its tables found and its rules erased.
+
+    The rules are found in the red channel as it is (a seal's strokes are no long lines, and a
+    thin rule under the seal, light where the seal greys it, would go with the seal); the text
+    is read from the picture without the seal (``ink_of``).
+    """
+    channel = red_channel(picture)
+    angle = skew_angle(channel, dpi)
+    grids, frames = find_grids(rules_of(binarise(straighten(channel, angle)), dpi), dpi)
+    erased = straighten(ink_of(picture), angle).copy()
     erased[frames > 0] = 255
     return RuledPage(erased, grids, angle)

@@ -1,6 +1,7 @@
 """Scanned pages: which pages go to OCR, which of them hold a 绩效目标表, and their rows as blocks.
 
-**When.** A PDF page goes to OCR when it has no text layer but draws an image (a scan), or when
+**When.** A PDF page goes to OCR when it has no text layer (or one holding only a page number,
+``is_page_furniture``) but draws an image (a scan), or when
 its text layer is not text (``is_garbage``: a font without a Unicode map gives its glyph numbers,
 which come out as replacement characters, private-use code points or Latin-1 letters — "Latin
 soup"). A page with real text never does: a text PDF is read from its text layer, whatever
@@ -20,7 +21,14 @@ page whose table was read (a table going on over the break has no header). Any o
 cells with ``Locator(page=N)`` — each with its ``ocr_score`` — and ``TextLine`` blocks for the
 titles and unit lines around the tables, in top-to-bottom order. A table going on over a page
 break whose columns differ (the first page's grid has a project header above with more column
-lines) is laid on the previous grid's columns by their left edges, as the PDF reader does.
+lines) is laid on the previous grid's columns by their left edges, as the PDF reader does; a
+row cut in two by the break (its tail opening the next page, 指标值 empty) is joined back into
+the previous page's last row by the PDF reader's own rule (``pdf.is_row_tail``), scored the
+lower of its two parts.
+
+**Cores.** A PDF's scanned pages are probed one after another; when several hold a grid and this
+is the main process, they are read in a process pool, one worker per core (``scan_pages``); a
+document parsed by the batch's pool is read on the core it has.
 
 **Failure.** Scanned pages from which no table was read are listed in ``ScanResult.unread``;
 the document decides (``ocr_failed`` when nothing else in it can be read).
@@ -34,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from pipeline.core.errors import STAGE_READ, IngestError
+from pipeline.core.text import is_page_furniture
 from pipeline.core.types import Block, RawDocument
 
 SCAN_SUFFIXES: Final = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -80,8 +89,14 @@ def is_garbage(text: str) -> bool:
 
 
 def needs_ocr(text: str, has_images: bool) -> bool:
-    """A PDF page that OCR should read: a scan (an image, no text) or a garbage text layer."""
-    return (has_images and not text.strip()) or is_garbage(text)
+    """A PDF page that OCR should read: a scan (an image, and no text but page furniture) or a
+    garbage text layer.
+
+    A scanner's software often stamps the page number as text over the picture: a page whose
+    text layer is "- 3 -" or "第3页" and that draws an image is still a scan.
+    """
+    scan = has_images and all(is_page_furniture(line) for line in text.splitlines() if line.strip())
+    return scan or is_garbage(text)
 
 
 def ocr_page_numbers(pages: Sequence[tuple[str, bool]]) -> list[int]:
