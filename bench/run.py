@@ -441,6 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parse-sample", type=int, default=1000, help="documents timed by the one-core parse")
     parser.add_argument("--e2e-max", type=int, default=10000, help="largest size run end to end at all")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF part")
+    parser.add_argument("--nation", default="100,1000", help="sizes of the national mix (bench/nation.py); '' skips")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in str(args.sizes).split(",") if s.strip())
     os.environ.setdefault("DAGSTER_HOME", str(Path(__file__).resolve().parents[1] / ".dagster_home"))
@@ -452,6 +453,10 @@ def main(argv: list[str] | None = None) -> int:
     ratio = 0.0
     for size in sizes:
         ratio = bench_size(size, args.parse_sample, args.e2e_max)
+    if nation := [int(s) for s in str(args.nation).split(",") if s.strip()]:
+        from bench.nation import bench_nation
+
+        bench_nation(nation, worker_count())
     if not args.no_pdf:
         bench_pdfs()
         bench_scans()
