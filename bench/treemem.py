@@ -57,17 +57,32 @@ def resident_bytes(pid: int) -> int:
         return 0
 
 
-def tree_resident_bytes(root: int) -> int:
-    return sum(resident_bytes(pid) for pid in tree(root))
+def label(pid: int, root: int) -> str:
+    """What a process of the tree is: the bench itself, a parser worker (a spawn child), dbt, or its name."""
+    if pid == root:
+        return "bench"
+    try:
+        command = (PROC / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "gone"
+    if "multiprocessing" in command:
+        return "resource tracker" if "resource_tracker" in command else "parser worker"
+    if "dbt" in command:
+        return "dbt"
+    return command.split(" ", 1)[0].rsplit("/", 1)[-1] or "?"
 
 
 class TreeSampler:
-    """``with TreeSampler() as sampler: …`` then ``sampler.peak_mib``, ``sampler.mean_load``."""
+    """``with TreeSampler() as sampler: …`` then ``sampler.peak_mib`` (the tree), ``sampler.own_peak_mib``
+    (the root process alone), ``sampler.mean_load``."""
 
     def __init__(self, interval: float = 0.1, root: int | None = None) -> None:
         self.interval = interval
         self.root = root or os.getpid()
         self.peak_bytes = 0
+        self.own_peak_bytes = 0
+        self.peak_parts: dict[str, int] = {}
+        """At the tree's peak: bytes by kind of process (``label``), e.g. {"bench": …, "parser worker": …}."""
         self.loads: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, name="tree-memory", daemon=True)
@@ -75,7 +90,15 @@ class TreeSampler:
     def _sample(self) -> None:
         ticks = 0
         while not self._stop.is_set():
-            self.peak_bytes = max(self.peak_bytes, tree_resident_bytes(self.root))
+            sizes = {pid: resident_bytes(pid) for pid in tree(self.root)}
+            if sum(sizes.values()) > self.peak_bytes:
+                self.peak_bytes = sum(sizes.values())
+                parts: dict[str, int] = {}
+                for pid, size in sizes.items():
+                    kind = label(pid, self.root)
+                    parts[kind] = parts.get(kind, 0) + size
+                self.peak_parts = parts
+            self.own_peak_bytes = max(self.own_peak_bytes, sizes.get(self.root, 0))
             if ticks % max(1, round(1 / self.interval)) == 0:
                 self.loads.append(os.getloadavg()[0])
             ticks += 1
@@ -92,6 +115,15 @@ class TreeSampler:
     @property
     def peak_mib(self) -> float:
         return self.peak_bytes / MIB
+
+    def peak_breakdown(self) -> str:
+        """``bench 610 + parser worker 480 MiB``: the tree's peak by kind of process."""
+        parts = sorted(self.peak_parts.items(), key=lambda part: -part[1])
+        return " + ".join(f"{kind} {size / MIB:.0f}" for kind, size in parts) + " MiB"
+
+    @property
+    def own_peak_mib(self) -> float:
+        return self.own_peak_bytes / MIB
 
     @property
     def mean_load(self) -> float:
