@@ -20,6 +20,8 @@ For each corpus size (``bench/corpus.py``):
   during the ingest steps alone (``/proc/self/status`` VmHWM, reset when a step starts), which
   must not grow with the number of documents. Parser workers and dbt are separate processes.
 
+Then issue 22's national mix (``bench/nation.py``, ``--nation 1000,10000``; 100 and 1 000 by default):
+the estimate for a national year, memory across sizes, the no-change re-run.
 Then PDFs: pages/s through ``parse_document`` on ``tables200p.pdf`` beside bare pdfplumber
 ``extract_tables()`` and pypdfium2 text (``pdf table pages vs pdfplumber: N×``, and how many
 pages the table engine handed to pdfplumber), and on a budget book (``bench/pdfbook.py``: 150 text
