@@ -75,8 +75,8 @@ check: install  ## how the reader reads FILES=..., without the warehouse (jixiao
 	$(JIXIAO) check $(FILES)
 
 # Throughput: synthetic corpus at 100/1000/10000 documents, parse vs floor, end to end, PDFs.
-bench: install  ## throughput on a synthetic corpus (SIZES=100)
-	$(RUN) python -m bench.run $(if $(SIZES),--sizes $(SIZES),)
+bench: install  ## throughput on a synthetic corpus (SIZES=100; NATION=1000,10000 for issue 22's national mix)
+	$(RUN) python -m bench.run $(if $(SIZES),--sizes $(SIZES),) $(if $(NATION),--nation $(NATION),)
 
 # The dbt docs site of the warehouse (models, columns, tests, lineage) on http://127.0.0.1:8080;
 # ARGS="--port 9000" or ARGS="--no-serve" (then open dbt_project/target/docs/static_index.html).

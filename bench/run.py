@@ -23,6 +23,8 @@ For each corpus size (``bench/corpus.py``):
   during the ingest steps alone (``/proc/self/status`` VmHWM, reset when a step starts), which
   must not grow with the number of documents. Parser workers and dbt are separate processes.
 
+Then issue 22's national mix (``bench/nation.py``, ``--nation 1000,10000``; 100 and 1 000 by default):
+the estimate for a national year, memory across sizes, the no-change re-run.
 Then PDFs: pages/s through ``parse_document`` on ``tables200p.pdf`` beside bare pdfplumber
 ``extract_tables()`` and pypdfium2 text (``pdf table pages vs pdfplumber: N×`` in wall-clock time,
 the same in CPU time from ``bench/pdf_engine.py``, and how many pages the table engine handed to
@@ -451,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--e2e-max", type=int, default=10000, help="largest size run end to end at all")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF part")
     parser.add_argument("--tick-sizes", default="1000,10000", help="partitions for bench/automation.py ('' skips)")
+    parser.add_argument("--nation", default="100,1000", help="sizes of the national mix (bench/nation.py); '' skips")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in str(args.sizes).split(",") if s.strip())
     os.environ.setdefault("DAGSTER_HOME", str(Path(__file__).resolve().parents[1] / ".dagster_home"))
@@ -462,6 +465,10 @@ def main(argv: list[str] | None = None) -> int:
     ratio = 0.0
     for size in sizes:
         ratio = bench_size(size, args.parse_sample, args.e2e_max)
+    if nation := [int(s) for s in str(args.nation).split(",") if s.strip()]:
+        from bench.nation import bench_nation
+
+        bench_nation(nation, worker_count())
     if not args.no_pdf:
         bench_pdfs()
         bench_scans()
