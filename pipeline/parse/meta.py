@@ -41,6 +41,9 @@ _FIELD_GAP: Final = re.compile(r"\s{2,}|\t|\u3000")
 _ANY_FIELD: Final = re.compile(r"[:：]")
 _COUNTY_PREFIX: Final = re.compile(r"^((?:(?![省市县区旗])[\u4e00-\u9fff]){1,6}?(?:自治县|县|区|旗))")
 _GOVERNMENT: Final = "人民政府"
+_TRAILING_QUALIFIER: Final = re.compile(r"[（(][\u4e00-\u9fff]{1,6}[)）]$")
+"""A bracketed word after a unit's name (``甲县乙镇人民政府（本级）``, ``(机关)``): which part of the
+unit, not where it is."""
 _ORG_SUFFIXES: Final = ("人民政府本级", "人民政府", "政府本级", "政府", "本级", "办事处", "党委")
 _ORG_WORDS: Final = ("政府", "委员会", "办事处", "局", "中心", "党委", "街道", "镇", "乡")
 _ORG_HINT: Final = re.compile("|".join(_ORG_WORDS))
@@ -82,8 +85,9 @@ class Place:
 
 
 def place_from_name(name: str) -> Place:
-    """巨鹿县阎疃镇人民政府本级 → (巨鹿县, 阎疃镇); a county department gives (county, None)."""
-    core = compact(name)
+    """巨鹿县阎疃镇人民政府本级 → (巨鹿县, 阎疃镇), also written ``…人民政府（本级）``; a county
+    department gives (county, None)."""
+    core = _TRAILING_QUALIFIER.sub("", compact(name))
     for suffix in _ORG_SUFFIXES:
         if core.endswith(suffix):
             core = core[: -len(suffix)]
