@@ -19,36 +19,20 @@ ticks read is the instance, not the warehouse.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-PROJECT_INSTANCE: Final = Path(__file__).resolve().parents[1] / ".dagster_home" / "dagster.yaml"
+from bench.environment import PROJECT_INSTANCE, environment
 
 
 def cpu_seconds(work: Callable[[], Any]) -> tuple[float, Any]:
     start = time.process_time()
     result = work()
     return time.process_time() - start, result
-
-
-@contextmanager
-def environment(**values: str) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def ticks(partitions: int) -> dict[str, float]:

@@ -31,7 +31,6 @@ the second run of the largest size.
 
 from __future__ import annotations
 
-import os
 import resource
 import shutil
 import tempfile
@@ -42,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from bench.environment import PROJECT_INSTANCE, environment
 from bench.nationcorpus import TABLE_PAGES, TEXT_EVERY, build_nation_corpus
 from bench.treemem import TreeSampler
 
@@ -53,7 +53,6 @@ SHARED_LOAD: Final = 1.25
 SECONDS_PER_HOUR: Final = 3600
 MEMORY_FLAT_PERCENT: Final = 10.0
 NO_CHANGE_PERCENT: Final = 5.0
-ENVIRONMENT: Final = ("JIXIAO_RAW_DIR", "JIXIAO_WAREHOUSE", "DAGSTER_HOME")
 
 
 @dataclass(frozen=True)
@@ -87,24 +86,14 @@ def cpu_seconds() -> tuple[float, float]:
 def fresh_instance(raw_dir: Path) -> Iterator[Path]:
     """A fresh Dagster home with ``make run``'s configuration, and the path of a fresh warehouse
     that ``make run`` will build from ``raw_dir``."""
-    from bench.run import PROJECT_INSTANCE
-
     with tempfile.TemporaryDirectory(prefix="jixiao-nation-") as tmp_name:
         tmp = Path(tmp_name)
         home = tmp / "dagster_home"
         home.mkdir()
         shutil.copy(PROJECT_INSTANCE, home / "dagster.yaml")
         warehouse = tmp / "warehouse" / "jixiao.duckdb"
-        saved = {key: os.environ.get(key) for key in ENVIRONMENT}
-        os.environ.update(JIXIAO_RAW_DIR=str(raw_dir), JIXIAO_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home))
-        try:
+        with environment(JIXIAO_RAW_DIR=str(raw_dir), JIXIAO_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home)):
             yield warehouse
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 def make_run() -> None:

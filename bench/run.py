@@ -56,6 +56,7 @@ from typing import Any, Final, Self
 
 from bench.automation import bench_ticks
 from bench.corpus import build_corpus
+from bench.environment import PROJECT_INSTANCE, environment
 from bench.pdf_engine import cpu_ratio
 from bench.pdfbook import FIXTURES, build_budget_book
 from bench.textparse import print_text_parse
@@ -64,9 +65,6 @@ from pipeline.parse.frames import DocumentFrames
 
 MIB: Final = 1 << 20
 DEFAULT_SIZES: Final = (100, 1000, 10000)
-PROJECT_INSTANCE: Final = Path(__file__).resolve().parents[1] / ".dagster_home" / "dagster.yaml"
-"""``make run``'s Dagster instance configuration: the end-to-end runs use it, in a fresh home."""
-
 
 _EARLIER_PEAK_MIB = [0.0]
 """The highest peak seen before a ``reset_peak_rss``: a reset also lowers what getrusage reports."""
@@ -245,21 +243,11 @@ def end_to_end(raw_dir: Path) -> dict[str, Any]:
         home = tmp / "dagster_home"
         home.mkdir()
         shutil.copy(PROJECT_INSTANCE, home / "dagster.yaml")
-        saved = {k: os.environ.get(k) for k in ("JIXIAO_RAW_DIR", "JIXIAO_WAREHOUSE", "DAGSTER_HOME")}
-        os.environ["JIXIAO_RAW_DIR"] = str(raw_dir)
-        os.environ["JIXIAO_WAREHOUSE"] = str(warehouse)
-        os.environ["DAGSTER_HOME"] = str(home)
-        try:
+        with environment(JIXIAO_RAW_DIR=str(raw_dir), JIXIAO_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home)):
             prepare_manifest()
             with quiet(raw_dir.parent / f"e2e-{raw_dir.name}.log"):
                 first_s, (first_parsed, ingest_peak, events) = timed(lambda: dagster_run(dg.DagsterInstance.get))
                 second_s, (second_parsed, _, _) = timed(lambda: dagster_run(dg.DagsterInstance.get))
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
     return {
         "first_s": first_s,
         "first_parsed": first_parsed,
