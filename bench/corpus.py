@@ -45,6 +45,8 @@ class Seed:
     project_names: tuple[str, ...]
     project_starts: tuple[int, ...]  # 1-based line where each project table starts
 
+COMPLETE_MARKER: Final = ".complete"
+
 
 def load_seeds() -> list[Seed]:
     seeds = []
@@ -93,16 +95,28 @@ def variant(seed: Seed, index: int) -> str:
     return _PERCENT.sub(lambda _: f"{rng.randint(80, 100)}%", text)
 
 
+def complete_folder(folder: Path) -> bool:
+    """Whether a corpus folder was built to the end (its marker is written last): reuse it then."""
+    return (folder / COMPLETE_MARKER).exists()
+
+
+def mark_complete(folder: Path, size: int) -> None:
+    (folder / COMPLETE_MARKER).write_text(f"{size}\n")
+
+
+def write_text_document(folder: Path, index: int, seed: Seed) -> None:
+    """Document ``index`` of a corpus: a variant of ``seed``, named after its number and its seed."""
+    (folder / f"{index:05d}_{seed.name}").write_text(variant(seed, index), encoding="utf-8")
+
+
 def build_corpus(size: int, root: Path = CORPUS_DIR) -> Path:
     """``bench/corpus/<size>/`` with ``size`` documents; reused if already complete."""
     folder = root / str(size)
-    marker = folder / ".complete"
-    if marker.exists():
+    if complete_folder(folder):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     seeds = load_seeds()
     for index in range(size):
-        seed = seeds[index % len(seeds)]
-        (folder / f"{index:05d}_{seed.name}").write_text(variant(seed, index), encoding="utf-8")
-    marker.write_text(f"{size}\n")
+        write_text_document(folder, index, seeds[index % len(seeds)])
+    mark_complete(folder, size)
     return folder

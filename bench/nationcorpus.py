@@ -43,7 +43,15 @@ from typing import Final
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from bench.corpus import CORPUS_DIR, PROJECT_PREFIXES, TOWN_STEMS, load_seeds, variant
+from bench.corpus import (
+    CORPUS_DIR,
+    PROJECT_PREFIXES,
+    TOWN_STEMS,
+    complete_folder,
+    load_seeds,
+    mark_complete,
+    write_text_document,
+)
 from bench.pdfbook import A4, FIXTURES
 
 NATION_DIR: Final = CORPUS_DIR / "nation"
@@ -413,8 +421,7 @@ def build_book(target: Path, index: int, prose_pool: pdfium.PdfDocument, tables:
 def build_nation_corpus(size: int, root: Path = NATION_DIR) -> Path:
     """``bench/corpus/nation/<size>/`` with ``size`` documents; reused if already complete."""
     folder = root / str(size)
-    marker = folder / ".complete"
-    if marker.exists():
+    if complete_folder(folder):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     seeds = load_seeds()
@@ -422,11 +429,10 @@ def build_nation_corpus(size: int, root: Path = NATION_DIR) -> Path:
     with _opened(pool_path) as pool, _opened(fixture_bytes()) as tables:
         for index in range(size):
             if index % TEXT_EVERY == TEXT_EVERY - 1:
-                seed = seeds[(index // TEXT_EVERY) % len(seeds)]
-                (folder / f"{index:05d}_{seed.name}").write_text(variant(seed, index), encoding="utf-8")
+                write_text_document(folder, index, seeds[(index // TEXT_EVERY) % len(seeds)])
             else:
                 target = folder / f"{index:05d}_book.pdf"
                 if not target.exists():
                     build_book(target, index, pool, tables)
-    marker.write_text(f"{size}\n")
+    mark_complete(folder, size)
     return folder
