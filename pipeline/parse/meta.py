@@ -1,8 +1,8 @@
 """Who published a document and for which year, read from its content — never from its file name.
 
-- The unit line above each table (``909001 巨鹿县阎疃镇人民政府本级``) gives unit code and name, and
-  from the name the county and town. Titles carry OCR slips (000's title says 阎瞳镇, most unit
-  lines 阎疃镇), so the town is the one most unit lines agree on; the title is only a fallback.
+- The unit line above each table (``909001 甲县乙镇人民政府本级``) gives unit code and name, and
+  from the name the county and town. Titles carry OCR slips (a title may misspell the town by one
+  character that every unit line spells right), so the town is the one most unit lines agree on; the title is only a fallback.
   Forms without a coded unit line name their unit in a labelled field (``填报单位（盖章）：甲县卫生
   健康局``, ``编制单位：…``, ``单位名称：…``), kept without a code.
 - County departments and county-level documents have no town (town is null); their county is the
@@ -85,7 +85,7 @@ class Place:
 
 
 def place_from_name(name: str) -> Place:
-    """巨鹿县阎疃镇人民政府本级 → (巨鹿县, 阎疃镇), also written ``…人民政府（本级）``; a county
+    """甲县乙镇人民政府本级 → (甲县, 乙镇), also written ``…人民政府（本级）``; a county
     department gives (county, None)."""
     core = _TRAILING_QUALIFIER.sub("", compact(name))
     for suffix in _ORG_SUFFIXES:
