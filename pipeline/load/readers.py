@@ -53,8 +53,35 @@ def reader_wait_seconds() -> float:
     return float(value) if value else DEFAULT_READER_WAIT_SECONDS
 
 
-def connect_waiting(warehouse: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """``duckdb.connect``, waiting while another program holds the file (see the module docstring).
+def _quoted(name: str, quote: str) -> str:
+    return quote + name.replace(quote, quote * 2) + quote
+
+
+def open_file(warehouse: Path, read_only: bool, row_group_rows: int | None) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect(warehouse)``; with ``row_group_rows``, the file attached with that row group size.
+
+    The row group size is not stored in the file: it holds for what this connection writes. The
+    catalog is named after the file's stem, as ``duckdb.connect`` names it (``jixiao.duckdb`` →
+    ``jixiao``), and made the default, so queries read the same either way.
+    """
+    if row_group_rows is None:
+        return duckdb.connect(str(warehouse), read_only=read_only)
+    con = duckdb.connect()
+    try:
+        options = ("READ_ONLY, " if read_only else "") + f"ROW_GROUP_SIZE {int(row_group_rows)}"
+        catalog = _quoted(warehouse.stem, '"')
+        con.execute(f"ATTACH {_quoted(str(warehouse), chr(39))} AS {catalog} ({options})")
+        con.execute(f"USE {catalog}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def connect_waiting(
+    warehouse: Path, read_only: bool, row_group_rows: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    """``open_file``, waiting while another program holds the file (see the module docstring).
 
     Any other error (a truncated file, a full disk) is raised at once, as ``duckdb.connect`` raises it.
     """
@@ -64,7 +91,7 @@ def connect_waiting(warehouse: Path, read_only: bool) -> duckdb.DuckDBPyConnecti
     said_at: float | None = None
     while True:
         try:
-            return duckdb.connect(str(warehouse), read_only=read_only)
+            return open_file(warehouse, read_only, row_group_rows)
         except duckdb.IOException as err:
             holder = holder_of(err)
             waited = time.monotonic() - started

@@ -53,12 +53,28 @@ def unreadable(warehouse: Path, err: duckdb.Error) -> WarehouseUnreadableError:
     )
 
 
+WRITER_ROW_GROUP_ROWS: Final = 16_384
+"""Rows of a row group in what the loader writes (DuckDB's default: 122 880).
+
+Each batch load appends to the raw tables' last row groups, and the load that fills one costs
+memory with the row group's size: loading batches of 100 of the national mix's documents into
+a growing warehouse, the loader's resident memory rose for that one load by up to 180 MiB with
+the default (at every ~2 200 documents, once raw.indicators had 2–3 full row groups), against
+at most 64 MiB with 16 384 rows; every other load, +15–30 MiB with the default and +40–50 MiB
+with 16 384 (bench/results.md).
+The peak of a run therefore grew from 1 000 to 10 000 documents. Smaller row groups cost a
+little compression and zone-map granularity, which the marts' scans of a few million rows do not
+notice."""
+
+
 @contextmanager
-def _connection(warehouse: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+def _connection(
+    warehouse: Path, read_only: bool, row_group_rows: int | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection whose IO errors (a truncated file, a full disk) become ``WarehouseUnreadableError``;
     one another program holds open is waited for (``pipeline.load.readers``)."""
     try:
-        con = connect_waiting(warehouse, read_only)
+        con = connect_waiting(warehouse, read_only, row_group_rows)
     except duckdb.IOException as err:
         raise unreadable(warehouse, err) from err
     try:
@@ -84,7 +100,7 @@ def warehouse_lock(warehouse: Path) -> Iterator[None]:
 @contextmanager
 def writer(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one connection allowed to write, held under the warehouse lock until closed."""
-    with warehouse_lock(warehouse), _connection(warehouse, read_only=False) as con:
+    with warehouse_lock(warehouse), _connection(warehouse, read_only=False, row_group_rows=WRITER_ROW_GROUP_ROWS) as con:
         yield con
 
 

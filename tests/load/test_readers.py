@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pipeline.load.readers import READER_WAIT_ENV, WarehouseBusyError, connect_waiting, holder_of
+from pipeline.load.warehouse import WRITER_ROW_GROUP_ROWS, writer
 from tests.reader_process import hold_open
 
 
@@ -21,13 +22,14 @@ def warehouse(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("row_group_rows", [None, WRITER_ROW_GROUP_ROWS])
 def test_a_writer_waits_for_a_reader_to_close_and_says_who_holds_the_file(
-    warehouse: Path, caplog: pytest.LogCaptureFixture
+    warehouse: Path, caplog: pytest.LogCaptureFixture, row_group_rows: int | None
 ) -> None:
     reader = hold_open(warehouse, 2)
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="jixiao"):
-        con = connect_waiting(warehouse, read_only=False)
+        con = connect_waiting(warehouse, read_only=False, row_group_rows=row_group_rows)
     con.execute("insert into t values (2)")
     con.close()
     reader.wait()
@@ -65,3 +67,17 @@ def test_holder_is_read_from_duckdbs_message() -> None:
     )
     assert holder_of(duckdb.IOException(message)) == "/usr/bin/python3.11 (PID 4242)"
     assert holder_of(duckdb.IOException("IO Error: No space left on device")) is None
+
+
+def test_the_loader_writes_small_row_groups_into_the_same_catalog(warehouse: Path) -> None:
+    """What the loader writes is kept in row groups of ``WRITER_ROW_GROUP_ROWS`` (its memory per
+    load follows their size), under the catalog name a plain ``duckdb.connect`` gives the file."""
+    rows = 3 * WRITER_ROW_GROUP_ROWS
+    with writer(warehouse) as con:
+        assert con.execute("select current_database()").fetchall() == [("w",)]
+        con.execute(f"create table big as select range as i from range({rows})")
+        con.execute("insert into t values (2)")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (groups,) = con.execute("select count(distinct row_group_id) from pragma_storage_info('big')").fetchall()
+        assert groups[0] == 3  # DuckDB's default row groups (122 880 rows) would hold them in one
+        assert con.execute("select x from w.main.t order by x").fetchall() == [(1,), (2,)]
