@@ -532,19 +532,21 @@ class _Fonts:
         return self._descents[number]
 
 
-class _TextObject(NamedTuple):
-    """What the characters of one pdfium text object share."""
+class _TextObjects(NamedTuple):
+    """What the characters of each of a page's text objects share, a row per object."""
 
-    advance_scale: float
+    rows: dict[int, int]
+    """The object's address → its row."""
+    fonts: list[int]
+    """The address of pdfium's font of each object."""
+    advance_scale: Floats
     """Font size × the text matrix across: a glyph's advance at size 1 times this is its width."""
-    size: float
+    size: Floats
     """Font size × the text matrix upwards: pdfminer's ``size`` of an upright character."""
-    descent: float
-    """Below the baseline, in points (negative)."""
-    font: int
-    """The address of pdfium's font."""
-    widths: dict[str, float]
-    """Advance of each character of the font at size 1, as read so far (shared by its text objects)."""
+    flip: Floats
+    """The page height less the descent in points: a character's bottom is this less its baseline's y."""
+    widths: dict[int, dict[str, float]]
+    """Each font's advance of each character at size 1, as read so far."""
 
 
 class PdfiumPages:
@@ -556,11 +558,9 @@ class PdfiumPages:
         self._owned = document is None
         self._document = pdfium.PdfDocument(data) if document is None else document
         self._width = ctypes.c_float()
-        self._x, self._y = ctypes.c_double(), ctypes.c_double()
         self._size = ctypes.c_float()
         self._matrix = pdfium_c.FS_MATRIX()
         self._matrix_address = ctypes.addressof(self._matrix)
-        self._size_address = ctypes.addressof(self._size)
         self._width_address = ctypes.addressof(self._width)
         self._colour = (ctypes.c_uint * 4)()
         self._point = (ctypes.c_float * 2)()
@@ -602,42 +602,51 @@ class PdfiumPages:
             raise Unsure("a crop box")
         return float(top)
 
-    def _text_object(
-        self,
-        address: int,
-        descents: dict[bytes, float | None],
-        font_descents: dict[int, float | None],
-        widths: dict[int, dict[str, float]],
-    ) -> _TextObject:
-        matrix = self._matrix
-        OBJECT_MATRIX(address, self._matrix_address)
-        if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
+    def _text_objects(self, handles: list[int], height: float, descents: dict[bytes, float | None]) -> _TextObjects:
+        """What the characters of each text object share, read for all of them in ``map`` calls.
+
+        An object's advance scale is its font size × its text matrix across, its size the font
+        size × the matrix upwards, its flip the page height less its descent in points (descent ×
+        font size × the matrix upwards), each in the order of pdfminer's arithmetic."""
+        count = len(handles)
+        matrices = (ctypes.c_float * (6 * count))()
+        start = ctypes.addressof(matrices)
+        deque(map(OBJECT_MATRIX, handles, range(start, start + 24 * count, 24)), 0)
+        matrix = np.frombuffer(memoryview(matrices), dtype=np.float32).reshape(count, 6).astype(np.float64)
+        scale_x, skew_b, skew_c, scale_y = matrix[:, 0], matrix[:, 1], matrix[:, 2], matrix[:, 3]
+        if np.any((skew_b != 0) | (skew_c != 0) | (scale_x <= 0) | (scale_y <= 0)):
             raise Unsure("rotated, mirrored or skewed text")
-        font = TEXT_FONT(address) or 0
-        descent = font_descents.get(font)
-        if descent is None:
-            handle = ctypes.cast(font, pdfium_c.FPDF_FONT)
-            length = pdfium_c.FPDFFont_GetBaseFontName(handle, None, 0)
-            name_buffer = ctypes.create_string_buffer(length)
-            pdfium_c.FPDFFont_GetBaseFontName(handle, name_buffer, length)
-            descent = font_descents[font] = descents.get(_font_key(name_buffer.value))
-            if descent is None:
-                raise Unsure("a font pdfminer does not name on the page")
-        FONT_SIZE(address, self._size_address)
-        size = float(self._size.value)
-        scale_x, scale_y = float(matrix.a), float(matrix.d)
-        font_widths = widths.get(font)
-        if font_widths is None:
-            font_widths = widths[font] = {}
-        shared: _TextObject = _new_tuple(
-            _TextObject, (size * scale_x, size * scale_y, descent * size * scale_y, font, font_widths)
+        fonts = [font or 0 for font in map(TEXT_FONT, handles)]
+        font_descents = {font: self._font_descent(font, descents) for font in dict.fromkeys(fonts)}
+        sizes = (ctypes.c_float * count)()
+        start = ctypes.addressof(sizes)
+        deque(map(FONT_SIZE, handles, range(start, start + 4 * count, 4)), 0)
+        size = np.frombuffer(memoryview(sizes), dtype=np.float32).astype(np.float64)
+        descent = np.array([font_descents[font] for font in fonts], dtype=np.float64)
+        return _TextObjects(
+            {handle: row for row, handle in enumerate(handles)},
+            fonts,
+            size * scale_x,
+            size * scale_y,
+            height - descent * size * scale_y,
+            {font: {} for font in font_descents},
         )
-        return shared
+
+    def _font_descent(self, font: int, descents: dict[bytes, float | None]) -> float:
+        """The descent pdfminer gives the font, found by its name; Unsure when it gives none."""
+        handle = ctypes.cast(font, pdfium_c.FPDF_FONT)
+        length = pdfium_c.FPDFFont_GetBaseFontName(handle, None, 0)
+        name_buffer = ctypes.create_string_buffer(length)
+        pdfium_c.FPDFFont_GetBaseFontName(handle, name_buffer, length)
+        descent = descents.get(_font_key(name_buffer.value))
+        if descent is None:
+            raise Unsure("a font pdfminer does not name on the page")
+        return descent
 
     def _chars(
         self, textpage: Any, height: float, descents: dict[bytes, float | None]
-    ) -> tuple[PageChars, dict[int, _TextObject]]:
-        """The page's characters but blanks, and the text objects they belong to, by address.
+    ) -> tuple[PageChars, _TextObjects]:
+        """The page's characters but blanks, and the text objects they belong to.
 
         pdfium is asked two things per character (its text object and its origin), in ``map``
         over the characters' indices, the origins written straight into one array; the rest is
@@ -661,68 +670,66 @@ class PdfiumPages:
         start = ctypes.addressof(origins)
         end = start + 16 * size
         deque(map(CHAR_ORIGIN, repeat(page_address), indices, range(start, end, 16), range(start + 8, end, 16)), 0)
-        order = dict.fromkeys(addresses)
-        if None in order:
+        handles = list(dict.fromkeys(addresses))
+        if None in handles:
             raise Unsure("a character of no text object")
-        objects: dict[int, _TextObject] = {}
-        font_descents: dict[int, float | None] = {}
-        widths: dict[int, dict[str, float]] = {}
-        for place, address in enumerate(order):
-            objects[address] = self._text_object(address, descents, font_descents, widths)
-            order[address] = place
-        of_char = np.fromiter(map(order.__getitem__, addresses), dtype=np.intp, count=size)
-        font_of = {address: shared.font for address, shared in objects.items()}
-        glyphs = list(zip(map(font_of.__getitem__, addresses), text, strict=True))
+        objects = self._text_objects(handles, height, descents)
+        of_char = np.fromiter(map(objects.rows.__getitem__, addresses), dtype=np.intp, count=size)
+        glyphs = list(zip(map(objects.fonts.__getitem__, of_char.tolist()), text, strict=True))
         advance: dict[tuple[int, str], float] = {}
         for font, character in set(glyphs):
-            font_widths = widths[font]
+            font_widths = objects.widths[font]
             width = font_widths.get(character)
             if width is None:
                 GLYPH_WIDTH(font, ord(character), 1.0, self._width_address)
                 width = font_widths[character] = float(self._width.value)
             advance[font, character] = width
-        shared = list(objects.values())
-        advance_scale = np.array([obj.advance_scale for obj in shared], dtype=np.float64)[of_char]
-        sizes = np.array([obj.size for obj in shared], dtype=np.float64)[of_char]
-        flips = np.array([height - obj.descent for obj in shared], dtype=np.float64)[of_char]
         xy = np.frombuffer(memoryview(origins), dtype=np.float64)
         left = xy[0::2].copy()
-        bottom = flips - xy[1::2]
-        right = left + np.fromiter(map(advance.__getitem__, glyphs), dtype=np.float64, count=size) * advance_scale
-        return PageChars(text, _codes(text), left, right, bottom - sizes, bottom), objects
+        bottom = objects.flip[of_char] - xy[1::2]
+        advances = np.fromiter(map(advance.__getitem__, glyphs), dtype=np.float64, count=size)
+        right = left + advances * objects.advance_scale[of_char]
+        return PageChars(text, _codes(text), left, right, bottom - objects.size[of_char], bottom), objects
 
-    def _objects(self, page: Any, height: float, seen: dict[int, _TextObject]) -> tuple[list[dict[str, Any]], float]:
+    def _objects(self, page: Any, height: float, seen: _TextObjects) -> tuple[list[dict[str, Any]], float]:
         """pdfplumber's ``page.edges`` (the edges of its lines, then of its rectangles, then of its
-        curves), and the narrowest gap a blank of the page's text would leave (``_starts_word``)."""
+        curves), and the narrowest gap a blank of the page's text would leave (``_starts_word``).
+
+        A text object whose characters were read (``seen``) has its font's blank × its advance
+        scale, computed for all of them at once; the minimum is Python's ``min`` over them in
+        turn, which passes over a NaN (a font without a blank at size 0)."""
         lines: list[dict[str, Any]] = []
         rects: list[dict[str, Any]] = []
         curves: list[dict[str, Any]] = []
         narrowest = math.inf
         blanks: dict[int | None, bool] = {}
         page_address = ctypes.cast(page, ctypes.c_void_p).value
-        for index in range(PAGE_OBJECT_COUNT(page_address)):
-            address = PAGE_OBJECT(page_address, index)
-            kind = OBJECT_TYPE(address)
+        count = PAGE_OBJECT_COUNT(page_address)
+        handles = list(map(PAGE_OBJECT, repeat(page_address, count), range(count)))
+        rows = seen.rows
+        for address, kind in zip(handles, map(OBJECT_TYPE, handles), strict=True):
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                shared = seen.get(address)
-                if shared is None:  # blanks only, or characters pdfium dropped
+                if address not in rows:  # blanks only, or characters pdfium dropped
                     advance = self._blank_advance(ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), blanks)
-                else:
-                    advance = self._font_blank(shared) * shared.advance_scale
-                narrowest = min(narrowest, advance)
+                    narrowest = min(narrowest, advance)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 style = self._style(address)
                 for shape, points in self._subpaths(address, height):
                     _add_edges(shape, points, style, lines, rects, curves)
+        font_blank = {font: self._font_blank(font, widths) for font, widths in seen.widths.items()}
+        gaps = np.array([font_blank[font] for font in seen.fonts], dtype=np.float64) * seen.advance_scale
+        gaps = gaps[~np.isnan(gaps)]
+        if len(gaps):
+            narrowest = min(narrowest, float(gaps.min()))
         return lines + rects + curves, max(BLANK_MIN_PT, BLANK_SHARE * narrowest)
 
-    def _font_blank(self, shared: _TextObject) -> float:
-        """The advance of a blank of the object's font at size 1; infinite when it holds none
-        (kept among the font's ``widths``: the fast path reads no blank character)."""
-        if " " not in shared.widths:
-            known = GLYPH_WIDTH(shared.font, ord(" "), 1.0, self._width_address)
-            shared.widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
-        return shared.widths[" "]
+    def _font_blank(self, font: int, widths: dict[str, float]) -> float:
+        """The advance of a blank of the font at size 1; infinite when it holds none (kept among
+        the font's ``widths``: the fast path reads no blank character)."""
+        if " " not in widths:
+            known = GLYPH_WIDTH(font, ord(" "), 1.0, self._width_address)
+            widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
+        return widths[" "]
 
     def _blank_advance(self, handle: Any, blanks: dict[int | None, bool]) -> float:
         """How far a blank of the text object's font advances, in points; infinite when its font
