@@ -563,7 +563,7 @@ class PdfiumPages:
         self._matrix_address = ctypes.addressof(self._matrix)
         self._width_address = ctypes.addressof(self._width)
         self._colour = (ctypes.c_uint * 4)()
-        self._point = (ctypes.c_float * 2)()
+        self._colour_addresses = tuple(ctypes.addressof(self._colour) + 4 * i for i in range(4))
 
     def content(self, number: int, loaded: LoadedPage | None = None) -> PageContent:
         """Page ``number`` (1-based); ``loaded``: the page and its text page as the reader loaded
@@ -749,7 +749,7 @@ class PdfiumPages:
     def _style(self, address: int) -> dict[str, Any]:
         STROKE_WIDTH(address, self._width_address)
         colour = self._colour
-        STROKE_COLOUR(address, *(ctypes.addressof(colour) + 4 * i for i in range(4)))
+        STROKE_COLOUR(address, *self._colour_addresses)
         return {"linewidth": float(self._width.value), "stroking_color": tuple(colour)}
 
     def _subpaths(self, address: int, height: float) -> list[tuple[str, list[Point]]]:
@@ -758,16 +758,22 @@ class PdfiumPages:
         matrix = self._matrix
         OBJECT_MATRIX(address, self._matrix_address)
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
-        point_xy = self._point
-        px, py = ctypes.addressof(point_xy), ctypes.addressof(point_xy) + 4
+        count = PATH_SEGMENT_COUNT(address)
+        segments = list(map(PATH_SEGMENT, repeat(address, count), range(count)))
+        coordinates = (ctypes.c_float * (2 * count))()
+        start = ctypes.addressof(coordinates)
+        end = start + 8 * count
+        deque(map(SEGMENT_POINT, segments, range(start, end, 8), range(start + 4, end, 8)), 0)
         subpaths: list[tuple[str, list[Point]]] = []
         shape, points = "", list[Point]()
         bezier = 0
-        for index in range(PATH_SEGMENT_COUNT(address)):
-            segment = PATH_SEGMENT(address, index)
-            kind = SEGMENT_TYPE(segment)
-            SEGMENT_POINT(segment, px, py)
-            x, y = point_xy
+        for x, y, kind, closes in zip(
+            coordinates[0::2],
+            coordinates[1::2],
+            map(SEGMENT_TYPE, segments),
+            map(SEGMENT_CLOSES, segments),
+            strict=True,
+        ):
             point = (a * x + c * y + e, height - (b * x + d * y + f))
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
                 if shape:
@@ -783,7 +789,7 @@ class PdfiumPages:
                 points.append(point)
             else:
                 raise Unsure("an unknown path segment")
-            if SEGMENT_CLOSES(segment):
+            if closes:
                 shape += "h"
                 points.append(points[0])
         if shape:
