@@ -1017,7 +1017,8 @@ class CellGrid:
         )
         column, line = {x: i for i, x in enumerate(xs)}, {y: j for j, y in enumerate(ys)}
         rows = len(ys)
-        layers: list[NDArray[np.intp]] = []
+        size = len(xs) * rows
+        layers: list[list[int]] = []
         """Slot (column × rows + line) → the k-th cell covering it, or -1: most slots name one cell."""
         for index, (left, top, right, bottom) in enumerate(cells):
             for i in range(column[left], column[right]):
@@ -1027,9 +1028,9 @@ class CellGrid:
                     while depth < len(layers) and layers[depth][slot] >= 0:
                         depth += 1
                     if depth == len(layers):
-                        layers.append(np.full(len(xs) * rows, -1, dtype=np.intp))
+                        layers.append([-1] * size)
                     layers[depth][slot] = index
-        self.layers = layers
+        self.layers = [np.array(layer, dtype=np.intp) for layer in layers]
         self.held: tuple[Indices, Indices] = (np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp))
         """The characters placed (indices of the page's characters) and the cell each is in."""
 
