@@ -11,7 +11,12 @@ pdfplumber's ``TableFinder`` steps rewritten on tuples (``pdf_grid.py``: the sam
 last bit); each character is put in its cell by the slot of the table's grid its centre falls
 in (``CellGrid``); and each cell's text is assembled by the rules of pdfplumber's
 ``Table.extract`` (``extract_text``: lines clustered by top within 3 pt, words cut at blanks and
-at gaps over 3 pt; a cell of one-word lines is joined without the word splitter). The reader
+at gaps over 3 pt; a cell of one-word lines is joined without the word splitter). A page's
+characters are columns (``PageChars``): pdfium is called in ``map`` over them, and their cells,
+the test for one-word lines and those cells' texts are computed with numpy for the whole page,
+not in a Python loop per character (a table page holds ~535 characters); a ``Char`` is built
+only where pdfplumber's word rules run (text outside the tables, a cell such as "3月底" whose
+gap between "3" and "月" may hold a blank). The reader
 (``pdf.py``) hands over each table page while it has it loaded for its text layer, so no page is
 loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 5.6–5.9× less CPU than bare
 pdfplumber (bench/results.md), with the same tables, cells and words on every page.
@@ -956,6 +961,11 @@ class PageChars(NamedTuple):
             )
         )
 
+    def cjk(self) -> NDArray[np.bool_]:
+        """Which characters are CJK (``_CJK``)."""
+        flags: NDArray[np.bool_] = (_codes(_CJK.sub("\0", self.text)) == 0) & (self.codes != 0)
+        return flags
+
     def span(self) -> tuple[float, float] | None:
         """``text_span`` of these characters."""
         printed = np.ones(len(self.text), dtype=bool)
@@ -983,10 +993,11 @@ def page_content(chars: Sequence[Char] | PageChars, edges: list[dict[str, Any]],
     x = (page.x0 + page.x1) / 2
     y = (page.top + page.bottom) / 2
     inside = np.zeros(len(page.text), dtype=bool)
+    cjk = page.cjk()
     found = []
     for grid in grids:
         inside |= grid.place(x, y)
-        found.append(grid.found(page, blank_gap))
+        found.append(grid.found(page, cjk, blank_gap))
     outside = page.chars(np.flatnonzero(~inside).tolist())
     return PageContent(tuple(found), tuple(words_of(outside, blank_gap)), page.span())
 
@@ -1075,14 +1086,18 @@ class CellGrid:
             rows.append([starts.get(left) for left in lefts])
         return rows
 
-    def texts(self, page: PageChars, blank_gap: float) -> list[str]:
+    def texts(self, page: PageChars, cjk: NDArray[np.bool_], blank_gap: float) -> list[str]:
         """Each cell's text (``text_of``), the cells of one-word lines found on the columns at once.
 
         The held characters are ordered by cell, top, x0 and page order, as ``_single_word_lines``
         orders a cell's characters; a cell passes its test when no two of its lines' tops lie
-        within the tolerance and each character continues the one before on its line clear of
-        every tolerance; such a cell's text is its characters in that order with a line break
-        between lines. Any other cell goes through ``text_of`` with its characters in page order."""
+        within the tolerance and each character continues the one before on its line, and its
+        text is then its characters in that order with a line break between lines. A character
+        continues the one before when ``words_of`` would join them without a test that could be
+        Unsure: clear of every tolerance, or (``_starts_word``) a CJK character at least
+        ``SURE_PT`` inside the word gap, where a blank pdfium did not give would vanish in the
+        reader ("3月底": LibreOffice sets 2.1 pt between "3" and "月"). Any other cell goes
+        through ``text_of`` with its characters in page order."""
         texts = [""] * len(self.cells)
         chars, cells = self.held
         if not len(chars):
@@ -1095,9 +1110,9 @@ class CellGrid:
         same_cell = cells[1:] == cells[:-1]
         same_line = same_cell & (top[1:] == top[:-1])
         new_line = same_cell & ~same_line
-        broken = (new_line & (top[1:] - top[:-1] <= X_TOLERANCE + SURE_PT)) | (
-            same_line & ~((x0[1:] - x0[:-1] >= SURE_PT) & (x0[1:] - x1[:-1] < clear))
-        )
+        gap = x0[1:] - x1[:-1]
+        continues = (x0[1:] - x0[:-1] >= SURE_PT) & ((gap < clear) | (cjk[chars[1:]] & (gap - X_TOLERANCE <= -SURE_PT)))
+        broken = (new_line & (top[1:] - top[:-1] <= X_TOLERANCE + SURE_PT)) | (same_line & ~continues)
         unsure_cells = set(cells[1:][broken].tolist())
         blank = blanks(page.text)
         if blank:  # a cell with a blank goes word by word (``_single_word_lines``)
@@ -1121,9 +1136,9 @@ class CellGrid:
                 texts[cell] = joined[start + before : end + after].translate(_LIGATURES)
         return texts
 
-    def found(self, page: PageChars, blank_gap: float) -> FoundTable:
+    def found(self, page: PageChars, cjk: NDArray[np.bool_], blank_gap: float) -> FoundTable:
         """The table with each cell's text (``Table.extract``: None for a merged cell)."""
-        texts = self.texts(page, blank_gap)
+        texts = self.texts(page, cjk, blank_gap)
         return FoundTable(
             self.bbox,
             tuple(tuple(None if index is None else texts[index] for index in row) for row in self.rows()),
