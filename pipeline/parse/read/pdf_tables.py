@@ -18,8 +18,8 @@ not in a Python loop per character (a table page holds ~535 characters); a ``Cha
 only where pdfplumber's word rules run (text outside the tables, a cell such as "3月底" whose
 gap between "3" and "月" may hold a blank). The reader
 (``pdf.py``) hands over each table page while it has it loaded for its text layer, so no page is
-loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 5.6–5.9× less CPU than bare
-pdfplumber (bench/results.md), with the same tables, cells and words on every page.
+loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 5.7–7.0× less CPU than bare
+pdfplumber (bench/results.md, session 8), with the same tables, cells and words on every page.
 pdfplumber-rs was faster still but is alpha and replaces the pdfplumber package; PyMuPDF is AGPL.
 
 How each of pdfminer's values is rebuilt (equal to 0.001 pt on every page of the fixture PDFs and
