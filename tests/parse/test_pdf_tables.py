@@ -191,3 +191,30 @@ def test_fonts_are_matched_by_name_without_subset_tag_in_bytes() -> None:
     assert _font_key(b"ABCDEE+\xcb\xce\xcc\xe5") == _font_key(b"\xcb\xce\xcc\xe5") == b"\xcb\xce\xcc\xe5"
     assert _font_key("CAAAAA+NotoSerifCJKjp-Regular-VKana") == b"NotoSerifCJKjp-Regular-VKana"
     assert _font_key("LNUHNF+SimSun") == _font_key(b"LNUHNF+SimSun") == b"SimSun"
+
+
+def test_a_cell_whose_cjk_character_sits_in_the_word_gap_is_one_word() -> None:
+    """ "3月底" as LibreOffice sets it: 2 pt between "3" and "月", room for a blank pdfium may
+    not give, but a blank before a CJK character vanishes in the reader: one word, read on the
+    columns (no Unsure), as ``words_of`` reads it."""
+    edges = _grid([100, 200, 300], [100, 130, 160])
+    chars = [_char("3", 110, 110, size=5), _char("月", 117, 110), _char("底", 127, 110)]
+    content = page_content(chars, edges, blank_gap=1.0)
+    assert [table.rows for table in content.tables] == [(("3月底", ""), ("", ""))]
+    assert [w.text for w in words_of(chars, blank_gap=1.0)] == ["3月底"]
+
+
+def test_a_latin_character_in_a_cell_word_gap_is_unsure() -> None:
+    """ "5 %" or "5%": the columns do not vouch for it, and the word rules cannot either."""
+    edges = _grid([100, 200, 300], [100, 130, 160])
+    with pytest.raises(Unsure):
+        page_content([_char("5", 110, 110, size=5), _char("%", 117, 110, size=5)], edges, blank_gap=1.0)
+
+
+def test_a_cell_of_two_lines_with_a_gap_after_a_cjk_character() -> None:
+    """ "年" then "12" 2 pt apart: a list number could follow, so the cell goes word by word and
+    reads as pdfplumber joins it; its second line below, more than the 3 pt tolerance down."""
+    edges = _grid([100, 200, 300], [100, 140, 160])
+    chars = [_char("年", 110, 105), _char("1", 122, 105, size=5), _char("2", 127, 105, size=5), _char("底", 110, 120)]
+    content = page_content(chars, edges, blank_gap=1.0)
+    assert content.tables[0].rows[0][0] == "年12\n底"

@@ -158,7 +158,10 @@ def cells(rules: Rules) -> list[Box]:
     """``intersections_to_cells``, the same cells in the same order: from each intersection
     (sorted), the smallest cell whose four corners are intersections joined by edges — the first
     corner found going down the intersections below it (joined to it by a vertical edge), and for
-    each, across those to its right (joined by a horizontal one)."""
+    each, across those to its right (joined by a horizontal one). pdfplumber lists every joined
+    intersection to the right first; here they are found as the search reaches them, the same in
+    the same order (a row of 12 intersections: the first cell is usually closed by the next one,
+    so one test instead of 11)."""
     points = sorted(rules)
     column: dict[float, list[Point]] = {}
     line: dict[float, list[Point]] = {}
@@ -170,14 +173,23 @@ def cells(rules: Rules) -> list[Box]:
     found: list[Box] = []
     for point in points:
         vertical, horizontal = rules[point]
-        acrosses: list[Point] | None = None  # built at the first intersection below that is joined
+        rest, scanned = line[point[1]], right_from[point]
+        acrosses: list[Point] = []  # those to the right joined by a horizontal edge, found as far as needed
         cell: Box | None = None
         for down in column[point[0]][below_from[point] :]:
             if vertical.isdisjoint(rules[down][0]):
                 continue
-            if acrosses is None:
-                acrosses = [p for p in line[point[1]][right_from[point] :] if not horizontal.isdisjoint(rules[p][1])]
-            for across in acrosses:
+            index = 0
+            while cell is None:
+                if index == len(acrosses):
+                    while scanned < len(rest) and horizontal.isdisjoint(rules[rest[scanned]][1]):
+                        scanned += 1
+                    if scanned == len(rest):
+                        break
+                    acrosses.append(rest[scanned])
+                    scanned += 1
+                across = acrosses[index]
+                index += 1
                 corner = rules.get((across[0], down[1]))
                 if (
                     corner is not None
@@ -185,7 +197,6 @@ def cells(rules: Rules) -> list[Box]:
                     and not corner[1].isdisjoint(rules[down][1])
                 ):
                     cell = (point[0], point[1], across[0], down[1])
-                    break
             if cell is not None:
                 break
         if cell is not None:
@@ -210,7 +221,7 @@ def tables_of(found: Sequence[Box]) -> list[list[Box]]:
                 continue
             x0, top, x1, bottom = cell
             cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not current or any(corner in corners for corner in cell_corners):
+            if not current or not corners.isdisjoint(cell_corners):
                 corners.update(cell_corners)
                 current.append(cell)
                 taken[index] = True

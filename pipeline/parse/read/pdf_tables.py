@@ -11,10 +11,15 @@ pdfplumber's ``TableFinder`` steps rewritten on tuples (``pdf_grid.py``: the sam
 last bit); each character is put in its cell by the slot of the table's grid its centre falls
 in (``CellGrid``); and each cell's text is assembled by the rules of pdfplumber's
 ``Table.extract`` (``extract_text``: lines clustered by top within 3 pt, words cut at blanks and
-at gaps over 3 pt; a cell of one-word lines is joined without the word splitter). The reader
+at gaps over 3 pt; a cell of one-word lines is joined without the word splitter). A page's
+characters are columns (``PageChars``): pdfium is called in ``map`` over them, and their cells,
+the test for one-word lines and those cells' texts are computed with numpy for the whole page,
+not in a Python loop per character (a table page holds ~535 characters); a ``Char`` is built
+only where pdfplumber's word rules run (text outside the tables, a cell such as "3月底" whose
+gap between "3" and "月" may hold a blank). The reader
 (``pdf.py``) hands over each table page while it has it loaded for its text layer, so no page is
-loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 5.6–5.9× less CPU than bare
-pdfplumber (bench/results.md), with the same tables, cells and words on every page.
+loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 5.7–7.0× less CPU than bare
+pdfplumber (bench/results.md, session 8), with the same tables, cells and words on every page.
 pdfplumber-rs was faster still but is alpha and replaces the pdfplumber package; PyMuPDF is AGPL.
 
 How each of pdfminer's values is rebuilt (equal to 0.001 pt on every page of the fixture PDFs and
@@ -52,16 +57,18 @@ import io
 import math
 import re
 import statistics
-from bisect import bisect_left
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby, pairwise
+from itertools import groupby, pairwise, repeat
 from operator import itemgetter
 from typing import Any, Final, NamedTuple
 
+import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from numpy.typing import NDArray
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -530,19 +537,21 @@ class _Fonts:
         return self._descents[number]
 
 
-class _TextObject(NamedTuple):
-    """What the characters of one pdfium text object share."""
+class _TextObjects(NamedTuple):
+    """What the characters of each of a page's text objects share, a row per object."""
 
-    advance_scale: float
+    rows: dict[int, int]
+    """The object's address → its row."""
+    fonts: list[int]
+    """The address of pdfium's font of each object."""
+    advance_scale: Floats
     """Font size × the text matrix across: a glyph's advance at size 1 times this is its width."""
-    size: float
+    size: Floats
     """Font size × the text matrix upwards: pdfminer's ``size`` of an upright character."""
-    descent: float
-    """Below the baseline, in points (negative)."""
-    font: int
-    """The address of pdfium's font."""
-    widths: dict[str, float]
-    """Advance of each character of the font at size 1, as read so far (shared by its text objects)."""
+    flip: Floats
+    """The page height less the descent in points: a character's bottom is this less its baseline's y."""
+    widths: dict[int, dict[str, float]]
+    """Each font's advance of each character at size 1, as read so far."""
 
 
 class PdfiumPages:
@@ -554,14 +563,12 @@ class PdfiumPages:
         self._owned = document is None
         self._document = pdfium.PdfDocument(data) if document is None else document
         self._width = ctypes.c_float()
-        self._x, self._y = ctypes.c_double(), ctypes.c_double()
         self._size = ctypes.c_float()
         self._matrix = pdfium_c.FS_MATRIX()
         self._matrix_address = ctypes.addressof(self._matrix)
-        self._size_address = ctypes.addressof(self._size)
         self._width_address = ctypes.addressof(self._width)
         self._colour = (ctypes.c_uint * 4)()
-        self._point = (ctypes.c_float * 2)()
+        self._colour_addresses = tuple(ctypes.addressof(self._colour) + 4 * i for i in range(4))
 
     def content(self, number: int, loaded: LoadedPage | None = None) -> PageContent:
         """Page ``number`` (1-based); ``loaded``: the page and its text page as the reader loaded
@@ -600,111 +607,134 @@ class PdfiumPages:
             raise Unsure("a crop box")
         return float(top)
 
-    def _text_object(
-        self,
-        address: int,
-        descents: dict[bytes, float | None],
-        font_descents: dict[int, float | None],
-        widths: dict[int, dict[str, float]],
-    ) -> _TextObject:
-        matrix = self._matrix
-        OBJECT_MATRIX(address, self._matrix_address)
-        if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
+    def _text_objects(self, handles: list[int], height: float, descents: dict[bytes, float | None]) -> _TextObjects:
+        """What the characters of each text object share, read for all of them in ``map`` calls.
+
+        An object's advance scale is its font size × its text matrix across, its size the font
+        size × the matrix upwards, its flip the page height less its descent in points (descent ×
+        font size × the matrix upwards), each in the order of pdfminer's arithmetic."""
+        count = len(handles)
+        matrices = (ctypes.c_float * (6 * count))()
+        start = ctypes.addressof(matrices)
+        deque(map(OBJECT_MATRIX, handles, range(start, start + 24 * count, 24)), 0)
+        matrix = np.frombuffer(memoryview(matrices), dtype=np.float32).reshape(count, 6).astype(np.float64)
+        scale_x, skew_b, skew_c, scale_y = matrix[:, 0], matrix[:, 1], matrix[:, 2], matrix[:, 3]
+        if np.any((skew_b != 0) | (skew_c != 0) | (scale_x <= 0) | (scale_y <= 0)):
             raise Unsure("rotated, mirrored or skewed text")
-        font = TEXT_FONT(address) or 0
-        descent = font_descents.get(font)
-        if descent is None:
-            handle = ctypes.cast(font, pdfium_c.FPDF_FONT)
-            length = pdfium_c.FPDFFont_GetBaseFontName(handle, None, 0)
-            name_buffer = ctypes.create_string_buffer(length)
-            pdfium_c.FPDFFont_GetBaseFontName(handle, name_buffer, length)
-            descent = font_descents[font] = descents.get(_font_key(name_buffer.value))
-            if descent is None:
-                raise Unsure("a font pdfminer does not name on the page")
-        FONT_SIZE(address, self._size_address)
-        size = float(self._size.value)
-        scale_x, scale_y = float(matrix.a), float(matrix.d)
-        font_widths = widths.get(font)
-        if font_widths is None:
-            font_widths = widths[font] = {}
-        shared: _TextObject = _new_tuple(
-            _TextObject, (size * scale_x, size * scale_y, descent * size * scale_y, font, font_widths)
+        fonts = [font or 0 for font in map(TEXT_FONT, handles)]
+        font_descents = {font: self._font_descent(font, descents) for font in dict.fromkeys(fonts)}
+        sizes = (ctypes.c_float * count)()
+        start = ctypes.addressof(sizes)
+        deque(map(FONT_SIZE, handles, range(start, start + 4 * count, 4)), 0)
+        size = np.frombuffer(memoryview(sizes), dtype=np.float32).astype(np.float64)
+        descent = np.array([font_descents[font] for font in fonts], dtype=np.float64)
+        return _TextObjects(
+            {handle: row for row, handle in enumerate(handles)},
+            fonts,
+            size * scale_x,
+            size * scale_y,
+            height - descent * size * scale_y,
+            {font: {} for font in font_descents},
         )
-        return shared
+
+    def _font_descent(self, font: int, descents: dict[bytes, float | None]) -> float:
+        """The descent pdfminer gives the font, found by its name; Unsure when it gives none."""
+        handle = ctypes.cast(font, pdfium_c.FPDF_FONT)
+        length = pdfium_c.FPDFFont_GetBaseFontName(handle, None, 0)
+        name_buffer = ctypes.create_string_buffer(length)
+        pdfium_c.FPDFFont_GetBaseFontName(handle, name_buffer, length)
+        descent = descents.get(_font_key(name_buffer.value))
+        if descent is None:
+            raise Unsure("a font pdfminer does not name on the page")
+        return descent
 
     def _chars(
         self, textpage: Any, height: float, descents: dict[bytes, float | None]
-    ) -> tuple[list[Char], dict[int, _TextObject]]:
-        """The page's characters but blanks, and the text objects they belong to, by address."""
+    ) -> tuple[PageChars, _TextObjects]:
+        """The page's characters but blanks, and the text objects they belong to.
+
+        pdfium is asked two things per character (its text object and its origin), in ``map``
+        over the characters' indices, the origins written straight into one array; the rest is
+        read once per text object and per distinct (font, character) and spread over the
+        characters as columns. A page of 535 characters in 88 text objects of 2 fonts with 160
+        distinct characters: 1 070 calls per character, 88 text objects and 160 advances read."""
         count = pdfium_c.FPDFText_CountChars(textpage)
         buffer = (ctypes.c_ushort * (count + 1))()
         written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
         text = bytes(buffer)[: 2 * max(written - 1, 0)].decode("utf-16-le", "replace")
         if len(text) != count or not UNNAMED_CHARACTERS.isdisjoint(text):
             raise Unsure("characters pdfium cannot name one by one")
-        objects: dict[int, _TextObject] = {}
-        font_descents: dict[int, float | None] = {}
-        widths: dict[int, dict[str, float]] = {}
-        x, y, width, width_address = self._x, self._y, self._width, self._width_address
-        origin_x, origin_y = ctypes.addressof(x), ctypes.addressof(y)
+        indices = list(range(count))
+        if _BLANK.search(text):  # pdfium drops some blanks and moves others: none are read
+            indices = np.delete(np.arange(count), blanks(text)).tolist()
+            text = "".join([text[index] for index in indices])
+        size = len(indices)
         page_address = ctypes.cast(textpage, ctypes.c_void_p).value
-        text_object, char_origin, new_char = CHAR_TEXT_OBJECT, CHAR_ORIGIN, _new_tuple
-        # per text object: its font's widths, advance scale, size, baseline to bottom (the loop's hot data)
-        packed: dict[int, tuple[dict[str, float], float, float, float]] = {}
-        chars: list[Char] = []
-        for index, character in enumerate(text):
-            if character.isspace():
-                continue  # pdfium drops some blanks and moves others: none are read
-            address = text_object(page_address, index)
-            hot = packed.get(address)
-            if hot is None:
-                if not address:
-                    raise Unsure("a character of no text object")
-                shared = objects[address] = self._text_object(address, descents, font_descents, widths)
-                hot = packed[address] = (shared.widths, shared.advance_scale, shared.size, height - shared.descent)
-            font_widths, advance_scale, size, flip = hot
-            advance = font_widths.get(character)
-            if advance is None:
-                GLYPH_WIDTH(objects[address].font, ord(character), 1.0, width_address)
-                advance = font_widths[character] = float(width.value)
-            char_origin(page_address, index, origin_x, origin_y)
-            left = x.value
-            bottom = flip - y.value
-            chars.append(new_char(Char, (character, left, left + advance * advance_scale, bottom - size, bottom)))
-        return chars, objects
+        addresses = list(map(CHAR_TEXT_OBJECT, repeat(page_address, size), indices))
+        origins = (ctypes.c_double * (2 * size))()
+        start = ctypes.addressof(origins)
+        end = start + 16 * size
+        deque(map(CHAR_ORIGIN, repeat(page_address), indices, range(start, end, 16), range(start + 8, end, 16)), 0)
+        handles = list(dict.fromkeys(addresses))
+        if None in handles:
+            raise Unsure("a character of no text object")
+        objects = self._text_objects(handles, height, descents)
+        of_char = np.fromiter(map(objects.rows.__getitem__, addresses), dtype=np.intp, count=size)
+        glyphs = list(zip(map(objects.fonts.__getitem__, of_char.tolist()), text, strict=True))
+        advance: dict[tuple[int, str], float] = {}
+        for font, character in set(glyphs):
+            font_widths = objects.widths[font]
+            width = font_widths.get(character)
+            if width is None:
+                GLYPH_WIDTH(font, ord(character), 1.0, self._width_address)
+                width = font_widths[character] = float(self._width.value)
+            advance[font, character] = width
+        xy = np.frombuffer(memoryview(origins), dtype=np.float64)
+        left = xy[0::2].copy()
+        bottom = objects.flip[of_char] - xy[1::2]
+        advances = np.fromiter(map(advance.__getitem__, glyphs), dtype=np.float64, count=size)
+        right = left + advances * objects.advance_scale[of_char]
+        return PageChars(text, _codes(text), left, right, bottom - objects.size[of_char], bottom), objects
 
-    def _objects(self, page: Any, height: float, seen: dict[int, _TextObject]) -> tuple[list[dict[str, Any]], float]:
+    def _objects(self, page: Any, height: float, seen: _TextObjects) -> tuple[list[dict[str, Any]], float]:
         """pdfplumber's ``page.edges`` (the edges of its lines, then of its rectangles, then of its
-        curves), and the narrowest gap a blank of the page's text would leave (``_starts_word``)."""
+        curves), and the narrowest gap a blank of the page's text would leave (``_starts_word``).
+
+        A text object whose characters were read (``seen``) has its font's blank × its advance
+        scale, computed for all of them at once; the minimum is Python's ``min`` over them in
+        turn, which passes over a NaN (a font without a blank at size 0)."""
         lines: list[dict[str, Any]] = []
         rects: list[dict[str, Any]] = []
         curves: list[dict[str, Any]] = []
         narrowest = math.inf
         blanks: dict[int | None, bool] = {}
         page_address = ctypes.cast(page, ctypes.c_void_p).value
-        for index in range(PAGE_OBJECT_COUNT(page_address)):
-            address = PAGE_OBJECT(page_address, index)
-            kind = OBJECT_TYPE(address)
+        count = PAGE_OBJECT_COUNT(page_address)
+        handles = list(map(PAGE_OBJECT, repeat(page_address, count), range(count)))
+        rows = seen.rows
+        for address, kind in zip(handles, map(OBJECT_TYPE, handles), strict=True):
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                shared = seen.get(address)
-                if shared is None:  # blanks only, or characters pdfium dropped
+                if address not in rows:  # blanks only, or characters pdfium dropped
                     advance = self._blank_advance(ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), blanks)
-                else:
-                    advance = self._font_blank(shared) * shared.advance_scale
-                narrowest = min(narrowest, advance)
+                    narrowest = min(narrowest, advance)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 style = self._style(address)
                 for shape, points in self._subpaths(address, height):
                     _add_edges(shape, points, style, lines, rects, curves)
+        font_blank = {font: self._font_blank(font, widths) for font, widths in seen.widths.items()}
+        gaps = np.array([font_blank[font] for font in seen.fonts], dtype=np.float64) * seen.advance_scale
+        gaps = gaps[~np.isnan(gaps)]
+        if len(gaps):
+            narrowest = min(narrowest, float(gaps.min()))
         return lines + rects + curves, max(BLANK_MIN_PT, BLANK_SHARE * narrowest)
 
-    def _font_blank(self, shared: _TextObject) -> float:
-        """The advance of a blank of the object's font at size 1; infinite when it holds none
-        (kept among the font's ``widths``: the fast path reads no blank character)."""
-        if " " not in shared.widths:
-            known = GLYPH_WIDTH(shared.font, ord(" "), 1.0, self._width_address)
-            shared.widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
-        return shared.widths[" "]
+    def _font_blank(self, font: int, widths: dict[str, float]) -> float:
+        """The advance of a blank of the font at size 1; infinite when it holds none (kept among
+        the font's ``widths``: the fast path reads no blank character)."""
+        if " " not in widths:
+            known = GLYPH_WIDTH(font, ord(" "), 1.0, self._width_address)
+            widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
+        return widths[" "]
 
     def _blank_advance(self, handle: Any, blanks: dict[int | None, bool]) -> float:
         """How far a blank of the text object's font advances, in points; infinite when its font
@@ -724,7 +754,7 @@ class PdfiumPages:
     def _style(self, address: int) -> dict[str, Any]:
         STROKE_WIDTH(address, self._width_address)
         colour = self._colour
-        STROKE_COLOUR(address, *(ctypes.addressof(colour) + 4 * i for i in range(4)))
+        STROKE_COLOUR(address, *self._colour_addresses)
         return {"linewidth": float(self._width.value), "stroking_color": tuple(colour)}
 
     def _subpaths(self, address: int, height: float) -> list[tuple[str, list[Point]]]:
@@ -733,16 +763,22 @@ class PdfiumPages:
         matrix = self._matrix
         OBJECT_MATRIX(address, self._matrix_address)
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
-        point_xy = self._point
-        px, py = ctypes.addressof(point_xy), ctypes.addressof(point_xy) + 4
+        count = PATH_SEGMENT_COUNT(address)
+        segments = list(map(PATH_SEGMENT, repeat(address, count), range(count)))
+        coordinates = (ctypes.c_float * (2 * count))()
+        start = ctypes.addressof(coordinates)
+        end = start + 8 * count
+        deque(map(SEGMENT_POINT, segments, range(start, end, 8), range(start + 4, end, 8)), 0)
         subpaths: list[tuple[str, list[Point]]] = []
         shape, points = "", list[Point]()
         bezier = 0
-        for index in range(PATH_SEGMENT_COUNT(address)):
-            segment = PATH_SEGMENT(address, index)
-            kind = SEGMENT_TYPE(segment)
-            SEGMENT_POINT(segment, px, py)
-            x, y = point_xy
+        for x, y, kind, closes in zip(
+            coordinates[0::2],
+            coordinates[1::2],
+            map(SEGMENT_TYPE, segments),
+            map(SEGMENT_CLOSES, segments),
+            strict=True,
+        ):
             point = (a * x + c * y + e, height - (b * x + d * y + f))
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
                 if shape:
@@ -758,7 +794,7 @@ class PdfiumPages:
                 points.append(point)
             else:
                 raise Unsure("an unknown path segment")
-            if SEGMENT_CLOSES(segment):
+            if closes:
                 shape += "h"
                 points.append(points[0])
         if shape:
@@ -874,32 +910,96 @@ def _unsure_of_lattices(edges: Sequence[dict[str, Any]]) -> None:
         raise Unsure("a dense grid")
 
 
-def page_content(chars: Sequence[Char], edges: list[dict[str, Any]], blank_gap: float) -> PageContent:
+_BLANK: Final = re.compile(r"\s")
+"""A blank: ``\\s`` of a str pattern matches what ``str.isspace`` calls blank."""
+
+
+def blanks(text: str) -> list[int]:
+    """Where the blanks of the text are (``str.isspace``)."""
+    return [match.start() for match in _BLANK.finditer(text)]
+
+
+Floats = NDArray[np.float64]
+Indices = NDArray[np.intp]
+
+
+class PageChars(NamedTuple):
+    """A page's characters as columns, in page order: ``Char`` for a whole page at once.
+
+    The cells' slots and texts are computed on the columns (numpy) rather than one character at a
+    time; a ``Char`` is built only for a character whose words need pdfplumber's word rules (text
+    outside the tables, a cell whose lines are not each one word)."""
+
+    text: str
+    """One character each."""
+    codes: NDArray[np.uint32]
+    x0: Floats
+    x1: Floats
+    top: Floats
+    bottom: Floats
+
+    @classmethod
+    def of(cls, chars: Sequence[Char]) -> PageChars:
+        """Columns of characters whose texts are one character each."""
+        text = "".join(char.text for char in chars)
+        if len(text) != len(chars):
+            raise ValueError("a character's text is not one character")
+        columns = [np.array([char[place] for char in chars], dtype=np.float64) for place in range(1, 5)]
+        return cls(text, _codes(text), *columns)
+
+    def chars(self, indices: Iterable[int]) -> list[Char]:
+        text, x0, x1, top, bottom = self.text, self.x0, self.x1, self.top, self.bottom
+        return [Char(text[i], float(x0[i]), float(x1[i]), float(top[i]), float(bottom[i])) for i in indices]
+
+    def all_chars(self) -> list[Char]:
+        return list(
+            map(
+                Char._make,
+                zip(
+                    self.text, self.x0.tolist(), self.x1.tolist(), self.top.tolist(), self.bottom.tolist(), strict=True
+                ),
+            )
+        )
+
+    def cjk(self) -> NDArray[np.bool_]:
+        """Which characters are CJK (``_CJK``)."""
+        flags: NDArray[np.bool_] = (_codes(_CJK.sub("\0", self.text)) == 0) & (self.codes != 0)
+        return flags
+
+    def span(self) -> tuple[float, float] | None:
+        """``text_span`` of these characters."""
+        printed = np.ones(len(self.text), dtype=bool)
+        printed[blanks(self.text)] = False
+        if not printed.any():
+            return None
+        return float(self.x0[printed].min()), float(self.x1[printed].max())
+
+
+def _codes(text: str) -> NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
+
+
+def page_content(chars: Sequence[Char] | PageChars, edges: list[dict[str, Any]], blank_gap: float) -> PageContent:
     """Tables and outside words of a page from pdfminer's characters without the blanks and
     pdfplumber's edges (``blank_gap``: see ``_starts_word``).
 
-    One pass over the characters in page order puts each in its cell (``CellGrid.place``) or
-    among the words outside every table's box (closed box, as ``PlumberPages`` filters them)."""
+    Each table's grid takes the characters whose centre falls in it (``CellGrid.place``); the
+    others are the words outside every table's box (closed box, as ``PlumberPages`` filters them)."""
+    page = chars if isinstance(chars, PageChars) else PageChars.of(chars)
     _unsure_of_lattices(edges)
     grids = [CellGrid(cells) for cells in ruled_cells(edges)]
     if not grids:
-        return PageContent((), tuple(words_of(chars, blank_gap)), text_span(chars))
-    outside: list[Char] = []
-    near = [
-        (grid.bbox[0] - SURE_PT, grid.bbox[2] + SURE_PT, grid.bbox[1] - SURE_PT, grid.bbox[3] + SURE_PT, grid)
-        for grid in grids
-    ]
-    for char in chars:
-        x = (char[1] + char[2]) / 2  # x0, x1
-        y = (char[3] + char[4]) / 2  # top, bottom
-        inside = False
-        for left, right, top, bottom, grid in near:
-            if left < x < right and top <= y < bottom:
-                inside = grid.place(char, x, y) or inside
-        if not inside:
-            outside.append(char)
-    found = tuple(grid.found(blank_gap) for grid in grids)
-    return PageContent(found, tuple(words_of(outside, blank_gap)), text_span(chars))
+        return PageContent((), tuple(words_of(page.all_chars(), blank_gap)), page.span())
+    x = (page.x0 + page.x1) / 2
+    y = (page.top + page.bottom) / 2
+    inside = np.zeros(len(page.text), dtype=bool)
+    cjk = page.cjk()
+    found = []
+    for grid in grids:
+        inside |= grid.place(x, y)
+        found.append(grid.found(page, cjk, blank_gap))
+    outside = page.chars(np.flatnonzero(~inside).tolist())
+    return PageContent(tuple(found), tuple(words_of(outside, blank_gap)), page.span())
 
 
 class CellGrid:
@@ -917,37 +1017,63 @@ class CellGrid:
     def __init__(self, cells: list[Box]) -> None:
         """``cells``: a table's cells as pdfplumber's ``cells_to_tables`` gives them (``pdf_grid``)."""
         self.cells = cells
-        self.xs = sorted({edge for cell in cells for edge in (cell[0], cell[2])})
-        self.ys = sorted({edge for cell in cells for edge in (cell[1], cell[3])})
+        xs = sorted({edge for cell in cells for edge in (cell[0], cell[2])})
+        ys = sorted({edge for cell in cells for edge in (cell[1], cell[3])})
+        self.xs, self.ys = np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64)
         self.bbox = (
             min(cell[0] for cell in cells),
             min(cell[1] for cell in cells),
             max(cell[2] for cell in cells),
             max(cell[3] for cell in cells),
         )
-        self.columns, self.lines = len(self.xs), len(self.ys)
-        column, line = {x: i for i, x in enumerate(self.xs)}, {y: j for j, y in enumerate(self.ys)}
-        rows = len(self.ys)
-        self.slots: dict[int, list[int]] = {}
+        column, line = {x: i for i, x in enumerate(xs)}, {y: j for j, y in enumerate(ys)}
+        rows = len(ys)
+        size = len(xs) * rows
+        layers: list[list[int]] = []
+        """Slot (column × rows + line) → the k-th cell covering it, or -1: most slots name one cell."""
         for index, (left, top, right, bottom) in enumerate(cells):
             for i in range(column[left], column[right]):
                 for j in range(line[top], line[bottom]):
-                    self.slots.setdefault(i * rows + j, []).append(index)
-        self.held: list[list[Char]] = [[] for _ in cells]
+                    slot = i * rows + j
+                    depth = 0
+                    while depth < len(layers) and layers[depth][slot] >= 0:
+                        depth += 1
+                    if depth == len(layers):
+                        layers.append([-1] * size)
+                    layers[depth][slot] = index
+        self.layers = [np.array(layer, dtype=np.intp) for layer in layers]
+        self.held: tuple[Indices, Indices] = (np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp))
+        """The characters placed (indices of the page's characters) and the cell each is in."""
 
-    def place(self, char: Char, x: float, y: float) -> bool:
-        """Put a character whose centre (x, y) is within ``SURE_PT`` of the box in its cells; whether
-        the centre is in the box (closed: the words outside tables leave it out)."""
+    def place(self, x: Floats, y: Floats) -> NDArray[np.bool_]:
+        """Put the characters whose centre (x, y) is within ``SURE_PT`` of the box in their cells;
+        which centres are in the box (closed: the words outside tables leave them out)."""
+        x0, top, x1, bottom = self.bbox
+        near = np.flatnonzero((x0 - SURE_PT < x) & (x < x1 + SURE_PT) & (top - SURE_PT <= y) & (y < bottom + SURE_PT))
+        cx, cy = x[near], y[near]
         xs, ys = self.xs, self.ys
-        i = bisect_left(xs, x - SURE_PT)
-        j = bisect_left(ys, y - SURE_PT)
-        if (i < self.columns and xs[i] < x + SURE_PT) or (j < self.lines and ys[j] < y + SURE_PT):
+        i = np.searchsorted(xs, cx - SURE_PT, side="left")
+        j = np.searchsorted(ys, cy - SURE_PT, side="left")
+        columns, lines = len(xs), len(ys)
+        if np.any((i < columns) & (xs[np.minimum(i, columns - 1)] < cx + SURE_PT)) or np.any(
+            (j < lines) & (ys[np.minimum(j, lines - 1)] < cy + SURE_PT)
+        ):
             raise Unsure("a character on a cell's border")
         # no edge within SURE_PT: edges before i (j) lie left of (above) the centre, the others right (below)
-        for index in self.slots.get((i - 1) * self.lines + j - 1, ()):
-            self.held[index].append(char)
-        x0, top, x1, bottom = self.bbox
-        return x0 <= x <= x1 and top <= y <= bottom
+        slot = (i - 1) * lines + j - 1
+        valid = (slot >= 0) & (slot < columns * lines)
+        placed, slot = near[valid], slot[valid]
+        held_chars, held_cells = [], []
+        for layer in self.layers:
+            cell = layer[slot]
+            taken = cell >= 0
+            held_chars.append(placed[taken])
+            held_cells.append(cell[taken])
+        if held_chars:
+            self.held = (np.concatenate(held_chars), np.concatenate(held_cells))
+        inside = np.zeros(len(x), dtype=bool)
+        inside[near] = (x0 <= cx) & (cx <= x1) & (top <= cy) & (cy <= bottom)
+        return inside
 
     def rows(self) -> list[list[int | None]]:
         """pdfplumber's ``Table.rows``: the cells grouped by top, each row's cells placed under the
@@ -960,14 +1086,62 @@ class CellGrid:
             rows.append([starts.get(left) for left in lefts])
         return rows
 
-    def found(self, blank_gap: float) -> FoundTable:
+    def texts(self, page: PageChars, cjk: NDArray[np.bool_], blank_gap: float) -> list[str]:
+        """Each cell's text (``text_of``), the cells of one-word lines found on the columns at once.
+
+        The held characters are ordered by cell, top, x0 and page order, as ``_single_word_lines``
+        orders a cell's characters; a cell passes its test when no two of its lines' tops lie
+        within the tolerance and each character continues the one before on its line, and its
+        text is then its characters in that order with a line break between lines. A character
+        continues the one before when ``words_of`` would join them without a test that could be
+        Unsure: clear of every tolerance, or (``_starts_word``) a CJK character at least
+        ``SURE_PT`` inside the word gap, where a blank pdfium did not give would vanish in the
+        reader ("3月底": LibreOffice sets 2.1 pt between "3" and "月"). Any other cell goes
+        through ``text_of`` with its characters in page order."""
+        texts = [""] * len(self.cells)
+        chars, cells = self.held
+        if not len(chars):
+            return texts
+        top, x0 = page.top[chars], page.x0[chars]
+        order = np.lexsort((chars, x0, top, cells))
+        chars, cells, top, x0 = chars[order], cells[order], top[order], x0[order]
+        x1, codes = page.x1[chars], page.codes[chars]
+        clear = min(blank_gap, X_TOLERANCE) - SURE_PT
+        same_cell = cells[1:] == cells[:-1]
+        same_line = same_cell & (top[1:] == top[:-1])
+        new_line = same_cell & ~same_line
+        gap = x0[1:] - x1[:-1]
+        continues = (x0[1:] - x0[:-1] >= SURE_PT) & ((gap < clear) | (cjk[chars[1:]] & (gap - X_TOLERANCE <= -SURE_PT)))
+        broken = (new_line & (top[1:] - top[:-1] <= X_TOLERANCE + SURE_PT)) | (same_line & ~continues)
+        unsure_cells = set(cells[1:][broken].tolist())
+        blank = blanks(page.text)
+        if blank:  # a cell with a blank goes word by word (``_single_word_lines``)
+            unsure_cells.update(cells[np.isin(chars, blank)].tolist())
+        breaks = np.flatnonzero(new_line) + 1
+        joined = np.insert(codes, breaks, ord("\n")).astype("<u4").tobytes().decode("utf-32-le")
+        starts = np.flatnonzero(np.concatenate(([True], ~same_cell)))
+        ends = np.append(starts[1:], len(chars))
+        shift = np.searchsorted(breaks, starts, side="right")
+        for cell, start, end, before, after in zip(
+            cells[starts].tolist(),
+            starts.tolist(),
+            ends.tolist(),
+            shift.tolist(),
+            np.append(shift[1:], len(breaks)).tolist(),
+            strict=True,
+        ):
+            if cell in unsure_cells:
+                texts[cell] = text_of(page.chars(sorted(chars[start:end].tolist())), blank_gap)
+            else:
+                texts[cell] = joined[start + before : end + after].translate(_LIGATURES)
+        return texts
+
+    def found(self, page: PageChars, cjk: NDArray[np.bool_], blank_gap: float) -> FoundTable:
         """The table with each cell's text (``Table.extract``: None for a merged cell)."""
+        texts = self.texts(page, cjk, blank_gap)
         return FoundTable(
             self.bbox,
-            tuple(
-                tuple(None if index is None else text_of(self.held[index], blank_gap) for index in row)
-                for row in self.rows()
-            ),
+            tuple(tuple(None if index is None else texts[index] for index in row) for row in self.rows()),
             tuple(self.cells),
         )
 
