@@ -82,6 +82,7 @@ from pipeline.core.labels import (
     TITLE_LINE,
     UNIT_NAME_LABELS,
     ColumnMap,
+    cell_columns,
     ends_table,
     find_indicator_header,
     header_columns,
@@ -89,6 +90,7 @@ from pipeline.core.labels import (
     is_header_row,
     is_indicator_header,
     is_total,
+    may_hold_indicator_table,
 )
 from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import (
@@ -941,6 +943,26 @@ def running_titles(blocks: Sequence[Block]) -> frozenset[str]:
         text for block in blocks if isinstance(block, TextLine) and TITLE_LINE.search(text := clean_text(block.text))
     )
     return frozenset(text for text, count in texts.items() if count > 1)
+
+
+def may_find_table(blocks: Sequence[Block]) -> bool:
+    """Whether ``read_forms`` could find an indicator table in these blocks: False means its
+    confidence is certainly 0, so a layout that is not the document's is rejected without reading.
+
+    The reader starts a table only at a header row whose columns, alone or with the header row
+    above it, make a complete header (``is_indicator_header``: a value, a level, enough columns),
+    and reads no indicator row before one. A complete header needs no more than every column any
+    row names, so when even all of them together make none (a tab-row document seen as cell lines:
+    ``指标值`` in one row, no 三级指标 anywhere), no header is found. The cheaper test comes first.
+    """
+    if not may_hold_indicator_table(blocks):
+        return False
+    named: dict[str, int] = {}
+    for block in blocks:
+        if isinstance(block, Row):
+            for cell in block.cells:
+                named.update(dict.fromkeys(cell_columns(cell), 0))
+    return is_indicator_header(named)
 
 
 def read_forms(blocks: Iterable[Block]) -> FormsResult:
