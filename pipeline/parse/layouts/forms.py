@@ -961,8 +961,12 @@ def may_find_table(blocks: Sequence[Block]) -> bool:
     for block in blocks:
         if isinstance(block, Row):
             for cell in block.cells:
-                named.update(dict.fromkeys(cell_columns(cell), 0))
-    return is_indicator_header(named)
+                columns = cell_columns(cell) if cell else ()
+                if columns and not named.keys() >= set(columns):
+                    named.update(dict.fromkeys(columns, 0))
+                    if is_indicator_header(named):
+                        return True  # the document's own layout: decided at its first header
+    return False
 
 
 def read_forms(blocks: Iterable[Block]) -> FormsResult:
