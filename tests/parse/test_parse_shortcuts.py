@@ -32,6 +32,7 @@ from pipeline.parse.layouts import LAYOUTS
 from pipeline.parse.layouts.forms import may_find_table, read_forms
 from pipeline.parse.layouts.grid import GridLayout
 from pipeline.parse.layouts.html_list import CELL_SEPARATOR, find_columns, line_columns
+from pipeline.parse.layouts.tab_rows import blocks_from_lines as tab_blocks
 from pipeline.parse.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
 from pipeline.parse.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
 from pipeline.parse.read import read_document
@@ -192,6 +193,14 @@ def test_line_columns_of_documents_are_the_columns_of_each_split_line(path: Path
     doc = read_document(path.read_bytes(), path.name)
     for line in doc.lines:
         assert line_columns(line) == find_columns(line.split(CELL_SEPARATOR))
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(TEXT, max_size=6))
+def test_a_tab_line_is_a_row_when_a_cell_after_its_first_holds_text(lines: list[str]) -> None:
+    for line, block in zip(lines, tab_blocks(tuple(lines)), strict=True):
+        cells = line.split("\t")
+        assert isinstance(block, Row) == (len(cells) >= 2 and any(c.strip() for c in cells[1:]))
 
 
 def _unit_lines_of_every_line(line: str) -> list[tuple[str | None, str]]:
