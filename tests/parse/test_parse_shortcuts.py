@@ -32,8 +32,8 @@ from pipeline.parse.layouts import LAYOUTS
 from pipeline.parse.layouts.forms import may_find_table, read_forms
 from pipeline.parse.layouts.grid import GridLayout
 from pipeline.parse.layouts.html_list import CELL_SEPARATOR, find_columns, line_columns
-from pipeline.parse.layouts.tab_rows import blocks_from_lines as tab_blocks
 from pipeline.parse.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
+from pipeline.parse.layouts.tab_rows import blocks_from_lines as tab_blocks
 from pipeline.parse.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
 from pipeline.parse.read import read_document
 from pipeline.parse.read.text import _printable_share

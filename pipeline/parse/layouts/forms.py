@@ -712,7 +712,7 @@ class FormReader:
             return
         columns = header_columns(cells)
         complete = is_indicator_header(columns)
-        if complete or (is_header_row(cells) and any(name in columns for name in INDICATOR_COLUMNS)):
+        if complete or (any(name in columns for name in INDICATOR_COLUMNS) and is_header_row(cells)):
             self._pending_plan_labels = None
             self._after_budget = False
             self._on_header_row(block, columns, complete)

@@ -186,6 +186,8 @@ _TITLE_CELL: Final = re.compile(r"\s*\|\s*")
 _TITLE_ENDINGS: Final = ("示", "告", "知")
 """The last characters of the endings ``_TITLE`` knows: a cheap test before the pattern (a title
 may be one cell of a line, or a line a wrap joined to the next)."""
+_ANY_TITLE_ENDING: Final = re.compile(f"[{''.join(_TITLE_ENDINGS)}]")
+"""Whether a paragraph has any of ``_TITLE_ENDINGS``, in one search (asked of every paragraph until a title is found)."""
 _SPEND_PLAN: Final = re.compile(
     r"(?P<labels>[^，,。：:为]+?)分别(?:达到|为)(?P<shares>\d+(?:\.\d+)?%(?:[、,，]\d+(?:\.\d+)?%)*)"
 )
@@ -549,7 +551,7 @@ def document_title(text: str) -> str | None:
 
 
 def _title_of(folded: Folded) -> str | None:
-    if not any(ending in folded.text for ending in _TITLE_ENDINGS):
+    if _ANY_TITLE_ENDING.search(folded.text) is None:
         return None
     at = 0
     for cell in _TITLE_CELL.split(folded.text):
