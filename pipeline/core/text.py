@@ -138,8 +138,9 @@ def label_key(text: str | None) -> str:
     return _LABEL_NOISE.sub("", compact(text))
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def without_list_number(text: str) -> str:
-    """ "（一）数量指标：…" → "数量指标：…"."""
+    """ "（一）数量指标：…" → "数量指标：…" (memoised: asked of every table row's first cell, ``产出指标`` again and again)."""
     return _LEADING_LIST_NUMBER.sub("", text)
 
 

@@ -175,6 +175,10 @@ class _CellReading:
     """The unit a form label states (``项目资金（万元）``)."""
     field: tuple[str, str, str] | None
     """Label, value and label key of a labelled field (``项目名称：基层卫生``)."""
+    form_label: bool
+    """The key is a form field's label (项目名称, 项目资金 …)."""
+    budget_column: bool
+    """The cell heads a 自评表's column of full-year budget amounts (``全年预算数（A）``)."""
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -183,14 +187,52 @@ def _reading(cell: str) -> _CellReading:
     unit = _UNIT_LINE.match(compacted)
     unit_in_label = _UNIT_IN_LABEL.match(compacted)
     field = LABELLED_FIELD.match(clean_text(cell))
+    key = label_key(without_list_number(folded_text(cell)))
     return _CellReading(
-        key=label_key(without_list_number(folded_text(cell))),
+        key=key,
         unit=unit.group(1) if unit else None,
         unit_in_label=unit_in_label.group(1) if unit_in_label else None,
         field=(field.group("label"), field.group("value"), label_key(field.group("label"))) if field else None,
+        form_label=key in FORM_LABELS,
+        budget_column=header_key(cell) == COLUMN_BUDGET_LABEL,
     )
 
 
+@dataclass
+class _RowReading:
+    """What the form reader asks of a row's cells as a whole, in one pass over their readings (a row
+    of a book is asked a dozen things: each its own loop over the cells cost as much as the answers)."""
+
+    named: bool = False
+    """Some cell has a label key: a row without one is empty or noise."""
+    unit: str | None = None
+    """The first unit line in a cell (``单位：万元``)."""
+    unit_in_label: str | None = None
+    """The first unit stated in a form label (``项目资金（万元）``)."""
+    labelled: bool = False
+    """Some cell is a labelled field (``项目名称：基层卫生``)."""
+    form_label: bool = False
+    """Some cell's key is a form field's label."""
+    budget_column: int | None = None
+    """The first cell heading a column of full-year budget amounts."""
+
+
+def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
+    row = _RowReading()
+    for index, reading in enumerate(readings):
+        if reading.key:
+            row.named = True
+        if reading.form_label:
+            row.form_label = True
+        if reading.unit is not None and row.unit is None:
+            row.unit = reading.unit
+        if reading.unit_in_label is not None and row.unit_in_label is None:
+            row.unit_in_label = reading.unit_in_label
+        if reading.field is not None:
+            row.labelled = True
+        if reading.budget_column and row.budget_column is None:
+            row.budget_column = index
+    return row
 
 
 
@@ -205,11 +247,15 @@ def _reading(cell: str) -> _CellReading:
 
 
 
+
+
+@lru_cache(maxsize=CACHED_STRINGS)
 def is_placeholder(text: str | None) -> bool:
     """A template placeholder (``XX``, ``**``, ``……``, ``请填写``) instead of content.
 
     A template's hint beside real content is not one: ``指标1：项目总成本(≤**万元)`` names its indicator
-    (项目总成本) and keeps its hint as written; ``指标1：(≥**%)`` or ``XX指标`` names nothing."""
+    (项目总成本) and keeps its hint as written; ``指标1：(≥**%)`` or ``XX指标`` names nothing. Asked of
+    every row's name: memoised, as names recur (``群众满意度`` in every project of a book)."""
     if not text:
         return False
     content = _TEMPLATE_NUMBER.sub("", _TEMPLATE_HINT.sub("", compact(text)))
@@ -445,18 +491,16 @@ class FormReader:
             current.budget = value
             current.budget_is_annual = key in ANNUAL_BUDGET_LABELS
 
-    def _on_budget_below(self, row: Row, keys: Sequence[str]) -> None:
+    def _on_budget_below(self, row: Row, reading: _RowReading) -> None:
         """The full-year budget of a 自评表 stated as a column: its label (``全年预算数（A）``) above the
         amount (``| 全年预算数（A） | … |`` then ``| 7574 | … |``), in a row that names no field itself."""
         above, self._budget_column = self._budget_column, None
-        if above is not None and not any(k in FORM_LABELS for k in keys) and above < len(row.cells):
+        if above is not None and not reading.form_label and above < len(row.cells):
             amount = compact(row.cells[above])
             if facts_of(amount).kind == "number":
                 self._on_budget(COLUMN_BUDGET_LABEL, amount, row.locator)
                 return
-        self._budget_column = next(
-            (i for i, cell in enumerate(row.cells) if header_key(cell) == COLUMN_BUDGET_LABEL), None
-        )
+        self._budget_column = reading.budget_column
 
     def _on_purpose_row(self, row: Row) -> bool:
         texts = [clean_text(c) for c in row.cells]
@@ -465,13 +509,6 @@ class FormReader:
             return False
         self._current.purpose = " ".join(filled)
         return True
-
-    def _on_unit_label(self, readings: Sequence[_CellReading]) -> None:
-        """``项目资金（万元）``: the amount unit stated in a label of the form itself."""
-        for reading in readings:
-            if reading.unit_in_label is not None:
-                self._set_unit(reading.unit_in_label)
-                return
 
     def _set_unit(self, unit: str) -> None:
         """The amount unit from here on, and of the project being read if it states none yet."""
@@ -701,12 +738,11 @@ class FormReader:
             return
         cells = block.cells
         readings = [_reading(c) for c in cells]
-        keys = [r.key for r in readings]
-        if not any(keys):
+        row = _row_reading(readings)
+        if not row.named:
             return
-        unit = next((r.unit for r in readings if r.unit is not None), None)
-        if unit is not None:  # "单位：万元" sits above a form, never inside an indicator table
-            self._unit = unit
+        if row.unit is not None:  # "单位：万元" sits above a form, never inside an indicator table
+            self._unit = row.unit
             self._columns = None
             self._header_above = None
             return
@@ -718,20 +754,27 @@ class FormReader:
             self._on_header_row(block, columns, complete)
             return
         self._header_above = None
-        self._on_budget_below(block, keys)
+        self._on_budget_below(block, row)
         if self._pending_plan_labels is not None:
             labels, start = self._pending_plan_labels
             self._pending_plan_labels = None
-            if self._current is not None and not any(k in FORM_LABELS for k in keys):
+            if self._current is not None and not row.form_label:
                 self._current.plan = _spend_plan(labels, cells, start)
                 return
             if self._current is not None:
                 self._current.plan = _spend_plan(labels, (), start)
-        self._on_unit_label(readings)
-        split = _split_labelled_fields(cells, readings, inside_table=self._columns is not None)
+        if row.unit_in_label is not None:  # ``项目资金（万元）``: the amount unit stated in a label of the form
+            self._set_unit(row.unit_in_label)
+        split = (
+            _split_labelled_fields(cells, readings, inside_table=self._columns is not None) if row.labelled else None
+        )
         if split is not None:
-            block, keys = Row(split, block.locator, ocr_score=block.ocr_score), [label_key(c) for c in split]
-        if any(k in FORM_LABELS for k in keys):
+            block = Row(split, block.locator, ocr_score=block.ocr_score)
+            keys = [label_key(c) for c in split]
+            form_row = any(k in FORM_LABELS for k in keys)
+        else:
+            keys, form_row = [r.key for r in readings], row.form_label
+        if form_row:
             self._after_budget = False
             if self._on_form_row(block, keys):
                 return
