@@ -26,12 +26,14 @@ from pipeline.core.labels import (
     may_name_value,
 )
 from pipeline.core.text import _SPACE_BY_CJK, WHITESPACE, clean_text, compact, label_key, may_keep, strip_markup
-from pipeline.core.types import RawDocument
+from pipeline.core.types import Locator, RawDocument, Row
 from pipeline.parse import department
 from pipeline.parse.layouts import LAYOUTS
-from pipeline.parse.layouts.forms import read_forms
+from pipeline.parse.layouts.forms import may_find_table, read_forms
 from pipeline.parse.layouts.grid import GridLayout
+from pipeline.parse.layouts.html_list import CELL_SEPARATOR, find_columns, line_columns
 from pipeline.parse.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
+from pipeline.parse.layouts.tab_rows import blocks_from_lines as tab_blocks
 from pipeline.parse.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
 from pipeline.parse.read import read_document
 from pipeline.parse.read.text import _printable_share
@@ -153,6 +155,52 @@ def test_blocks_without_a_value_column_read_no_table(path: Path) -> None:
     readings.append(blocks_from_lines(doc.lines))
     for blocks in readings:
         assert may_hold_indicator_table(blocks) or read_forms(blocks).confidence() == 0.0
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_blocks_whose_columns_make_no_header_read_no_table(path: Path) -> None:
+    """Where even every column named by any row makes no complete header, the form reader finds no
+    table: the losing layouts rejected before reading score what reading them would score."""
+    doc = read_document(path.read_bytes(), path.name)
+    readings = [layout.blocks(doc) for layout in LAYOUTS if isinstance(layout, GridLayout) and layout.applies(doc)]
+    readings.append(blocks_from_lines(doc.lines))
+    for blocks in readings:
+        assert may_find_table(blocks) or read_forms(blocks).confidence() == 0.0
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(HEADER_CELLS, max_size=4))
+def test_rows_naming_no_complete_header_together_read_no_table(rows: list[list[str]]) -> None:
+    blocks = [Row(tuple(cells), Locator(line=number)) for number, cells in enumerate(rows, start=1)]
+    assert may_find_table(blocks) or read_forms(blocks).confidence() == 0.0
+
+
+HTML_HEADER_CELLS = st.lists(
+    st.one_of(st.sampled_from(["单位编码", "单位及项目名称", "金额 (万元)", "绩效目标", "绩效指标", "绩效&#25351;标"]), TEXT),
+    max_size=6,
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(HTML_HEADER_CELLS)
+def test_line_columns_are_the_columns_of_the_split_line(cells: list[str]) -> None:
+    line = CELL_SEPARATOR.join(cells)
+    assert line_columns(line) == find_columns(line.split(CELL_SEPARATOR))
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_line_columns_of_documents_are_the_columns_of_each_split_line(path: Path) -> None:
+    doc = read_document(path.read_bytes(), path.name)
+    for line in doc.lines:
+        assert line_columns(line) == find_columns(line.split(CELL_SEPARATOR))
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(TEXT, max_size=6))
+def test_a_tab_line_is_a_row_when_a_cell_after_its_first_holds_text(lines: list[str]) -> None:
+    for line, block in zip(lines, tab_blocks(tuple(lines)), strict=True):
+        cells = line.split("\t")
+        assert isinstance(block, Row) == (len(cells) >= 2 and any(c.strip() for c in cells[1:]))
 
 
 def _unit_lines_of_every_line(line: str) -> list[tuple[str | None, str]]:

@@ -55,13 +55,11 @@ def _runs(lines: tuple[str, ...]) -> list[_Run | TextLine]:
     return items
 
 
-def _starts_new_row(run: _Run) -> bool:
-    keys = [label_key(c) for c in run.cells]
-    return find_indicator_header(run.cells) is not None or any(k in FORM_LABELS for k in keys)
-
-
 def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
-    """Rows rebuilt from runs: inside an indicator table, short runs are joined up to the header's width."""
+    """Rows rebuilt from runs: inside an indicator table, short runs are joined up to the header's width.
+
+    A run that is an indicator header or names a form field starts a row of its own (each run is
+    asked once: a web-list document's runs are whole ``<p>`` lists of several thousand characters)."""
     blocks: list[Block] = []
     width = 0
     pending: _Run | None = None
@@ -73,11 +71,14 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
             width = 0
             blocks.append(item)
             continue
+        starts_row = True
         if find_indicator_header(item.cells) is not None:
             width = len(item.cells)
         elif any(label_key(c) in FORM_LABELS for c in item.cells):
             width = 0
-        if pending is not None and not _starts_new_row(item):
+        else:
+            starts_row = False
+        if pending is not None and not starts_row:
             pending.cells.extend(item.cells)
         else:
             if pending is not None:

@@ -82,6 +82,7 @@ from pipeline.core.labels import (
     TITLE_LINE,
     UNIT_NAME_LABELS,
     ColumnMap,
+    cell_columns,
     ends_table,
     find_indicator_header,
     header_columns,
@@ -89,6 +90,7 @@ from pipeline.core.labels import (
     is_header_row,
     is_indicator_header,
     is_total,
+    may_hold_indicator_table,
 )
 from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import (
@@ -173,6 +175,10 @@ class _CellReading:
     """The unit a form label states (``项目资金（万元）``)."""
     field: tuple[str, str, str] | None
     """Label, value and label key of a labelled field (``项目名称：基层卫生``)."""
+    form_label: bool
+    """The key is a form field's label (项目名称, 项目资金 …)."""
+    budget_column: bool
+    """The cell heads a 自评表's column of full-year budget amounts (``全年预算数（A）``)."""
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -181,14 +187,52 @@ def _reading(cell: str) -> _CellReading:
     unit = _UNIT_LINE.match(compacted)
     unit_in_label = _UNIT_IN_LABEL.match(compacted)
     field = LABELLED_FIELD.match(clean_text(cell))
+    key = label_key(without_list_number(folded_text(cell)))
     return _CellReading(
-        key=label_key(without_list_number(folded_text(cell))),
+        key=key,
         unit=unit.group(1) if unit else None,
         unit_in_label=unit_in_label.group(1) if unit_in_label else None,
         field=(field.group("label"), field.group("value"), label_key(field.group("label"))) if field else None,
+        form_label=key in FORM_LABELS,
+        budget_column=header_key(cell) == COLUMN_BUDGET_LABEL,
     )
 
 
+@dataclass
+class _RowReading:
+    """What the form reader asks of a row's cells as a whole, in one pass over their readings (a row
+    of a book is asked a dozen things: each its own loop over the cells cost as much as the answers)."""
+
+    named: bool = False
+    """Some cell has a label key: a row without one is empty or noise."""
+    unit: str | None = None
+    """The first unit line in a cell (``单位：万元``)."""
+    unit_in_label: str | None = None
+    """The first unit stated in a form label (``项目资金（万元）``)."""
+    labelled: bool = False
+    """Some cell is a labelled field (``项目名称：基层卫生``)."""
+    form_label: bool = False
+    """Some cell's key is a form field's label."""
+    budget_column: int | None = None
+    """The first cell heading a column of full-year budget amounts."""
+
+
+def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
+    row = _RowReading()
+    for index, reading in enumerate(readings):
+        if reading.key:
+            row.named = True
+        if reading.form_label:
+            row.form_label = True
+        if reading.unit is not None and row.unit is None:
+            row.unit = reading.unit
+        if reading.unit_in_label is not None and row.unit_in_label is None:
+            row.unit_in_label = reading.unit_in_label
+        if reading.field is not None:
+            row.labelled = True
+        if reading.budget_column and row.budget_column is None:
+            row.budget_column = index
+    return row
 
 
 
@@ -203,11 +247,15 @@ def _reading(cell: str) -> _CellReading:
 
 
 
+
+
+@lru_cache(maxsize=CACHED_STRINGS)
 def is_placeholder(text: str | None) -> bool:
     """A template placeholder (``XX``, ``**``, ``……``, ``请填写``) instead of content.
 
     A template's hint beside real content is not one: ``指标1：项目总成本(≤**万元)`` names its indicator
-    (项目总成本) and keeps its hint as written; ``指标1：(≥**%)`` or ``XX指标`` names nothing."""
+    (项目总成本) and keeps its hint as written; ``指标1：(≥**%)`` or ``XX指标`` names nothing. Asked of
+    every row's name: memoised, as names recur (``群众满意度`` in every project of a book)."""
     if not text:
         return False
     content = _TEMPLATE_NUMBER.sub("", _TEMPLATE_HINT.sub("", compact(text)))
@@ -443,18 +491,16 @@ class FormReader:
             current.budget = value
             current.budget_is_annual = key in ANNUAL_BUDGET_LABELS
 
-    def _on_budget_below(self, row: Row, keys: Sequence[str]) -> None:
+    def _on_budget_below(self, row: Row, reading: _RowReading) -> None:
         """The full-year budget of a 自评表 stated as a column: its label (``全年预算数（A）``) above the
         amount (``| 全年预算数（A） | … |`` then ``| 7574 | … |``), in a row that names no field itself."""
         above, self._budget_column = self._budget_column, None
-        if above is not None and not any(k in FORM_LABELS for k in keys) and above < len(row.cells):
+        if above is not None and not reading.form_label and above < len(row.cells):
             amount = compact(row.cells[above])
             if facts_of(amount).kind == "number":
                 self._on_budget(COLUMN_BUDGET_LABEL, amount, row.locator)
                 return
-        self._budget_column = next(
-            (i for i, cell in enumerate(row.cells) if header_key(cell) == COLUMN_BUDGET_LABEL), None
-        )
+        self._budget_column = reading.budget_column
 
     def _on_purpose_row(self, row: Row) -> bool:
         texts = [clean_text(c) for c in row.cells]
@@ -463,13 +509,6 @@ class FormReader:
             return False
         self._current.purpose = " ".join(filled)
         return True
-
-    def _on_unit_label(self, readings: Sequence[_CellReading]) -> None:
-        """``项目资金（万元）``: the amount unit stated in a label of the form itself."""
-        for reading in readings:
-            if reading.unit_in_label is not None:
-                self._set_unit(reading.unit_in_label)
-                return
 
     def _set_unit(self, unit: str) -> None:
         """The amount unit from here on, and of the project being read if it states none yet."""
@@ -699,37 +738,43 @@ class FormReader:
             return
         cells = block.cells
         readings = [_reading(c) for c in cells]
-        keys = [r.key for r in readings]
-        if not any(keys):
+        row = _row_reading(readings)
+        if not row.named:
             return
-        unit = next((r.unit for r in readings if r.unit is not None), None)
-        if unit is not None:  # "单位：万元" sits above a form, never inside an indicator table
-            self._unit = unit
+        if row.unit is not None:  # "单位：万元" sits above a form, never inside an indicator table
+            self._unit = row.unit
             self._columns = None
             self._header_above = None
             return
         columns = header_columns(cells)
         complete = is_indicator_header(columns)
-        if complete or (is_header_row(cells) and any(name in columns for name in INDICATOR_COLUMNS)):
+        if complete or (any(name in columns for name in INDICATOR_COLUMNS) and is_header_row(cells)):
             self._pending_plan_labels = None
             self._after_budget = False
             self._on_header_row(block, columns, complete)
             return
         self._header_above = None
-        self._on_budget_below(block, keys)
+        self._on_budget_below(block, row)
         if self._pending_plan_labels is not None:
             labels, start = self._pending_plan_labels
             self._pending_plan_labels = None
-            if self._current is not None and not any(k in FORM_LABELS for k in keys):
+            if self._current is not None and not row.form_label:
                 self._current.plan = _spend_plan(labels, cells, start)
                 return
             if self._current is not None:
                 self._current.plan = _spend_plan(labels, (), start)
-        self._on_unit_label(readings)
-        split = _split_labelled_fields(cells, readings, inside_table=self._columns is not None)
+        if row.unit_in_label is not None:  # ``项目资金（万元）``: the amount unit stated in a label of the form
+            self._set_unit(row.unit_in_label)
+        split = (
+            _split_labelled_fields(cells, readings, inside_table=self._columns is not None) if row.labelled else None
+        )
         if split is not None:
-            block, keys = Row(split, block.locator, ocr_score=block.ocr_score), [label_key(c) for c in split]
-        if any(k in FORM_LABELS for k in keys):
+            block = Row(split, block.locator, ocr_score=block.ocr_score)
+            keys = [label_key(c) for c in split]
+            form_row = any(k in FORM_LABELS for k in keys)
+        else:
+            keys, form_row = [r.key for r in readings], row.form_label
+        if form_row:
             self._after_budget = False
             if self._on_form_row(block, keys):
                 return
@@ -941,6 +986,30 @@ def running_titles(blocks: Sequence[Block]) -> frozenset[str]:
         text for block in blocks if isinstance(block, TextLine) and TITLE_LINE.search(text := clean_text(block.text))
     )
     return frozenset(text for text, count in texts.items() if count > 1)
+
+
+def may_find_table(blocks: Sequence[Block]) -> bool:
+    """Whether ``read_forms`` could find an indicator table in these blocks: False means its
+    confidence is certainly 0, so a layout that is not the document's is rejected without reading.
+
+    The reader starts a table only at a header row whose columns, alone or with the header row
+    above it, make a complete header (``is_indicator_header``: a value, a level, enough columns),
+    and reads no indicator row before one. A complete header needs no more than every column any
+    row names, so when even all of them together make none (a tab-row document seen as cell lines:
+    ``指标值`` in one row, no 三级指标 anywhere), no header is found. The cheaper test comes first.
+    """
+    if not may_hold_indicator_table(blocks):
+        return False
+    named: dict[str, int] = {}
+    for block in blocks:
+        if isinstance(block, Row):
+            for cell in block.cells:
+                columns = cell_columns(cell) if cell else ()
+                if columns and not named.keys() >= set(columns):
+                    named.update(dict.fromkeys(columns, 0))
+                    if is_indicator_header(named):
+                        return True  # the document's own layout: decided at its first header
+    return False
 
 
 def read_forms(blocks: Iterable[Block]) -> FormsResult:

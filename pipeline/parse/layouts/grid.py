@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.core.labels import may_hold_indicator_table
 from pipeline.core.types import Block, Extraction, RawDocument
-from pipeline.parse.layouts.forms import FormsResult, forms_extraction, read_forms
+from pipeline.parse.layouts.forms import FormsResult, forms_extraction, may_find_table, read_forms
 
 
 class GridLayout:
@@ -46,7 +45,7 @@ class GridLayout:
         if cached is not None:
             return cached.confidence()
         blocks = self.blocks(doc)
-        if not may_hold_indicator_table(blocks):
+        if not may_find_table(blocks):
             return 0.0  # the form reader would find no table (most layouts scored are not the document's)
         return self._read(doc, blocks).confidence()
 

@@ -42,7 +42,7 @@ from typing import Final
 
 from pipeline.core.comparators import COMPARATOR_SIGNS
 from pipeline.core.money import AMOUNT_UNIT
-from pipeline.core.text import CACHED_STRINGS, clean_text, compact, label_key, strip_markup
+from pipeline.core.text import CACHED_STRINGS, clean_text, compact, label_key, may_keep, strip_markup
 from pipeline.core.types import Extraction, IndicatorRecord, Locator, ProjectRecord, RawDocument
 
 NAME: Final = "html_list"
@@ -150,6 +150,16 @@ def find_columns(cells: list[str]) -> Columns | None:
     unit = _AMOUNT_UNIT.search(cells[amount])
     amount_unit = unit.group(1) if unit else None
     return Columns(code, name, amount, first(GOALS_LABEL, exact=True), indicators, amount_unit)
+
+
+def line_columns(line: str) -> Columns | None:
+    """The columns of a header line, else None; ``find_columns`` after one test of the whole line.
+
+    A header names 绩效指标 in a cell of its own, so a line that could not clean to a cell holding
+    those characters (``may_keep``: most lines of a document, e.g. a tab row of indicator values)
+    is no header, without splitting it and keying every cell.
+    """
+    return find_columns(line.split(CELL_SEPARATOR)) if may_keep(line, INDICATOR_LABEL) else None
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -279,10 +289,10 @@ class HtmlListLayout:
     def score(self, doc: RawDocument) -> float:
         columns: Columns | None = None
         for line in doc.lines:
-            cells = line.split(CELL_SEPARATOR)
-            columns = find_columns(cells) or columns
+            columns = line_columns(line) or columns
             if columns is None:
                 continue
+            cells = line.split(CELL_SEPARATOR)
             listed = paragraphs(_cell(cells, columns.indicators))
             if len(listed) >= MIN_LIST_PARAGRAPHS and any(heading(p) for p in listed):
                 return SCORE_WITH_HEADINGS
@@ -296,12 +306,14 @@ class HtmlListLayout:
         columns: Columns | None = None
         project_lines: set[str] = set()
         for number, line in enumerate(doc.lines, start=1):
-            cells = line.split(CELL_SEPARATOR)
-            header = find_columns(cells)
+            header = line_columns(line)
             if header is not None:
                 columns = header
                 continue
-            if columns is None or len(cells) < 2:
+            if columns is None:
+                continue
+            cells = line.split(CELL_SEPARATOR)
+            if len(cells) < 2:
                 continue
             code, name = compact(_cell(cells, columns.code)), clean_text(_cell(cells, columns.name))
             amount = compact(_cell(cells, columns.amount)) or None

@@ -186,6 +186,8 @@ _TITLE_CELL: Final = re.compile(r"\s*\|\s*")
 _TITLE_ENDINGS: Final = ("示", "告", "知")
 """The last characters of the endings ``_TITLE`` knows: a cheap test before the pattern (a title
 may be one cell of a line, or a line a wrap joined to the next)."""
+_ANY_TITLE_ENDING: Final = re.compile(f"[{''.join(_TITLE_ENDINGS)}]")
+"""Whether a paragraph has any of ``_TITLE_ENDINGS``, in one search (asked of every paragraph until a title is found)."""
 _SPEND_PLAN: Final = re.compile(
     r"(?P<labels>[^，,。：:为]+?)分别(?:达到|为)(?P<shares>\d+(?:\.\d+)?%(?:[、,，]\d+(?:\.\d+)?%)*)"
 )
@@ -478,14 +480,32 @@ def target_list_items(text: str) -> list[ProseItem] | None:
 
 
 def _target_list_items(folded: Folded, start: int) -> list[ProseItem] | None:
+    """Each piece between item separators is one target, or several when every comma part is one
+    (``道路硬化≥0.565km，绿化≥200㎡``). The first piece that is no target ends the reading: the text is
+    no list (most paragraphs of a document, ``绩效指标：群众满意率大于96%；…``, fail at their first piece)."""
     text = folded.text
-    items: list[ProseItem | None] = []
+    items: list[ProseItem] = []
     for piece in _cuts(text, (start, len(text.rstrip("。. "))), _ITEM_SEPARATOR):
-        commas = [_compared_item(folded, part) for part in _cuts(text, piece, _COMMA)]
-        items.extend(commas if len(commas) > 1 and all(commas) else [_compared_item(folded, piece)])
-    if len(items) < MIN_LIST_ITEMS or not all(items):
-        return None
-    return [item for item in items if item is not None]
+        parts = _cuts(text, piece, _COMMA)
+        commas = _every_compared(folded, parts) if len(parts) > 1 else None
+        if commas is None:
+            item = _compared_item(folded, piece)
+            if item is None:
+                return None
+            commas = [item]
+        items.extend(commas)
+    return items if len(items) >= MIN_LIST_ITEMS else None
+
+
+def _every_compared(folded: Folded, parts: list[Span]) -> list[ProseItem] | None:
+    """Each part read as a compared item, or None at the first part that is not one."""
+    items: list[ProseItem] = []
+    for part in parts:
+        item = _compared_item(folded, part)
+        if item is None:
+            return None
+        items.append(item)
+    return items
 
 
 # --- projects ---------------------------------------------------------------------------------------
@@ -531,7 +551,7 @@ def document_title(text: str) -> str | None:
 
 
 def _title_of(folded: Folded) -> str | None:
-    if not any(ending in folded.text for ending in _TITLE_ENDINGS):
+    if _ANY_TITLE_ENDING.search(folded.text) is None:
         return None
     at = 0
     for cell in _TITLE_CELL.split(folded.text):

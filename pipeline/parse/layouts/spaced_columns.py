@@ -38,13 +38,12 @@ from pipeline.core.labels import (
     header_columns,
     is_header_label,
     is_header_row,
-    may_hold_indicator_table,
 )
 from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import compact, is_page_furniture, join_wrapped, label_key
 from pipeline.core.types import Block, Extraction, Locator, RawDocument, Row, TextLine
 from pipeline.parse.layouts.cell_runs import is_title
-from pipeline.parse.layouts.forms import VALUE_COLUMNS, forms_extraction, read_forms
+from pipeline.parse.layouts.forms import VALUE_COLUMNS, forms_extraction, may_find_table, read_forms
 
 NAME: Final = "spaced_columns"
 TAB: Final = "\t"
@@ -248,7 +247,7 @@ class SpacedColumnsLayout:
         if doc.blocks or not _has_spaced_line(doc.lines):
             return 0.0
         blocks = blocks_from_lines(doc.lines)
-        return read_forms(blocks).confidence() if may_hold_indicator_table(blocks) else 0.0
+        return read_forms(blocks).confidence() if may_find_table(blocks) else 0.0
 
     def extract(self, doc: RawDocument) -> Extraction:
         return forms_extraction(NAME, read_forms(blocks_from_lines(doc.lines)))

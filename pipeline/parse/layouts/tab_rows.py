@@ -18,12 +18,14 @@ MIN_ROW_CELLS: Final = 2
 
 
 def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
-    """Each line with a tab is a row; every other line is text."""
+    """Each line with a tab and something after it is a row; every other line is text (``金额\t`` too:
+    the cells after the first hold only blanks and tabs, which ``isspace`` sees in one call)."""
     blocks: list[Block] = []
     for number, line in enumerate(lines, start=1):
         cells = tuple(line.split(CELL_SEPARATOR))
         locator = Locator(line=number)
-        if len(cells) >= MIN_ROW_CELLS and any(c.strip() for c in cells[1:]):
+        after_first = line[len(cells[0]) + 1 :]  # the cells after the first, tabs between them
+        if len(cells) >= MIN_ROW_CELLS and after_first and not after_first.isspace():
             blocks.append(Row(cells, locator))
         else:
             blocks.append(TextLine(line.replace(CELL_SEPARATOR, " "), locator))
