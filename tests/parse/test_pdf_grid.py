@@ -23,18 +23,9 @@ from pdfplumber.table import (
 from pdfplumber.utils.geometry import filter_edges
 
 from pipeline.parse.read.pdf_grid import ruled_cells
+from tests.engine_pdfs import FIXTURE_PDFS, REALDOCS
 
-TESTS = Path(__file__).parents[1]
-SHARED = TESTS.parents[1] / "shared"
-PDFS = [
-    TESTS / "fixtures" / "pdf" / "tables20.pdf",
-    TESTS / "fixtures" / "pdf" / "tables20_rowsplit.pdf",
-    TESTS / "fixtures" / "formats" / "seed000.pdf",
-    TESTS / "fixtures" / "formats" / "seed002.pdf",
-    TESTS / "fixtures" / "prose" / "prose003.pdf",
-    *sorted((SHARED / "fixtures" / "pdf").glob("tables200p.pdf")),
-    *sorted((SHARED / "realdocs" / "raw").glob("*.pdf")),
-]
+PDFS = [*FIXTURE_PDFS, *sorted(REALDOCS.glob("*.pdf"))]
 
 
 def pdfplumber_cells(edges: list[dict[str, Any]]) -> list[list[tuple[float, ...]]]:

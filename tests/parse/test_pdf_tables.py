@@ -23,18 +23,8 @@ from pipeline.parse.read.pdf_tables import (
     page_content,
     words_of,
 )
+from tests.engine_pdfs import FIXTURE_PDFS, REALDOCS, TESTS
 
-TESTS = Path(__file__).parents[1]
-REALDOCS = TESTS.parents[1] / "shared" / "realdocs" / "raw"
-FIXTURE_PDFS = [
-    TESTS / "fixtures" / "pdf" / "tables20.pdf",
-    TESTS / "fixtures" / "pdf" / "tables20_rowsplit.pdf",
-    TESTS / "fixtures" / "formats" / "seed000.pdf",
-    TESTS / "fixtures" / "formats" / "seed002.pdf",
-    TESTS / "fixtures" / "prose" / "prose003.pdf",
-    *sorted((TESTS.parents[1] / "shared" / "fixtures" / "pdf").glob("tables200p.pdf")),
-]
-"""The fixtures of the tests, and the 201 table pages ``make bench`` times (where ../shared holds them)."""
 REAL_PDFS = sorted(path for prefix in ("a08_", "d18_") for path in REALDOCS.glob(f"{prefix}*.pdf"))
 """The budget book with indicator tables, and one whose fonts are named in GBK bytes."""
 SAME_PT = 1e-3
