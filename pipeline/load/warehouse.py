@@ -186,11 +186,6 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, batch: BatchFrames) -> No
         raise
 
 
-def replace_document(con: duckdb.DuckDBPyConnection, frames: DocumentFrames) -> None:
-    """Delete a document's rows from every raw table and insert its new ones, atomically."""
-    _replace_documents(con, BatchFrames.of([frames]))
-
-
 def prepare_raw_layer(warehouse: Path) -> None:
     """Create the raw tables if missing, so dbt builds (empty marts) even before any document loads."""
     with writer(warehouse) as con:
