@@ -117,6 +117,15 @@ DOCUMENTS: Final = Table(
             required_where="status <> 'failed'",
         ),
         Column(
+            "file_stat",
+            VARCHAR,
+            "The file as the filesystem described it when it was read: size in bytes, modification and status-change "
+            "times (nanoseconds since 1970) and inode, e.g. `48213:1733563200123456789:1733563200123456789:1837265`. "
+            "A later run that finds the file with the same four trusts sha256 instead of reading the file again. Null "
+            "(blank in raw) when the file could not be read; a withdrawn document keeps its last reading's.",
+            blank_is_null=True,
+        ),
+        Column(
             "format",
             VARCHAR,
             "Reader family (`text` for .txt/.md, `html` for .html/.htm/.shtml, `mhtml`, `image` for a scanned page in .png/.jpg/.jpeg/.tif/.tiff, read by OCR) or the bare file suffix (`pdf`, `docx`, `xls`, "

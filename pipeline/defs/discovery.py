@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from pipeline.parse.read.files import discover_documents, source_file_of
+from pipeline.parse.read.files import FileStat, discover_documents, file_stat, source_file_of
 
 _KEY_ESCAPES: Final = (("%", "%25"), ("...", "%2E%2E%2E"), ("\n", "%0A"), ("\r", "%0D"), ("\t", "%09"))
 """Dagster partition keys may not contain these; a file name may. Escaped both ways, '%' first."""
@@ -17,8 +17,8 @@ _NON_UTF8_BYTE: Final = re.compile("[\udc80-\udcff]")
 storage cannot encode it, so it becomes ``%XX`` (80–FF) in the key, and back."""
 _ESCAPED_BYTE: Final = re.compile("%([89A-F][0-9A-F])")
 
-Fingerprint = str
-"""size and modification time: cheap to take for thousands of files, changes when a file does."""
+Fingerprint = FileStat
+"""A file's size, times and inode: cheap to take for thousands of files, changes when a file does."""
 
 
 def partition_key(source_file: str) -> str:
@@ -40,7 +40,7 @@ def fingerprints(raw_dir: Path) -> dict[str, Fingerprint]:
     prints = {}
     for path in discover_documents(raw_dir):
         stat = path.lstat() if not path.exists() else path.stat()
-        prints[partition_key(source_file_of(path, raw_dir))] = f"{stat.st_size}:{stat.st_mtime_ns}"
+        prints[partition_key(source_file_of(path, raw_dir))] = file_stat(stat)
     return prints
 
 

@@ -2,7 +2,8 @@
 
 ``ingest_documents`` is what the Dagster ingest assets run for the partitions of one run (one
 document or thousands): what the warehouse holds is read once, a file it holds is hashed to
-see whether it changed, an unchanged file (same sha256, same parser version, in the lake) is
+see whether it changed (unless its size, times and inode are those recorded when it was read:
+``pipeline.load.loaded.digest_now``), an unchanged file (same sha256, same parser version, in the lake) is
 skipped without being read, and the rest are parsed — and hashed from the bytes parsed — in a
 spawn process pool on all cores (polars' threads do not survive ``fork``) and loaded in batches
 of ``BATCH_DOCUMENTS``. Workers hand back plain rows (``DocumentRows``); each batch's rows become
@@ -31,12 +32,12 @@ from typing import Final, TypeVar
 from filelock import FileLock
 
 from pipeline.load.lake import in_lake, lake_dir, write_batch
-from pipeline.load.loaded import LoadedVersion, is_unchanged, loaded_versions
+from pipeline.load.loaded import LoadedVersion, digest_now, is_unchanged, loaded_versions
 from pipeline.load.warehouse import load_documents
 from pipeline.parse.checks import checked_batch
 from pipeline.parse.document import parse_rows
 from pipeline.parse.frames import SOURCE_KEY, BatchFrames, DocumentRows
-from pipeline.parse.read.files import digest_inside, discover_documents, source_file_of, stored_name
+from pipeline.parse.read.files import discover_documents, source_file_of, stored_name
 
 T = TypeVar("T")
 
@@ -136,7 +137,7 @@ def plan(source_files: Iterable[str], raw_dir: Path, warehouse: Path) -> tuple[l
     for source_file in source_files:
         name, path = stored_name(source_file), raw_dir / source_file
         held = loaded.get(name)
-        sha256 = None if held is None else digest_inside(path, raw_dir)
+        sha256 = None if held is None else digest_now(held, path, raw_dir)
         if held is not None and is_unchanged(held, sha256) and in_lake(lake, name, held.status):
             unchanged.append(Outcome(source_file, sha256 or UNAVAILABLE, UNCHANGED))
         else:

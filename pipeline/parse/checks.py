@@ -95,7 +95,9 @@ def _targets_pass(frames: DocumentFrames) -> bool:
 
 def _failed(rows: DocumentRows, err: IngestError) -> DocumentRows:
     document = rows.documents[0]
-    source = SourceInfo(str(document["source_file"]), str(document["sha256"]), str(document["format"]))
+    source = SourceInfo(
+        str(document["source_file"]), str(document["sha256"]), str(document["format"]), str(document["file_stat"])
+    )
     recorded_at = document["loaded_at"]
     assert isinstance(recorded_at, datetime)
     return failed_rows(source, stage=err.stage, error_class=err.error_class, message=err.message, recorded_at=recorded_at)

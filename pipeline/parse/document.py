@@ -136,7 +136,7 @@ def parse_rows(path: Path, raw_dir: Path, now: datetime | None = None) -> Docume
     source = SourceInfo(source_file=source_file, sha256="", format=document_format(path))
     try:
         read = read_inside(path, raw_dir, size_limit(path))
-        source = SourceInfo(source_file=source_file, sha256=read.sha256, format=source.format)
+        source = SourceInfo(source_file, read.sha256, source.format, read.stat)
         doc = read_document(read.data, source_file)
         source = dataclasses.replace(source, format=doc.format)  # what was read: an .xls may be a web page
         extraction = extract_document(doc)

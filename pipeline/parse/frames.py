@@ -201,6 +201,8 @@ class SourceInfo:
     source_file: str
     sha256: str
     format: str
+    file_stat: str = ""
+    """The file's status before it was read (``pipeline.parse.read.files.file_stat``); blank when it was not read."""
 
 
 def document_id(source_file: str) -> str:
@@ -349,6 +351,7 @@ def document_row(
         "document_id": document_id(source.source_file),
         "source_file": source.source_file,
         "sha256": source.sha256,
+        "file_stat": source.file_stat,
         "format": source.format,
         "layout": extraction.layout if extraction else None,
         "layout_confidence": extraction.confidence if extraction else None,

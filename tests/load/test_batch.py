@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,6 +28,7 @@ from pipeline.load.batch import UNCHANGED, ingest_documents, load_failure_messag
 from pipeline.load.loaded import loaded_versions
 from pipeline.load.warehouse import load_document, load_documents
 from pipeline.parse.document import parse_document
+from pipeline.parse.read.files import file_stat
 from tests.conftest import SEED_DIR, SEEDS
 
 COPIES = 10  # above POOL_MIN_DOCUMENTS: the spawn pool parses them
@@ -98,6 +100,95 @@ def test_plan_skips_unchanged_and_gone_documents(tmp_path: Path) -> None:
     assert loaded_versions(warehouse)[names[1]].status == "withdrawn"
     jobs, _ = plan(names, raw, warehouse)
     assert jobs == []  # a withdrawn file that stays gone is not withdrawn again
+
+
+@pytest.fixture
+def counted_hashes(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every sha256 the reader starts; files count as settled at once (``SETTLED_NS``), as a folder
+    copied in long before the run is."""
+    calls: list[object] = []
+
+    def counting_sha256(*args: object) -> object:
+        calls.append(args)
+        return hashlib.sha256(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.parse.read.files, "hashlib", SimpleNamespace(sha256=counting_sha256))
+    monkeypatch.setattr(pipeline.parse.read.files, "SETTLED_NS", 0)
+    return calls
+
+
+def test_a_rerun_reads_no_file_whose_status_is_as_recorded(tmp_path: Path, counted_hashes: list[object]) -> None:
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    names = sorted(seed_folder(raw, 3))
+    list(ingest_documents(names, raw, warehouse, workers=1))
+    assert len(counted_hashes) == 3
+    jobs, unchanged = plan(names, raw, warehouse)
+    assert jobs == [] and [o.sha256 for o in unchanged] == [sha256_of(raw / name) for name in names]
+    assert len(counted_hashes) == 3
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_parsed(
+    tmp_path: Path, counted_hashes: list[object]
+) -> None:
+    """``touch -d`` / ``cp -p`` can put the modification time back; the status-change time moves anyway."""
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    names = sorted(seed_folder(raw, 3))
+    list(ingest_documents(names, raw, warehouse, workers=1))
+    edited = raw / names[0]
+    before = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    assert "≥95%" in text
+    edited.write_text(text.replace("≥95%", "≥96%", 1), encoding="utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (edited.stat().st_size, edited.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    jobs, unchanged = plan(names, raw, warehouse)
+    assert [j.source_file for j in jobs] == [names[0]] and len(unchanged) == 2
+    list(ingest_documents(names, raw, warehouse, workers=1))
+    assert loaded_versions(warehouse)[names[0]].sha256 == sha256_of(edited)
+
+
+def test_a_touched_file_is_read_and_found_unchanged(tmp_path: Path, counted_hashes: list[object]) -> None:
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    names = sorted(seed_folder(raw, 3))
+    list(ingest_documents(names, raw, warehouse, workers=1))
+    os.utime(raw / names[1], ns=(0, 10**18))
+    jobs, unchanged = plan(names, raw, warehouse)
+    assert jobs == [] and len(unchanged) == 3
+    assert len(counted_hashes) == 3 + 1
+
+
+def test_a_file_read_just_after_it_changed_is_read_again(
+    tmp_path: Path, counted_hashes: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within ``SETTLED_NS`` of its last change a file could change again in the same clock tick,
+    keeping its status: none is recorded, and the next run reads it."""
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    names = sorted(seed_folder(raw, 2))
+    monkeypatch.setattr(pipeline.parse.read.files, "SETTLED_NS", 3_600 * 10**9)
+    list(ingest_documents(names, raw, warehouse, workers=1))
+    assert {v.file_stat for v in loaded_versions(warehouse).values()} == {None}
+    jobs, _ = plan(names, raw, warehouse)
+    assert jobs == [] and len(counted_hashes) == 2 + 2
+
+
+def test_a_warehouse_from_before_file_stat_hashes_and_gains_the_column(
+    tmp_path: Path, counted_hashes: list[object]
+) -> None:
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    names = sorted(seed_folder(raw, 2))
+    list(ingest_documents(names, raw, warehouse, workers=1))
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("ALTER TABLE raw.documents DROP COLUMN file_stat")
+    assert {v.file_stat for v in loaded_versions(warehouse).values()} == {None}
+    jobs, unchanged = plan(names, raw, warehouse)
+    assert jobs == [] and len(unchanged) == 2 and len(counted_hashes) == 2 + 2
+    (raw / names[0]).write_text("x", encoding="utf-8")
+    list(ingest_documents(names, raw, warehouse, workers=1))
+    assert loaded_versions(warehouse)[names[0]].file_stat == file_stat((raw / names[0]).stat())
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_batch_of_new_and_held_files_replaces_only_the_held_ones_rows(tmp_path: Path) -> None:

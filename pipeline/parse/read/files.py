@@ -7,6 +7,10 @@ in as the last component is refused) and ``O_NONBLOCK`` (a FIFO opens at once) �
 rest is asked of that descriptor: what it is (``fstat``: a regular file, or refused), where it
 really lives (``/proc/self/fd``, which also catches a folder swapped for a symlink), its size,
 its bytes and their digest. The digest recorded is always the digest of the bytes parsed.
+
+The file's status as the descriptor was opened (``file_stat``) is recorded beside the digest: a
+later run that finds the file with the same status trusts the digest instead of reading the file
+again, as git trusts its index (``pipeline.load.batch.plan``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import errno
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,12 +35,49 @@ FD_PATHS: Final = Path("/proc/self/fd")
 """Linux names the file behind a descriptor here; elsewhere ``O_NOFOLLOW`` guards the last component only."""
 
 
+FileStat = str
+"""A file's size, modification and status-change times (ns) and inode: ``48213:1733…:1733…:1837265``.
+
+Any write to the file changes its status-change time, which no program can set back (``touch -d``
+and ``cp -p`` set the modification time only), and replacing it changes its inode: equal
+statuses mean the bytes were not touched. A status that differs only costs a reading: copying
+the folder elsewhere changes every status, and runs read every file (as they did before statuses
+were recorded) until each is parsed again, by a new parser version or an edit."""
+
+
+SETTLED_NS: Final = 2_000_000_000
+"""A file changed less than this before it was opened is not vouched for by its status.
+
+Filesystems stamp times from a clock that ticks every few milliseconds, so a file written again
+within the tick it was read in, to the same size, keeps its status (git's "racily clean" files).
+Its status is then recorded blank and the next run reads the file again."""
+
+
+def file_stat(status: os.stat_result) -> FileStat:
+    return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
+
+
+def settled_stat(status: os.stat_result) -> FileStat:
+    """``file_stat`` of a file taken just now, blank when it changed too recently to vouch for it (``SETTLED_NS``)."""
+    return file_stat(status) if time.time_ns() - status.st_ctime_ns >= SETTLED_NS else ""
+
+
+def stat_of(path: Path) -> FileStat | None:
+    """The status of the file a path leads to (through symlinks), None when there is none."""
+    try:
+        return file_stat(path.stat())
+    except OSError:
+        return None
+
+
 @dataclass(frozen=True)
 class FileBytes:
-    """A document's bytes and the sha256 of exactly those bytes."""
+    """A document's bytes, the sha256 of exactly those bytes, and the file's status before they were
+    read (``settled_stat``: blank when it had just changed)."""
 
     data: bytes
     sha256: str
+    stat: FileStat
 
 
 def _unsafe(message: str) -> IngestError:
@@ -120,6 +162,7 @@ def read_inside(path: Path, raw_dir: Path, limit: int) -> FileBytes:
     """
     try:
         with open_inside(path, raw_dir) as (fd, status):
+            before = settled_stat(status)
             if status.st_size > limit:
                 raise _too_large(status.st_size, limit, path)
             digest, size = hashlib.sha256(), 0
@@ -132,7 +175,7 @@ def read_inside(path: Path, raw_dir: Path, limit: int) -> FileBytes:
                 parts.append(chunk)
     except OSError as err:
         raise _unreadable(f"the file could not be read: {err.strerror}") from err
-    return FileBytes(b"".join(parts), digest.hexdigest())
+    return FileBytes(b"".join(parts), digest.hexdigest(), before)
 
 
 def digest_inside(path: Path, raw_dir: Path) -> str | None:
