@@ -11,9 +11,9 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipeline.defs.config import settings
-from pipeline.defs.dbt_project import export_warehouse_env, jixiao_dbt_project
+from pipeline.defs.dbt_project import jixiao_dbt_project, prepare_dbt_build
 from pipeline.defs.dbt_vars import with_vars
-from pipeline.load.warehouse import prepare_raw_layer, warehouse_lock
+from pipeline.load.warehouse import warehouse_lock
 
 
 class JixiaoDbtTranslator(DagsterDbtTranslator):
@@ -40,8 +40,7 @@ class JixiaoDbtTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=JixiaoDbtTranslator(),
 )
 def jixiao_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    export_warehouse_env()
     warehouse = settings().warehouse
-    prepare_raw_layer(warehouse)
+    prepare_dbt_build(warehouse)
     with warehouse_lock(warehouse):
         yield from dbt.cli(with_vars(["build"]), context=context).stream()

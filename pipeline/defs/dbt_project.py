@@ -8,6 +8,7 @@ layer from the lake, say), with the vars and the warehouse lock.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -26,12 +27,42 @@ DBT_EXECUTABLE: Final = str(Path(sys.executable).parent / "dbt")
 DEFAULT_COMMAND: Final = ("build",)
 """What ``make dbt`` runs without ARGS: every model, seed, data test and unit test."""
 
+DBT_MEMORY_ENV: Final = "JIXIAO_DBT_MEMORY_MB"
+"""The ``memory_limit`` of dbt's DuckDB in MB, read by ``dbt_project/profiles.yml`` (set by ``prepare_dbt_build``)."""
+DBT_MEMORY_FLOOR_MB: Final = 256
+"""dbt's DuckDB memory limit for any warehouse up to ~4.8 M indicator rows: the profile's default too.
+
+DuckDB keeps what it reads up to its limit (80 % of RAM by default), so without a cap dbt's
+memory grew with the warehouse: 485 / 714 / 1 432 MiB at 1× / 3× / 10× the rows of 1 000
+documents; capped, 473 / 574 / 591 MiB (bench/results.md)."""
+DBT_BYTES_PER_INDICATOR: Final = 56
+"""Memory limit per indicator row beyond the floor: 10.2 M rows → 543 MB (512 MB was measured enough)."""
+MIB: Final = 1 << 20
+
 jixiao_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
 def export_warehouse_env() -> None:
     """dbt's profile reads the warehouse path from the environment: make it the one in force."""
     os.environ[WAREHOUSE_ENV] = str(settings().warehouse)
+
+
+def dbt_memory_mb(indicator_rows: int) -> int:
+    """The memory dbt's DuckDB may use for a warehouse of ``indicator_rows``: the profile's floor, or
+    ``DBT_BYTES_PER_INDICATOR`` a row when that is more.
+
+    The marts join every indicator to its project and to its document's repeated texts, and
+    DuckDB's hash joins spill to disk only down to a size that grows with the rows: with the floor,
+    3.0 M indicator rows built and 10.2 M failed (``Out of Memory`` in ``mart_indicator_quality``);
+    10.2 M built with 512 MB (bench/results.md). A national year holds tens of millions of rows; a
+    10 000-document run, under a million, stays at the floor."""
+    return max(DBT_MEMORY_FLOOR_MB, math.ceil(indicator_rows * DBT_BYTES_PER_INDICATOR / MIB))
+
+
+def prepare_dbt_build(warehouse: Path) -> None:
+    """What a dbt build needs in the environment: the warehouse's path, its raw tables, and its memory limit."""
+    export_warehouse_env()
+    os.environ[DBT_MEMORY_ENV] = str(dbt_memory_mb(prepare_raw_layer(warehouse)))
 
 
 def write_contract_files() -> Path:
@@ -61,9 +92,8 @@ def main(argv: Sequence[str]) -> int:
     from dbt.cli.main import dbtRunner
 
     write_contract_files()
-    export_warehouse_env()
     warehouse = settings().warehouse
-    prepare_raw_layer(warehouse)
+    prepare_dbt_build(warehouse)
     with warehouse_lock(warehouse):
         result = dbtRunner().invoke(dbt_args(list(argv) or list(DEFAULT_COMMAND)))
     return 0 if result.success else 1

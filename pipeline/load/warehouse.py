@@ -186,10 +186,13 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, batch: BatchFrames) -> No
         raise
 
 
-def prepare_raw_layer(warehouse: Path) -> None:
-    """Create the raw tables if missing, so dbt builds (empty marts) even before any document loads."""
+def prepare_raw_layer(warehouse: Path) -> int:
+    """Create the raw tables if missing, so dbt builds (empty marts) even before any document loads;
+    the rows ``raw.indicators`` holds, which the marts' joins grow with."""
     with writer(warehouse) as con:
         ensure_raw_tables(con)
+        counted = con.execute(f"SELECT count(*) FROM {RAW_SCHEMA}.indicators").fetchone()
+    return int(counted[0]) if counted else 0
 
 
 def mark_withdrawn(con: duckdb.DuckDBPyConnection, source_file: str, withdrawn_at: object) -> None:
