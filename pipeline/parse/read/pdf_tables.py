@@ -509,7 +509,11 @@ class _Fonts:
 
     pdfminer takes it from the font descriptor (or, for the 14 standard fonts, from their
     metrics); pdfium replaces a descriptor's zero with the font program's, so it is read here with
-    pdfminer's own font classes (~15 ms a document: no page is interpreted).
+    pdfminer's own font classes (no page is interpreted). Pages usually share their font
+    dictionary (LibreOffice: every page's ``/Font`` is one object, ``630 0 R``) or at least their
+    fonts (a real budget book names ``8 0 R`` in each page's own ``/Font``): a font dictionary
+    that is a PDF object is read once per document, and each font object once, so a page costs
+    only pdfminer's walk to it in the page tree.
     """
 
     def __init__(self, data: bytes) -> None:
@@ -517,24 +521,47 @@ class _Fonts:
         self._read: list[PDFPage] = []
         self._manager = PDFResourceManager(caching=True)
         self._descents: dict[int, dict[bytes, float | None]] = {}
+        self._of_dictionary: dict[int, dict[bytes, float | None]] = {}
+        """A ``/Font`` dictionary's object number → its fonts' descents by name."""
+        self._of_font: dict[int, tuple[bytes, float] | None] = {}
+        """A font's object number → its name and descent (None: no name pdfium gives)."""
 
     def of_page(self, number: int) -> dict[bytes, float | None]:
         """Font name → descent in text space for a page's fonts (None when two fonts of one name differ)."""
         if number not in self._descents:
             while len(self._read) < number:
                 self._read.append(next(self._pages))
-            descents: dict[bytes, float | None] = {}
-            for reference in dict_value(self._read[number - 1].resources.get("Font", {})).values():
-                objid = reference.objid if isinstance(reference, PDFObjRef) else None
-                spec = dict_value(reference)
-                base = resolve1(spec.get("BaseFont"))
-                if not isinstance(base, PSLiteral):
-                    continue  # a Type 3 font has no name pdfium gives: its text goes to pdfplumber
-                font = self._manager.get_font(objid, spec)
-                name, descent = _font_key(base.name), float(font.get_descent())
-                descents[name] = descent if descents.get(name, descent) == descent else None
-            self._descents[number] = descents
+            fonts = self._read[number - 1].resources.get("Font", {})
+            if not isinstance(fonts, PDFObjRef):
+                self._descents[number] = self._of_fonts(fonts)
+            else:
+                if fonts.objid not in self._of_dictionary:
+                    self._of_dictionary[fonts.objid] = self._of_fonts(fonts)
+                self._descents[number] = self._of_dictionary[fonts.objid]
         return self._descents[number]
+
+    def _of_fonts(self, fonts: object) -> dict[bytes, float | None]:
+        descents: dict[bytes, float | None] = {}
+        for reference in dict_value(fonts).values():
+            if isinstance(reference, PDFObjRef):
+                if reference.objid not in self._of_font:
+                    self._of_font[reference.objid] = self._named_descent(reference.objid, reference)
+                named = self._of_font[reference.objid]
+            else:
+                named = self._named_descent(None, reference)
+            if named is None:
+                continue  # a Type 3 font has no name pdfium gives: its text goes to pdfplumber
+            name, descent = named
+            descents[name] = descent if descents.get(name, descent) == descent else None
+        return descents
+
+    def _named_descent(self, objid: int | None, reference: object) -> tuple[bytes, float] | None:
+        """A font's name without its subset tag and pdfminer's descent; None for a font without a ``/BaseFont`` name."""
+        spec = dict_value(reference)
+        base = resolve1(spec.get("BaseFont"))
+        if not isinstance(base, PSLiteral):
+            return None
+        return _font_key(base.name), float(self._manager.get_font(objid, spec).get_descent())
 
 
 class _TextObjects(NamedTuple):
