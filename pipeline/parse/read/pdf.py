@@ -82,6 +82,7 @@ from pipeline.parse.read.pdfium_calls import (
     PAGE_OBJECT_COUNT,
     LoadedPage,
     address,
+    handle,
 )
 from pipeline.parse.read.scan import ocr_page_numbers, ocr_pdf_pages, with_scans
 from pipeline.parse.read.text import LINE_CONTROLS, is_printable
@@ -147,9 +148,9 @@ FORM_DEPTH: Final = 15
 """Form XObjects nested this deep are not searched (pypdfium2's ``get_objects`` default)."""
 
 
-def _drawn_kinds(container: int, form: bool = False, depth: int = 1) -> set[int]:
+def _drawn_kinds(container: Any, form: bool = False, depth: int = 1) -> set[int]:
     """Which of ``DRAWN_KINDS`` a page (or a Form XObject on it) draws, nested forms included,
-    in one pass over its objects that stops once both are found."""
+    in one pass over its objects that stops once both are found (``container``: its ``handle``)."""
     count, get = (FORM_OBJECT_COUNT, FORM_OBJECT) if form else (PAGE_OBJECT_COUNT, PAGE_OBJECT)
     found: set[int] = set()
     total = count(container)
@@ -159,6 +160,7 @@ def _drawn_kinds(container: int, form: bool = False, depth: int = 1) -> set[int]
         obj = get(container, index)
         if not obj:
             raise ValueError("pdfium could not get an object of a page")
+        obj = handle(obj)
         kind = OBJECT_TYPE(obj)
         if kind in DRAWN_KINDS:
             found.add(kind)
@@ -208,7 +210,7 @@ def read_page_texts(document: pdfium.PdfDocument, tables: TablePages | None = No
                 textpage = page.get_textpage()
                 try:
                     text = _clean_layer_text(textpage.get_text_range())
-                    drawn = _drawn_kinds(address(page.raw))
+                    drawn = _drawn_kinds(handle(address(page.raw)))
                     page_text = PageText(
                         text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn
                     )

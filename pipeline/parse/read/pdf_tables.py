@@ -100,6 +100,8 @@ from pipeline.parse.read.pdfium_calls import (
     STROKE_WIDTH,
     TEXT_FONT,
     LoadedPage,
+    Slots,
+    handle,
 )
 
 X_TOLERANCE: Final = 3.0
@@ -592,10 +594,15 @@ class PdfiumPages:
         self._width = ctypes.c_float()
         self._size = ctypes.c_float()
         self._matrix = pdfium_c.FS_MATRIX()
-        self._matrix_address = ctypes.addressof(self._matrix)
+        self._matrix_pointer = ctypes.byref(self._matrix)
+        self._width_pointer = ctypes.byref(self._width)
         self._width_address = ctypes.addressof(self._width)
         self._colour = (ctypes.c_uint * 4)()
-        self._colour_addresses = tuple(ctypes.addressof(self._colour) + 4 * i for i in range(4))
+        self._colour_pointers = tuple(ctypes.byref(self._colour, 4 * i) for i in range(4))
+        self._origins = (Slots(ctypes.c_double), Slots(ctypes.c_double))
+        self._matrices = Slots(ctypes.c_float, 6)
+        self._sizes = Slots(ctypes.c_float)
+        self._points = (Slots(ctypes.c_float), Slots(ctypes.c_float))
 
     def content(self, number: int, loaded: LoadedPage | None = None) -> PageContent:
         """Page ``number`` (1-based); ``loaded``: the page and its text page as the reader loaded
@@ -641,19 +648,16 @@ class PdfiumPages:
         size × the matrix upwards, its flip the page height less its descent in points (descent ×
         font size × the matrix upwards), each in the order of pdfminer's arithmetic."""
         count = len(handles)
-        matrices = (ctypes.c_float * (6 * count))()
-        start = ctypes.addressof(matrices)
-        deque(map(OBJECT_MATRIX, handles, range(start, start + 24 * count, 24)), 0)
-        matrix = np.frombuffer(memoryview(matrices), dtype=np.float32).reshape(count, 6).astype(np.float64)
+        parameters = list(map(handle, handles))
+        deque(map(OBJECT_MATRIX, parameters, self._matrices.take(count)), 0)
+        matrix = self._matrices.values(count)
         scale_x, skew_b, skew_c, scale_y = matrix[:, 0], matrix[:, 1], matrix[:, 2], matrix[:, 3]
         if np.any((skew_b != 0) | (skew_c != 0) | (scale_x <= 0) | (scale_y <= 0)):
             raise Unsure("rotated, mirrored or skewed text")
-        fonts = [font or 0 for font in map(TEXT_FONT, handles)]
+        fonts = [font or 0 for font in map(TEXT_FONT, parameters)]
         font_descents = {font: self._font_descent(font, descents) for font in dict.fromkeys(fonts)}
-        sizes = (ctypes.c_float * count)()
-        start = ctypes.addressof(sizes)
-        deque(map(FONT_SIZE, handles, range(start, start + 4 * count, 4)), 0)
-        size = np.frombuffer(memoryview(sizes), dtype=np.float32).astype(np.float64)
+        deque(map(FONT_SIZE, parameters, self._sizes.take(count)), 0)
+        size = self._sizes.values(count)
         descent = np.array([font_descents[font] for font in fonts], dtype=np.float64)
         return _TextObjects(
             {handle: row for row, handle in enumerate(handles)},
@@ -696,12 +700,10 @@ class PdfiumPages:
             indices = np.delete(np.arange(count), blanks(text)).tolist()
             text = "".join([text[index] for index in indices])
         size = len(indices)
-        page_address = ctypes.cast(textpage, ctypes.c_void_p).value
-        addresses = list(map(CHAR_TEXT_OBJECT, repeat(page_address, size), indices))
-        origins = (ctypes.c_double * (2 * size))()
-        start = ctypes.addressof(origins)
-        end = start + 16 * size
-        deque(map(CHAR_ORIGIN, repeat(page_address), indices, range(start, end, 16), range(start + 8, end, 16)), 0)
+        page_parameter = handle(ctypes.cast(textpage, ctypes.c_void_p).value)
+        addresses = list(map(CHAR_TEXT_OBJECT, repeat(page_parameter, size), indices))
+        xs, ys = self._origins
+        deque(map(CHAR_ORIGIN, repeat(page_parameter), indices, xs.take(size), ys.take(size)), 0)
         handles = list(dict.fromkeys(addresses))
         if None in handles:
             raise Unsure("a character of no text object")
@@ -716,9 +718,8 @@ class PdfiumPages:
                 GLYPH_WIDTH(font, ord(character), 1.0, self._width_address)
                 width = font_widths[character] = float(self._width.value)
             advance[font, character] = width
-        xy = np.frombuffer(memoryview(origins), dtype=np.float64)
-        left = xy[0::2].copy()
-        bottom = objects.flip[of_char] - xy[1::2]
+        left = xs.values(size)
+        bottom = objects.flip[of_char] - ys.values(size)
         advances = np.fromiter(map(advance.__getitem__, glyphs), dtype=np.float64, count=size)
         right = left + advances * objects.advance_scale[of_char]
         return PageChars(text, _codes(text), left, right, bottom - objects.size[of_char], bottom), objects
@@ -735,18 +736,19 @@ class PdfiumPages:
         curves: list[dict[str, Any]] = []
         narrowest = math.inf
         blanks: dict[int | None, bool] = {}
-        page_address = ctypes.cast(page, ctypes.c_void_p).value
-        count = PAGE_OBJECT_COUNT(page_address)
-        handles = list(map(PAGE_OBJECT, repeat(page_address, count), range(count)))
+        page_parameter = handle(ctypes.cast(page, ctypes.c_void_p).value)
+        count = PAGE_OBJECT_COUNT(page_parameter)
+        handles = list(map(PAGE_OBJECT, repeat(page_parameter, count), range(count)))
+        parameters = list(map(handle, handles))
         rows = seen.rows
-        for address, kind in zip(handles, map(OBJECT_TYPE, handles), strict=True):
+        for address, parameter, kind in zip(handles, parameters, map(OBJECT_TYPE, parameters), strict=True):
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 if address not in rows:  # blanks only, or characters pdfium dropped
                     advance = self._blank_advance(ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), blanks)
                     narrowest = min(narrowest, advance)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                style = self._style(address)
-                for shape, points in self._subpaths(address, height):
+                style = self._style(parameter)
+                for shape, points in self._subpaths(parameter, height):
                     _add_edges(shape, points, style, lines, rects, curves)
         font_blank = {font: self._font_blank(font, widths) for font, widths in seen.widths.items()}
         gaps = np.array([font_blank[font] for font in seen.fonts], dtype=np.float64) * seen.advance_scale
@@ -763,45 +765,44 @@ class PdfiumPages:
             widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
         return widths[" "]
 
-    def _blank_advance(self, handle: Any, blanks: dict[int | None, bool]) -> float:
+    def _blank_advance(self, text_object: Any, blanks: dict[int | None, bool]) -> float:
         """How far a blank of the text object's font advances, in points; infinite when its font
         holds no blank (an embedded subset holds only the characters the document uses)."""
-        font = pdfium_c.FPDFTextObj_GetFont(handle)
+        font = pdfium_c.FPDFTextObj_GetFont(text_object)
         key = ctypes.cast(font, ctypes.c_void_p).value
         if key not in blanks:
             known = pdfium_c.FPDFFont_GetGlyphWidth(font, ord(" "), 1.0, self._width)
             blanks[key] = bool(known) and self._width.value > 0
         if not blanks[key]:
             return math.inf
-        pdfium_c.FPDFTextObj_GetFontSize(handle, self._size)
-        pdfium_c.FPDFPageObj_GetMatrix(handle, self._matrix)
+        pdfium_c.FPDFTextObj_GetFontSize(text_object, self._size)
+        pdfium_c.FPDFPageObj_GetMatrix(text_object, self._matrix)
         pdfium_c.FPDFFont_GetGlyphWidth(font, ord(" "), self._size.value, self._width)
         return float(self._width.value) * abs(float(self._matrix.a))
 
-    def _style(self, address: int) -> dict[str, Any]:
-        STROKE_WIDTH(address, self._width_address)
+    def _style(self, path: Any) -> dict[str, Any]:
+        """The stroke of a path object (``path``: its ``handle``)."""
+        STROKE_WIDTH(path, self._width_pointer)
         colour = self._colour
-        STROKE_COLOUR(address, *self._colour_addresses)
+        STROKE_COLOUR(path, *self._colour_pointers)
         return {"linewidth": float(self._width.value), "stroking_color": tuple(colour)}
 
-    def _subpaths(self, address: int, height: float) -> list[tuple[str, list[Point]]]:
-        """The path's subpaths as pdfminer paints them: each shape (``m``, ``l``, ``c``, ``h``) with
-        the end point of each operation, in pdfplumber's top-down coordinates."""
+    def _subpaths(self, path: Any, height: float) -> list[tuple[str, list[Point]]]:
+        """The path's subpaths (``path``: its ``handle``) as pdfminer paints them: each shape (``m``,
+        ``l``, ``c``, ``h``) with the end point of each operation, in pdfplumber's top-down coordinates."""
         matrix = self._matrix
-        OBJECT_MATRIX(address, self._matrix_address)
+        OBJECT_MATRIX(path, self._matrix_pointer)
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
-        count = PATH_SEGMENT_COUNT(address)
-        segments = list(map(PATH_SEGMENT, repeat(address, count), range(count)))
-        coordinates = (ctypes.c_float * (2 * count))()
-        start = ctypes.addressof(coordinates)
-        end = start + 8 * count
-        deque(map(SEGMENT_POINT, segments, range(start, end, 8), range(start + 4, end, 8)), 0)
+        count = PATH_SEGMENT_COUNT(path)
+        segments = list(map(handle, map(PATH_SEGMENT, repeat(path, count), range(count))))
+        xs, ys = self._points
+        deque(map(SEGMENT_POINT, segments, xs.take(count), ys.take(count)), 0)
         subpaths: list[tuple[str, list[Point]]] = []
         shape, points = "", list[Point]()
         bezier = 0
         for x, y, kind, closes in zip(
-            coordinates[0::2],
-            coordinates[1::2],
+            xs.items(count),
+            ys.items(count),
             map(SEGMENT_TYPE, segments),
             map(SEGMENT_CLOSES, segments),
             strict=True,
