@@ -178,6 +178,9 @@ class PageContent:
     and pdfium does not give them all."""
 
 
+_CODE_BITS: Final = 21
+"""A character's code fits in this many bits: a glyph is its font's row above them and its code in them."""
+_CODE_MASK: Final = (1 << _CODE_BITS) - 1
 _new_tuple: Final[Any] = tuple.__new__
 """Builds a named tuple from its values at a third of the cost of calling the class (per character)."""
 
@@ -687,8 +690,10 @@ class PdfiumPages:
         pdfium is asked two things per character (its text object and its origin), in ``map``
         over the characters' indices, the origins written straight into one array; the rest is
         read once per text object and per distinct (font, character) and spread over the
-        characters as columns. A page of 535 characters in 88 text objects of 2 fonts with 160
-        distinct characters: 1 070 calls per character, 88 text objects and 160 advances read."""
+        characters as columns: a character's object is its row among the distinct objects
+        (``np.unique``), its glyph the distinct (font, code) it is. A page of 535 characters in 88
+        text objects of 2 fonts with 160 distinct characters: 1 070 calls per character, 88 text
+        objects and 160 advances read."""
         count = pdfium_c.FPDFText_CountChars(textpage)
         buffer = (ctypes.c_ushort * (count + 1))()
         written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
@@ -704,25 +709,32 @@ class PdfiumPages:
         addresses = list(map(CHAR_TEXT_OBJECT, repeat(page_parameter, size), indices))
         xs, ys = self._origins
         deque(map(CHAR_ORIGIN, repeat(page_parameter), indices, xs.take(size), ys.take(size)), 0)
-        handles = list(dict.fromkeys(addresses))
-        if None in handles:
+        if None in addresses:
             raise Unsure("a character of no text object")
-        objects = self._text_objects(handles, height, descents)
-        of_char = np.fromiter(map(objects.rows.__getitem__, addresses), dtype=np.intp, count=size)
-        glyphs = list(zip(map(objects.fonts.__getitem__, of_char.tolist()), text, strict=True))
-        advance: dict[tuple[int, str], float] = {}
-        for font, character in set(glyphs):
-            font_widths = objects.widths[font]
-            width = font_widths.get(character)
-            if width is None:
-                GLYPH_WIDTH(font, ord(character), 1.0, self._width_address)
-                width = font_widths[character] = float(self._width.value)
-            advance[font, character] = width
+        distinct, of_char = np.unique(np.array(addresses, dtype=np.uint64), return_inverse=True)
+        objects = self._text_objects(distinct.tolist(), height, descents)
+        codes = _codes(text)
+        font_rows = {font: row for row, font in enumerate(objects.widths)}
+        font_of_object = np.array([font_rows[font] for font in objects.fonts], dtype=np.int64)
+        glyphs, of_glyph = np.unique((font_of_object[of_char] << _CODE_BITS) | codes, return_inverse=True)
+        fonts = list(objects.widths)
+        advances = np.array(
+            [self._advance(fonts[glyph >> _CODE_BITS], objects.widths, glyph) for glyph in glyphs.tolist()]
+        )
         left = xs.values(size)
         bottom = objects.flip[of_char] - ys.values(size)
-        advances = np.fromiter(map(advance.__getitem__, glyphs), dtype=np.float64, count=size)
-        right = left + advances * objects.advance_scale[of_char]
-        return PageChars(text, _codes(text), left, right, bottom - objects.size[of_char], bottom), objects
+        right = left + advances[of_glyph] * objects.advance_scale[of_char]
+        return PageChars(text, codes, left, right, bottom - objects.size[of_char], bottom), objects
+
+    def _advance(self, font: int, widths: dict[int, dict[str, float]], glyph: int) -> float:
+        """The advance at size 1 of the glyph's character (its code in the low ``_CODE_BITS``) in ``font``, read once per font and character."""
+        character = chr(glyph & _CODE_MASK)
+        font_widths = widths[font]
+        width = font_widths.get(character)
+        if width is None:
+            GLYPH_WIDTH(font, ord(character), 1.0, self._width_address)
+            width = font_widths[character] = float(self._width.value)
+        return width
 
     def _objects(self, page: Any, height: float, seen: _TextObjects) -> tuple[list[dict[str, Any]], float]:
         """pdfplumber's ``page.edges`` (the edges of its lines, then of its rectangles, then of its
