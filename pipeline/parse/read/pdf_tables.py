@@ -582,8 +582,8 @@ class _TextObjects(NamedTuple):
     """Font size × the text matrix upwards: pdfminer's ``size`` of an upright character."""
     flip: Floats
     """The page height less the descent in points: a character's bottom is this less its baseline's y."""
-    widths: dict[int, dict[str, float]]
-    """Each font's advance of each character at size 1, as read so far."""
+    distinct_fonts: list[int]
+    """The fonts of ``fonts``, each once."""
 
 
 class PdfiumPages:
@@ -599,12 +599,13 @@ class PdfiumPages:
         self._matrix = pdfium_c.FS_MATRIX()
         self._matrix_pointer = ctypes.byref(self._matrix)
         self._width_pointer = ctypes.byref(self._width)
-        self._width_address = ctypes.addressof(self._width)
         self._colour = (ctypes.c_uint * 4)()
         self._colour_pointers = tuple(ctypes.byref(self._colour, 4 * i) for i in range(4))
         self._origins = (Slots(ctypes.c_double), Slots(ctypes.c_double))
         self._matrices = Slots(ctypes.c_float, 6)
         self._sizes = Slots(ctypes.c_float)
+        self._advances = Slots(ctypes.c_float)
+        self._unit_size = ctypes.c_float(1.0)
         self._points = (Slots(ctypes.c_float), Slots(ctypes.c_float))
 
     def content(self, number: int, loaded: LoadedPage | None = None) -> PageContent:
@@ -668,7 +669,7 @@ class PdfiumPages:
             size * scale_x,
             size * scale_y,
             height - descent * size * scale_y,
-            {font: {} for font in font_descents},
+            list(font_descents),
         )
 
     def _font_descent(self, font: int, descents: dict[bytes, float | None]) -> float:
@@ -714,27 +715,26 @@ class PdfiumPages:
         distinct, of_char = np.unique(np.array(addresses, dtype=np.uint64), return_inverse=True)
         objects = self._text_objects(distinct.tolist(), height, descents)
         codes = _codes(text)
-        font_rows = {font: row for row, font in enumerate(objects.widths)}
+        fonts = objects.distinct_fonts
+        font_rows = {font: row for row, font in enumerate(fonts)}
         font_of_object = np.array([font_rows[font] for font in objects.fonts], dtype=np.int64)
         glyphs, of_glyph = np.unique((font_of_object[of_char] << _CODE_BITS) | codes, return_inverse=True)
-        fonts = list(objects.widths)
-        advances = np.array(
-            [self._advance(fonts[glyph >> _CODE_BITS], objects.widths, glyph) for glyph in glyphs.tolist()]
+        font_parameters = [handle(font) for font in fonts]
+        glyph_count = len(glyphs)
+        known = map(
+            GLYPH_WIDTH,
+            map(font_parameters.__getitem__, (glyphs >> _CODE_BITS).tolist()),
+            (glyphs & _CODE_MASK).tolist(),
+            repeat(self._unit_size, glyph_count),
+            self._advances.take(glyph_count),
         )
+        if not all(known):
+            raise Unsure("a character whose advance pdfium does not give")
+        advances = self._advances.values(glyph_count)
         left = xs.values(size)
         bottom = objects.flip[of_char] - ys.values(size)
         right = left + advances[of_glyph] * objects.advance_scale[of_char]
         return PageChars(text, codes, left, right, bottom - objects.size[of_char], bottom), objects
-
-    def _advance(self, font: int, widths: dict[int, dict[str, float]], glyph: int) -> float:
-        """The advance at size 1 of the glyph's character (its code in the low ``_CODE_BITS``) in ``font``, read once per font and character."""
-        character = chr(glyph & _CODE_MASK)
-        font_widths = widths[font]
-        width = font_widths.get(character)
-        if width is None:
-            GLYPH_WIDTH(font, ord(character), 1.0, self._width_address)
-            width = font_widths[character] = float(self._width.value)
-        return width
 
     def _objects(self, page: Any, height: float, seen: _TextObjects) -> tuple[list[dict[str, Any]], float]:
         """pdfplumber's ``page.edges`` (the edges of its lines, then of its rectangles, then of its
@@ -762,20 +762,17 @@ class PdfiumPages:
                 style = self._style(parameter)
                 for shape, points in self._subpaths(parameter, height):
                     _add_edges(shape, points, style, lines, rects, curves)
-        font_blank = {font: self._font_blank(font, widths) for font, widths in seen.widths.items()}
+        font_blank = {font: self._font_blank(font) for font in seen.distinct_fonts}
         gaps = np.array([font_blank[font] for font in seen.fonts], dtype=np.float64) * seen.advance_scale
         gaps = gaps[~np.isnan(gaps)]
         if len(gaps):
             narrowest = min(narrowest, float(gaps.min()))
         return lines + rects + curves, max(BLANK_MIN_PT, BLANK_SHARE * narrowest)
 
-    def _font_blank(self, font: int, widths: dict[str, float]) -> float:
-        """The advance of a blank of the font at size 1; infinite when it holds none (kept among
-        the font's ``widths``: the fast path reads no blank character)."""
-        if " " not in widths:
-            known = GLYPH_WIDTH(font, ord(" "), 1.0, self._width_address)
-            widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
-        return widths[" "]
+    def _font_blank(self, font: int) -> float:
+        """The advance of a blank of the font at size 1; infinite when it holds none."""
+        known = GLYPH_WIDTH(handle(font), ord(" "), self._unit_size, self._width_pointer)
+        return float(self._width.value) if known and self._width.value > 0 else math.inf
 
     def _blank_advance(self, text_object: Any, blanks: dict[int | None, bool]) -> float:
         """How far a blank of the text object's font advances, in points; infinite when its font

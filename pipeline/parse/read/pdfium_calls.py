@@ -12,9 +12,8 @@ that allocates a parameter object — which was about half of a call's ~2 900 in
 them, ctypes copies a parameter object as it is and passes a Python int as a C int. So a handle
 goes in as ``handle(address)`` (a parameter object, made once per page, object or segment and
 passed to each of its calls), an output as a pointer of ``Slots`` (made once per reader and
-reused page after page), an index as a Python int. A float, or an address as a bare int, would
-be passed wrongly (as a double, as a 32-bit int): the calls that need them keep their types
-(``typed``). An example: a page's 535 characters cost 1 070 calls of ``CHAR_TEXT_OBJECT`` and
+reused page after page), an index as a Python int, a float as a ``ctypes.c_float`` (a Python
+float would go as a double, an address as a bare int as a 32-bit int). An example: a page's 535 characters cost 1 070 calls of ``CHAR_TEXT_OBJECT`` and
 ``CHAR_ORIGIN`` with the text page's one parameter object, the indices, and 535 × 2 output
 pointers made when the reader first met a page that long.
 """
@@ -36,11 +35,6 @@ def _address_of(function: Any) -> int:
     return address
 
 
-def typed(function: Any, restype: Any, *argtypes: Any) -> Any:
-    """pdfium's ``function`` with handles passed and returned as plain addresses, arguments converted by type."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(_address_of(function))
-
-
 def unchecked(function: Any, restype: Any) -> Any:
     """pdfium's ``function`` without argument types: handles as ``handle``, outputs as ``Slots``' pointers,
     integers as Python ints; a returned handle is a plain address (0 as None)."""
@@ -50,7 +44,7 @@ def unchecked(function: Any, restype: Any) -> Any:
 handle: Final[Any] = ctypes.c_void_p.from_param
 """The parameter object of a handle's address, passed as it is to an ``unchecked`` function."""
 
-_P, _INT, _UINT, _FLOAT = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_float
+_P, _INT = ctypes.c_void_p, ctypes.c_int
 
 PAGE_OBJECT_COUNT: Final = unchecked(pdfium_c.FPDFPage_CountObjects, _INT)
 PAGE_OBJECT: Final = unchecked(pdfium_c.FPDFPage_GetObject, _P)
@@ -63,8 +57,9 @@ STROKE_WIDTH: Final = unchecked(pdfium_c.FPDFPageObj_GetStrokeWidth, _INT)
 STROKE_COLOUR: Final = unchecked(pdfium_c.FPDFPageObj_GetStrokeColor, _INT)
 TEXT_FONT: Final = unchecked(pdfium_c.FPDFTextObj_GetFont, _P)
 FONT_SIZE: Final = unchecked(pdfium_c.FPDFTextObj_GetFontSize, _INT)
-GLYPH_WIDTH: Final = typed(pdfium_c.FPDFFont_GetGlyphWidth, _INT, _P, _UINT, _FLOAT, _P)
-"""Typed: its font size is a C float (once per distinct character of a font)."""
+GLYPH_WIDTH: Final = unchecked(pdfium_c.FPDFFont_GetGlyphWidth, _INT)
+"""Its character is an unsigned int (a Python int: the same below 2³¹), its font size a C float: a
+``ctypes.c_float``, which ctypes passes as a float (a Python float would go as a double)."""
 CHAR_TEXT_OBJECT: Final = unchecked(pdfium_c.FPDFText_GetTextObject, _P)
 CHAR_ORIGIN: Final = unchecked(pdfium_c.FPDFText_GetCharOrigin, _INT)
 PATH_SEGMENT_COUNT: Final = unchecked(pdfium_c.FPDFPath_CountSegments, _INT)
