@@ -78,11 +78,11 @@ from pipeline.parse.read.pdfium_calls import (
     FORM_OBJECT,
     FORM_OBJECT_COUNT,
     OBJECT_TYPE,
-    PAGE_OBJECT,
-    PAGE_OBJECT_COUNT,
     LoadedPage,
+    PageObjects,
     address,
     handle,
+    page_objects,
 )
 from pipeline.parse.read.scan import ocr_page_numbers, ocr_pdf_pages, with_scans
 from pipeline.parse.read.text import LINE_CONTROLS, is_printable
@@ -148,24 +148,36 @@ FORM_DEPTH: Final = 15
 """Form XObjects nested this deep are not searched (pypdfium2's ``get_objects`` default)."""
 
 
-def _drawn_kinds(container: Any, form: bool = False, depth: int = 1) -> set[int]:
-    """Which of ``DRAWN_KINDS`` a page (or a Form XObject on it) draws, nested forms included,
-    in one pass over its objects that stops once both are found (``container``: its ``handle``)."""
-    count, get = (FORM_OBJECT_COUNT, FORM_OBJECT) if form else (PAGE_OBJECT_COUNT, PAGE_OBJECT)
+def _drawn_kinds(objects: PageObjects) -> set[int]:
+    """Which of ``DRAWN_KINDS`` a page draws, its Form XObjects' objects included, in one pass that
+    stops once both are found."""
     found: set[int] = set()
-    total = count(container)
+    for object_address, obj, kind in zip(objects.addresses, objects.handles, objects.kinds, strict=True):
+        if not object_address:
+            raise ValueError("pdfium could not get an object of a page")
+        found |= _drawn_in(obj, kind, 1)
+        if len(found) == len(DRAWN_KINDS):
+            break
+    return found
+
+
+def _drawn_in(obj: Any, kind: int, depth: int) -> set[int]:
+    """``DRAWN_KINDS`` among an object (``obj``: its ``handle``) of type ``kind`` and, for a Form
+    XObject ``depth`` deep, the objects inside it."""
+    if kind in DRAWN_KINDS:
+        return {kind}
+    if kind != pdfium_c.FPDF_PAGEOBJ_FORM or depth >= FORM_DEPTH:
+        return set()
+    found: set[int] = set()
+    total = FORM_OBJECT_COUNT(obj)
     if total < 0:
         raise ValueError("pdfium could not count the objects of a page")
     for index in range(total):
-        obj = get(container, index)
-        if not obj:
+        inner = FORM_OBJECT(obj, index)
+        if not inner:
             raise ValueError("pdfium could not get an object of a page")
-        obj = handle(obj)
-        kind = OBJECT_TYPE(obj)
-        if kind in DRAWN_KINDS:
-            found.add(kind)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < FORM_DEPTH:
-            found |= _drawn_kinds(obj, form=True, depth=depth + 1)
+        inner = handle(inner)
+        found |= _drawn_in(inner, OBJECT_TYPE(inner), depth + 1)
         if len(found) == len(DRAWN_KINDS):
             break
     return found
@@ -210,13 +222,16 @@ def read_page_texts(document: pdfium.PdfDocument, tables: TablePages | None = No
                 textpage = page.get_textpage()
                 try:
                     text = _clean_layer_text(textpage.get_text_range())
-                    drawn = _drawn_kinds(handle(address(page.raw)))
+                    objects = page_objects(handle(address(page.raw)))
+                    drawn = _drawn_kinds(objects)
                     page_text = PageText(
                         text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn
                     )
                     had_table = tables is not None and is_table_page(page_text, had_table)
                     if tables is not None and had_table:
-                        had_table = _read_early(tables, index + 1, LoadedPage(page.raw, textpage.raw), contents)
+                        had_table = _read_early(
+                            tables, index + 1, LoadedPage(page.raw, textpage.raw, objects), contents
+                        )
                 finally:
                     textpage.close()
             finally:

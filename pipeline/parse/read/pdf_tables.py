@@ -88,9 +88,6 @@ from pipeline.parse.read.pdfium_calls import (
     FONT_SIZE,
     GLYPH_WIDTH,
     OBJECT_MATRIX,
-    OBJECT_TYPE,
-    PAGE_OBJECT,
-    PAGE_OBJECT_COUNT,
     PATH_SEGMENT,
     PATH_SEGMENT_COUNT,
     SEGMENT_CLOSES,
@@ -100,8 +97,10 @@ from pipeline.parse.read.pdfium_calls import (
     STROKE_WIDTH,
     TEXT_FONT,
     LoadedPage,
+    PageObjects,
     Slots,
     handle,
+    page_objects,
 )
 
 X_TOLERANCE: Final = 3.0
@@ -612,7 +611,7 @@ class PdfiumPages:
         """Page ``number`` (1-based); ``loaded``: the page and its text page as the reader loaded
         them from the same document (left open), or None to load them here."""
         if loaded is not None:
-            return self._content(number, loaded.page, loaded.textpage)
+            return self._content(number, loaded.page, loaded.textpage, loaded.objects)
         page = pdfium_c.FPDF_LoadPage(self._document.raw, number - 1)
         if not page:
             raise Unsure("pdfium cannot load the page")
@@ -625,10 +624,12 @@ class PdfiumPages:
         finally:
             pdfium_c.FPDF_ClosePage(page)
 
-    def _content(self, number: int, page: Any, textpage: Any) -> PageContent:
+    def _content(self, number: int, page: Any, textpage: Any, listed: PageObjects | None = None) -> PageContent:
         height = self._page_height(page)
         chars, objects = self._chars(textpage, height, self._fonts.of_page(number))
-        edges, blank_gap = self._objects(page, height, objects)
+        if listed is None:
+            listed = page_objects(handle(ctypes.cast(page, ctypes.c_void_p).value))
+        edges, blank_gap = self._objects(listed, height, objects)
         return page_content(chars, edges, blank_gap)
 
     def _page_height(self, page: Any) -> float:
@@ -736,7 +737,7 @@ class PdfiumPages:
         right = left + advances[of_glyph] * objects.advance_scale[of_char]
         return PageChars(text, codes, left, right, bottom - objects.size[of_char], bottom), objects
 
-    def _objects(self, page: Any, height: float, seen: _TextObjects) -> tuple[list[dict[str, Any]], float]:
+    def _objects(self, listed: PageObjects, height: float, seen: _TextObjects) -> tuple[list[dict[str, Any]], float]:
         """pdfplumber's ``page.edges`` (the edges of its lines, then of its rectangles, then of its
         curves), and the narrowest gap a blank of the page's text would leave (``_starts_word``).
 
@@ -748,15 +749,11 @@ class PdfiumPages:
         curves: list[dict[str, Any]] = []
         narrowest = math.inf
         blanks: dict[int | None, bool] = {}
-        page_parameter = handle(ctypes.cast(page, ctypes.c_void_p).value)
-        count = PAGE_OBJECT_COUNT(page_parameter)
-        handles = list(map(PAGE_OBJECT, repeat(page_parameter, count), range(count)))
-        parameters = list(map(handle, handles))
         rows = seen.rows
-        for address, parameter, kind in zip(handles, parameters, map(OBJECT_TYPE, parameters), strict=True):
+        for address, parameter, kind in zip(listed.addresses, listed.handles, listed.kinds, strict=True):
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 if address not in rows:  # blanks only, or characters pdfium dropped
-                    advance = self._blank_advance(ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), blanks)
+                    advance = self._blank_advance(ctypes.cast(address or 0, pdfium_c.FPDF_PAGEOBJECT), blanks)
                     narrowest = min(narrowest, advance)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 style = self._style(parameter)

@@ -21,6 +21,7 @@ pointers made when the reader first met a page that long.
 from __future__ import annotations
 
 import ctypes
+from itertools import repeat
 from typing import Any, Final, NamedTuple
 
 import numpy as np
@@ -107,8 +108,32 @@ def address(handle: Any) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
+class PageObjects(NamedTuple):
+    """A page's objects (not those inside its Form XObjects), in page order: what the reader and the
+    table engine both walk, read once."""
+
+    addresses: list[int | None]
+    """Each object's address (None where pdfium gives none)."""
+    handles: list[Any]
+    """Each object's ``handle``."""
+    kinds: list[int]
+    """Each object's type (``FPDF_PAGEOBJ_TEXT``, ``FPDF_PAGEOBJ_PATH`` …; unknown for a missing object)."""
+
+
+def page_objects(page: Any) -> PageObjects:
+    """The objects of a page (``page``: its ``handle``); ValueError when pdfium cannot count them."""
+    count = PAGE_OBJECT_COUNT(page)
+    if count < 0:
+        raise ValueError("pdfium could not count the objects of a page")
+    addresses = list(map(PAGE_OBJECT, repeat(page, count), range(count)))
+    handles = list(map(handle, addresses))
+    return PageObjects(addresses, handles, list(map(OBJECT_TYPE, handles)))
+
+
 class LoadedPage(NamedTuple):
     """A page pdfium has loaded, and its text page: raw handles, closed by whoever loaded them."""
 
     page: Any
     textpage: Any
+    objects: PageObjects | None = None
+    """The page's objects, when the reader has read them."""
