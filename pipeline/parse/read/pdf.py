@@ -150,7 +150,10 @@ FORM_DEPTH: Final = 15
 
 def _drawn_kinds(objects: PageObjects) -> set[int]:
     """Which of ``DRAWN_KINDS`` a page draws, its Form XObjects' objects included, in one pass that
-    stops once both are found."""
+    stops once both are found. A page without Form XObjects and with every object given (most
+    pages) is answered from the kinds at once."""
+    if pdfium_c.FPDF_PAGEOBJ_FORM not in objects.kinds and None not in objects.addresses:
+        return set(objects.kinds).intersection(DRAWN_KINDS)
     found: set[int] = set()
     for object_address, obj, kind in zip(objects.addresses, objects.handles, objects.kinds, strict=True):
         if not object_address:
