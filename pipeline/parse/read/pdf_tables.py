@@ -60,7 +60,7 @@ import statistics
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby, pairwise, repeat
+from itertools import chain, groupby, islice, pairwise, repeat
 from operator import itemgetter
 from typing import Any, Final, NamedTuple
 
@@ -596,16 +596,15 @@ class PdfiumPages:
         self._width = ctypes.c_float()
         self._size = ctypes.c_float()
         self._matrix = pdfium_c.FS_MATRIX()
-        self._matrix_pointer = ctypes.byref(self._matrix)
         self._width_pointer = ctypes.byref(self._width)
-        self._colour = (ctypes.c_uint * 4)()
-        self._colour_pointers = tuple(ctypes.byref(self._colour, 4 * i) for i in range(4))
         self._origins = (Slots(ctypes.c_double), Slots(ctypes.c_double))
         self._matrices = Slots(ctypes.c_float, 6)
         self._sizes = Slots(ctypes.c_float)
         self._advances = Slots(ctypes.c_float)
         self._unit_size = ctypes.c_float(1.0)
         self._points = (Slots(ctypes.c_float), Slots(ctypes.c_float))
+        self._widths = Slots(ctypes.c_float)
+        self._colours = tuple(Slots(ctypes.c_uint) for _ in range(4))
 
     def content(self, number: int, loaded: LoadedPage | None = None) -> PageContent:
         """Page ``number`` (1-based); ``loaded``: the page and its text page as the reader loaded
@@ -750,15 +749,17 @@ class PdfiumPages:
         narrowest = math.inf
         blanks: dict[int | None, bool] = {}
         rows = seen.rows
+        paths = []
         for address, parameter, kind in zip(listed.addresses, listed.handles, listed.kinds, strict=True):
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 if address not in rows:  # blanks only, or characters pdfium dropped
                     advance = self._blank_advance(ctypes.cast(address or 0, pdfium_c.FPDF_PAGEOBJECT), blanks)
                     narrowest = min(narrowest, advance)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                style = self._style(parameter)
-                for shape, points in self._subpaths(parameter, height):
-                    _add_edges(shape, points, style, lines, rects, curves)
+                paths.append(parameter)
+        for style, subpaths in self._paths(paths, height):
+            for shape, points in subpaths:
+                _add_edges(shape, points, style, lines, rects, curves)
         font_blank = {font: self._font_blank(font) for font in seen.distinct_fonts}
         gaps = np.array([font_blank[font] for font in seen.fonts], dtype=np.float64) * seen.advance_scale
         gaps = gaps[~np.isnan(gaps)]
@@ -786,58 +787,87 @@ class PdfiumPages:
         pdfium_c.FPDFFont_GetGlyphWidth(font, ord(" "), self._size.value, self._width)
         return float(self._width.value) * abs(float(self._matrix.a))
 
-    def _style(self, path: Any) -> dict[str, Any]:
-        """The stroke of a path object (``path``: its ``handle``)."""
-        STROKE_WIDTH(path, self._width_pointer)
-        colour = self._colour
-        STROKE_COLOUR(path, *self._colour_pointers)
-        return {"linewidth": float(self._width.value), "stroking_color": tuple(colour)}
-
-    def _subpaths(self, path: Any, height: float) -> list[tuple[str, list[Point]]]:
-        """The path's subpaths (``path``: its ``handle``) as pdfminer paints them: each shape (``m``,
-        ``l``, ``c``, ``h``) with the end point of each operation, in pdfplumber's top-down coordinates."""
-        matrix = self._matrix
-        OBJECT_MATRIX(path, self._matrix_pointer)
-        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
-        count = PATH_SEGMENT_COUNT(path)
-        segments = list(map(handle, map(PATH_SEGMENT, repeat(path, count), range(count))))
+    def _paths(self, paths: list[Any], height: float) -> list[tuple[dict[str, Any], list[tuple[str, list[Point]]]]]:
+        """Each path object's stroke and subpaths (``paths``: their ``handle``), pdfium read for all
+        of a page's paths and segments at once (a table page has ~19 paths of 2-5 segments). A
+        call pdfium answers with false (never seen) is Unsure: its output would be stale."""
+        count = len(paths)
+        widths, colours, matrices = self._widths, self._colours, self._matrices
+        read = [
+            map(STROKE_WIDTH, paths, widths.take(count)),
+            map(STROKE_COLOUR, paths, *(colour.take(count) for colour in colours)),
+            map(OBJECT_MATRIX, paths, matrices.take(count)),
+        ]
+        if not all(chain.from_iterable(read)):
+            raise Unsure("a path whose stroke or matrix pdfium does not give")
+        lengths = list(map(PATH_SEGMENT_COUNT, paths))
+        if lengths and min(lengths) < 0:
+            raise Unsure("a path whose segments pdfium cannot count")
+        total = sum(lengths)
+        segments = list(
+            map(
+                handle,
+                map(
+                    PATH_SEGMENT,
+                    chain.from_iterable(map(repeat, paths, lengths)),
+                    chain.from_iterable(map(range, lengths)),
+                ),
+            )
+        )
         xs, ys = self._points
-        deque(map(SEGMENT_POINT, segments, xs.take(count), ys.take(count)), 0)
-        subpaths: list[tuple[str, list[Point]]] = []
-        shape, points = "", list[Point]()
-        bezier = 0
-        for x, y, kind, closes in zip(
-            xs.items(count),
-            ys.items(count),
-            map(SEGMENT_TYPE, segments),
-            map(SEGMENT_CLOSES, segments),
-            strict=True,
-        ):
-            point = (a * x + c * y + e, height - (b * x + d * y + f))
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
-                if shape:
-                    subpaths.append((shape, points))
-                shape, points = "m", [point]
-            elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
-                bezier += 1
-                if bezier % 3 == 0:  # a curve is three points: two controls and its end
-                    shape += "c"
-                    points.append(point)
-            elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
-                shape += "l"
-                points.append(point)
-            else:
-                raise Unsure("an unknown path segment")
-            if closes:
-                shape += "h"
-                points.append(points[0])
-        if shape:
-            subpaths.append((shape, points))
-        return subpaths
+        if not all(map(SEGMENT_POINT, segments, xs.take(total), ys.take(total))):
+            raise Unsure("a path segment pdfium does not give")
+        styles = [
+            {"linewidth": width, "stroking_color": colour}
+            for width, colour in zip(
+                widths.items(count), zip(*(colour.items(count) for colour in colours), strict=True), strict=True
+            )
+        ]
+        segment_of = zip(
+            xs.items(total), ys.items(total), map(SEGMENT_TYPE, segments), map(SEGMENT_CLOSES, segments), strict=True
+        )
+        return [
+            (style, _subpaths(islice(segment_of, length), matrix, height))
+            for style, matrix, length in zip(styles, matrices.values(count).tolist(), lengths, strict=True)
+        ]
 
     def close(self) -> None:
         if self._owned:
             self._document.close()
+
+
+def _subpaths(
+    segments: Iterable[tuple[float, float, int, int]], matrix: Sequence[float], height: float
+) -> list[tuple[str, list[Point]]]:
+    """A path's subpaths as pdfminer paints them: each shape (``m``, ``l``, ``c``, ``h``) with the
+    end point of each operation, in pdfplumber's top-down coordinates; ``segments``: each
+    segment's point, type and whether it closes the subpath, ``matrix`` the path's (a … f)."""
+    a, b, c, d, e, f = matrix
+    subpaths: list[tuple[str, list[Point]]] = []
+    shape, points = "", list[Point]()
+    bezier = 0
+    for x, y, kind, closes in segments:
+        point = (a * x + c * y + e, height - (b * x + d * y + f))
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if shape:
+                subpaths.append((shape, points))
+            shape, points = "m", [point]
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3 == 0:  # a curve is three points: two controls and its end
+                shape += "c"
+                points.append(point)
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            shape += "l"
+            points.append(point)
+        else:
+            raise Unsure("an unknown path segment")
+        if closes:
+            shape += "h"
+            points.append(points[0])
+    if shape:
+        subpaths.append((shape, points))
+    return subpaths
 
 
 def _add_edges(
