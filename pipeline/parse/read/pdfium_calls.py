@@ -38,8 +38,12 @@ def _address_of(function: Any) -> int:
 
 def unchecked(function: Any, restype: Any) -> Any:
     """pdfium's ``function`` without argument types: handles as ``handle``, outputs as ``Slots``' pointers,
-    integers as Python ints; a returned handle is a plain address (0 as None)."""
-    return ctypes.CFUNCTYPE(restype)(_address_of(function))
+    integers as Python ints; a returned handle is a plain address (0 as None).
+
+    Called holding the GIL (``PYFUNCTYPE``): these functions read a value pdfium already holds and
+    return in well under a microsecond, and releasing and taking the GIL back around each was ~8 %
+    of a call (0.35 against 0.32 µs for a character's origin)."""
+    return ctypes.PYFUNCTYPE(restype)(_address_of(function))
 
 
 handle: Final[Any] = ctypes.c_void_p.from_param
