@@ -83,6 +83,7 @@ from pipeline.parse.read.pdfium_calls import (
     address,
     handle,
     page_objects,
+    text_of_page,
 )
 from pipeline.parse.read.scan import ocr_page_numbers, ocr_pdf_pages, with_scans
 from pipeline.parse.read.text import LINE_CONTROLS, is_printable
@@ -220,25 +221,27 @@ def read_page_texts(document: pdfium.PdfDocument, tables: TablePages | None = No
     had_table = False
     try:
         for index in range(len(document)):
-            page = document[index]
+            page = pdfium_c.FPDF_LoadPage(document.raw, index)
+            if not page:
+                raise pdfium.PdfiumError("Failed to load page.")
             try:
-                textpage = page.get_textpage()
+                textpage = pdfium_c.FPDFText_LoadPage(page)
+                if not textpage:
+                    raise pdfium.PdfiumError("Failed to load text page.")
                 try:
-                    text = _clean_layer_text(textpage.get_text_range())
-                    objects = page_objects(handle(address(page.raw)))
+                    text = _clean_layer_text(text_of_page(textpage))
+                    objects = page_objects(handle(address(page)))
                     drawn = _drawn_kinds(objects)
                     page_text = PageText(
                         text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn
                     )
                     had_table = tables is not None and is_table_page(page_text, had_table)
                     if tables is not None and had_table:
-                        had_table = _read_early(
-                            tables, index + 1, LoadedPage(page.raw, textpage.raw, objects), contents
-                        )
+                        had_table = _read_early(tables, index + 1, LoadedPage(page, textpage, objects), contents)
                 finally:
-                    textpage.close()
+                    pdfium_c.FPDFText_ClosePage(textpage)
             finally:
-                page.close()
+                pdfium_c.FPDF_ClosePage(page)
             pages.append(page_text)
     except Exception as exc:  # pdfium raises PdfiumError, ValueError, … on damaged pages
         raise IngestError("unreadable_file", STAGE_READ, f"the PDF's pages could not be read: {exc}") from exc

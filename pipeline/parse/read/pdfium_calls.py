@@ -27,6 +27,7 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 import pypdfium2.raw as pdfium_c
 from numpy.typing import NDArray
+from pypdfium2 import PdfiumError
 
 
 def _address_of(function: Any) -> int:
@@ -105,6 +106,30 @@ class Slots:
         """The first ``count`` items' values as Python numbers (a C float as the float it is), for a few."""
         values: list[Any] = self._buffer[: count * self._width]
         return values
+
+
+def text_of_page(textpage: Any) -> str:
+    """The text of a text page as pypdfium2's ``PdfTextPage.get_text_range()`` gives it, from the raw
+    handle: the reader loads pages through pdfium's own calls, as pypdfium2's page objects each
+    register a finalizer and a parent link (~40 µs a page) the reader, which closes every page it
+    loads, does not need. Characters at either end that have no place in the text (pdfium's text
+    index -1) are left out of the range asked for, as pypdfium2 does (crbug.com/pdfium/2079);
+    undecodable UTF-16 is dropped (its ``errors="ignore"``)."""
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count == -1:
+        raise PdfiumError("Failed to get character count.")
+    first, last = 0, count - 1
+    while first <= last and pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first) == -1:
+        first += 1
+    while first <= last and pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last) == -1:
+        last -= 1
+    if first > last:
+        return ""
+    start = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first)
+    end = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last)
+    buffer = (ctypes.c_ushort * (end + 2 - start))()
+    written = pdfium_c.FPDFText_GetText(textpage, first, last + 1 - first, buffer)
+    return bytes(memoryview(buffer)[: written - 1]).decode("utf-16-le", errors="ignore")
 
 
 def address(handle: Any) -> int:
