@@ -208,3 +208,12 @@ def test_a_cell_of_two_lines_with_a_gap_after_a_cjk_character() -> None:
     chars = [_char("年", 110, 105), _char("1", 122, 105, size=5), _char("2", 127, 105, size=5), _char("底", 110, 120)]
     content = page_content(chars, edges, blank_gap=1.0)
     assert content.tables[0].rows[0][0] == "年12\n底"
+
+
+def test_a_ligature_in_a_cell_is_written_out_in_that_cell_only() -> None:
+    """pdfplumber's ``extract_text`` writes "ﬁ" as "fi"; the cells of a page are searched for a
+    ligature at once, and only then translated one by one."""
+    edges = _grid([100, 200, 300], [100, 130, 160])
+    chars = [_char("ﬁ", 110, 110, size=5), _char("t", 115, 110, size=5), _char("项", 210, 110), _char("目", 210, 140)]
+    content = page_content(chars, edges, blank_gap=1.0)
+    assert [table.rows for table in content.tables] == [(("fit", "项"), ("", "目"))]

@@ -125,6 +125,8 @@ UNNAMED_CHARACTERS: Final = frozenset("\ufffd\ufffe\x00\x02")
 
 _CJK: Final = re.compile(f"[{CJK_CLASS}]")
 _LIGATURES: Final = str.maketrans(LIGATURES)
+_LIGATURE: Final = re.compile("|".join(map(re.escape, LIGATURES)))
+"""Any of the ligatures ``_LIGATURES`` writes out ("ﬁ"): a page's cells are searched for one at once."""
 _LIST_NUMBER: Final = re.compile(SPACED_LIST_NUMBER)
 LIST_NUMBER_LENGTH: Final = 4
 """Characters enough to see a list number ("12." and the one after it)."""
@@ -1183,6 +1185,7 @@ class CellGrid:
             unsure_cells.update(cells[np.isin(chars, blank)].tolist())
         breaks = np.flatnonzero(new_line) + 1
         joined = np.insert(codes, breaks, ord("\n")).astype("<u4").tobytes().decode("utf-32-le")
+        ligatures = _LIGATURE.search(joined) is not None
         starts = np.flatnonzero(np.concatenate(([True], ~same_cell)))
         ends = np.append(starts[1:], len(chars))
         shift = np.searchsorted(breaks, starts, side="right")
@@ -1197,7 +1200,9 @@ class CellGrid:
             if cell in unsure_cells:
                 texts[cell] = text_of(page.chars(sorted(chars[start:end].tolist())), blank_gap)
             else:
-                texts[cell] = joined[start + before : end + after].translate(_LIGATURES)
+                texts[cell] = joined[start + before : end + after]
+                if ligatures:
+                    texts[cell] = texts[cell].translate(_LIGATURES)
         return texts
 
     def found(self, page: PageChars, cjk: NDArray[np.bool_], blank_gap: float) -> FoundTable:
