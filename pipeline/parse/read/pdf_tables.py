@@ -99,6 +99,7 @@ from pipeline.parse.read.pdfium_calls import (
     LoadedPage,
     PageObjects,
     Slots,
+    address,
     handle,
     page_objects,
 )
@@ -112,6 +113,9 @@ SAME_RULE_PT: Final = 2.0
 MIN_CELL_PT: Final = 6.0
 """Rules closer than this are no table's: a row holds a line of text (a real budget book's small
 print has rows 7.8 pt high), a column at least a character."""
+KEPT_PAGES: Final = 4
+"""Pages the fast path keeps loaded for their fonts (``PdfiumPages._font_descents``): a document
+whose fonts change from page to page reads the rest through pdfminer's page tree, as before."""
 LATTICE_MIN_LINES: Final = 10
 """… and a grid has at least this many of them (a double border has two)."""
 BLANK_MIN_PT: Final = 1.0
@@ -607,6 +611,10 @@ class PdfiumPages:
         self._points = (Slots(ctypes.c_float), Slots(ctypes.c_float))
         self._widths = Slots(ctypes.c_float)
         self._colours = tuple(Slots(ctypes.c_uint) for _ in range(4))
+        self._kept: list[Any] = []
+        """Pages loaded and kept open so that their fonts stay alive (``_font_descents``)."""
+        self._descent_of_font: dict[int, float] = {}
+        """A font alive on a kept page, by its address → pdfminer's descent of it."""
 
     def content(self, number: int, loaded: LoadedPage | None = None) -> PageContent:
         """Page ``number`` (1-based); ``loaded``: the page and its text page as the reader loaded
@@ -627,7 +635,7 @@ class PdfiumPages:
 
     def _content(self, number: int, page: Any, textpage: Any, listed: PageObjects | None = None) -> PageContent:
         height = self._page_height(page)
-        chars, objects = self._chars(textpage, height, self._fonts.of_page(number))
+        chars, objects = self._chars(textpage, height, number)
         if listed is None:
             listed = page_objects(handle(ctypes.cast(page, ctypes.c_void_p).value))
         edges, blank_gap = self._objects(listed, height, objects)
@@ -647,7 +655,7 @@ class PdfiumPages:
             raise Unsure("a crop box")
         return float(top)
 
-    def _text_objects(self, handles: list[int], height: float, descents: dict[bytes, float | None]) -> _TextObjects:
+    def _text_objects(self, handles: list[int], height: float, number: int) -> _TextObjects:
         """What the characters of each text object share, read for all of them in ``map`` calls.
 
         An object's advance scale is its font size × its text matrix across, its size the font
@@ -661,7 +669,7 @@ class PdfiumPages:
         if np.any((skew_b != 0) | (skew_c != 0) | (scale_x <= 0) | (scale_y <= 0)):
             raise Unsure("rotated, mirrored or skewed text")
         fonts = [font or 0 for font in map(TEXT_FONT, parameters)]
-        font_descents = {font: self._font_descent(font, descents) for font in dict.fromkeys(fonts)}
+        font_descents = self._font_descents(list(dict.fromkeys(fonts)), number)
         deque(map(FONT_SIZE, parameters, self._sizes.take(count)), 0)
         size = self._sizes.values(count)
         descent = np.array([font_descents[font] for font in fonts], dtype=np.float64)
@@ -674,6 +682,44 @@ class PdfiumPages:
             list(font_descents),
         )
 
+    def _font_descents(self, fonts: list[int], number: int) -> dict[int, float]:
+        """pdfminer's descent of each font of page ``number`` (pdfium's fonts, by address).
+
+        pdfminer finds it by the font's name among the page's resources, which it reaches by
+        walking the page tree and parsing every page's dictionary (~0.15 ms a page). pdfium gives
+        the fonts of one font dictionary one object, by one address, for as long as a loaded page
+        uses it; so the fast path keeps up to ``KEPT_PAGES`` pages open (their fonts alive, so no
+        other font can take their addresses) and knows their fonts' descents by address: a page
+        whose fonts are all known (in LibreOffice's output, every page after the first) is not
+        looked up in pdfminer at all. A font is remembered only when the kept page's own text
+        objects use it (a font used inside a Form XObject is looked up on each page)."""
+        known = self._descent_of_font
+        if all(font in known for font in fonts):
+            return {font: known[font] for font in fonts}
+        descents = self._fonts.of_page(number)
+        found = {font: known[font] if font in known else self._font_descent(font, descents) for font in fonts}
+        if len(self._kept) < KEPT_PAGES:
+            self._keep(number, found)
+        return found
+
+    def _keep(self, number: int, found: dict[int, float]) -> None:
+        """Keep page ``number`` loaded when its text objects use fonts of ``found`` not yet known."""
+        page = pdfium_c.FPDF_LoadPage(self._document.raw, number - 1)
+        if not page:
+            return
+        listed = page_objects(handle(address(page)))
+        alive = {
+            TEXT_FONT(text_object)
+            for text_object, kind in zip(listed.handles, listed.kinds, strict=True)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT
+        }
+        new = {font: descent for font, descent in found.items() if font in alive and font not in self._descent_of_font}
+        if not new:
+            pdfium_c.FPDF_ClosePage(page)
+            return
+        self._kept.append(page)
+        self._descent_of_font.update(new)
+
     def _font_descent(self, font: int, descents: dict[bytes, float | None]) -> float:
         """The descent pdfminer gives the font, found by its name; Unsure when it gives none."""
         handle = ctypes.cast(font, pdfium_c.FPDF_FONT)
@@ -685,9 +731,7 @@ class PdfiumPages:
             raise Unsure("a font pdfminer does not name on the page")
         return descent
 
-    def _chars(
-        self, textpage: Any, height: float, descents: dict[bytes, float | None]
-    ) -> tuple[PageChars, _TextObjects]:
+    def _chars(self, textpage: Any, height: float, number: int) -> tuple[PageChars, _TextObjects]:
         """The page's characters but blanks, and the text objects they belong to.
 
         pdfium is asked two things per character (its text object and its origin), in ``map``
@@ -715,7 +759,7 @@ class PdfiumPages:
         if None in addresses:
             raise Unsure("a character of no text object")
         distinct, of_char = np.unique(np.array(addresses, dtype=np.uint64), return_inverse=True)
-        objects = self._text_objects(distinct.tolist(), height, descents)
+        objects = self._text_objects(distinct.tolist(), height, number)
         codes = _codes(text)
         fonts = objects.distinct_fonts
         font_rows = {font: row for row, font in enumerate(fonts)}
@@ -752,10 +796,10 @@ class PdfiumPages:
         blanks: dict[int | None, bool] = {}
         rows = seen.rows
         paths = []
-        for address, parameter, kind in zip(listed.addresses, listed.handles, listed.kinds, strict=True):
+        for object_address, parameter, kind in zip(listed.addresses, listed.handles, listed.kinds, strict=True):
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                if address not in rows:  # blanks only, or characters pdfium dropped
-                    advance = self._blank_advance(ctypes.cast(address or 0, pdfium_c.FPDF_PAGEOBJECT), blanks)
+                if object_address not in rows:  # blanks only, or characters pdfium dropped
+                    advance = self._blank_advance(ctypes.cast(object_address or 0, pdfium_c.FPDF_PAGEOBJECT), blanks)
                     narrowest = min(narrowest, advance)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 paths.append(parameter)
@@ -834,6 +878,9 @@ class PdfiumPages:
         ]
 
     def close(self) -> None:
+        for page in self._kept:
+            pdfium_c.FPDF_ClosePage(page)
+        self._kept.clear()
         if self._owned:
             self._document.close()
 
