@@ -18,8 +18,8 @@ not in a Python loop per character (a table page holds ~535 characters); a ``Cha
 only where pdfplumber's word rules run (text outside the tables, a cell such as "3月底" whose
 gap between "3" and "月" may hold a blank). The reader
 (``pdf.py``) hands over each table page while it has it loaded for its text layer, so no page is
-loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 5.7–7.0× less CPU than bare
-pdfplumber (bench/results.md, session 8), with the same tables, cells and words on every page.
+loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 8.1–8.6× less CPU than bare
+pdfplumber (bench/results.md, session 9), with the same tables, cells and words on every page.
 pdfplumber-rs was faster still but is alpha and replaces the pdfplumber package; PyMuPDF is AGPL.
 
 How each of pdfminer's values is rebuilt (equal to 0.001 pt on every page of the fixture PDFs and
@@ -30,7 +30,8 @@ of the real budget books, ``tests/parse/test_pdf_tables.py``):
 - its height is the font size × the text matrix, and its bottom lies ``descent`` below the
   baseline, where ``descent`` is the font descriptor's, read by pdfminer itself from the
   page's font resources (pdfium fills a descriptor's zero descent from the font program, so
-  its own value differs: pdfium puts a LibreOffice DejaVu character 2.8 pt lower);
+  its own value differs: pdfium puts a LibreOffice DejaVu character 2.8 pt lower), and known
+  by pdfium's font object while a page kept open holds it (``PdfiumPages._font_descents``);
 - blanks are not read: pdfium drops those that start or end a line and replaces others by
   spaces of its own (``_starts_word`` says when that cannot change a word);
 - rules: each painted path split into subpaths as pdfminer does, a two-point subpath is a line,
