@@ -208,3 +208,36 @@ def test_a_cell_of_two_lines_with_a_gap_after_a_cjk_character() -> None:
     chars = [_char("年", 110, 105), _char("1", 122, 105, size=5), _char("2", 127, 105, size=5), _char("底", 110, 120)]
     content = page_content(chars, edges, blank_gap=1.0)
     assert content.tables[0].rows[0][0] == "年12\n底"
+
+
+def test_a_ligature_in_a_cell_is_written_out_in_that_cell_only() -> None:
+    """pdfplumber's ``extract_text`` writes "ﬁ" as "fi"; the cells of a page are searched for a
+    ligature at once, and only then translated one by one."""
+    edges = _grid([100, 200, 300], [100, 130, 160])
+    chars = [_char("ﬁ", 110, 110, size=5), _char("t", 115, 110, size=5), _char("项", 210, 110), _char("目", 210, 140)]
+    content = page_content(chars, edges, blank_gap=1.0)
+    assert [table.rows for table in content.tables] == [(("fit", "项"), ("", "目"))]
+
+
+def test_fonts_known_by_address_read_every_page_as_pdfminers_page_tree_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path keeps a page open so that its fonts stay alive and are known by address: later
+    pages of ``tables20.pdf`` (one font dictionary for all) are not looked up in pdfminer's page
+    tree, and read exactly as when every page is looked up there (no page kept)."""
+    from pipeline.parse.read import pdf_tables
+
+    data = (TESTS / "fixtures" / "pdf" / "tables20.pdf").read_bytes()
+
+    def read_all() -> tuple[list[PageContent], int, int]:
+        fast = PdfiumPages(data)
+        try:
+            contents = [fast.content(number) for number in range(1, 35)]
+            return contents, len(fast._fonts._read), len(fast._kept)
+        finally:
+            fast.close()
+
+    cached, walked, kept = read_all()
+    monkeypatch.setattr(pdf_tables, "KEPT_PAGES", 0)
+    looked_up, walked_all, kept_none = read_all()
+    assert cached == looked_up
+    assert (walked_all, kept_none) == (34, 0)
+    assert walked < 10 and 1 <= kept <= 4

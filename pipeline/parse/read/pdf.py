@@ -78,10 +78,12 @@ from pipeline.parse.read.pdfium_calls import (
     FORM_OBJECT,
     FORM_OBJECT_COUNT,
     OBJECT_TYPE,
-    PAGE_OBJECT,
-    PAGE_OBJECT_COUNT,
     LoadedPage,
+    PageObjects,
     address,
+    handle,
+    page_objects,
+    text_of_page,
 )
 from pipeline.parse.read.scan import ocr_page_numbers, ocr_pdf_pages, with_scans
 from pipeline.parse.read.text import LINE_CONTROLS, is_printable
@@ -147,23 +149,39 @@ FORM_DEPTH: Final = 15
 """Form XObjects nested this deep are not searched (pypdfium2's ``get_objects`` default)."""
 
 
-def _drawn_kinds(container: int, form: bool = False, depth: int = 1) -> set[int]:
-    """Which of ``DRAWN_KINDS`` a page (or a Form XObject on it) draws, nested forms included,
-    in one pass over its objects that stops once both are found."""
-    count, get = (FORM_OBJECT_COUNT, FORM_OBJECT) if form else (PAGE_OBJECT_COUNT, PAGE_OBJECT)
+def _drawn_kinds(objects: PageObjects) -> set[int]:
+    """Which of ``DRAWN_KINDS`` a page draws, its Form XObjects' objects included, in one pass that
+    stops once both are found. A page without Form XObjects and with every object given (most
+    pages) is answered from the kinds at once."""
+    if pdfium_c.FPDF_PAGEOBJ_FORM not in objects.kinds and None not in objects.addresses:
+        return set(objects.kinds).intersection(DRAWN_KINDS)
     found: set[int] = set()
-    total = count(container)
+    for object_address, obj, kind in zip(objects.addresses, objects.handles, objects.kinds, strict=True):
+        if not object_address:
+            raise ValueError("pdfium could not get an object of a page")
+        found |= _drawn_in(obj, kind, 1)
+        if len(found) == len(DRAWN_KINDS):
+            break
+    return found
+
+
+def _drawn_in(obj: Any, kind: int, depth: int) -> set[int]:
+    """``DRAWN_KINDS`` among an object (``obj``: its ``handle``) of type ``kind`` and, for a Form
+    XObject ``depth`` deep, the objects inside it."""
+    if kind in DRAWN_KINDS:
+        return {kind}
+    if kind != pdfium_c.FPDF_PAGEOBJ_FORM or depth >= FORM_DEPTH:
+        return set()
+    found: set[int] = set()
+    total = FORM_OBJECT_COUNT(obj)
     if total < 0:
         raise ValueError("pdfium could not count the objects of a page")
     for index in range(total):
-        obj = get(container, index)
-        if not obj:
+        inner = FORM_OBJECT(obj, index)
+        if not inner:
             raise ValueError("pdfium could not get an object of a page")
-        kind = OBJECT_TYPE(obj)
-        if kind in DRAWN_KINDS:
-            found.add(kind)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < FORM_DEPTH:
-            found |= _drawn_kinds(obj, form=True, depth=depth + 1)
+        inner = handle(inner)
+        found |= _drawn_in(inner, OBJECT_TYPE(inner), depth + 1)
         if len(found) == len(DRAWN_KINDS):
             break
     return found
@@ -203,22 +221,27 @@ def read_page_texts(document: pdfium.PdfDocument, tables: TablePages | None = No
     had_table = False
     try:
         for index in range(len(document)):
-            page = document[index]
+            page = pdfium_c.FPDF_LoadPage(document.raw, index)
+            if not page:
+                raise pdfium.PdfiumError("Failed to load page.")
             try:
-                textpage = page.get_textpage()
+                textpage = pdfium_c.FPDFText_LoadPage(page)
+                if not textpage:
+                    raise pdfium.PdfiumError("Failed to load text page.")
                 try:
-                    text = _clean_layer_text(textpage.get_text_range())
-                    drawn = _drawn_kinds(address(page.raw))
+                    text = _clean_layer_text(text_of_page(textpage))
+                    objects = page_objects(handle(address(page)))
+                    drawn = _drawn_kinds(objects)
                     page_text = PageText(
                         text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn
                     )
                     had_table = tables is not None and is_table_page(page_text, had_table)
                     if tables is not None and had_table:
-                        had_table = _read_early(tables, index + 1, LoadedPage(page.raw, textpage.raw), contents)
+                        had_table = _read_early(tables, index + 1, LoadedPage(page, textpage, objects), contents)
                 finally:
-                    textpage.close()
+                    pdfium_c.FPDFText_ClosePage(textpage)
             finally:
-                page.close()
+                pdfium_c.FPDF_ClosePage(page)
             pages.append(page_text)
     except Exception as exc:  # pdfium raises PdfiumError, ValueError, … on damaged pages
         raise IngestError("unreadable_file", STAGE_READ, f"the PDF's pages could not be read: {exc}") from exc

@@ -124,8 +124,12 @@ def merged_edges(edges: Sequence[dict[str, Any]]) -> tuple[list[Edge], list[Edge
     return [e for e in merged_v if e[4] >= minimum], [e for e in merged_h if e[4] >= minimum]
 
 
-Rules = dict[Point, tuple[set[Box], set[Box]]]
-"""Each intersection with the boxes of the vertical and of the horizontal edges that cross there."""
+Rules = dict[Point, list[int]]
+"""Each intersection with the vertical and the horizontal edges that cross there, each a set of
+edges as a bit mask: bit *k* for the *k*-th distinct box of its orientation. pdfplumber tells
+edges apart by their box (``obj_to_bbox``), so two edges drawn with one box are one bit; whether
+two intersections share an edge is then one ``&`` of two ints instead of a set test that hashes
+tuples of floats (the corner search makes ~40 such tests per intersection)."""
 
 
 def intersections(vertical: Sequence[Edge], horizontal: Sequence[Edge]) -> Rules:
@@ -135,9 +139,12 @@ def intersections(vertical: Sequence[Edge], horizontal: Sequence[Edge]) -> Rules
     x_tolerance, y_tolerance = SETTINGS.intersection_x_tolerance, SETTINGS.intersection_y_tolerance
     across = sorted(horizontal, key=itemgetter(1, 0))
     tops = [edge[1] for edge in across]
+    v_bits: dict[Box, int] = {}
+    h_bits: dict[Box, int] = {}
     found: Rules = {}
     for v in sorted(vertical, key=itemgetter(0, 1)):
-        x, v_box = v[0], v[:4]
+        x = v[0]
+        v_bit = v_bits.setdefault(v[:4], 1 << len(v_bits))
         for h in across[
             bisect_left(tops, v[1] - y_tolerance - SEARCH_MARGIN) : bisect_right(
                 tops, v[3] + y_tolerance + SEARCH_MARGIN
@@ -148,9 +155,9 @@ def intersections(vertical: Sequence[Edge], horizontal: Sequence[Edge]) -> Rules
                 and v[3] >= h[1] - y_tolerance
                 and h[0] - x_tolerance <= x <= h[2] + x_tolerance
             ):
-                rules = found.setdefault((x, h[1]), (set(), set()))
-                rules[0].add(v_box)
-                rules[1].add(h[:4])
+                rules = found.setdefault((x, h[1]), [0, 0])
+                rules[0] |= v_bit
+                rules[1] |= h_bits.setdefault(h[:4], 1 << len(h_bits))
     return found
 
 
@@ -177,12 +184,12 @@ def cells(rules: Rules) -> list[Box]:
         acrosses: list[Point] = []  # those to the right joined by a horizontal edge, found as far as needed
         cell: Box | None = None
         for down in column[point[0]][below_from[point] :]:
-            if vertical.isdisjoint(rules[down][0]):
+            if not vertical & rules[down][0]:
                 continue
             index = 0
             while cell is None:
                 if index == len(acrosses):
-                    while scanned < len(rest) and horizontal.isdisjoint(rules[rest[scanned]][1]):
+                    while scanned < len(rest) and not horizontal & rules[rest[scanned]][1]:
                         scanned += 1
                     if scanned == len(rest):
                         break
@@ -191,11 +198,7 @@ def cells(rules: Rules) -> list[Box]:
                 across = acrosses[index]
                 index += 1
                 corner = rules.get((across[0], down[1]))
-                if (
-                    corner is not None
-                    and not corner[0].isdisjoint(rules[across][0])
-                    and not corner[1].isdisjoint(rules[down][1])
-                ):
+                if corner is not None and corner[0] & rules[across][0] and corner[1] & rules[down][1]:
                     cell = (point[0], point[1], across[0], down[1])
             if cell is not None:
                 break

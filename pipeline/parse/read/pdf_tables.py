@@ -18,8 +18,8 @@ not in a Python loop per character (a table page holds ~535 characters); a ``Cha
 only where pdfplumber's word rules run (text outside the tables, a cell such as "3月底" whose
 gap between "3" and "月" may hold a blank). The reader
 (``pdf.py``) hands over each table page while it has it loaded for its text layer, so no page is
-loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 5.7–7.0× less CPU than bare
-pdfplumber (bench/results.md, session 8), with the same tables, cells and words on every page.
+loaded twice. On ``tables200p.pdf`` the whole ``parse_document`` takes 8.1–8.6× less CPU than bare
+pdfplumber (bench/results.md, session 9), with the same tables, cells and words on every page.
 pdfplumber-rs was faster still but is alpha and replaces the pdfplumber package; PyMuPDF is AGPL.
 
 How each of pdfminer's values is rebuilt (equal to 0.001 pt on every page of the fixture PDFs and
@@ -30,7 +30,8 @@ of the real budget books, ``tests/parse/test_pdf_tables.py``):
 - its height is the font size × the text matrix, and its bottom lies ``descent`` below the
   baseline, where ``descent`` is the font descriptor's, read by pdfminer itself from the
   page's font resources (pdfium fills a descriptor's zero descent from the font program, so
-  its own value differs: pdfium puts a LibreOffice DejaVu character 2.8 pt lower);
+  its own value differs: pdfium puts a LibreOffice DejaVu character 2.8 pt lower), and known
+  by pdfium's font object while a page kept open holds it (``PdfiumPages._font_descents``);
 - blanks are not read: pdfium drops those that start or end a line and replaces others by
   spaces of its own (``_starts_word`` says when that cannot change a word);
 - rules: each painted path split into subpaths as pdfminer does, a two-point subpath is a line,
@@ -60,7 +61,7 @@ import statistics
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby, pairwise, repeat
+from itertools import chain, groupby, islice, pairwise, repeat
 from operator import itemgetter
 from typing import Any, Final, NamedTuple
 
@@ -88,9 +89,6 @@ from pipeline.parse.read.pdfium_calls import (
     FONT_SIZE,
     GLYPH_WIDTH,
     OBJECT_MATRIX,
-    OBJECT_TYPE,
-    PAGE_OBJECT,
-    PAGE_OBJECT_COUNT,
     PATH_SEGMENT,
     PATH_SEGMENT_COUNT,
     SEGMENT_CLOSES,
@@ -100,6 +98,11 @@ from pipeline.parse.read.pdfium_calls import (
     STROKE_WIDTH,
     TEXT_FONT,
     LoadedPage,
+    PageObjects,
+    Slots,
+    address,
+    handle,
+    page_objects,
 )
 
 X_TOLERANCE: Final = 3.0
@@ -111,6 +114,9 @@ SAME_RULE_PT: Final = 2.0
 MIN_CELL_PT: Final = 6.0
 """Rules closer than this are no table's: a row holds a line of text (a real budget book's small
 print has rows 7.8 pt high), a column at least a character."""
+KEPT_PAGES: Final = 4
+"""Pages the fast path keeps loaded for their fonts (``PdfiumPages._font_descents``): a document
+whose fonts change from page to page reads the rest through pdfminer's page tree, as before."""
 LATTICE_MIN_LINES: Final = 10
 """… and a grid has at least this many of them (a double border has two)."""
 BLANK_MIN_PT: Final = 1.0
@@ -124,6 +130,8 @@ UNNAMED_CHARACTERS: Final = frozenset("\ufffd\ufffe\x00\x02")
 
 _CJK: Final = re.compile(f"[{CJK_CLASS}]")
 _LIGATURES: Final = str.maketrans(LIGATURES)
+_LIGATURE: Final = re.compile("|".join(map(re.escape, LIGATURES)))
+"""Any of the ligatures ``_LIGATURES`` writes out ("ﬁ"): a page's cells are searched for one at once."""
 _LIST_NUMBER: Final = re.compile(SPACED_LIST_NUMBER)
 LIST_NUMBER_LENGTH: Final = 4
 """Characters enough to see a list number ("12." and the one after it)."""
@@ -176,6 +184,9 @@ class PageContent:
     and pdfium does not give them all."""
 
 
+_CODE_BITS: Final = 21
+"""A character's code fits in this many bits: a glyph is its font's row above them and its code in them."""
+_CODE_MASK: Final = (1 << _CODE_BITS) - 1
 _new_tuple: Final[Any] = tuple.__new__
 """Builds a named tuple from its values at a third of the cost of calling the class (per character)."""
 
@@ -509,7 +520,11 @@ class _Fonts:
 
     pdfminer takes it from the font descriptor (or, for the 14 standard fonts, from their
     metrics); pdfium replaces a descriptor's zero with the font program's, so it is read here with
-    pdfminer's own font classes (~15 ms a document: no page is interpreted).
+    pdfminer's own font classes (no page is interpreted). Pages usually share their font
+    dictionary (LibreOffice: every page's ``/Font`` is one object, ``630 0 R``) or at least their
+    fonts (a real budget book names ``8 0 R`` in each page's own ``/Font``): a font dictionary
+    that is a PDF object is read once per document, and each font object once, so a page costs
+    only pdfminer's walk to it in the page tree.
     """
 
     def __init__(self, data: bytes) -> None:
@@ -517,24 +532,47 @@ class _Fonts:
         self._read: list[PDFPage] = []
         self._manager = PDFResourceManager(caching=True)
         self._descents: dict[int, dict[bytes, float | None]] = {}
+        self._of_dictionary: dict[int, dict[bytes, float | None]] = {}
+        """A ``/Font`` dictionary's object number → its fonts' descents by name."""
+        self._of_font: dict[int, tuple[bytes, float] | None] = {}
+        """A font's object number → its name and descent (None: no name pdfium gives)."""
 
     def of_page(self, number: int) -> dict[bytes, float | None]:
         """Font name → descent in text space for a page's fonts (None when two fonts of one name differ)."""
         if number not in self._descents:
             while len(self._read) < number:
                 self._read.append(next(self._pages))
-            descents: dict[bytes, float | None] = {}
-            for reference in dict_value(self._read[number - 1].resources.get("Font", {})).values():
-                objid = reference.objid if isinstance(reference, PDFObjRef) else None
-                spec = dict_value(reference)
-                base = resolve1(spec.get("BaseFont"))
-                if not isinstance(base, PSLiteral):
-                    continue  # a Type 3 font has no name pdfium gives: its text goes to pdfplumber
-                font = self._manager.get_font(objid, spec)
-                name, descent = _font_key(base.name), float(font.get_descent())
-                descents[name] = descent if descents.get(name, descent) == descent else None
-            self._descents[number] = descents
+            fonts = self._read[number - 1].resources.get("Font", {})
+            if not isinstance(fonts, PDFObjRef):
+                self._descents[number] = self._of_fonts(fonts)
+            else:
+                if fonts.objid not in self._of_dictionary:
+                    self._of_dictionary[fonts.objid] = self._of_fonts(fonts)
+                self._descents[number] = self._of_dictionary[fonts.objid]
         return self._descents[number]
+
+    def _of_fonts(self, fonts: object) -> dict[bytes, float | None]:
+        descents: dict[bytes, float | None] = {}
+        for reference in dict_value(fonts).values():
+            if isinstance(reference, PDFObjRef):
+                if reference.objid not in self._of_font:
+                    self._of_font[reference.objid] = self._named_descent(reference.objid, reference)
+                named = self._of_font[reference.objid]
+            else:
+                named = self._named_descent(None, reference)
+            if named is None:
+                continue  # a Type 3 font has no name pdfium gives: its text goes to pdfplumber
+            name, descent = named
+            descents[name] = descent if descents.get(name, descent) == descent else None
+        return descents
+
+    def _named_descent(self, objid: int | None, reference: object) -> tuple[bytes, float] | None:
+        """A font's name without its subset tag and pdfminer's descent; None for a font without a ``/BaseFont`` name."""
+        spec = dict_value(reference)
+        base = resolve1(spec.get("BaseFont"))
+        if not isinstance(base, PSLiteral):
+            return None
+        return _font_key(base.name), float(self._manager.get_font(objid, spec).get_descent())
 
 
 class _TextObjects(NamedTuple):
@@ -550,8 +588,8 @@ class _TextObjects(NamedTuple):
     """Font size × the text matrix upwards: pdfminer's ``size`` of an upright character."""
     flip: Floats
     """The page height less the descent in points: a character's bottom is this less its baseline's y."""
-    widths: dict[int, dict[str, float]]
-    """Each font's advance of each character at size 1, as read so far."""
+    distinct_fonts: list[int]
+    """The fonts of ``fonts``, each once."""
 
 
 class PdfiumPages:
@@ -565,16 +603,25 @@ class PdfiumPages:
         self._width = ctypes.c_float()
         self._size = ctypes.c_float()
         self._matrix = pdfium_c.FS_MATRIX()
-        self._matrix_address = ctypes.addressof(self._matrix)
-        self._width_address = ctypes.addressof(self._width)
-        self._colour = (ctypes.c_uint * 4)()
-        self._colour_addresses = tuple(ctypes.addressof(self._colour) + 4 * i for i in range(4))
+        self._width_pointer = ctypes.byref(self._width)
+        self._origins = (Slots(ctypes.c_double), Slots(ctypes.c_double))
+        self._matrices = Slots(ctypes.c_float, 6)
+        self._sizes = Slots(ctypes.c_float)
+        self._advances = Slots(ctypes.c_float)
+        self._unit_size = ctypes.c_float(1.0)
+        self._points = (Slots(ctypes.c_float), Slots(ctypes.c_float))
+        self._widths = Slots(ctypes.c_float)
+        self._colours = tuple(Slots(ctypes.c_uint) for _ in range(4))
+        self._kept: list[Any] = []
+        """Pages loaded and kept open so that their fonts stay alive (``_font_descents``)."""
+        self._descent_of_font: dict[int, float] = {}
+        """A font alive on a kept page, by its address → pdfminer's descent of it."""
 
     def content(self, number: int, loaded: LoadedPage | None = None) -> PageContent:
         """Page ``number`` (1-based); ``loaded``: the page and its text page as the reader loaded
         them from the same document (left open), or None to load them here."""
         if loaded is not None:
-            return self._content(number, loaded.page, loaded.textpage)
+            return self._content(number, loaded.page, loaded.textpage, loaded.objects)
         page = pdfium_c.FPDF_LoadPage(self._document.raw, number - 1)
         if not page:
             raise Unsure("pdfium cannot load the page")
@@ -587,10 +634,12 @@ class PdfiumPages:
         finally:
             pdfium_c.FPDF_ClosePage(page)
 
-    def _content(self, number: int, page: Any, textpage: Any) -> PageContent:
+    def _content(self, number: int, page: Any, textpage: Any, listed: PageObjects | None = None) -> PageContent:
         height = self._page_height(page)
-        chars, objects = self._chars(textpage, height, self._fonts.of_page(number))
-        edges, blank_gap = self._objects(page, height, objects)
+        chars, objects = self._chars(textpage, height, number)
+        if listed is None:
+            listed = page_objects(handle(ctypes.cast(page, ctypes.c_void_p).value))
+        edges, blank_gap = self._objects(listed, height, objects)
         return page_content(chars, edges, blank_gap)
 
     def _page_height(self, page: Any) -> float:
@@ -607,26 +656,23 @@ class PdfiumPages:
             raise Unsure("a crop box")
         return float(top)
 
-    def _text_objects(self, handles: list[int], height: float, descents: dict[bytes, float | None]) -> _TextObjects:
+    def _text_objects(self, handles: list[int], height: float, number: int) -> _TextObjects:
         """What the characters of each text object share, read for all of them in ``map`` calls.
 
         An object's advance scale is its font size × its text matrix across, its size the font
         size × the matrix upwards, its flip the page height less its descent in points (descent ×
         font size × the matrix upwards), each in the order of pdfminer's arithmetic."""
         count = len(handles)
-        matrices = (ctypes.c_float * (6 * count))()
-        start = ctypes.addressof(matrices)
-        deque(map(OBJECT_MATRIX, handles, range(start, start + 24 * count, 24)), 0)
-        matrix = np.frombuffer(memoryview(matrices), dtype=np.float32).reshape(count, 6).astype(np.float64)
+        parameters = list(map(handle, handles))
+        deque(map(OBJECT_MATRIX, parameters, self._matrices.take(count)), 0)
+        matrix = self._matrices.values(count)
         scale_x, skew_b, skew_c, scale_y = matrix[:, 0], matrix[:, 1], matrix[:, 2], matrix[:, 3]
         if np.any((skew_b != 0) | (skew_c != 0) | (scale_x <= 0) | (scale_y <= 0)):
             raise Unsure("rotated, mirrored or skewed text")
-        fonts = [font or 0 for font in map(TEXT_FONT, handles)]
-        font_descents = {font: self._font_descent(font, descents) for font in dict.fromkeys(fonts)}
-        sizes = (ctypes.c_float * count)()
-        start = ctypes.addressof(sizes)
-        deque(map(FONT_SIZE, handles, range(start, start + 4 * count, 4)), 0)
-        size = np.frombuffer(memoryview(sizes), dtype=np.float32).astype(np.float64)
+        fonts = [font or 0 for font in map(TEXT_FONT, parameters)]
+        font_descents = self._font_descents(list(dict.fromkeys(fonts)), number)
+        deque(map(FONT_SIZE, parameters, self._sizes.take(count)), 0)
+        size = self._sizes.values(count)
         descent = np.array([font_descents[font] for font in fonts], dtype=np.float64)
         return _TextObjects(
             {handle: row for row, handle in enumerate(handles)},
@@ -634,8 +680,46 @@ class PdfiumPages:
             size * scale_x,
             size * scale_y,
             height - descent * size * scale_y,
-            {font: {} for font in font_descents},
+            list(font_descents),
         )
+
+    def _font_descents(self, fonts: list[int], number: int) -> dict[int, float]:
+        """pdfminer's descent of each font of page ``number`` (pdfium's fonts, by address).
+
+        pdfminer finds it by the font's name among the page's resources, which it reaches by
+        walking the page tree and parsing every page's dictionary (~0.15 ms a page). pdfium gives
+        the fonts of one font dictionary one object, by one address, for as long as a loaded page
+        uses it; so the fast path keeps up to ``KEPT_PAGES`` pages open (their fonts alive, so no
+        other font can take their addresses) and knows their fonts' descents by address: a page
+        whose fonts are all known (in LibreOffice's output, every page after the first) is not
+        looked up in pdfminer at all. A font is remembered only when the kept page's own text
+        objects use it (a font used inside a Form XObject is looked up on each page)."""
+        known = self._descent_of_font
+        if all(font in known for font in fonts):
+            return {font: known[font] for font in fonts}
+        descents = self._fonts.of_page(number)
+        found = {font: known[font] if font in known else self._font_descent(font, descents) for font in fonts}
+        if len(self._kept) < KEPT_PAGES:
+            self._keep(number, found)
+        return found
+
+    def _keep(self, number: int, found: dict[int, float]) -> None:
+        """Keep page ``number`` loaded when its text objects use fonts of ``found`` not yet known."""
+        page = pdfium_c.FPDF_LoadPage(self._document.raw, number - 1)
+        if not page:
+            return
+        listed = page_objects(handle(address(page)))
+        alive = {
+            TEXT_FONT(text_object)
+            for text_object, kind in zip(listed.handles, listed.kinds, strict=True)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT
+        }
+        new = {font: descent for font, descent in found.items() if font in alive and font not in self._descent_of_font}
+        if not new:
+            pdfium_c.FPDF_ClosePage(page)
+            return
+        self._kept.append(page)
+        self._descent_of_font.update(new)
 
     def _font_descent(self, font: int, descents: dict[bytes, float | None]) -> float:
         """The descent pdfminer gives the font, found by its name; Unsure when it gives none."""
@@ -648,16 +732,16 @@ class PdfiumPages:
             raise Unsure("a font pdfminer does not name on the page")
         return descent
 
-    def _chars(
-        self, textpage: Any, height: float, descents: dict[bytes, float | None]
-    ) -> tuple[PageChars, _TextObjects]:
+    def _chars(self, textpage: Any, height: float, number: int) -> tuple[PageChars, _TextObjects]:
         """The page's characters but blanks, and the text objects they belong to.
 
         pdfium is asked two things per character (its text object and its origin), in ``map``
         over the characters' indices, the origins written straight into one array; the rest is
         read once per text object and per distinct (font, character) and spread over the
-        characters as columns. A page of 535 characters in 88 text objects of 2 fonts with 160
-        distinct characters: 1 070 calls per character, 88 text objects and 160 advances read."""
+        characters as columns: a character's object is its row among the distinct objects
+        (``np.unique``), its glyph the distinct (font, code) it is. A page of 535 characters in 88
+        text objects of 2 fonts with 160 distinct characters: 1 070 calls per character, 88 text
+        objects and 160 advances read."""
         count = pdfium_c.FPDFText_CountChars(textpage)
         buffer = (ctypes.c_ushort * (count + 1))()
         written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
@@ -669,34 +753,37 @@ class PdfiumPages:
             indices = np.delete(np.arange(count), blanks(text)).tolist()
             text = "".join([text[index] for index in indices])
         size = len(indices)
-        page_address = ctypes.cast(textpage, ctypes.c_void_p).value
-        addresses = list(map(CHAR_TEXT_OBJECT, repeat(page_address, size), indices))
-        origins = (ctypes.c_double * (2 * size))()
-        start = ctypes.addressof(origins)
-        end = start + 16 * size
-        deque(map(CHAR_ORIGIN, repeat(page_address), indices, range(start, end, 16), range(start + 8, end, 16)), 0)
-        handles = list(dict.fromkeys(addresses))
-        if None in handles:
+        page_parameter = handle(ctypes.cast(textpage, ctypes.c_void_p).value)
+        addresses = list(map(CHAR_TEXT_OBJECT, repeat(page_parameter, size), indices))
+        xs, ys = self._origins
+        deque(map(CHAR_ORIGIN, repeat(page_parameter), indices, xs.take(size), ys.take(size)), 0)
+        if None in addresses:
             raise Unsure("a character of no text object")
-        objects = self._text_objects(handles, height, descents)
-        of_char = np.fromiter(map(objects.rows.__getitem__, addresses), dtype=np.intp, count=size)
-        glyphs = list(zip(map(objects.fonts.__getitem__, of_char.tolist()), text, strict=True))
-        advance: dict[tuple[int, str], float] = {}
-        for font, character in set(glyphs):
-            font_widths = objects.widths[font]
-            width = font_widths.get(character)
-            if width is None:
-                GLYPH_WIDTH(font, ord(character), 1.0, self._width_address)
-                width = font_widths[character] = float(self._width.value)
-            advance[font, character] = width
-        xy = np.frombuffer(memoryview(origins), dtype=np.float64)
-        left = xy[0::2].copy()
-        bottom = objects.flip[of_char] - xy[1::2]
-        advances = np.fromiter(map(advance.__getitem__, glyphs), dtype=np.float64, count=size)
-        right = left + advances * objects.advance_scale[of_char]
-        return PageChars(text, _codes(text), left, right, bottom - objects.size[of_char], bottom), objects
+        distinct, of_char = np.unique(np.array(addresses, dtype=np.uint64), return_inverse=True)
+        objects = self._text_objects(distinct.tolist(), height, number)
+        codes = _codes(text)
+        fonts = objects.distinct_fonts
+        font_rows = {font: row for row, font in enumerate(fonts)}
+        font_of_object = np.array([font_rows[font] for font in objects.fonts], dtype=np.int64)
+        glyphs, of_glyph = np.unique((font_of_object[of_char] << _CODE_BITS) | codes, return_inverse=True)
+        font_parameters = [handle(font) for font in fonts]
+        glyph_count = len(glyphs)
+        known = map(
+            GLYPH_WIDTH,
+            map(font_parameters.__getitem__, (glyphs >> _CODE_BITS).tolist()),
+            (glyphs & _CODE_MASK).tolist(),
+            repeat(self._unit_size, glyph_count),
+            self._advances.take(glyph_count),
+        )
+        if not all(known):
+            raise Unsure("a character whose advance pdfium does not give")
+        advances = self._advances.values(glyph_count)
+        left = xs.values(size)
+        bottom = objects.flip[of_char] - ys.values(size)
+        right = left + advances[of_glyph] * objects.advance_scale[of_char]
+        return PageChars(text, codes, left, right, bottom - objects.size[of_char], bottom), objects
 
-    def _objects(self, page: Any, height: float, seen: _TextObjects) -> tuple[list[dict[str, Any]], float]:
+    def _objects(self, listed: PageObjects, height: float, seen: _TextObjects) -> tuple[list[dict[str, Any]], float]:
         """pdfplumber's ``page.edges`` (the edges of its lines, then of its rectangles, then of its
         curves), and the narrowest gap a blank of the page's text would leave (``_starts_word``).
 
@@ -708,102 +795,129 @@ class PdfiumPages:
         curves: list[dict[str, Any]] = []
         narrowest = math.inf
         blanks: dict[int | None, bool] = {}
-        page_address = ctypes.cast(page, ctypes.c_void_p).value
-        count = PAGE_OBJECT_COUNT(page_address)
-        handles = list(map(PAGE_OBJECT, repeat(page_address, count), range(count)))
         rows = seen.rows
-        for address, kind in zip(handles, map(OBJECT_TYPE, handles), strict=True):
+        paths = []
+        for object_address, parameter, kind in zip(listed.addresses, listed.handles, listed.kinds, strict=True):
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                if address not in rows:  # blanks only, or characters pdfium dropped
-                    advance = self._blank_advance(ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT), blanks)
+                if object_address not in rows:  # blanks only, or characters pdfium dropped
+                    advance = self._blank_advance(ctypes.cast(object_address or 0, pdfium_c.FPDF_PAGEOBJECT), blanks)
                     narrowest = min(narrowest, advance)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                style = self._style(address)
-                for shape, points in self._subpaths(address, height):
-                    _add_edges(shape, points, style, lines, rects, curves)
-        font_blank = {font: self._font_blank(font, widths) for font, widths in seen.widths.items()}
+                paths.append(parameter)
+        for style, subpaths in self._paths(paths, height):
+            for shape, points in subpaths:
+                _add_edges(shape, points, style, lines, rects, curves)
+        font_blank = {font: self._font_blank(font) for font in seen.distinct_fonts}
         gaps = np.array([font_blank[font] for font in seen.fonts], dtype=np.float64) * seen.advance_scale
         gaps = gaps[~np.isnan(gaps)]
         if len(gaps):
             narrowest = min(narrowest, float(gaps.min()))
         return lines + rects + curves, max(BLANK_MIN_PT, BLANK_SHARE * narrowest)
 
-    def _font_blank(self, font: int, widths: dict[str, float]) -> float:
-        """The advance of a blank of the font at size 1; infinite when it holds none (kept among
-        the font's ``widths``: the fast path reads no blank character)."""
-        if " " not in widths:
-            known = GLYPH_WIDTH(font, ord(" "), 1.0, self._width_address)
-            widths[" "] = float(self._width.value) if known and self._width.value > 0 else math.inf
-        return widths[" "]
+    def _font_blank(self, font: int) -> float:
+        """The advance of a blank of the font at size 1; infinite when it holds none."""
+        known = GLYPH_WIDTH(handle(font), ord(" "), self._unit_size, self._width_pointer)
+        return float(self._width.value) if known and self._width.value > 0 else math.inf
 
-    def _blank_advance(self, handle: Any, blanks: dict[int | None, bool]) -> float:
+    def _blank_advance(self, text_object: Any, blanks: dict[int | None, bool]) -> float:
         """How far a blank of the text object's font advances, in points; infinite when its font
         holds no blank (an embedded subset holds only the characters the document uses)."""
-        font = pdfium_c.FPDFTextObj_GetFont(handle)
+        font = pdfium_c.FPDFTextObj_GetFont(text_object)
         key = ctypes.cast(font, ctypes.c_void_p).value
         if key not in blanks:
             known = pdfium_c.FPDFFont_GetGlyphWidth(font, ord(" "), 1.0, self._width)
             blanks[key] = bool(known) and self._width.value > 0
         if not blanks[key]:
             return math.inf
-        pdfium_c.FPDFTextObj_GetFontSize(handle, self._size)
-        pdfium_c.FPDFPageObj_GetMatrix(handle, self._matrix)
+        pdfium_c.FPDFTextObj_GetFontSize(text_object, self._size)
+        pdfium_c.FPDFPageObj_GetMatrix(text_object, self._matrix)
         pdfium_c.FPDFFont_GetGlyphWidth(font, ord(" "), self._size.value, self._width)
         return float(self._width.value) * abs(float(self._matrix.a))
 
-    def _style(self, address: int) -> dict[str, Any]:
-        STROKE_WIDTH(address, self._width_address)
-        colour = self._colour
-        STROKE_COLOUR(address, *self._colour_addresses)
-        return {"linewidth": float(self._width.value), "stroking_color": tuple(colour)}
-
-    def _subpaths(self, address: int, height: float) -> list[tuple[str, list[Point]]]:
-        """The path's subpaths as pdfminer paints them: each shape (``m``, ``l``, ``c``, ``h``) with
-        the end point of each operation, in pdfplumber's top-down coordinates."""
-        matrix = self._matrix
-        OBJECT_MATRIX(address, self._matrix_address)
-        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
-        count = PATH_SEGMENT_COUNT(address)
-        segments = list(map(PATH_SEGMENT, repeat(address, count), range(count)))
-        coordinates = (ctypes.c_float * (2 * count))()
-        start = ctypes.addressof(coordinates)
-        end = start + 8 * count
-        deque(map(SEGMENT_POINT, segments, range(start, end, 8), range(start + 4, end, 8)), 0)
-        subpaths: list[tuple[str, list[Point]]] = []
-        shape, points = "", list[Point]()
-        bezier = 0
-        for x, y, kind, closes in zip(
-            coordinates[0::2],
-            coordinates[1::2],
-            map(SEGMENT_TYPE, segments),
-            map(SEGMENT_CLOSES, segments),
-            strict=True,
-        ):
-            point = (a * x + c * y + e, height - (b * x + d * y + f))
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
-                if shape:
-                    subpaths.append((shape, points))
-                shape, points = "m", [point]
-            elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
-                bezier += 1
-                if bezier % 3 == 0:  # a curve is three points: two controls and its end
-                    shape += "c"
-                    points.append(point)
-            elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
-                shape += "l"
-                points.append(point)
-            else:
-                raise Unsure("an unknown path segment")
-            if closes:
-                shape += "h"
-                points.append(points[0])
-        if shape:
-            subpaths.append((shape, points))
-        return subpaths
+    def _paths(self, paths: list[Any], height: float) -> list[tuple[dict[str, Any], list[tuple[str, list[Point]]]]]:
+        """Each path object's stroke and subpaths (``paths``: their ``handle``), pdfium read for all
+        of a page's paths and segments at once (a table page has ~19 paths of 2-5 segments). A
+        call pdfium answers with false (never seen) is Unsure: its output would be stale."""
+        count = len(paths)
+        widths, colours, matrices = self._widths, self._colours, self._matrices
+        read = [
+            map(STROKE_WIDTH, paths, widths.take(count)),
+            map(STROKE_COLOUR, paths, *(colour.take(count) for colour in colours)),
+            map(OBJECT_MATRIX, paths, matrices.take(count)),
+        ]
+        if not all(chain.from_iterable(read)):
+            raise Unsure("a path whose stroke or matrix pdfium does not give")
+        lengths = list(map(PATH_SEGMENT_COUNT, paths))
+        if lengths and min(lengths) < 0:
+            raise Unsure("a path whose segments pdfium cannot count")
+        total = sum(lengths)
+        segments = list(
+            map(
+                handle,
+                map(
+                    PATH_SEGMENT,
+                    chain.from_iterable(map(repeat, paths, lengths)),
+                    chain.from_iterable(map(range, lengths)),
+                ),
+            )
+        )
+        xs, ys = self._points
+        if not all(map(SEGMENT_POINT, segments, xs.take(total), ys.take(total))):
+            raise Unsure("a path segment pdfium does not give")
+        styles = [
+            {"linewidth": width, "stroking_color": colour}
+            for width, colour in zip(
+                widths.items(count), zip(*(colour.items(count) for colour in colours), strict=True), strict=True
+            )
+        ]
+        segment_of = zip(
+            xs.items(total), ys.items(total), map(SEGMENT_TYPE, segments), map(SEGMENT_CLOSES, segments), strict=True
+        )
+        return [
+            (style, _subpaths(islice(segment_of, length), matrix, height))
+            for style, matrix, length in zip(styles, matrices.values(count).tolist(), lengths, strict=True)
+        ]
 
     def close(self) -> None:
+        for page in self._kept:
+            pdfium_c.FPDF_ClosePage(page)
+        self._kept.clear()
         if self._owned:
             self._document.close()
+
+
+def _subpaths(
+    segments: Iterable[tuple[float, float, int, int]], matrix: Sequence[float], height: float
+) -> list[tuple[str, list[Point]]]:
+    """A path's subpaths as pdfminer paints them: each shape (``m``, ``l``, ``c``, ``h``) with the
+    end point of each operation, in pdfplumber's top-down coordinates; ``segments``: each
+    segment's point, type and whether it closes the subpath, ``matrix`` the path's (a … f)."""
+    a, b, c, d, e, f = matrix
+    subpaths: list[tuple[str, list[Point]]] = []
+    shape, points = "", list[Point]()
+    bezier = 0
+    for x, y, kind, closes in segments:
+        point = (a * x + c * y + e, height - (b * x + d * y + f))
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if shape:
+                subpaths.append((shape, points))
+            shape, points = "m", [point]
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3 == 0:  # a curve is three points: two controls and its end
+                shape += "c"
+                points.append(point)
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            shape += "l"
+            points.append(point)
+        else:
+            raise Unsure("an unknown path segment")
+        if closes:
+            shape += "h"
+            points.append(points[0])
+    if shape:
+        subpaths.append((shape, points))
+    return subpaths
 
 
 def _add_edges(
@@ -1119,6 +1233,7 @@ class CellGrid:
             unsure_cells.update(cells[np.isin(chars, blank)].tolist())
         breaks = np.flatnonzero(new_line) + 1
         joined = np.insert(codes, breaks, ord("\n")).astype("<u4").tobytes().decode("utf-32-le")
+        ligatures = _LIGATURE.search(joined) is not None
         starts = np.flatnonzero(np.concatenate(([True], ~same_cell)))
         ends = np.append(starts[1:], len(chars))
         shift = np.searchsorted(breaks, starts, side="right")
@@ -1133,7 +1248,9 @@ class CellGrid:
             if cell in unsure_cells:
                 texts[cell] = text_of(page.chars(sorted(chars[start:end].tolist())), blank_gap)
             else:
-                texts[cell] = joined[start + before : end + after].translate(_LIGATURES)
+                texts[cell] = joined[start + before : end + after]
+                if ligatures:
+                    texts[cell] = texts[cell].translate(_LIGATURES)
         return texts
 
     def found(self, page: PageChars, cjk: NDArray[np.bool_], blank_gap: float) -> FoundTable:
