@@ -558,15 +558,16 @@ class FormReader:
         self._on_header(row, target)
 
     def _on_indicator_row(self, row: Row, columns: ColumnMap) -> None:
-        first = first_filled(row)
+        filled = filled_cells(row)
+        first = filled[0][1] if filled else ""  # first_filled(row), from the one cleaning of its cells
         if is_total(first):
             return
         if ends_table(first):
             self._columns = None  # 其他需说明的问题, 偏差原因分析 …: what follows is not the table
             return
-        fields, unexplained = placed_fields(row, self._roles)
+        fields, unexplained = placed_fields(row, self._roles, filled)
         if self._name_read_as_level(row, fields):
-            retried = placed_fields(row, _without_level1(self._roles))
+            retried = placed_fields(row, _without_level1(self._roles), filled)
             fields, unexplained = retried if retried[0].get("level3") else (fields, unexplained)
         self._boilerplate.update(fields[role] for role in BOILERPLATE_ROLES if fields.get(role))
         if not _valued(fields) and fields.get("level3") in self._boilerplate:
@@ -859,12 +860,18 @@ def header_roles(columns: Mapping[str, int], width: int) -> tuple[Role, ...]:
     return tuple(roles)
 
 
-def placed_fields(row: Row, roles: Sequence[Role]) -> tuple[dict[str, str], int]:
-    """A row's cells by the role of the column they are placed under, and how many fit none.
+def filled_cells(row: Row) -> list[tuple[int, str]]:
+    """(position, cleaned text) of each of a row's cells that is not blank: ``| 数量指标 |  | ≥95% |``
+    → ``[(0, "数量指标"), (2, "≥95%")]``. Cleaned once per row, read by every test of the row."""
+    return [(index, text) for index, cell in enumerate(row.cells) if (text := clean_text(cell))]
+
+
+def placed_fields(row: Row, roles: Sequence[Role], filled: Sequence[tuple[int, str]]) -> tuple[dict[str, str], int]:
+    """A row's cells (``filled``: its ``filled_cells``) by the role of the column they are placed
+    under, and how many fit none.
 
     A row from the serialisation is placed by kind (``pipeline.parse.reader.placement``); a row the
     stream reader already placed is read where it stands."""
-    filled = [(index, text) for index, cell in enumerate(row.cells) if (text := clean_text(cell))]
     if row.placed:
         columns: Sequence[int | None] = [index if index < len(roles) else None for index, _ in filled]
     else:
