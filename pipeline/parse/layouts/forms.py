@@ -179,6 +179,8 @@ class _CellReading:
     """The key is a form field's label (项目名称, 项目资金 …)."""
     budget_column: bool
     """The cell heads a 自评表's column of full-year budget amounts (``全年预算数（A）``)."""
+    names_column: bool
+    """The cell names a known column (``指标值``, ``权重（%）``): ``cell_columns`` is not empty."""
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -195,6 +197,7 @@ def _reading(cell: str) -> _CellReading:
         field=(field.group("label"), field.group("value"), label_key(field.group("label"))) if field else None,
         form_label=key in FORM_LABELS,
         budget_column=header_key(cell) == COLUMN_BUDGET_LABEL,
+        names_column=bool(cell_columns(cell)),
     )
 
 
@@ -215,6 +218,9 @@ class _RowReading:
     """Some cell's key is a form field's label."""
     budget_column: int | None = None
     """The first cell heading a column of full-year budget amounts."""
+    names_column: bool = False
+    """Some cell names a known column: a row where none does (``数量指标 | 发放人数 | ≥121人``,
+    most rows of a table) has no ``header_columns``, so it is no header row."""
 
 
 def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
@@ -232,6 +238,8 @@ def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
             row.labelled = True
         if reading.budget_column and row.budget_column is None:
             row.budget_column = index
+        if reading.names_column:
+            row.names_column = True
     return row
 
 
@@ -573,13 +581,13 @@ class FormReader:
         if not _valued(fields) and fields.get("level3") in self._boilerplate:
             fields.pop("level3")  # 评分标准 text repeated under an empty 二级 (经济效益指标 | 未达指标值酌情扣分)
         self._on_row_project(fields, row.locator)
-        if not any(fields.get(name) for name in ROW_FIELDS):
+        if not _any_filled(fields, ROW_FIELDS):
             return
         current = self._current
         assert current is not None
         self._rows_since_header += 1
         _level_from_type_column(fields)
-        starts_row = any(fields.get(name) for name in ("level1", "level2", "level3", "value", "actual"))
+        starts_row = _any_filled(fields, _STARTS_ROW)
         if not starts_row:
             self._continue_previous(fields, row.ocr_score)
             return
@@ -747,9 +755,9 @@ class FormReader:
             self._columns = None
             self._header_above = None
             return
-        columns = header_columns(cells)
+        columns = header_columns(cells) if row.names_column else {}
         complete = is_indicator_header(columns)
-        if complete or (any(name in columns for name in INDICATOR_COLUMNS) and is_header_row(cells)):
+        if complete or (not columns.keys().isdisjoint(INDICATOR_COLUMNS) and is_header_row(cells)):
             self._pending_plan_labels = None
             self._after_budget = False
             self._on_header_row(block, columns, complete)
@@ -934,13 +942,28 @@ def row_problem(fields: Mapping[str, str], two_level: bool = False) -> str | Non
     if is_placeholder(name) or (not name and is_placeholder(fields.get("description"))):
         return "the indicator name is a template placeholder"
     named = name or fields.get("description") or two_level
-    if not named and any(fields.get(column) for column in (*VALUE_COLUMNS, "basis")):
+    if not named and _any_filled(fields, _NAMED_OR_VALUED):
         return "row names nothing it measures"
     return None
 
 
+def _any_filled(fields: Mapping[str, str], names: Iterable[str]) -> bool:
+    """Whether a row has text under any of these columns (asked several times of every row: a plain
+    loop, which costs less than ``any()`` over a generator)."""
+    for name in names:  # noqa: SIM110
+        if fields.get(name):
+            return True
+    return False
+
+
+_STARTS_ROW: Final = ("level1", "level2", "level3", "value", "actual")
+"""Columns of which a row fills one when it is a row of its own, not the tail of the row above."""
+_NAMED_OR_VALUED: Final = (*VALUE_COLUMNS, "basis")
+"""Columns that say something about what a row measures, so that a row filling one must name it."""
+
+
 def _valued(fields: Mapping[str, str]) -> bool:
-    return any(fields.get(column) for column in VALUE_COLUMNS)
+    return _any_filled(fields, VALUE_COLUMNS)
 
 
 def _row_value(fields: Mapping[str, str]) -> str | None:
