@@ -43,7 +43,7 @@ from typing import Final
 from pipeline.core.comparators import COMPARATOR_SIGNS
 from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import CACHED_STRINGS, clean_text, compact, label_key, may_keep, strip_markup
-from pipeline.core.types import Extraction, IndicatorRecord, Locator, ProjectRecord, RawDocument
+from pipeline.core.types import Extraction, IndicatorRecord, Locator, ProjectRecord, RawDocument, line_locator
 
 NAME: Final = "html_list"
 CELL_SEPARATOR: Final = "\t"
@@ -329,7 +329,7 @@ class HtmlListLayout:
                 notes.append(f"line {number}: repeats an earlier project row, read once")
                 continue
             project_lines.add(line)
-            locator = Locator(line=number)
+            locator = line_locator(number)
             table_no = len(projects) + 1
             projects.append(
                 ProjectRecord(

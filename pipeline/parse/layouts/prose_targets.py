@@ -95,6 +95,7 @@ from pipeline.core.types import (
     RawDocument,
     Row,
     SpendPlan,
+    line_locator,
 )
 from pipeline.parse.reader.links import NAME_SIMILARITY, name_similarity
 from pipeline.parse.values import alternation, is_unit, parse_value
@@ -727,7 +728,7 @@ def _text_lines(doc: RawDocument) -> Iterator[tuple[Locator, str] | None]:
         return
     for number, raw in enumerate(doc.lines, start=1):
         text = "" if _is_table_line(raw) else clean_text(raw)
-        yield (Locator(line=number), text) if text else None
+        yield (line_locator(number), text) if text else None
 
 
 def _paragraphs(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
