@@ -50,8 +50,11 @@ _ORG_HINT: Final = re.compile("|".join(_ORG_WORDS))
 _MAY_NAME_ORG: Final = re.compile(f"[&{''.join(word[0] for word in _ORG_WORDS)}]")
 """A line without one of these characters names no unit (see ``may_keep``: the same test for any
 one organisation word, as one search)."""
-_MAY_HOLD_CODE: Final = re.compile(r"[\d&]")
-"""A line that cleans to a coded unit line (``909001 …``) has a digit, or an entity that may become one."""
+_MAY_START_WITH_CODE: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]*[\d<&\[#$]")
+"""A line that cleans to a coded unit line (``909001 …``) starts, after blanks, with a digit — or with
+markup that cleaning removes or turns into one (``<b>909001…``, ``&#57;…``, ``## 909001``, a bookmark,
+``$…$``): cleaning changes text only where markup starts and removes blanks, so a line starting with
+anything else (``项目 909001``) keeps that first character, which is no digit."""
 _MAY_HOLD_FIELD: Final = re.compile(r"[:：&]")
 """A line that holds a labelled unit (``编制单位：…``) has a colon, or an entity that may become one:
 cleaning removes characters and turns markup into spaces, and only ``&…;`` makes new ones."""
@@ -113,13 +116,15 @@ def unit_lines(lines: Iterable[str]) -> list[tuple[str | None, str]]:
     for line in lines:
         if not _MAY_NAME_ORG.search(line):
             continue  # most lines: no unit name can be in them, so they are not cleaned
-        match = _UNIT_LINE.match(compact(line)) if _MAY_HOLD_CODE.search(line) else None
+        match = _UNIT_LINE.match(compact(line)) if _MAY_START_WITH_CODE.match(line) else None
         if match and _ORG_HINT.search(match.group(2)):
             found.append((match.group(1), match.group(2)))
             continue
         if not _MAY_HOLD_FIELD.search(line):
             continue  # no colon: no labelled unit (the line's prose is not split and cleaned field by field)
         for field in _FIELD_GAP.split(line):
+            if not _MAY_HOLD_FIELD.search(field):
+                continue  # the colon is in another field of the line: this one is not cleaned
             labelled = _LABELLED_UNIT.match(compact(field))
             if labelled and _ORG_HINT.search(labelled.group(2)):
                 found.append((labelled.group(1), labelled.group(2)))

@@ -71,6 +71,11 @@ PIECES = st.sampled_from(
         "&amp;",
         "（%）",
         "$\\geq$",
+        "## ",
+        "[bookmark:b1]",
+        "\u200b",
+        "\ufeff",
+        "\u00a0",
         "95%",
         "",
         "x",
@@ -176,7 +181,9 @@ def test_rows_naming_no_complete_header_together_read_no_table(rows: list[list[s
 
 
 HTML_HEADER_CELLS = st.lists(
-    st.one_of(st.sampled_from(["单位编码", "单位及项目名称", "金额 (万元)", "绩效目标", "绩效指标", "绩效&#25351;标"]), TEXT),
+    st.one_of(
+        st.sampled_from(["单位编码", "单位及项目名称", "金额 (万元)", "绩效目标", "绩效指标", "绩效&#25351;标"]), TEXT
+    ),
     max_size=6,
 )
 
@@ -219,6 +226,46 @@ def _unit_lines_of_every_line(line: str) -> list[tuple[str | None, str]]:
 @given(TEXT)
 def test_unit_lines_skip_only_lines_naming_no_unit(line: str) -> None:
     assert unit_lines([line]) == _unit_lines_of_every_line(line)
+
+
+LINE_STARTS = st.sampled_from(
+    [
+        "",
+        " ",
+        "\u3000",
+        "\u200b",
+        "\ufeff",
+        "\u00a0",
+        "\t",
+        "<b>",
+        "</p>",
+        "## ",
+        "[bookmark:b1]",
+        "&#57;",
+        "$9$",
+        "x",
+        "项目",
+        "：",
+    ]
+)
+CODED_UNITS = st.sampled_from(
+    ["909001乙镇人民政府", "09001乙镇人民政府", "909001 乙镇人民政府  12.50", "909001", "乙镇人民政府"]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(LINE_STARTS, max_size=4).map("".join), CODED_UNITS, st.sampled_from(["", "<b>", "\u3000", "：甲"]))
+def test_a_coded_unit_line_is_found_whatever_markup_or_blank_starts_it(start: str, unit: str, end: str) -> None:
+    """The coded-unit test looks at how a line starts: markup or blanks before the code (``<b>909001…``,
+    ``&#57;09001…`` whose entity is the code's first digit) must not hide the unit; text before it does."""
+    line = start + unit + end
+    assert unit_lines([line]) == _unit_lines_of_every_line(line)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_unit_lines_of_documents_are_those_of_every_line_cleaned(path: Path) -> None:
+    doc = read_document(path.read_bytes(), path.name)
+    assert unit_lines(doc.lines) == [unit for line in doc.lines for unit in _unit_lines_of_every_line(line)]
 
 
 def _every_line(doc: RawDocument) -> list[tuple[int, str]]:
