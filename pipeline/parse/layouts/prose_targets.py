@@ -663,8 +663,8 @@ def _is_table_line(raw: str) -> bool:
     """A line of a serialised grid (tab cells, pipe rows, HTML cells): tables are other layouts' work."""
     return (
         raw.startswith("\t")
-        or "\t" in raw.strip()
-        or raw.lstrip().startswith("|")
+        or ("\t" in raw and "\t" in raw.strip())  # stripping (a copy) only the lines that hold a tab
+        or ("|" in raw and raw.lstrip().startswith("|"))
         or ("<" in raw and "<td" in raw.lower())  # lower-casing only the lines that can hold a tag
     )
 
