@@ -181,6 +181,9 @@ class _CellReading:
     """The cell heads a 自评表's column of full-year budget amounts (``全年预算数（A）``)."""
     names_column: bool
     """The cell names a known column (``指标值``, ``权重（%）``): ``cell_columns`` is not empty."""
+    notable: bool
+    """Any of the above but ``key`` holds: most cells of a table are none of them (``发放人数``,
+    ``≥121人``), and a row asks no more of such a cell than its key."""
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -190,14 +193,18 @@ def _reading(cell: str) -> _CellReading:
     unit_in_label = _UNIT_IN_LABEL.match(compacted)
     field = LABELLED_FIELD.match(clean_text(cell))
     key = label_key(without_list_number(folded_text(cell)))
+    form_label = key in FORM_LABELS
+    budget_column = header_key(cell) == COLUMN_BUDGET_LABEL
+    names_column = bool(cell_columns(cell))
     return _CellReading(
         key=key,
         unit=unit.group(1) if unit else None,
         unit_in_label=unit_in_label.group(1) if unit_in_label else None,
         field=(field.group("label"), field.group("value"), label_key(field.group("label"))) if field else None,
-        form_label=key in FORM_LABELS,
-        budget_column=header_key(cell) == COLUMN_BUDGET_LABEL,
-        names_column=bool(cell_columns(cell)),
+        form_label=form_label,
+        budget_column=budget_column,
+        names_column=names_column,
+        notable=bool(unit or unit_in_label or field or form_label or budget_column or names_column),
     )
 
 
@@ -228,6 +235,8 @@ def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
     for index, reading in enumerate(readings):
         if reading.key:
             row.named = True
+        if not reading.notable:
+            continue
         if reading.form_label:
             row.form_label = True
         if reading.unit is not None and row.unit is None:
@@ -782,10 +791,10 @@ class FormReader:
             keys = [label_key(c) for c in split]
             form_row = any(k in FORM_LABELS for k in keys)
         else:
-            keys, form_row = [r.key for r in readings], row.form_label
+            keys, form_row = [], row.form_label  # the readings' keys, taken only for a form row
         if form_row:
             self._after_budget = False
-            if self._on_form_row(block, keys):
+            if self._on_form_row(block, keys or [r.key for r in readings]):
                 return
         if self._after_budget:
             self._after_budget = False
