@@ -31,7 +31,17 @@ from pipeline.parse import department
 from pipeline.parse.layouts import LAYOUTS
 from pipeline.parse.layouts.forms import may_find_table, read_forms
 from pipeline.parse.layouts.grid import GridLayout
-from pipeline.parse.layouts.html_list import CELL_SEPARATOR, find_columns, line_columns
+from pipeline.parse.layouts.html_list import (
+    _GOAL_LABEL,
+    _LEADING_PUNCT,
+    _TRAILING_COLON,
+    _VALUE_TOKEN,
+    CELL_SEPARATOR,
+    find_columns,
+    line_columns,
+    split_glued,
+    split_value,
+)
 from pipeline.parse.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
 from pipeline.parse.layouts.tab_rows import blocks_from_lines as tab_blocks
 from pipeline.parse.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
@@ -309,3 +319,51 @@ def test_department_targets_of_documents_as_if_every_line_were_cleaned(
     lazy = department.department_targets(doc)
     monkeypatch.setattr(department, "_lines", _every_line)
     assert department.department_targets(doc) == lazy
+
+
+def _split_value_in_full(text: str) -> tuple[str | None, str | None]:
+    """``split_value`` as first written: both label patterns tried on every item, every token tested."""
+    text = _LEADING_PUNCT.sub("", _GOAL_LABEL.sub("", text))
+    tokens = text.split()
+    name, value = text, None
+    starts = [i for i, token in enumerate(tokens) if i and _VALUE_TOKEN.match(token)]
+    if starts:
+        name, value = " ".join(tokens[: starts[0]]), " ".join(tokens[starts[0] :])
+    elif len(tokens) > 1:
+        name, value = " ".join(tokens[:-1]), tokens[-1]
+    else:
+        glued = split_glued(text)
+        if glued is not None:
+            name, value = glued
+    level3 = _TRAILING_COLON.sub("", clean_text(name))
+    return level3 or None, compact(value) or None
+
+
+LIST_ITEM_PIECES = st.sampled_from(
+    [
+        "目标1：",
+        "目标一、",
+        "目标",
+        "：",
+        "，",
+        "、",
+        ".",
+        "；",
+        " ",
+        "\u3000",
+        "\t",
+        "培训人次",
+        "≥",
+        "120",
+        "人次",
+        "95%",
+        "x",
+        "：",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(LIST_ITEM_PIECES, max_size=8).map("".join))
+def test_split_value_tests_the_anchored_patterns_only_where_they_can_match(text: str) -> None:
+    assert split_value(text) == _split_value_in_full(text)
