@@ -331,13 +331,21 @@ def _trimmed(text: str, start: int, end: int) -> Span:
 
 def _cuts(text: str, span: Span, separator: re.Pattern[str]) -> list[Span]:
     """The non-empty pieces of ``text[span]`` between separators, without surrounding spaces."""
+    return list(_each_cut(text, span, separator))
+
+
+def _each_cut(text: str, span: Span, separator: re.Pattern[str]) -> Iterator[Span]:
+    """``_cuts`` one at a time, for a reader that may stop at its first piece (a paragraph that is no
+    list is not cut up to its end)."""
     start, end = span
-    pieces: list[Span] = []
     for match in separator.finditer(text, start, end):
-        pieces.append(_trimmed(text, start, match.start()))
+        piece = _trimmed(text, start, match.start())
+        if piece[0] < piece[1]:
+            yield piece
         start = match.end()
-    pieces.append(_trimmed(text, start, end))
-    return [(s, e) for s, e in pieces if s < e]
+    piece = _trimmed(text, start, end)
+    if piece[0] < piece[1]:
+        yield piece
 
 
 def _has_number(text: str, span: Span) -> bool:
@@ -486,7 +494,7 @@ def _target_list_items(folded: Folded, start: int) -> list[ProseItem] | None:
     no list (most paragraphs of a document, ``绩效指标：群众满意率大于96%；…``, fail at their first piece)."""
     text = folded.text
     items: list[ProseItem] = []
-    for piece in _cuts(text, (start, len(text.rstrip("。. "))), _ITEM_SEPARATOR):
+    for piece in _each_cut(text, (start, len(text.rstrip("。. "))), _ITEM_SEPARATOR):
         parts = _cuts(text, piece, _COMMA)
         commas = _every_compared(folded, parts) if len(parts) > 1 else None
         if commas is None:
