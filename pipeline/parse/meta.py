@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from pipeline.core.labels import is_title
-from pipeline.core.text import compact
+from pipeline.core.text import compact, may_keep
 from pipeline.core.types import DocumentMeta, Extraction, RawDocument, Row
 
 YEAR_CENTURY: Final = 2000
@@ -76,13 +76,16 @@ _CELL_SPLIT: Final = re.compile(r"[|\t]|\s{2,}|\u3000|\s*[\[\]【】]\s*")
 _ORG_LINE: Final = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:委员会|人民政府|政府|办事处|局|中心)$")
 """A line that is an organisation's name and nothing else (a letter's addressee, a signature)."""
 _FIELD_KEY_NOISE: Final = re.compile(r"[\s:：()（）\[\]【】]|盖章")
-_TITLE_YEAR: Final = re.compile(r"^[^\d]{0,24}?(20\d{2})年度?(?:部门|单位|项目|整体|预算)")
+_YEAR_WORD: Final = "年"
+"""Every way a line states its year writes 年 after it: a line that cannot clean to one (``may_keep``,
+most lines of a head) is not cleaned to look."""
+_TITLE_YEAR: Final = re.compile(rf"^[^\d]{{0,24}}?(20\d{{2}}){_YEAR_WORD}度?(?:部门|单位|项目|整体|预算)")
 _CODE_PREFIX: Final = re.compile(r"^(\d{6})(\d{2})[A-Z]")
-_YEAR_LINE: Final = re.compile(r"^[(（](20\d{2})年度?[)）]$")
+_YEAR_LINE: Final = re.compile(rf"^[(（](20\d{{2}}){_YEAR_WORD}度?[)）]$")
 _AMOUNT: Final = re.compile(r"\d{2,}\.\d{2}")
 """An amount in a grid cell, written to the fen (``874.18``, ``3080.00``): too exact to recur by chance."""
 _AMOUNT_WITH_UNIT: Final = re.compile(r"(?<![\d.])(?P<amount>\d{2,}\.\d{2})(?P<unit>万元|元)")
-_ANY_YEAR: Final = re.compile(r"(20\d{2})年")
+_ANY_YEAR: Final = re.compile(rf"(20\d{{2}}){_YEAR_WORD}")
 _NUMBERED: Final = re.compile(r"^\d{1,3}[.．、]")
 
 
@@ -152,7 +155,7 @@ def _most_common(values: Iterable[str | int | None]) -> str | int | None:
 def _title_year(lines: Iterable[str]) -> int | None:
     """The year a form's year line states (``（2022年度）``), else the year in a title
     (``2023年一般性项目绩效目标表``, ``2024 年部门预算绩效文本``), else a budget year in the first lines."""
-    texts = [compact(line).strip("|") for line in lines]
+    texts = [compact(line).strip("|") if may_keep(line, _YEAR_WORD) else "" for line in lines]
     found = (
         next((m for text in texts if (m := _YEAR_LINE.match(text))), None)
         or next(

@@ -22,6 +22,7 @@ from pipeline.core.labels import (
     header_key,
     is_header_row,
     is_indicator_header,
+    is_title,
     may_hold_indicator_table,
     may_name_value,
 )
@@ -44,7 +45,18 @@ from pipeline.parse.layouts.html_list import (
 )
 from pipeline.parse.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
 from pipeline.parse.layouts.tab_rows import blocks_from_lines as tab_blocks
-from pipeline.parse.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
+from pipeline.parse.meta import (
+    _ANY_YEAR,
+    _FIELD_GAP,
+    _LABELLED_UNIT,
+    _NUMBERED,
+    _ORG_HINT,
+    _TITLE_YEAR,
+    _UNIT_LINE,
+    _YEAR_LINE,
+    _title_year,
+    unit_lines,
+)
 from pipeline.parse.read import read_document
 from pipeline.parse.read.text import _printable_share
 from tests.conftest import SEED_DIR
@@ -367,3 +379,51 @@ LIST_ITEM_PIECES = st.sampled_from(
 @given(st.lists(LIST_ITEM_PIECES, max_size=8).map("".join))
 def test_split_value_tests_the_anchored_patterns_only_where_they_can_match(text: str) -> None:
     assert split_value(text) == _split_value_in_full(text)
+
+
+def _title_year_of_every_line(lines: list[str]) -> int | None:
+    """``_title_year`` cleaning every line, as first written."""
+    texts = [compact(line).strip("|") for line in lines]
+    found = (
+        next((m for text in texts if (m := _YEAR_LINE.match(text))), None)
+        or next(
+            (m for text in texts if is_title(text) and not _NUMBERED.match(text) and (m := _ANY_YEAR.search(text))),
+            None,
+        )
+        or next((m for text in texts if (m := _TITLE_YEAR.search(text))), None)
+    )
+    return int(found.group(1)) if found else None
+
+
+YEAR_PIECES = st.sampled_from(
+    [
+        "（",
+        "(",
+        "2023",
+        "2 0 2 4",
+        "年",
+        "&#24180;",
+        "度",
+        "）",
+        ")",
+        "部门预算",
+        "绩效目标表",
+        "1.",
+        " ",
+        "|",
+        "x",
+        "项目",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(st.lists(YEAR_PIECES, max_size=8).map("".join), max_size=4))
+def test_the_title_year_is_read_as_if_every_line_were_cleaned(lines: list[str]) -> None:
+    assert _title_year(lines) == _title_year_of_every_line(lines)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_the_title_year_of_documents_is_read_as_if_every_line_were_cleaned(path: Path) -> None:
+    lines = list(read_document(path.read_bytes(), path.name).lines[:80])
+    assert _title_year(lines) == _title_year_of_every_line(lines)
