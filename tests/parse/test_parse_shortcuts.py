@@ -7,6 +7,7 @@ documents are made of (CJK labels, spaces, tabs, markup, entities).
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from pathlib import Path
 
@@ -26,7 +27,20 @@ from pipeline.core.labels import (
     may_hold_indicator_table,
     may_name_value,
 )
-from pipeline.core.text import _SPACE_BY_CJK, WHITESPACE, clean_text, compact, label_key, may_keep, strip_markup
+from pipeline.core.text import (
+    _BOOKMARK,
+    _HEADING_MARKS,
+    _LATEX_MATH,
+    _SPACE_BY_CJK,
+    _TAG,
+    WHITESPACE,
+    _latex_to_text,
+    clean_text,
+    compact,
+    label_key,
+    may_keep,
+    strip_markup,
+)
 from pipeline.core.types import Locator, RawDocument, Row
 from pipeline.parse import department
 from pipeline.parse.layouts import LAYOUTS
@@ -427,3 +441,36 @@ def test_the_title_year_is_read_as_if_every_line_were_cleaned(lines: list[str]) 
 def test_the_title_year_of_documents_is_read_as_if_every_line_were_cleaned(path: Path) -> None:
     lines = list(read_document(path.read_bytes(), path.name).lines[:80])
     assert _title_year(lines) == _title_year_of_every_line(lines)
+
+
+MARKUP_PIECES = st.sampled_from(
+    [
+        "<b>",
+        "</p>",
+        "<td>",
+        "&lt;b&gt;",
+        "&#35;",
+        "&#36;",
+        "&#91;",
+        "&amp;",
+        "#",
+        "## ",
+        "[bookmark:b1]",
+        "[",
+        "$",
+        "$\\geq$95",
+        "$x$",
+        " ",
+        "指标值",
+        "95%",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(MARKUP_PIECES, max_size=8).map("".join))
+def test_strip_markup_runs_each_pattern_only_where_it_could_match(text: str) -> None:
+    in_full = _LATEX_MATH.sub(
+        _latex_to_text, _HEADING_MARKS.sub("", _BOOKMARK.sub("", html.unescape(_TAG.sub(" ", text))))
+    )
+    assert strip_markup.__wrapped__(text) == in_full
