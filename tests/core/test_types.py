@@ -9,6 +9,7 @@ import pickle
 
 import pytest
 
+from pipeline.core.traditional import Folded, fold
 from pipeline.core.types import (
     IndicatorRecord,
     Locator,
@@ -20,7 +21,7 @@ from pipeline.core.types import (
     line_locator,
 )
 
-DIRECT = (Row, TextLine, Unexplained, ProjectRecord, IndicatorRecord)
+DIRECT = (Row, TextLine, Unexplained, ProjectRecord, IndicatorRecord, Folded)
 
 
 def _as_dataclass_builds_it(cls: type) -> type:
@@ -75,6 +76,13 @@ def test_only_plain_fields_are_set_directly() -> None:
     for cls in (WithFactory, WithPostInit):
         with pytest.raises(TypeError):
             fields_set_directly(cls)
+
+
+def test_a_folded_text_is_built_as_before() -> None:
+    folded = fold("數(shù)量指標(biāo)")
+    assert (folded.written, folded.text) == ("數(shù)量指標(biāo)", "数量指标")
+    assert folded.origin is not None and folded.written_span(0, 2) == "數(shù)量"
+    assert fold("满意度") == Folded("满意度", "满意度")
 
 
 def test_a_line_locator_is_the_locator_of_that_line() -> None:
