@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.labels import (
@@ -43,8 +43,8 @@ from pipeline.core.text import (
 )
 from pipeline.core.types import Locator, RawDocument, Row
 from pipeline.parse import department
-from pipeline.parse.layouts import LAYOUTS
-from pipeline.parse.layouts.forms import may_find_table, read_forms
+from pipeline.parse.layouts import LAYOUTS, forms
+from pipeline.parse.layouts.forms import may_find_table, read_forms, text_unit
 from pipeline.parse.layouts.grid import GridLayout
 from pipeline.parse.layouts.html_list import (
     _GOAL_LABEL,
@@ -474,3 +474,38 @@ def test_strip_markup_runs_each_pattern_only_where_it_could_match(text: str) -> 
         _latex_to_text, _HEADING_MARKS.sub("", _BOOKMARK.sub("", html.unescape(_TAG.sub(" ", text))))
     )
     assert strip_markup.__wrapped__(text) == in_full
+
+
+UNIT_PIECES = st.sampled_from(
+    [
+        "金额",
+        "单位",
+        "：",
+        ":",
+        " ",
+        "万元",
+        "元",
+        "千元",
+        "&#20803;",
+        "&amp;#20803;",
+        "项目资金",
+        "（",
+        "）",
+        "(20分)",
+        "部门",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(UNIT_PIECES, max_size=8).map("".join))
+@example("单位：&amp;#20803;")  # cleaned once: 单位：&#20803;, whose 元 only compacting it again shows
+def test_a_text_unit_is_looked_for_only_where_the_line_can_hold_one(line: str) -> None:
+    text = clean_text(line)
+    unit = (
+        forms._UNIT_LINE.match(compact(text))
+        or forms._UNIT_IN_LABEL.match(compact(text))
+        or forms._UNIT_AT_END.search(text)
+    )
+    assert text_unit(text) == (unit.group(1) if unit else None)

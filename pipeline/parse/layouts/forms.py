@@ -92,13 +92,14 @@ from pipeline.core.labels import (
     is_total,
     may_hold_indicator_table,
 )
-from pipeline.core.money import AMOUNT_UNIT
+from pipeline.core.money import AMOUNT_UNIT, AMOUNT_UNITS
 from pipeline.core.text import (
     CACHED_STRINGS,
     clean_text,
     compact,
     join_wrapped,
     label_key,
+    may_keep,
     strip_heading_number,
     without_list_number,
 )
@@ -135,6 +136,9 @@ UNUSED: Final = "unused"
 """A column no cell may be placed under (no kind fits it)."""
 
 
+_UNIT_MARKS: Final = "".join(frozenset.intersection(*(frozenset(unit) for unit in AMOUNT_UNITS)))
+"""What every amount unit writes (元): a line that cannot clean to hold it states no unit (``may_keep``),
+and is not matched against the unit patterns (most text lines of a book)."""
 _UNIT_LINE: Final = re.compile(rf"^(?:金额)?单位[:：]\s*{AMOUNT_UNIT}\s*$")
 _UNIT_AT_END: Final = re.compile(rf"金额单位[:：]\s*{AMOUNT_UNIT}\s*$")
 """``部门：505_某局金额单位：万元``: the unit closing a heading line."""
@@ -264,6 +268,15 @@ def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
 
 
 
+
+
+def text_unit(text: str) -> str | None:
+    """The amount unit a cleaned line of text states (``单位：万元``, ``项目资金（万元）``, ``…金额单位：元``),
+    or None. A line that cannot hold 元 (``may_keep``) is not matched against the patterns."""
+    if not may_keep(text, _UNIT_MARKS):
+        return None
+    unit = _UNIT_LINE.match(compact(text)) or _UNIT_IN_LABEL.match(compact(text)) or _UNIT_AT_END.search(text)
+    return unit.group(1) if unit else None
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -422,9 +435,9 @@ class FormReader:
         text = clean_text(line.text)
         if not text:
             return
-        unit = _UNIT_LINE.match(compact(text)) or _UNIT_IN_LABEL.match(compact(text)) or _UNIT_AT_END.search(text)
-        if unit:
-            self._set_unit(unit.group(1))
+        unit = text_unit(text)
+        if unit is not None:
+            self._set_unit(unit)
             return
         if TITLE_LINE.search(text):
             if _SELF_EVALUATION_TITLE.search(text):
