@@ -43,7 +43,7 @@ from pipeline.core.text import (
 )
 from pipeline.core.types import Locator, RawDocument, Row
 from pipeline.parse import department
-from pipeline.parse.layouts import LAYOUTS, forms
+from pipeline.parse.layouts import LAYOUTS, forms, prose_targets
 from pipeline.parse.layouts.forms import may_find_table, read_forms, text_unit
 from pipeline.parse.layouts.grid import GridLayout
 from pipeline.parse.layouts.html_list import (
@@ -509,3 +509,37 @@ def test_a_text_unit_is_looked_for_only_where_the_line_can_hold_one(line: str) -
         or forms._UNIT_AT_END.search(text)
     )
     assert text_unit(text) == (unit.group(1) if unit else None)
+
+
+BUDGET_PIECES = st.sampled_from(
+    [
+        "人员经费",
+        "（一）",
+        "1.",
+        "年初",
+        "预算",
+        "安排",
+        "资金",
+        "，",
+        "总投资",
+        "预算资金",
+        "资金总额",
+        "为",
+        "：",
+        "12,477.06",
+        "万元",
+        "元",
+        " ",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(BUDGET_PIECES, max_size=9).map("".join))
+@example("（一）人员经费年初安排12,477.06万元")
+@example("甲村道路项目，总投资50万元")
+def test_a_budget_sentence_is_matched_only_where_it_holds_a_budget_word(text: str) -> None:
+    found = prose_targets._budget_sentence(text)
+    in_full = prose_targets._BUDGET_SENTENCE.match(text)
+    assert (found and found.groupdict()) == (in_full and in_full.groupdict())
