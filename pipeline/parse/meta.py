@@ -72,6 +72,10 @@ _LABELLED_UNIT: Final = re.compile(
     + r"|部门[（(]单位[)）]名称)(?:[（(]盖章[)）])?[:：](?:(\d{6})[-_—]?)?([^\d\s:：]{2,40})$"
 )
 """``预算主管部门：甲市乙区人民政府丙街道办事处``: a unit field and its value in one cell."""
+_MAY_LABEL_UNIT: Final = re.compile(f"[&{''.join(sorted({label[-1] for label in UNIT_FIELDS[:-1]}))}]")
+"""A field that cleans to a labelled unit holds its label's last character (称, 位, 门 …; the label
+``部门（单位）名称`` ends as 单位名称 does), or an entity that may become it: a field without one is not
+cleaned to look."""
 _CELL_SPLIT: Final = re.compile(r"[|\t]|\s{2,}|\u3000|\s*[\[\]【】]\s*")
 _ORG_LINE: Final = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:委员会|人民政府|政府|办事处|局|中心)$")
 """A line that is an organisation's name and nothing else (a letter's addressee, a signature)."""
@@ -126,8 +130,8 @@ def unit_lines(lines: Iterable[str]) -> list[tuple[str | None, str]]:
         if not _MAY_HOLD_FIELD.search(line):
             continue  # no colon: no labelled unit (the line's prose is not split and cleaned field by field)
         for field in _FIELD_GAP.split(line):
-            if not _MAY_HOLD_FIELD.search(field):
-                continue  # the colon is in another field of the line: this one is not cleaned
+            if not _MAY_HOLD_FIELD.search(field) or not _MAY_LABEL_UNIT.search(field):
+                continue  # the colon or the label is in another field of the line: this one is not cleaned
             labelled = _LABELLED_UNIT.match(compact(field))
             if labelled and _ORG_HINT.search(labelled.group(2)):
                 found.append((labelled.group(1), labelled.group(2)))

@@ -543,3 +543,31 @@ def test_a_budget_sentence_is_matched_only_where_it_holds_a_budget_word(text: st
     found = prose_targets._budget_sentence(text)
     in_full = prose_targets._BUDGET_SENTENCE.match(text)
     assert (found and found.groupdict()) == (in_full and in_full.groupdict())
+
+
+UNIT_LABEL_PIECES = st.sampled_from(
+    [
+        "部门（单位）名称",
+        "单 位名称",
+        "编制单&#20301;",
+        "主管部门",
+        "主管部门及代码",
+        "单位信息",
+        "项目",
+        "：",
+        ":",
+        "909001-",
+        "乙镇人民政府",
+        "  ",
+        "\t",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(UNIT_LABEL_PIECES, max_size=8).map("".join))
+@example("部门（单位）名称：乙镇人民政府  主管部门：甲县财政局")
+@example("编制单&#20301;：乙镇人民政府")
+def test_unit_lines_clean_only_fields_that_can_hold_a_unit_label(line: str) -> None:
+    assert unit_lines([line]) == _unit_lines_of_every_line(line)
