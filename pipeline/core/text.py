@@ -64,12 +64,20 @@ def _latex_to_text(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=CACHED_STRINGS)
 def strip_markup(text: str) -> str:
-    """Remove HTML tags and entities, Word bookmarks, markdown heading marks, and LaTeX maths."""
-    text = _TAG.sub(" ", text)
+    """Remove HTML tags and entities, Word bookmarks, markdown heading marks, and LaTeX maths.
+
+    Each pattern runs only on a text holding the character it starts with (``<``, ``[``, ``#``,
+    ``$``; ``html.unescape`` looks for ``&`` itself): most cells hold none, and a search for one
+    character costs a fraction of a regex pass. Unescaping can make such a character (``&lt;b&gt;``
+    → ``<b>``), so each is looked for in the text as it stands when its pattern would run."""
+    if "<" in text:
+        text = _TAG.sub(" ", text)
     text = html.unescape(text)
-    text = _BOOKMARK.sub("", text)
-    text = _HEADING_MARKS.sub("", text)
-    return _LATEX_MATH.sub(_latex_to_text, text)
+    if "[" in text:
+        text = _BOOKMARK.sub("", text)
+    if "#" in text:
+        text = _HEADING_MARKS.sub("", text)
+    return _LATEX_MATH.sub(_latex_to_text, text) if "$" in text else text
 
 
 @lru_cache(maxsize=CACHED_STRINGS)

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from pipeline.core.types import fields_set_directly
+
 _TRADITIONAL: Final = (
     "標數產質時濟經滿對響續態環資預項績總額萬億設實務專會計劃內發業農區縣鎮鄉個檔學達準蓋費驗貧戶礎規來體類關於報評價議決財撥"
     "導並為與點節執責運轉維護築補貼調選參餘齡醫療衛養險勞動獎勵傳統綠興圖書館辦場廣氣優後進團隊級監測據積極強際號狀況確認歸屬"
@@ -47,6 +49,7 @@ GLOSS: Final = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONE_MARKS}]*[{_T
 _OPENING_BRACKETS: Final = ("(", "（")
 
 
+@fields_set_directly
 @dataclass(frozen=True)
 class Folded:
     """A text as written, its folded form, and where each folded character was written.

@@ -214,11 +214,16 @@ def project_id(doc_id: str, table_no: int) -> str:
     return f"{doc_id}-p{table_no:03d}"
 
 
-def indicator_id(doc_id: str, table_no: int, row_no: int) -> str:
-    return f"{project_id(doc_id, table_no)}-r{row_no:03d}"
+def indicator_id(project: str, row_no: int) -> str:
+    """The id of row ``row_no`` of the project whose id is ``project``: ``…-p002-r014``."""
+    return f"{project}-r{row_no:03d}"
 
 
 def _spend_plan_json(plan: tuple[tuple[str, str], ...]) -> str:
+    """The plan as JSON; most projects state none, and ``[]`` is what ``json.dumps`` writes for it
+    (without a call through the encoder for every project)."""
+    if not plan:
+        return "[]"
     return json.dumps([{"label": label, "share": share} for label, share in plan], ensure_ascii=False)
 
 
@@ -261,12 +266,13 @@ def _project_row(doc_id: str, source_file: str, project: ProjectRecord, fallback
     }
 
 
-def _indicator_row(doc_id: str, source_file: str, row: IndicatorRecord) -> Row:
+def _indicator_row(doc_id: str, project: str, source_file: str, row: IndicatorRecord) -> Row:
+    """One indicator row of the contract; ``project``: the id of the row's project (its table's)."""
     value = parse_value(row.value_text)
     categories = canonical_categories(row.level1, row.level2)
     return {
-        "indicator_id": indicator_id(doc_id, row.table_no, row.row_no),
-        "project_id": project_id(doc_id, row.table_no),
+        "indicator_id": indicator_id(project, row.row_no),
+        "project_id": project,
         "document_id": doc_id,
         "table_no": row.table_no,
         "row_no": row.row_no,
@@ -390,7 +396,12 @@ def extraction_rows(
     links = restatement_links(projects)
     for project in projects:
         project["linked_project_id"] = links.get(str(project["project_id"]))
-    indicators = [_indicator_row(doc_id, source.source_file, row) for row in extraction.indicators]
+    tables = {row.table_no for row in extraction.indicators}
+    projects_of_tables = {table_no: project_id(doc_id, table_no) for table_no in tables}
+    indicators = [
+        _indicator_row(doc_id, projects_of_tables[row.table_no], source.source_file, row)
+        for row in extraction.indicators
+    ]
     return DocumentRows(
         source_file=source.source_file,
         documents=[document_row(source, status="loaded", loaded_at=loaded_at, meta=meta, extraction=extraction)],

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from pipeline.core.labels import is_title
-from pipeline.core.text import compact
+from pipeline.core.text import compact, may_keep
 from pipeline.core.types import DocumentMeta, Extraction, RawDocument, Row
 
 YEAR_CENTURY: Final = 2000
@@ -50,8 +50,11 @@ _ORG_HINT: Final = re.compile("|".join(_ORG_WORDS))
 _MAY_NAME_ORG: Final = re.compile(f"[&{''.join(word[0] for word in _ORG_WORDS)}]")
 """A line without one of these characters names no unit (see ``may_keep``: the same test for any
 one organisation word, as one search)."""
-_MAY_HOLD_CODE: Final = re.compile(r"[\d&]")
-"""A line that cleans to a coded unit line (``909001 …``) has a digit, or an entity that may become one."""
+_MAY_START_WITH_CODE: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]*[\d<&\[#$]")
+"""A line that cleans to a coded unit line (``909001 …``) starts, after blanks, with a digit — or with
+markup that cleaning removes or turns into one (``<b>909001…``, ``&#57;…``, ``## 909001``, a bookmark,
+``$…$``): cleaning changes text only where markup starts and removes blanks, so a line starting with
+anything else (``项目 909001``) keeps that first character, which is no digit."""
 _MAY_HOLD_FIELD: Final = re.compile(r"[:：&]")
 """A line that holds a labelled unit (``编制单位：…``) has a colon, or an entity that may become one:
 cleaning removes characters and turns markup into spaces, and only ``&…;`` makes new ones."""
@@ -69,17 +72,24 @@ _LABELLED_UNIT: Final = re.compile(
     + r"|部门[（(]单位[)）]名称)(?:[（(]盖章[)）])?[:：](?:(\d{6})[-_—]?)?([^\d\s:：]{2,40})$"
 )
 """``预算主管部门：甲市乙区人民政府丙街道办事处``: a unit field and its value in one cell."""
+_MAY_LABEL_UNIT: Final = re.compile(f"[&{''.join(sorted({label[-1] for label in UNIT_FIELDS[:-1]}))}]")
+"""A field that cleans to a labelled unit holds its label's last character (称, 位, 门 …; the label
+``部门（单位）名称`` ends as 单位名称 does), or an entity that may become it: a field without one is not
+cleaned to look."""
 _CELL_SPLIT: Final = re.compile(r"[|\t]|\s{2,}|\u3000|\s*[\[\]【】]\s*")
 _ORG_LINE: Final = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:委员会|人民政府|政府|办事处|局|中心)$")
 """A line that is an organisation's name and nothing else (a letter's addressee, a signature)."""
 _FIELD_KEY_NOISE: Final = re.compile(r"[\s:：()（）\[\]【】]|盖章")
-_TITLE_YEAR: Final = re.compile(r"^[^\d]{0,24}?(20\d{2})年度?(?:部门|单位|项目|整体|预算)")
+_YEAR_WORD: Final = "年"
+"""Every way a line states its year writes 年 after it: a line that cannot clean to one (``may_keep``,
+most lines of a head) is not cleaned to look."""
+_TITLE_YEAR: Final = re.compile(rf"^[^\d]{{0,24}}?(20\d{{2}}){_YEAR_WORD}度?(?:部门|单位|项目|整体|预算)")
 _CODE_PREFIX: Final = re.compile(r"^(\d{6})(\d{2})[A-Z]")
-_YEAR_LINE: Final = re.compile(r"^[(（](20\d{2})年度?[)）]$")
+_YEAR_LINE: Final = re.compile(rf"^[(（](20\d{{2}}){_YEAR_WORD}度?[)）]$")
 _AMOUNT: Final = re.compile(r"\d{2,}\.\d{2}")
 """An amount in a grid cell, written to the fen (``874.18``, ``3080.00``): too exact to recur by chance."""
 _AMOUNT_WITH_UNIT: Final = re.compile(r"(?<![\d.])(?P<amount>\d{2,}\.\d{2})(?P<unit>万元|元)")
-_ANY_YEAR: Final = re.compile(r"(20\d{2})年")
+_ANY_YEAR: Final = re.compile(rf"(20\d{{2}}){_YEAR_WORD}")
 _NUMBERED: Final = re.compile(r"^\d{1,3}[.．、]")
 
 
@@ -113,13 +123,15 @@ def unit_lines(lines: Iterable[str]) -> list[tuple[str | None, str]]:
     for line in lines:
         if not _MAY_NAME_ORG.search(line):
             continue  # most lines: no unit name can be in them, so they are not cleaned
-        match = _UNIT_LINE.match(compact(line)) if _MAY_HOLD_CODE.search(line) else None
+        match = _UNIT_LINE.match(compact(line)) if _MAY_START_WITH_CODE.match(line) else None
         if match and _ORG_HINT.search(match.group(2)):
             found.append((match.group(1), match.group(2)))
             continue
         if not _MAY_HOLD_FIELD.search(line):
             continue  # no colon: no labelled unit (the line's prose is not split and cleaned field by field)
         for field in _FIELD_GAP.split(line):
+            if not _MAY_HOLD_FIELD.search(field) or not _MAY_LABEL_UNIT.search(field):
+                continue  # the colon or the label is in another field of the line: this one is not cleaned
             labelled = _LABELLED_UNIT.match(compact(field))
             if labelled and _ORG_HINT.search(labelled.group(2)):
                 found.append((labelled.group(1), labelled.group(2)))
@@ -147,7 +159,7 @@ def _most_common(values: Iterable[str | int | None]) -> str | int | None:
 def _title_year(lines: Iterable[str]) -> int | None:
     """The year a form's year line states (``（2022年度）``), else the year in a title
     (``2023年一般性项目绩效目标表``, ``2024 年部门预算绩效文本``), else a budget year in the first lines."""
-    texts = [compact(line).strip("|") for line in lines]
+    texts = [compact(line).strip("|") if may_keep(line, _YEAR_WORD) else "" for line in lines]
     found = (
         next((m for text in texts if (m := _YEAR_LINE.match(text))), None)
         or next(

@@ -7,11 +7,12 @@ documents are made of (CJK labels, spaces, tabs, markup, entities).
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.labels import (
@@ -22,19 +23,54 @@ from pipeline.core.labels import (
     header_key,
     is_header_row,
     is_indicator_header,
+    is_title,
     may_hold_indicator_table,
     may_name_value,
 )
-from pipeline.core.text import _SPACE_BY_CJK, WHITESPACE, clean_text, compact, label_key, may_keep, strip_markup
+from pipeline.core.text import (
+    _BOOKMARK,
+    _HEADING_MARKS,
+    _LATEX_MATH,
+    _SPACE_BY_CJK,
+    _TAG,
+    WHITESPACE,
+    _latex_to_text,
+    clean_text,
+    compact,
+    label_key,
+    may_keep,
+    strip_markup,
+)
 from pipeline.core.types import Locator, RawDocument, Row
 from pipeline.parse import department
-from pipeline.parse.layouts import LAYOUTS
-from pipeline.parse.layouts.forms import may_find_table, read_forms
+from pipeline.parse.layouts import LAYOUTS, forms, prose_targets
+from pipeline.parse.layouts.forms import may_find_table, read_forms, text_unit
 from pipeline.parse.layouts.grid import GridLayout
-from pipeline.parse.layouts.html_list import CELL_SEPARATOR, find_columns, line_columns
+from pipeline.parse.layouts.html_list import (
+    _GOAL_LABEL,
+    _LEADING_PUNCT,
+    _TRAILING_COLON,
+    _VALUE_TOKEN,
+    CELL_SEPARATOR,
+    find_columns,
+    line_columns,
+    split_glued,
+    split_value,
+)
 from pipeline.parse.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
 from pipeline.parse.layouts.tab_rows import blocks_from_lines as tab_blocks
-from pipeline.parse.meta import _FIELD_GAP, _LABELLED_UNIT, _ORG_HINT, _UNIT_LINE, unit_lines
+from pipeline.parse.meta import (
+    _ANY_YEAR,
+    _FIELD_GAP,
+    _LABELLED_UNIT,
+    _NUMBERED,
+    _ORG_HINT,
+    _TITLE_YEAR,
+    _UNIT_LINE,
+    _YEAR_LINE,
+    _title_year,
+    unit_lines,
+)
 from pipeline.parse.read import read_document
 from pipeline.parse.read.text import _printable_share
 from tests.conftest import SEED_DIR
@@ -71,6 +107,11 @@ PIECES = st.sampled_from(
         "&amp;",
         "（%）",
         "$\\geq$",
+        "## ",
+        "[bookmark:b1]",
+        "\u200b",
+        "\ufeff",
+        "\u00a0",
         "95%",
         "",
         "x",
@@ -176,7 +217,9 @@ def test_rows_naming_no_complete_header_together_read_no_table(rows: list[list[s
 
 
 HTML_HEADER_CELLS = st.lists(
-    st.one_of(st.sampled_from(["单位编码", "单位及项目名称", "金额 (万元)", "绩效目标", "绩效指标", "绩效&#25351;标"]), TEXT),
+    st.one_of(
+        st.sampled_from(["单位编码", "单位及项目名称", "金额 (万元)", "绩效目标", "绩效指标", "绩效&#25351;标"]), TEXT
+    ),
     max_size=6,
 )
 
@@ -221,6 +264,46 @@ def test_unit_lines_skip_only_lines_naming_no_unit(line: str) -> None:
     assert unit_lines([line]) == _unit_lines_of_every_line(line)
 
 
+LINE_STARTS = st.sampled_from(
+    [
+        "",
+        " ",
+        "\u3000",
+        "\u200b",
+        "\ufeff",
+        "\u00a0",
+        "\t",
+        "<b>",
+        "</p>",
+        "## ",
+        "[bookmark:b1]",
+        "&#57;",
+        "$9$",
+        "x",
+        "项目",
+        "：",
+    ]
+)
+CODED_UNITS = st.sampled_from(
+    ["909001乙镇人民政府", "09001乙镇人民政府", "909001 乙镇人民政府  12.50", "909001", "乙镇人民政府"]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(LINE_STARTS, max_size=4).map("".join), CODED_UNITS, st.sampled_from(["", "<b>", "\u3000", "：甲"]))
+def test_a_coded_unit_line_is_found_whatever_markup_or_blank_starts_it(start: str, unit: str, end: str) -> None:
+    """The coded-unit test looks at how a line starts: markup or blanks before the code (``<b>909001…``,
+    ``&#57;09001…`` whose entity is the code's first digit) must not hide the unit; text before it does."""
+    line = start + unit + end
+    assert unit_lines([line]) == _unit_lines_of_every_line(line)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_unit_lines_of_documents_are_those_of_every_line_cleaned(path: Path) -> None:
+    doc = read_document(path.read_bytes(), path.name)
+    assert unit_lines(doc.lines) == [unit for line in doc.lines for unit in _unit_lines_of_every_line(line)]
+
+
 def _every_line(doc: RawDocument) -> list[tuple[int, str]]:
     return [(no, text) for no, raw in enumerate(doc.lines, start=1) if (text := clean_text(raw))]
 
@@ -262,3 +345,229 @@ def test_department_targets_of_documents_as_if_every_line_were_cleaned(
     lazy = department.department_targets(doc)
     monkeypatch.setattr(department, "_lines", _every_line)
     assert department.department_targets(doc) == lazy
+
+
+def _split_value_in_full(text: str) -> tuple[str | None, str | None]:
+    """``split_value`` as first written: both label patterns tried on every item, every token tested."""
+    text = _LEADING_PUNCT.sub("", _GOAL_LABEL.sub("", text))
+    tokens = text.split()
+    name, value = text, None
+    starts = [i for i, token in enumerate(tokens) if i and _VALUE_TOKEN.match(token)]
+    if starts:
+        name, value = " ".join(tokens[: starts[0]]), " ".join(tokens[starts[0] :])
+    elif len(tokens) > 1:
+        name, value = " ".join(tokens[:-1]), tokens[-1]
+    else:
+        glued = split_glued(text)
+        if glued is not None:
+            name, value = glued
+    level3 = _TRAILING_COLON.sub("", clean_text(name))
+    return level3 or None, compact(value) or None
+
+
+LIST_ITEM_PIECES = st.sampled_from(
+    [
+        "目标1：",
+        "目标一、",
+        "目标",
+        "：",
+        "，",
+        "、",
+        ".",
+        "；",
+        " ",
+        "\u3000",
+        "\t",
+        "培训人次",
+        "≥",
+        "120",
+        "人次",
+        "95%",
+        "x",
+        "：",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(LIST_ITEM_PIECES, max_size=8).map("".join))
+def test_split_value_tests_the_anchored_patterns_only_where_they_can_match(text: str) -> None:
+    assert split_value(text) == _split_value_in_full(text)
+
+
+def _title_year_of_every_line(lines: list[str]) -> int | None:
+    """``_title_year`` cleaning every line, as first written."""
+    texts = [compact(line).strip("|") for line in lines]
+    found = (
+        next((m for text in texts if (m := _YEAR_LINE.match(text))), None)
+        or next(
+            (m for text in texts if is_title(text) and not _NUMBERED.match(text) and (m := _ANY_YEAR.search(text))),
+            None,
+        )
+        or next((m for text in texts if (m := _TITLE_YEAR.search(text))), None)
+    )
+    return int(found.group(1)) if found else None
+
+
+YEAR_PIECES = st.sampled_from(
+    [
+        "（",
+        "(",
+        "2023",
+        "2 0 2 4",
+        "年",
+        "&#24180;",
+        "度",
+        "）",
+        ")",
+        "部门预算",
+        "绩效目标表",
+        "1.",
+        " ",
+        "|",
+        "x",
+        "项目",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(st.lists(YEAR_PIECES, max_size=8).map("".join), max_size=4))
+def test_the_title_year_is_read_as_if_every_line_were_cleaned(lines: list[str]) -> None:
+    assert _title_year(lines) == _title_year_of_every_line(lines)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_the_title_year_of_documents_is_read_as_if_every_line_were_cleaned(path: Path) -> None:
+    lines = list(read_document(path.read_bytes(), path.name).lines[:80])
+    assert _title_year(lines) == _title_year_of_every_line(lines)
+
+
+MARKUP_PIECES = st.sampled_from(
+    [
+        "<b>",
+        "</p>",
+        "<td>",
+        "&lt;b&gt;",
+        "&#35;",
+        "&#36;",
+        "&#91;",
+        "&amp;",
+        "#",
+        "## ",
+        "[bookmark:b1]",
+        "[",
+        "$",
+        "$\\geq$95",
+        "$x$",
+        " ",
+        "指标值",
+        "95%",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(MARKUP_PIECES, max_size=8).map("".join))
+def test_strip_markup_runs_each_pattern_only_where_it_could_match(text: str) -> None:
+    in_full = _LATEX_MATH.sub(
+        _latex_to_text, _HEADING_MARKS.sub("", _BOOKMARK.sub("", html.unescape(_TAG.sub(" ", text))))
+    )
+    assert strip_markup.__wrapped__(text) == in_full
+
+
+UNIT_PIECES = st.sampled_from(
+    [
+        "金额",
+        "单位",
+        "：",
+        ":",
+        " ",
+        "万元",
+        "元",
+        "千元",
+        "&#20803;",
+        "&amp;#20803;",
+        "项目资金",
+        "（",
+        "）",
+        "(20分)",
+        "部门",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(UNIT_PIECES, max_size=8).map("".join))
+@example("单位：&amp;#20803;")  # cleaned once: 单位：&#20803;, whose 元 only compacting it again shows
+def test_a_text_unit_is_looked_for_only_where_the_line_can_hold_one(line: str) -> None:
+    text = clean_text(line)
+    unit = (
+        forms._UNIT_LINE.match(compact(text))
+        or forms._UNIT_IN_LABEL.match(compact(text))
+        or forms._UNIT_AT_END.search(text)
+    )
+    assert text_unit(text) == (unit.group(1) if unit else None)
+
+
+BUDGET_PIECES = st.sampled_from(
+    [
+        "人员经费",
+        "（一）",
+        "1.",
+        "年初",
+        "预算",
+        "安排",
+        "资金",
+        "，",
+        "总投资",
+        "预算资金",
+        "资金总额",
+        "为",
+        "：",
+        "12,477.06",
+        "万元",
+        "元",
+        " ",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(BUDGET_PIECES, max_size=9).map("".join))
+@example("（一）人员经费年初安排12,477.06万元")
+@example("甲村道路项目，总投资50万元")
+def test_a_budget_sentence_is_matched_only_where_it_holds_a_budget_word(text: str) -> None:
+    found = prose_targets._budget_sentence(text)
+    in_full = prose_targets._BUDGET_SENTENCE.match(text)
+    assert (found and found.groupdict()) == (in_full and in_full.groupdict())
+
+
+UNIT_LABEL_PIECES = st.sampled_from(
+    [
+        "部门（单位）名称",
+        "单 位名称",
+        "编制单&#20301;",
+        "主管部门",
+        "主管部门及代码",
+        "单位信息",
+        "项目",
+        "：",
+        ":",
+        "909001-",
+        "乙镇人民政府",
+        "  ",
+        "\t",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(UNIT_LABEL_PIECES, max_size=8).map("".join))
+@example("部门（单位）名称：乙镇人民政府  主管部门：甲县财政局")
+@example("编制单&#20301;：乙镇人民政府")
+def test_unit_lines_clean_only_fields_that_can_hold_a_unit_label(line: str) -> None:
+    assert unit_lines([line]) == _unit_lines_of_every_line(line)

@@ -13,7 +13,7 @@ from typing import Final
 
 from pipeline.core.labels import FORM_LABELS, find_indicator_header
 from pipeline.core.text import label_key
-from pipeline.core.types import Block, Locator, RawDocument, Row, TextLine
+from pipeline.core.types import Block, RawDocument, Row, TextLine, line_locator
 from pipeline.parse.layouts.grid import GridLayout
 
 NAME: Final = "cell_lines"
@@ -48,7 +48,7 @@ def _runs(lines: tuple[str, ...]) -> list[_Run | TextLine]:
             if run is not None:
                 items.append(run)
                 run = None
-            items.append(TextLine(line, Locator(line=number)))
+            items.append(TextLine(line, line_locator(number)))
             previous_was_cell = False
     if run is not None:
         items.append(run)
@@ -66,7 +66,7 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     for item in _runs(lines):
         if isinstance(item, TextLine):
             if pending is not None:
-                blocks.append(Row(tuple(pending.cells), Locator(line=pending.first_line)))
+                blocks.append(Row(tuple(pending.cells), line_locator(pending.first_line)))
                 pending = None
             width = 0
             blocks.append(item)
@@ -82,13 +82,13 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
             pending.cells.extend(item.cells)
         else:
             if pending is not None:
-                blocks.append(Row(tuple(pending.cells), Locator(line=pending.first_line)))
+                blocks.append(Row(tuple(pending.cells), line_locator(pending.first_line)))
             pending = item
         if len(pending.cells) >= width:
-            blocks.append(Row(tuple(pending.cells), Locator(line=pending.first_line)))
+            blocks.append(Row(tuple(pending.cells), line_locator(pending.first_line)))
             pending = None
     if pending is not None:
-        blocks.append(Row(tuple(pending.cells), Locator(line=pending.first_line)))
+        blocks.append(Row(tuple(pending.cells), line_locator(pending.first_line)))
     return blocks
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from pipeline.core.types import Block, Locator, RawDocument, TextLine
+from pipeline.core.types import Block, RawDocument, TextLine, line_locator
 from pipeline.parse.layouts.cell_runs import CellRun, rows_from_runs
 from pipeline.parse.layouts.grid import GridLayout
 
@@ -38,7 +38,7 @@ def _items(lines: tuple[str, ...]) -> list[CellRun | TextLine]:
     wrapped: list[tuple[int, str]] = []
 
     def flush_wrapped() -> None:
-        items.extend(TextLine(text, Locator(line=number)) for number, text in wrapped)
+        items.extend(TextLine(text, line_locator(number)) for number, text in wrapped)
         wrapped.clear()
 
     for number, line in enumerate(lines, start=1):

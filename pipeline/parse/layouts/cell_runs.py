@@ -20,7 +20,7 @@ from typing import Final
 
 from pipeline.core.labels import FORM_LABELS, PLAN_LABELS, find_indicator_header, is_header_label
 from pipeline.core.text import clean_text, compact, label_key
-from pipeline.core.types import Block, Locator, Row, TextLine
+from pipeline.core.types import Block, Row, TextLine, line_locator
 
 _TITLE_MARKS: Final = ("绩效目标表", "绩效目标申报表", "绩效目标审批表", "绩效自评表")
 _HEADING: Final = re.compile(
@@ -53,7 +53,7 @@ def _starts_new_row(cells: Sequence[str]) -> bool:
 
 
 def _row(cells: Sequence[str], line: int) -> Row:
-    return Row(tuple(cells), Locator(line=line))
+    return Row(tuple(cells), line_locator(line))
 
 
 def rows_from_runs(items: Iterable[CellRun | TextLine]) -> list[Block]:
@@ -144,7 +144,7 @@ def rows_from_cells(cells: Sequence[str], lines: Sequence[int]) -> list[Block]:
             continue
         if text and (is_title(text) or not (form or _is_form_label(text))):
             close_form()
-            blocks.append(TextLine(text, Locator(line=lines[index])))
+            blocks.append(TextLine(text, line_locator(lines[index])))
         elif _is_form_label(text):
             close_form()
             form = CellRun([text], [lines[index]])

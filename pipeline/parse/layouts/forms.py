@@ -92,13 +92,14 @@ from pipeline.core.labels import (
     is_total,
     may_hold_indicator_table,
 )
-from pipeline.core.money import AMOUNT_UNIT
+from pipeline.core.money import AMOUNT_UNIT, AMOUNT_UNITS
 from pipeline.core.text import (
     CACHED_STRINGS,
     clean_text,
     compact,
     join_wrapped,
     label_key,
+    may_keep,
     strip_heading_number,
     without_list_number,
 )
@@ -135,6 +136,9 @@ UNUSED: Final = "unused"
 """A column no cell may be placed under (no kind fits it)."""
 
 
+_UNIT_MARKS: Final = "".join(frozenset.intersection(*(frozenset(unit) for unit in AMOUNT_UNITS)))
+"""What every amount unit writes (元): a line that cannot clean to hold it states no unit (``may_keep``),
+and is not matched against the unit patterns (most text lines of a book)."""
 _UNIT_LINE: Final = re.compile(rf"^(?:金额)?单位[:：]\s*{AMOUNT_UNIT}\s*$")
 _UNIT_AT_END: Final = re.compile(rf"金额单位[:：]\s*{AMOUNT_UNIT}\s*$")
 """``部门：505_某局金额单位：万元``: the unit closing a heading line."""
@@ -179,6 +183,11 @@ class _CellReading:
     """The key is a form field's label (项目名称, 项目资金 …)."""
     budget_column: bool
     """The cell heads a 自评表's column of full-year budget amounts (``全年预算数（A）``)."""
+    names_column: bool
+    """The cell names a known column (``指标值``, ``权重（%）``): ``cell_columns`` is not empty."""
+    notable: bool
+    """Any of the above but ``key`` holds: most cells of a table are none of them (``发放人数``,
+    ``≥121人``), and a row asks no more of such a cell than its key."""
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -188,13 +197,18 @@ def _reading(cell: str) -> _CellReading:
     unit_in_label = _UNIT_IN_LABEL.match(compacted)
     field = LABELLED_FIELD.match(clean_text(cell))
     key = label_key(without_list_number(folded_text(cell)))
+    form_label = key in FORM_LABELS
+    budget_column = header_key(cell) == COLUMN_BUDGET_LABEL
+    names_column = bool(cell_columns(cell))
     return _CellReading(
         key=key,
         unit=unit.group(1) if unit else None,
         unit_in_label=unit_in_label.group(1) if unit_in_label else None,
         field=(field.group("label"), field.group("value"), label_key(field.group("label"))) if field else None,
-        form_label=key in FORM_LABELS,
-        budget_column=header_key(cell) == COLUMN_BUDGET_LABEL,
+        form_label=form_label,
+        budget_column=budget_column,
+        names_column=names_column,
+        notable=bool(unit or unit_in_label or field or form_label or budget_column or names_column),
     )
 
 
@@ -215,6 +229,9 @@ class _RowReading:
     """Some cell's key is a form field's label."""
     budget_column: int | None = None
     """The first cell heading a column of full-year budget amounts."""
+    names_column: bool = False
+    """Some cell names a known column: a row where none does (``数量指标 | 发放人数 | ≥121人``,
+    most rows of a table) has no ``header_columns``, so it is no header row."""
 
 
 def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
@@ -222,6 +239,8 @@ def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
     for index, reading in enumerate(readings):
         if reading.key:
             row.named = True
+        if not reading.notable:
+            continue
         if reading.form_label:
             row.form_label = True
         if reading.unit is not None and row.unit is None:
@@ -232,6 +251,8 @@ def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
             row.labelled = True
         if reading.budget_column and row.budget_column is None:
             row.budget_column = index
+        if reading.names_column:
+            row.names_column = True
     return row
 
 
@@ -247,6 +268,15 @@ def _row_reading(readings: Sequence[_CellReading]) -> _RowReading:
 
 
 
+
+
+def text_unit(text: str) -> str | None:
+    """The amount unit a cleaned line of text states (``单位：万元``, ``项目资金（万元）``, ``…金额单位：元``),
+    or None. A line that cannot hold 元 (``may_keep``) is not matched against the patterns."""
+    if not may_keep(text, _UNIT_MARKS):
+        return None
+    unit = _UNIT_LINE.match(compact(text)) or _UNIT_IN_LABEL.match(compact(text)) or _UNIT_AT_END.search(text)
+    return unit.group(1) if unit else None
 
 
 @lru_cache(maxsize=CACHED_STRINGS)
@@ -405,9 +435,9 @@ class FormReader:
         text = clean_text(line.text)
         if not text:
             return
-        unit = _UNIT_LINE.match(compact(text)) or _UNIT_IN_LABEL.match(compact(text)) or _UNIT_AT_END.search(text)
-        if unit:
-            self._set_unit(unit.group(1))
+        unit = text_unit(text)
+        if unit is not None:
+            self._set_unit(unit)
             return
         if TITLE_LINE.search(text):
             if _SELF_EVALUATION_TITLE.search(text):
@@ -558,27 +588,28 @@ class FormReader:
         self._on_header(row, target)
 
     def _on_indicator_row(self, row: Row, columns: ColumnMap) -> None:
-        first = first_filled(row)
+        filled = filled_cells(row)
+        first = filled[0][1] if filled else ""  # first_filled(row), from the one cleaning of its cells
         if is_total(first):
             return
         if ends_table(first):
             self._columns = None  # 其他需说明的问题, 偏差原因分析 …: what follows is not the table
             return
-        fields, unexplained = placed_fields(row, self._roles)
+        fields, unexplained = placed_fields(row, self._roles, filled)
         if self._name_read_as_level(row, fields):
-            retried = placed_fields(row, _without_level1(self._roles))
+            retried = placed_fields(row, _without_level1(self._roles), filled)
             fields, unexplained = retried if retried[0].get("level3") else (fields, unexplained)
         self._boilerplate.update(fields[role] for role in BOILERPLATE_ROLES if fields.get(role))
         if not _valued(fields) and fields.get("level3") in self._boilerplate:
             fields.pop("level3")  # 评分标准 text repeated under an empty 二级 (经济效益指标 | 未达指标值酌情扣分)
         self._on_row_project(fields, row.locator)
-        if not any(fields.get(name) for name in ROW_FIELDS):
+        if not _any_filled(fields, ROW_FIELDS):
             return
         current = self._current
         assert current is not None
         self._rows_since_header += 1
         _level_from_type_column(fields)
-        starts_row = any(fields.get(name) for name in ("level1", "level2", "level3", "value", "actual"))
+        starts_row = _any_filled(fields, _STARTS_ROW)
         if not starts_row:
             self._continue_previous(fields, row.ocr_score)
             return
@@ -746,9 +777,9 @@ class FormReader:
             self._columns = None
             self._header_above = None
             return
-        columns = header_columns(cells)
+        columns = header_columns(cells) if row.names_column else {}
         complete = is_indicator_header(columns)
-        if complete or (any(name in columns for name in INDICATOR_COLUMNS) and is_header_row(cells)):
+        if complete or (not columns.keys().isdisjoint(INDICATOR_COLUMNS) and is_header_row(cells)):
             self._pending_plan_labels = None
             self._after_budget = False
             self._on_header_row(block, columns, complete)
@@ -773,10 +804,10 @@ class FormReader:
             keys = [label_key(c) for c in split]
             form_row = any(k in FORM_LABELS for k in keys)
         else:
-            keys, form_row = [r.key for r in readings], row.form_label
+            keys, form_row = [], row.form_label  # the readings' keys, taken only for a form row
         if form_row:
             self._after_budget = False
-            if self._on_form_row(block, keys):
+            if self._on_form_row(block, keys or [r.key for r in readings]):
                 return
         if self._after_budget:
             self._after_budget = False
@@ -859,12 +890,18 @@ def header_roles(columns: Mapping[str, int], width: int) -> tuple[Role, ...]:
     return tuple(roles)
 
 
-def placed_fields(row: Row, roles: Sequence[Role]) -> tuple[dict[str, str], int]:
-    """A row's cells by the role of the column they are placed under, and how many fit none.
+def filled_cells(row: Row) -> list[tuple[int, str]]:
+    """(position, cleaned text) of each of a row's cells that is not blank: ``| 数量指标 |  | ≥95% |``
+    → ``[(0, "数量指标"), (2, "≥95%")]``. Cleaned once per row, read by every test of the row."""
+    return [(index, text) for index, cell in enumerate(row.cells) if (text := clean_text(cell))]
+
+
+def placed_fields(row: Row, roles: Sequence[Role], filled: Sequence[tuple[int, str]]) -> tuple[dict[str, str], int]:
+    """A row's cells (``filled``: its ``filled_cells``) by the role of the column they are placed
+    under, and how many fit none.
 
     A row from the serialisation is placed by kind (``pipeline.parse.reader.placement``); a row the
     stream reader already placed is read where it stands."""
-    filled = [(index, text) for index, cell in enumerate(row.cells) if (text := clean_text(cell))]
     if row.placed:
         columns: Sequence[int | None] = [index if index < len(roles) else None for index, _ in filled]
     else:
@@ -927,13 +964,28 @@ def row_problem(fields: Mapping[str, str], two_level: bool = False) -> str | Non
     if is_placeholder(name) or (not name and is_placeholder(fields.get("description"))):
         return "the indicator name is a template placeholder"
     named = name or fields.get("description") or two_level
-    if not named and any(fields.get(column) for column in (*VALUE_COLUMNS, "basis")):
+    if not named and _any_filled(fields, _NAMED_OR_VALUED):
         return "row names nothing it measures"
     return None
 
 
+def _any_filled(fields: Mapping[str, str], names: Iterable[str]) -> bool:
+    """Whether a row has text under any of these columns (asked several times of every row: a plain
+    loop, which costs less than ``any()`` over a generator)."""
+    for name in names:  # noqa: SIM110
+        if fields.get(name):
+            return True
+    return False
+
+
+_STARTS_ROW: Final = ("level1", "level2", "level3", "value", "actual")
+"""Columns of which a row fills one when it is a row of its own, not the tail of the row above."""
+_NAMED_OR_VALUED: Final = (*VALUE_COLUMNS, "basis")
+"""Columns that say something about what a row measures, so that a row filling one must name it."""
+
+
 def _valued(fields: Mapping[str, str]) -> bool:
-    return any(fields.get(column) for column in VALUE_COLUMNS)
+    return _any_filled(fields, VALUE_COLUMNS)
 
 
 def _row_value(fields: Mapping[str, str]) -> str | None:

@@ -43,7 +43,7 @@ from typing import Final
 from pipeline.core.comparators import COMPARATOR_SIGNS
 from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import CACHED_STRINGS, clean_text, compact, label_key, may_keep, strip_markup
-from pipeline.core.types import Extraction, IndicatorRecord, Locator, ProjectRecord, RawDocument
+from pipeline.core.types import Extraction, IndicatorRecord, Locator, ProjectRecord, RawDocument, line_locator
 
 NAME: Final = "html_list"
 CELL_SEPARATOR: Final = "\t"
@@ -102,8 +102,10 @@ colon, space or value, is kept raw for the category step to repair or leave null
 _ITEM_BREAK: Final = re.compile(r"\s+(?=\d{1,2}\s*[.．、](?!\d))")
 _ITEM_NUMBER: Final = re.compile(r"^(?P<number>\d{1,2})\s*[.．、]\s*")
 _CN_NUMERAL_MARK: Final = re.compile(rf"^(?P<numeral>[{CN_NUMERAL}]+)\s*[、.．]\s*")
-_GOAL_LABEL: Final = re.compile(rf"^目标\s*[\d{CN_NUMERAL}]+\s*[:：、.．]\s*")
-_LEADING_PUNCT: Final = re.compile(r"^[\s:：,，、.．;；]+")
+_GOAL_WORD: Final = "目标"
+_GOAL_LABEL: Final = re.compile(rf"^{_GOAL_WORD}\s*[\d{CN_NUMERAL}]+\s*[:：、.．]\s*")
+_LEADING_PUNCT_CHARS: Final = ":：,，、.．;；"
+_LEADING_PUNCT: Final = re.compile(rf"^[\s{_LEADING_PUNCT_CHARS}]+")
 _TRAILING_COLON: Final = re.compile(r"\s*[:：]+$")
 _NUMBER: Final = r"\d+(?:[.．]\d+)?"
 _VALUE: Final = re.compile(rf"[{VALUE_SIGNS}]*{_NUMBER}[^\d\s]{{0,4}}(?:{_NUMBER}[^\d\s]{{0,4}})*")
@@ -239,12 +241,15 @@ def split_glued(text: str) -> tuple[str, str] | None:
 
 def split_value(text: str) -> tuple[str | None, str | None]:
     """An item's text as (level3, value_text); see the module docstring for the rules."""
-    text = _LEADING_PUNCT.sub("", _GOAL_LABEL.sub("", text))
+    if text.startswith(_GOAL_WORD):  # the patterns are anchored: a text not starting so is not cut
+        text = _GOAL_LABEL.sub("", text)
+    if text[:1] in _LEADING_PUNCT_CHARS or text[:1].isspace():
+        text = _LEADING_PUNCT.sub("", text)
     tokens = text.split()
     name, value = text, None
-    starts = [i for i, token in enumerate(tokens) if i and _VALUE_TOKEN.match(token)]
-    if starts:
-        name, value = " ".join(tokens[: starts[0]]), " ".join(tokens[starts[0] :])
+    start = next((i for i in range(1, len(tokens)) if _VALUE_TOKEN.match(tokens[i])), None)
+    if start is not None:
+        name, value = " ".join(tokens[:start]), " ".join(tokens[start:])
     elif len(tokens) > 1:
         name, value = " ".join(tokens[:-1]), tokens[-1]
     else:
@@ -329,7 +334,7 @@ class HtmlListLayout:
                 notes.append(f"line {number}: repeats an earlier project row, read once")
                 continue
             project_lines.add(line)
-            locator = Locator(line=number)
+            locator = line_locator(number)
             table_no = len(projects) + 1
             projects.append(
                 ProjectRecord(

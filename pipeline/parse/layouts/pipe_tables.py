@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from pipeline.core.types import Block, Locator, RawDocument, Row, TextLine
+from pipeline.core.types import Block, RawDocument, Row, TextLine, line_locator
 from pipeline.parse.layouts.grid import GridLayout
 
 NAME: Final = "pipe_tables"
@@ -50,7 +50,7 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     blocks: list[Block] = []
     for number, line in enumerate(lines, start=1):
         cells = split_pipe_row(line)
-        locator = Locator(line=number)
+        locator = line_locator(number)
         if cells is None or len(cells) < MIN_ROW_CELLS:
             blocks.append(TextLine(line, locator))
         elif not is_delimiter_row(cells):

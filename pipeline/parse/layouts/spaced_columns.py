@@ -41,7 +41,7 @@ from pipeline.core.labels import (
 )
 from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import compact, is_page_furniture, join_wrapped, label_key
-from pipeline.core.types import Block, Extraction, Locator, RawDocument, Row, TextLine
+from pipeline.core.types import Block, Extraction, Locator, RawDocument, Row, TextLine, line_locator
 from pipeline.parse.layouts.cell_runs import is_title
 from pipeline.parse.layouts.forms import VALUE_COLUMNS, forms_extraction, may_find_table, read_forms
 
@@ -205,7 +205,7 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     """Rows rebuilt from space-aligned lines, see the module docstring."""
     builder = _Builder([])
     for number, line in enumerate(lines, start=1):
-        locator = Locator(line=number)
+        locator = line_locator(number)
         found = [] if TAB in line else chunks(line)
         if not found:
             builder.blocks.append(TextLine(line.replace(TAB, " "), locator))

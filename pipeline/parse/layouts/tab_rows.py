@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from pipeline.core.types import Block, Locator, RawDocument, Row, TextLine
+from pipeline.core.types import Block, RawDocument, Row, TextLine, line_locator
 from pipeline.parse.layouts.grid import GridLayout
 
 NAME: Final = "tab_rows"
@@ -22,8 +22,11 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     the cells after the first hold only blanks and tabs, which ``isspace`` sees in one call)."""
     blocks: list[Block] = []
     for number, line in enumerate(lines, start=1):
+        locator = line_locator(number)
+        if CELL_SEPARATOR not in line:  # one cell: text, with no tab to replace
+            blocks.append(TextLine(line, locator))
+            continue
         cells = tuple(line.split(CELL_SEPARATOR))
-        locator = Locator(line=number)
         after_first = line[len(cells[0]) + 1 :]  # the cells after the first, tabs between them
         if len(cells) >= MIN_ROW_CELLS and after_first and not after_first.isspace():
             blocks.append(Row(cells, locator))

@@ -50,7 +50,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.core.errors import STAGE_READ, IngestError
-from pipeline.core.types import Block, Cells, Locator, RawDocument, TextLine
+from pipeline.core.types import Block, Cells, RawDocument, TextLine, line_locator
 from pipeline.parse.read.text import checked_text, decode
 from pipeline.parse.read.word import MAX_GRID_COLUMNS, cell_text, grid_block, text_pieces
 
@@ -268,12 +268,12 @@ def page_blocks(items: list[str | list[Cells]]) -> Iterator[tuple[str, list[Bloc
     for item in items:
         if isinstance(item, str):
             number += 1
-            yield item, [TextLine(piece, Locator(line=number)) for piece in text_pieces(item)]
+            yield item, [TextLine(piece, line_locator(number)) for piece in text_pieces(item)]
             continue
         for cells in item:
             if any(cells):
                 number += 1
-                yield "\t".join(cells), [grid_block(cells, Locator(line=number))]
+                yield "\t".join(cells), [grid_block(cells, line_locator(number))]
 
 
 # -- readers -------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ GB18030/GBK and UTF-16 apart from bytes alone. Nothing is guessed by hand.
 from __future__ import annotations
 
 import codecs
-from collections import Counter
 from typing import Final
 
 from charset_normalizer import from_bytes
@@ -56,9 +55,10 @@ def _printable_share(text: str) -> float:
         return 1.0
     if is_printable(text):  # the usual case: one C pass instead of counting
         return 1.0
-    counts = Counter(text)  # each distinct character asked once: a few hundred, not every character
-    printable = sum(n for ch, n in counts.items() if ch.isprintable() or ch in LINE_CONTROLS)
-    return printable / len(text)
+    # each distinct character asked once (a few hundred, not every character), and only the
+    # unprintable ones counted, in C (a web page with a few no-break spaces: 0.05 ms, not 0.6)
+    unprintable = [ch for ch in set(text) if not ch.isprintable() and ch not in LINE_CONTROLS]
+    return (len(text) - sum(text.count(ch) for ch in unprintable)) / len(text)
 
 
 def is_binary(text: str) -> bool:

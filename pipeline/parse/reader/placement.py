@@ -132,12 +132,22 @@ def place_row(
 
     ``kept_blanks``: the row keeps empty cells between or before its filled ones, so its positions
     are the grid's own."""
-    facts = tuple(facts_of(c) for c in cells)
+    return _placement(tuple(facts_of(c) for c in cells), tuple(positions), tuple(roles), kept_blanks)
+
+
+@lru_cache(maxsize=1 << 12)
+def _placement(
+    facts: tuple[CellFacts, ...], positions: tuple[int, ...], roles: tuple[Role, ...], kept_blanks: bool
+) -> Placement:
+    """``place_row`` on a row's signature (its cells' facts and positions under the table's roles):
+    a pure function of it, memoised as ``_place`` is — every row of a table laid out as its header
+    says (``三级 | ≥95% | 10``) has the signature of the row above, so even the test that it stands
+    where it fits is asked once per signature, not once per row."""
     if _fits_where_it_stands(facts, positions, roles):
-        return tuple(positions)
+        return positions
     if kept_blanks:  # the blanks are there: a column passed over is a blank cell, not a lost one
-        return _place(facts, tuple(positions), tuple(roles), AT_KEPT_POSITION, 0.0)
-    return _place(facts, tuple(positions), tuple(roles), AT_OWN_POSITION, SKIPPED_COLUMN)
+        return _place(facts, positions, roles, AT_KEPT_POSITION, 0.0)
+    return _place(facts, positions, roles, AT_OWN_POSITION, SKIPPED_COLUMN)
 
 
 def _fits_where_it_stands(facts: Sequence[CellFacts], positions: Sequence[int], roles: Sequence[Role]) -> bool:
