@@ -9,7 +9,7 @@ measures:
 
 - wall time, and CPU time of the whole tree (``getrusage`` of this process and of its reaped
   children: the parser workers and dbt);
-- the peak of the summed resident memory of the process tree (``bench/treemem.py``), and of
+- the peak of the summed memory (proportional set sizes) of the process tree (``bench/treemem.py``), and of
   this process alone (the Dagster run, the loads, the report);
 - documents parsed: rows ``raw.load_history`` gained (the re-run must add none);
 - the mean 1-minute load average, to tell whether the machine was ours.
@@ -200,7 +200,7 @@ def report_run(run: NationRun, cores: int) -> None:
         f"parsed {run.reparsed}{'' if run.reparsed == 0 else ': PARSED AGAIN, BUG'}"
     )
     print(
-        f"  peak memory of the process tree (sum of RSS, sampled every 0.1 s): {run.tree_peak_mib:.0f} MiB "
+        f"  peak memory of the process tree (sum of proportional set sizes, sampled every 0.1 s): {run.tree_peak_mib:.0f} MiB "
         f"({run.peak_breakdown}); "
         f"of the bench process alone: {run.own_peak_mib:.0f} MiB",
         flush=True,

@@ -2,10 +2,13 @@
 
 The pipeline's memory is not one process: ``make run`` parses in a spawn pool of workers (one
 per core) and runs dbt as a child process, so the bench process's own peak (VmHWM) misses most of
-it. ``TreeSampler`` sums the resident set (``/proc/<pid>/statm``, shared pages counted in every
-process that maps them, as ``top`` shows them) of this process and every descendant, every
+it. ``TreeSampler`` sums the proportional set size (``Pss`` of ``/proc/<pid>/smaps_rollup``: a
+page shared by n processes counts 1/n in each) of this process and every descendant, every
 ``interval`` seconds in a thread, and keeps the highest sum; e.g. 600 MiB in the Dagster process
-+ 2 × 250 MiB in parser workers = 1 100 MiB at that instant. A spike shorter than the interval
++ 2 × 250 MiB in parser workers = 1 100 MiB at that instant. Not the resident sets, which count a
+shared page in every process that maps it: a child forked to run dbt shares all of the Dagster
+process's pages until it execs, and the 10 000-document run's tree "peaked" at 1 014 MiB at such
+an instant (Dagster 497 + its not-yet-dbt copy 503 MiB; bench/results.md). A spike shorter than the interval
 can be missed: the default 0.1 s is under the ~2 s bursts of a batch load measured before
 (bench/results.md). It also keeps the 1-minute load average, to tell an idle machine from a
 shared one. Linux only (``/proc``); elsewhere the peak stays 0.
@@ -19,7 +22,8 @@ from pathlib import Path
 from typing import Final, Self
 
 MIB: Final = 1 << 20
-PAGE_BYTES: Final = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+KIB: Final = 1 << 10
+PSS_FIELD: Final = "\nPss:"
 PROC: Final = Path("/proc")
 
 
@@ -50,10 +54,13 @@ def tree(root: int) -> list[int]:
     return found
 
 
-def resident_bytes(pid: int) -> int:
+def proportional_bytes(pid: int) -> int:
+    """The process's proportional set size; 0 when it is gone or the kernel does not say."""
     try:
-        return int((PROC / str(pid) / "statm").read_text().split()[1]) * PAGE_BYTES
-    except (OSError, IndexError, ValueError):
+        rollup = (PROC / str(pid) / "smaps_rollup").read_text()
+        start = rollup.index(PSS_FIELD) + len(PSS_FIELD)
+        return int(rollup[start : rollup.index("kB", start)]) * KIB
+    except (OSError, ValueError):
         return 0
 
 
@@ -90,7 +97,7 @@ class TreeSampler:
     def _sample(self) -> None:
         ticks = 0
         while not self._stop.is_set():
-            sizes = {pid: resident_bytes(pid) for pid in tree(self.root)}
+            sizes = {pid: proportional_bytes(pid) for pid in tree(self.root)}
             if sum(sizes.values()) > self.peak_bytes:
                 self.peak_bytes = sum(sizes.values())
                 parts: dict[str, int] = {}
