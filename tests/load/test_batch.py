@@ -118,9 +118,7 @@ def counted_hashes(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 
 def test_a_rerun_reads_no_file_whose_status_is_as_recorded(tmp_path: Path, counted_hashes: list[object]) -> None:
-    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
-    names = sorted(seed_folder(raw, 3))
-    list(ingest_documents(names, raw, warehouse, workers=1))
+    raw, warehouse, names = ingested(tmp_path, 3)
     assert len(counted_hashes) == 3
     jobs, unchanged = plan(names, raw, warehouse)
     assert jobs == [] and [o.sha256 for o in unchanged] == [sha256_of(raw / name) for name in names]
@@ -131,9 +129,7 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_parsed(
     tmp_path: Path, counted_hashes: list[object]
 ) -> None:
     """``touch -d`` / ``cp -p`` can put the modification time back; the status-change time moves anyway."""
-    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
-    names = sorted(seed_folder(raw, 3))
-    list(ingest_documents(names, raw, warehouse, workers=1))
+    raw, warehouse, names = ingested(tmp_path, 3)
     edited = raw / names[0]
     before = edited.stat()
     text = edited.read_text(encoding="utf-8")
@@ -148,9 +144,7 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_parsed(
 
 
 def test_a_touched_file_is_read_and_found_unchanged(tmp_path: Path, counted_hashes: list[object]) -> None:
-    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
-    names = sorted(seed_folder(raw, 3))
-    list(ingest_documents(names, raw, warehouse, workers=1))
+    raw, warehouse, names = ingested(tmp_path, 3)
     os.utime(raw / names[1], ns=(0, 10**18))
     jobs, unchanged = plan(names, raw, warehouse)
     assert jobs == [] and len(unchanged) == 3
@@ -162,10 +156,8 @@ def test_a_file_read_just_after_it_changed_is_read_again(
 ) -> None:
     """Within ``SETTLED_NS`` of its last change a file could change again in the same clock tick,
     keeping its status: none is recorded, and the next run reads it."""
-    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
-    names = sorted(seed_folder(raw, 2))
     monkeypatch.setattr(pipeline.parse.read.files, "SETTLED_NS", 3_600 * 10**9)
-    list(ingest_documents(names, raw, warehouse, workers=1))
+    raw, warehouse, names = ingested(tmp_path, 2)
     assert {v.file_stat for v in loaded_versions(warehouse).values()} == {None}
     jobs, _ = plan(names, raw, warehouse)
     assert jobs == [] and len(counted_hashes) == 2 + 2
@@ -174,9 +166,7 @@ def test_a_file_read_just_after_it_changed_is_read_again(
 def test_a_warehouse_from_before_file_stat_hashes_and_gains_the_column(
     tmp_path: Path, counted_hashes: list[object]
 ) -> None:
-    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
-    names = sorted(seed_folder(raw, 2))
-    list(ingest_documents(names, raw, warehouse, workers=1))
+    raw, warehouse, names = ingested(tmp_path, 2)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("ALTER TABLE raw.documents DROP COLUMN file_stat")
     assert {v.file_stat for v in loaded_versions(warehouse).values()} == {None}
@@ -185,6 +175,14 @@ def test_a_warehouse_from_before_file_stat_hashes_and_gains_the_column(
     (raw / names[0]).write_text("x", encoding="utf-8")
     list(ingest_documents(names, raw, warehouse, workers=1))
     assert loaded_versions(warehouse)[names[0]].file_stat == file_stat((raw / names[0]).stat())
+
+
+def ingested(tmp_path: Path, copies: int) -> tuple[Path, Path, list[str]]:
+    """A raw folder of ``copies`` seed documents ingested into a warehouse: (raw, warehouse, names)."""
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    names = sorted(seed_folder(raw, copies))
+    list(ingest_documents(names, raw, warehouse, workers=1))
+    return raw, warehouse, names
 
 
 def sha256_of(path: Path) -> str:
