@@ -82,6 +82,7 @@ from pipeline.parse.read.pdfium_calls import (
     PageObjects,
     address,
     handle,
+    loaded_text_page,
     page_objects,
     text_of_page,
 )
@@ -221,27 +222,14 @@ def read_page_texts(document: pdfium.PdfDocument, tables: TablePages | None = No
     had_table = False
     try:
         for index in range(len(document)):
-            page = pdfium_c.FPDF_LoadPage(document.raw, index)
-            if not page:
-                raise pdfium.PdfiumError("Failed to load page.")
-            try:
-                textpage = pdfium_c.FPDFText_LoadPage(page)
-                if not textpage:
-                    raise pdfium.PdfiumError("Failed to load text page.")
-                try:
-                    text = _clean_layer_text(text_of_page(textpage))
-                    objects = page_objects(handle(address(page)))
-                    drawn = _drawn_kinds(objects)
-                    page_text = PageText(
-                        text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn
-                    )
-                    had_table = tables is not None and is_table_page(page_text, had_table)
-                    if tables is not None and had_table:
-                        had_table = _read_early(tables, index + 1, LoadedPage(page, textpage, objects), contents)
-                finally:
-                    pdfium_c.FPDFText_ClosePage(textpage)
-            finally:
-                pdfium_c.FPDF_ClosePage(page)
+            with loaded_text_page(document.raw, index) as (page, textpage):
+                text = _clean_layer_text(text_of_page(textpage))
+                objects = page_objects(handle(address(page)))
+                drawn = _drawn_kinds(objects)
+                page_text = PageText(text, pdfium_c.FPDF_PAGEOBJ_PATH in drawn, pdfium_c.FPDF_PAGEOBJ_IMAGE in drawn)
+                had_table = tables is not None and is_table_page(page_text, had_table)
+                if tables is not None and had_table:
+                    had_table = _read_early(tables, index + 1, LoadedPage(page, textpage, objects), contents)
             pages.append(page_text)
     except Exception as exc:  # pdfium raises PdfiumError, ValueError, … on damaged pages
         raise IngestError("unreadable_file", STAGE_READ, f"the PDF's pages could not be read: {exc}") from exc

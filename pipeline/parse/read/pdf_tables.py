@@ -98,10 +98,12 @@ from pipeline.parse.read.pdfium_calls import (
     STROKE_WIDTH,
     TEXT_FONT,
     LoadedPage,
+    PageNotLoaded,
     PageObjects,
     Slots,
     address,
     handle,
+    loaded_text_page,
     page_objects,
 )
 
@@ -622,23 +624,17 @@ class PdfiumPages:
         them from the same document (left open), or None to load them here."""
         if loaded is not None:
             return self._content(number, loaded.page, loaded.textpage, loaded.objects)
-        page = pdfium_c.FPDF_LoadPage(self._document.raw, number - 1)
-        if not page:
-            raise Unsure("pdfium cannot load the page")
         try:
-            textpage = pdfium_c.FPDFText_LoadPage(page)
-            try:
+            with loaded_text_page(self._document.raw, number - 1) as (page, textpage):
                 return self._content(number, page, textpage)
-            finally:
-                pdfium_c.FPDFText_ClosePage(textpage)
-        finally:
-            pdfium_c.FPDF_ClosePage(page)
+        except PageNotLoaded as err:
+            raise Unsure("pdfium cannot load the page") from err
 
     def _content(self, number: int, page: Any, textpage: Any, listed: PageObjects | None = None) -> PageContent:
         height = self._page_height(page)
         chars, objects = self._chars(textpage, height, number)
         if listed is None:
-            listed = page_objects(handle(ctypes.cast(page, ctypes.c_void_p).value))
+            listed = page_objects(handle(address(page)))
         edges, blank_gap = self._objects(listed, height, objects)
         return page_content(chars, edges, blank_gap)
 

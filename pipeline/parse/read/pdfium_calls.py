@@ -21,6 +21,8 @@ pointers made when the reader first met a page that long.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import repeat
 from typing import Any, Final, NamedTuple
 
@@ -130,6 +132,29 @@ def text_of_page(textpage: Any) -> str:
     buffer = (ctypes.c_ushort * (end + 2 - start))()
     written = pdfium_c.FPDFText_GetText(textpage, first, last + 1 - first, buffer)
     return bytes(memoryview(buffer)[: written - 1]).decode("utf-16-le", errors="ignore")
+
+
+class PageNotLoaded(PdfiumError):  # type: ignore[misc]  # pypdfium2 ships no type stubs
+    """pdfium could not load a page or its text page."""
+
+
+@contextmanager
+def loaded_text_page(document: Any, index: int) -> Iterator[tuple[Any, Any]]:
+    """Page ``index`` (0-based) of a raw pdfium document and its text page, both closed on leaving;
+    ``PageNotLoaded`` when pdfium cannot load either (a damaged page)."""
+    page = pdfium_c.FPDF_LoadPage(document, index)
+    if not page:
+        raise PageNotLoaded("Failed to load page.")
+    try:
+        textpage = pdfium_c.FPDFText_LoadPage(page)
+        if not textpage:
+            raise PageNotLoaded("Failed to load text page.")
+        try:
+            yield page, textpage
+        finally:
+            pdfium_c.FPDFText_ClosePage(textpage)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
 
 
 def address(handle: Any) -> int:
