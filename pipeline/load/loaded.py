@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.core.version import PARSER_VERSION
-from pipeline.load.warehouse import RAW_SCHEMA, reader
+from pipeline.load.warehouse import RAW_SCHEMA, raw_columns, reader
 from pipeline.parse.read.files import FileStat, digest_inside, stat_of
 
 
@@ -28,13 +28,7 @@ def loaded_versions(warehouse: Path) -> dict[str, LoadedVersion]:
     if not warehouse.exists():
         return {}
     with reader(warehouse) as con:
-        columns = {
-            row[0]
-            for row in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = 'documents'",
-                [RAW_SCHEMA],
-            ).fetchall()
-        }
+        columns = raw_columns(con, "documents")
         if not columns:
             return {}
         file_stat = "file_stat" if "file_stat" in columns else "NULL"

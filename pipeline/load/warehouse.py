@@ -112,18 +112,21 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         _ensure_table(con, table)
 
 
+def raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The columns the warehouse's raw ``table`` has (none when it has no such table)."""
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+        [RAW_SCHEMA, table],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def _ensure_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     """``CREATE TABLE raw.indicators ("indicator_id" VARCHAR, …)`` from the declaration, then
     ``ALTER TABLE … ADD COLUMN`` for each declared column an older warehouse lacks."""
     columns = ", ".join(f'"{column.name}" {column.type.duckdb}' for column in table.columns)
     con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table.name} ({columns})")
-    existing = {
-        row[0]
-        for row in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-            [RAW_SCHEMA, table.name],
-        ).fetchall()
-    }
+    existing = raw_columns(con, table.name)
     for column in table.columns:
         if column.name not in existing:
             con.execute(f'ALTER TABLE {RAW_SCHEMA}.{table.name} ADD COLUMN "{column.name}" {column.type.duckdb}')
