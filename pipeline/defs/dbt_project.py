@@ -29,15 +29,16 @@ DEFAULT_COMMAND: Final = ("build",)
 
 DBT_MEMORY_ENV: Final = "JIXIAO_DBT_MEMORY_MB"
 """The ``memory_limit`` of dbt's DuckDB in MB, read by ``dbt_project/profiles.yml`` (set by ``prepare_dbt_build``)."""
-DBT_MEMORY_FLOOR_MB: Final = 256
-"""dbt's DuckDB memory limit for any warehouse up to ~4.8 M indicator rows: the profile's default too.
+DBT_MEMORY_BASE_MB: Final = 112
+"""What dbt's DuckDB needs whatever the warehouse holds: the seeds, unit tests and small marts.
 
 DuckDB keeps what it reads up to its limit (80 % of RAM by default), so without a cap dbt's
 memory grew with the warehouse: 485 / 714 / 1 432 MiB at 1× / 3× / 10× the rows of 1 000
-documents; capped, 473 / 574 / 591 MiB (bench/results.md)."""
-DBT_BYTES_PER_INDICATOR: Final = 56
-"""Memory limit per indicator row beyond the floor: 10.2 M rows → 543 MB (512 MB was measured enough)."""
-MIB: Final = 1 << 20
+documents (bench/results.md)."""
+DBT_BYTES_PER_INDICATOR: Final = 40
+"""Memory limit per indicator row on top of the base: what ``mart_indicator_quality``'s joins hold."""
+MB: Final = 10**6
+"""DuckDB's MB, in which ``memory_limit`` is given."""
 
 jixiao_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -48,15 +49,17 @@ def export_warehouse_env() -> None:
 
 
 def dbt_memory_mb(indicator_rows: int) -> int:
-    """The memory dbt's DuckDB may use for a warehouse of ``indicator_rows``: the profile's floor, or
-    ``DBT_BYTES_PER_INDICATOR`` a row when that is more.
+    """The memory dbt's DuckDB may use for a warehouse of ``indicator_rows``: ``DBT_MEMORY_BASE_MB``
+    plus ``DBT_BYTES_PER_INDICATOR`` a row.
 
     The marts join every indicator to its project and to its document's repeated texts, and
-    DuckDB's hash joins spill to disk only down to a size that grows with the rows: with the floor,
-    3.0 M indicator rows built and 10.2 M failed (``Out of Memory`` in ``mart_indicator_quality``);
-    10.2 M built with 512 MB (bench/results.md). A national year holds tens of millions of rows; a
-    10 000-document run, under a million, stays at the floor."""
-    return max(DBT_MEMORY_FLOOR_MB, math.ceil(indicator_rows * DBT_BYTES_PER_INDICATOR / MIB))
+    DuckDB's hash joins spill to disk only down to a size that grows with the rows. The least limit
+    ``mart_indicator_quality`` built with was 96 / 112 / 160 / 224 MB at 0.54 / 1.1 / 2.7 / 5.4 M
+    rows (about 80 MB + 26 bytes a row, bench/results.md); this gives 134 / 156 / 221 / 330 MB.
+    A base plus a slope, not ``max(floor, bytes × rows)``: the need has a fixed part, so a
+    proportional limit that suits big warehouses leaves the middle short (2.7 M rows failed at the
+    128 MB that ``max(128, 40 × rows)`` gives)."""
+    return DBT_MEMORY_BASE_MB + math.ceil(indicator_rows * DBT_BYTES_PER_INDICATOR / MB)
 
 
 def prepare_dbt_build(warehouse: Path) -> None:
