@@ -38,8 +38,11 @@ _LATEX_SYMBOLS: Final = {
     r"\sim": "~",
     r"\pm": "±",
 }
-WHITESPACE: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-"""Any run of blank: spaces, tabs, newlines, no-break, ideographic and zero-width spaces, BOMs."""
+BLANKS: Final = r"\s\u00a0\u3000\u200b\ufeff"
+"""The blank characters, as the inside of a regex class: spaces, tabs, newlines, no-break,
+ideographic and zero-width spaces, BOMs."""
+WHITESPACE: Final = re.compile(f"[{BLANKS}]+")
+"""Any run of blank."""
 SPACED_LIST_NUMBER: Final = r"\d{1,2}[.．、](?!\d)"
 """A list enumerator inside a line ("2." of "…到位 2.提高…"): the space before it is kept, even after CJK."""
 _SPACE_BY_CJK: Final = re.compile(rf"(?<=[{CJK_CLASS}]) (?!{SPACED_LIST_NUMBER})|(?<=\S) (?=[{CJK_CLASS}])")
@@ -60,6 +63,11 @@ def _latex_to_text(match: re.Match[str]) -> str:
     for latex, symbol in sorted(_LATEX_SYMBOLS.items(), key=lambda item: -len(item[0])):
         body = body.replace(latex, symbol)
     return body.replace("\\", "")
+
+
+MARKUP_STARTS: Final = "<&[#$"
+"""The characters the markup ``strip_markup`` removes or rewrites starts with: a tag, an entity, a
+bookmark, a heading mark, LaTeX. A text holding none of them is left as it is."""
 
 
 @lru_cache(maxsize=CACHED_STRINGS)

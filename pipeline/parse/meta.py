@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from pipeline.core.labels import is_title
-from pipeline.core.text import compact, may_keep
+from pipeline.core.text import BLANKS, MARKUP_STARTS, compact, may_keep
 from pipeline.core.types import DocumentMeta, Extraction, RawDocument, Row
 
 YEAR_CENTURY: Final = 2000
@@ -50,7 +50,7 @@ _ORG_HINT: Final = re.compile("|".join(_ORG_WORDS))
 _MAY_NAME_ORG: Final = re.compile(f"[&{''.join(word[0] for word in _ORG_WORDS)}]")
 """A line without one of these characters names no unit (see ``may_keep``: the same test for any
 one organisation word, as one search)."""
-_MAY_START_WITH_CODE: Final = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]*[\d<&\[#$]")
+_MAY_START_WITH_CODE: Final = re.compile(rf"[{BLANKS}]*[\d{re.escape(MARKUP_STARTS)}]")
 """A line that cleans to a coded unit line (``909001 …``) starts, after blanks, with a digit — or with
 markup that cleaning removes or turns into one (``<b>909001…``, ``&#57;…``, ``## 909001``, a bookmark,
 ``$…$``): cleaning changes text only where markup starts and removes blanks, so a line starting with
