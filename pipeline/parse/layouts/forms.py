@@ -804,10 +804,10 @@ class FormReader:
             keys = [label_key(c) for c in split]
             form_row = any(k in FORM_LABELS for k in keys)
         else:
-            keys, form_row = [], row.form_label  # the readings' keys, taken only for a form row
+            keys, form_row = None, row.form_label  # the readings' keys, taken only for a form row
         if form_row:
             self._after_budget = False
-            if self._on_form_row(block, keys or [r.key for r in readings]):
+            if self._on_form_row(block, keys if keys is not None else [r.key for r in readings]):
                 return
         if self._after_budget:
             self._after_budget = False
