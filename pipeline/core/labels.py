@@ -325,7 +325,9 @@ FIELD_LABEL_KEYS: Final = FORM_LABELS | FIELD_LABELS
 """Every form field label, reduced as ``label_key`` reduces a cell."""
 
 
+@lru_cache(maxsize=CACHED_STRINGS)
 def is_title(text: str) -> bool:
-    """A table title (``…绩效目标申报表``, ``1.…``): the start of the next table or project."""
+    """A table title (``…绩效目标申报表``, ``1.…``): the start of the next table or project.
+    Memoised: the form reader asks it of every text line twice (running titles, then each line)."""
     return TITLE_LINE.search(text) is not None
 

@@ -79,7 +79,6 @@ from pipeline.core.labels import (
     PLAN_LABELS,
     PROJECT_START_LABELS,
     PURPOSE_LABELS,
-    TITLE_LINE,
     UNIT_NAME_LABELS,
     ColumnMap,
     cell_columns,
@@ -89,6 +88,7 @@ from pipeline.core.labels import (
     header_key,
     is_header_row,
     is_indicator_header,
+    is_title,
     is_total,
     may_hold_indicator_table,
 )
@@ -439,7 +439,7 @@ class FormReader:
         if unit is not None:
             self._set_unit(unit)
             return
-        if TITLE_LINE.search(text):
+        if is_title(text):
             if _SELF_EVALUATION_TITLE.search(text):
                 self.result.document_kind = "self_evaluation"
             if text in self._running_titles:
@@ -768,7 +768,7 @@ class FormReader:
             )
             return
         cells = block.cells
-        readings = [_reading(c) for c in cells]
+        readings = list(map(_reading, cells))
         row = _row_reading(readings)
         if not row.named:
             return
@@ -893,7 +893,7 @@ def header_roles(columns: Mapping[str, int], width: int) -> tuple[Role, ...]:
 def filled_cells(row: Row) -> list[tuple[int, str]]:
     """(position, cleaned text) of each of a row's cells that is not blank: ``| 数量指标 |  | ≥95% |``
     → ``[(0, "数量指标"), (2, "≥95%")]``. Cleaned once per row, read by every test of the row."""
-    return [(index, text) for index, cell in enumerate(row.cells) if (text := clean_text(cell))]
+    return [(index, text) for index, text in enumerate(map(clean_text, row.cells)) if text]
 
 
 def placed_fields(row: Row, roles: Sequence[Role], filled: Sequence[tuple[int, str]]) -> tuple[dict[str, str], int]:
@@ -1035,7 +1035,7 @@ def running_titles(blocks: Sequence[Block]) -> frozenset[str]:
     """Title lines printed more than once: running page headers (or one title shared by every
     table), which do not start a new table — the project's own rows do."""
     texts = Counter(
-        text for block in blocks if isinstance(block, TextLine) and TITLE_LINE.search(text := clean_text(block.text))
+        text for block in blocks if isinstance(block, TextLine) and is_title(text := clean_text(block.text))
     )
     return frozenset(text for text, count in texts.items() if count > 1)
 
