@@ -43,7 +43,15 @@ from typing import Final
 from pipeline.core.comparators import COMPARATOR_SIGNS
 from pipeline.core.money import AMOUNT_UNIT
 from pipeline.core.text import CACHED_STRINGS, clean_text, compact, label_key, may_keep, strip_markup
-from pipeline.core.types import Extraction, IndicatorRecord, Locator, ProjectRecord, RawDocument, line_locator
+from pipeline.core.types import (
+    Extraction,
+    IndicatorRecord,
+    Locator,
+    ProjectRecord,
+    RawDocument,
+    fields_set_directly,
+    line_locator,
+)
 
 NAME: Final = "html_list"
 CELL_SEPARATOR: Final = "\t"
@@ -126,6 +134,7 @@ class Columns:
     amount_unit: str | None
 
 
+@fields_set_directly
 @dataclass(frozen=True)
 class Item:
     """One list paragraph: a heading (``level`` 1 or 2, ``text`` the category name) or an item (0)."""
@@ -239,6 +248,15 @@ def split_glued(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _first_value_token(tokens: list[str]) -> int | None:
+    """The index of the first token after the first that starts a value (``≥``, ``95%``), or None
+    (a plain loop: asked of every item of every list, a generator cost a quarter of the call)."""
+    for index in range(1, len(tokens)):
+        if _VALUE_TOKEN.match(tokens[index]):
+            return index
+    return None
+
+
 def split_value(text: str) -> tuple[str | None, str | None]:
     """An item's text as (level3, value_text); see the module docstring for the rules."""
     if text.startswith(_GOAL_WORD):  # the patterns are anchored: a text not starting so is not cut
@@ -247,7 +265,7 @@ def split_value(text: str) -> tuple[str | None, str | None]:
         text = _LEADING_PUNCT.sub("", text)
     tokens = text.split()
     name, value = text, None
-    start = next((i for i in range(1, len(tokens)) if _VALUE_TOKEN.match(tokens[i])), None)
+    start = _first_value_token(tokens)
     if start is not None:
         name, value = " ".join(tokens[:start]), " ".join(tokens[start:])
     elif len(tokens) > 1:
