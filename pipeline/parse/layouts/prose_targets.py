@@ -78,7 +78,7 @@ Decisions, so that every reader of the warehouse can rely on them:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -139,8 +139,10 @@ _COLON_STATEMENT: Final = re.compile(
 _FRAMEWORK_NAME: Final = re.compile(rf"(?:(?:{_CATEGORY})(?:指标|目标)?|(?:项目)?(?:年度|总体)?绩效(?:目标|指标)表?)")
 """A heading that is a category or a targets heading, not a project's name."""
 _LEVEL1_HEADING: Final = re.compile(rf"(?P<l1>(?:{_LEVEL1})指标)\s*[：:]?$")
-_TARGET_LABEL: Final = re.compile(r"(?:项目)?(?:年度)?绩效(?:目标|指标)\s*[：:]\s*")
-_TARGET_HEADING: Final = re.compile(r"(?:项目)?(?:年度)?绩效(?:目标|指标)表?\s*[：:]?$")
+_PERFORMANCE: Final = "绩效"
+"""The word every targets label and heading holds: a paragraph without it is neither (most are not)."""
+_TARGET_LABEL: Final = re.compile(rf"(?:项目)?(?:年度)?{_PERFORMANCE}(?:目标|指标)\s*[：:]\s*")
+_TARGET_HEADING: Final = re.compile(rf"(?:项目)?(?:年度)?{_PERFORMANCE}(?:目标|指标)表?\s*[：:]?$")
 _HYPHEN_VALUE: Final = re.compile(rf"(?P<cmp>{_CMP})\s*-?\s*(?P<num>\d+(?:\.\d+)?)(?:-(?P<unit>[^-，,]{{1,6}}))?")
 _FREE_TEXT_VALUE: Final = re.compile(r"文字描述-+(?P<value>[^-]+)")
 _COMMA: Final = re.compile(r"[，,]")
@@ -155,7 +157,9 @@ _YEAR: Final = re.compile(r"(?:19|20)\d{2}\s*年度?(?!\s*\d{1,2}\s*月)")
 """A year that opens a name (``2019年全年资助学生1606人次``), not a date value (``2024年10月底``)."""
 _TEMPLATE_UNIT: Final = re.compile(rf"^(?:{_CMP})?\s*\**\s*(?P<unit>[^*\d\s]+)$")
 
-_AMOUNT_WITH_UNIT: Final = r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+_YUAN: Final = "元"
+"""The last character of every unit of money: a text without it holds no amount (most paragraphs)."""
+_AMOUNT_WITH_UNIT: Final = rf"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万{_YUAN}|{_YUAN})"
 """An amount of money as written (``250``, ``1,200.50``) and its unit."""
 _ARRANGED: Final = "安排"
 _BUDGET_TOTALS: Final = ("预算资金", "预算金额", "资金总额", "总投资")
@@ -171,7 +175,8 @@ _PREAMBLE: Final = re.compile(r"^(?:根据|按照|依据|依照)")
 """A sentence subject that cites a source (根据…文件安排资金30万元): no project's name."""
 _GENERIC_SUBJECT: Final = re.compile(r"^(?:该|本|此)?(?:项目|经费|资金)$")
 """A budget sentence that names no project (该项目年初安排…): the heading above names it."""
-_NAME_LABEL: Final = re.compile(rf"^(?:{LIST_NUMBER})?\s*项目名称\s*[：:]\s*(?P<name>.+)$")
+_PROJECT_NAME: Final = "项目名称"
+_NAME_LABEL: Final = re.compile(rf"^(?:{LIST_NUMBER})?\s*{_PROJECT_NAME}\s*[：:]\s*(?P<name>.+)$")
 _GOALS_LABEL: Final = re.compile(r"^(?:项目)?(?:绩效目标|年度目标|总体目标)\s*[：:]\s*(?P<goals>\S.*)$")
 _BUDGET_LABEL: Final = re.compile(
     r"(?:项目|年度)?(?:预算(?:资金|金额|数)?|资金(?:总额|规模)?|总投资)\s*[：:]\s*"
@@ -188,14 +193,17 @@ _TITLE: Final = re.compile(
     r"(?:公告公示|公示公告|公示|公告|报告|通知)$"
 )
 """A document's title: ``关于…项目绩效目标设定的公示``, ``2019年度…工程绩效评价报告``, ``…计划公告公示``."""
-_TITLE_CELL: Final = re.compile(r"\s*\|\s*")
+_CELL_MARK: Final = "|"
+_TITLE_CELL: Final = re.compile(rf"\s*{re.escape(_CELL_MARK)}\s*")
 _TITLE_ENDINGS: Final = ("示", "告", "知")
 """The last characters of the endings ``_TITLE`` knows: a cheap test before the pattern (a title
 may be one cell of a line, or a line a wrap joined to the next)."""
 _ANY_TITLE_ENDING: Final = re.compile(f"[{''.join(_TITLE_ENDINGS)}]")
-"""Whether a paragraph has any of ``_TITLE_ENDINGS``, in one search (asked of every paragraph until a title is found)."""
+"""Whether a paragraph has any of ``_TITLE_ENDINGS``, in one search (asked of a paragraph with cells until a title is found)."""
+_RESPECTIVELY: Final = "分别"
+"""The word every spending plan holds (``…分别达到25%、50%…``): the pattern is tried only on a text holding it."""
 _SPEND_PLAN: Final = re.compile(
-    r"(?P<labels>[^，,。：:为]+?)分别(?:达到|为)(?P<shares>\d+(?:\.\d+)?%(?:[、,，]\d+(?:\.\d+)?%)*)"
+    rf"(?P<labels>[^，,。：:为]+?){_RESPECTIVELY}(?:达到|为)(?P<shares>\d+(?:\.\d+)?%(?:[、,，]\d+(?:\.\d+)?%)*)"
 )
 _LIST_SEPARATOR: Final = re.compile(r"[、,，]")
 _HEADING_SUFFIX: Final = re.compile(r"(?:项目)?(?:绩效目标表?|绩效指标)[：:]?$")
@@ -452,9 +460,12 @@ def _colon_items(folded: Folded, level1: str | None, start: int) -> list[ProseIt
 
 
 def _statement_items(folded: Folded, level1: str | None, start: int) -> list[ProseItem] | None:
-    written = without_list_number(folded.written)
-    if _HYPHEN_START.match(written):
-        return [hyphen_item(item, level1) for item in split_hyphen_items(written)]
+    """A hyphen statement is looked for only in a text holding a hyphen: ``_HYPHEN_START`` ends in
+    one, and removing the list number leaves a part of the text (most paragraphs hold none)."""
+    if "-" in folded.written:
+        written = without_list_number(folded.written)
+        if _HYPHEN_START.match(written):
+            return [hyphen_item(item, level1) for item in split_hyphen_items(written)]
     return _colon_items(folded, level1, start)
 
 
@@ -476,11 +487,15 @@ def _compared_item(folded: Folded, span: Span) -> ProseItem | None:
     """``道路硬化≥0.565km`` read into cells, or None when the item has no comparator and number."""
     text = folded.text
     start, end = span
-    core = text.startswith(CORE_MARK, start)
     body = _after_marks(text, start, end)
+    # No number, no match (the pattern ends in one); its lazy name would first try every length:
+    # the first piece of most paragraphs, which holds none.
+    if _DIGIT.search(text, body, end) is None:
+        return None
     match = _COMPARED_ITEM.match(text, body, end)
     if match is None:
         return None
+    core = text.startswith(CORE_MARK, start)
     value_end = _unit_end(text, match.end("num"), end)
     name = folded.written_span(*match.span("name")).strip()
     value = folded.written_span(match.start("cmp"), value_end)
@@ -527,7 +542,7 @@ def _every_compared(folded: Folded, parts: list[Span]) -> list[ProseItem] | None
 
 def spend_plan(text: str) -> SpendPlan:
     """``三月底、六月底…分别达到25%、50%…`` as (label, share) pairs; () when labels and shares differ in number."""
-    match = _SPEND_PLAN.search(text)
+    match = _SPEND_PLAN.search(text) if _RESPECTIVELY in text else None
     if match is None:
         return ()
     labels = [label.strip() for label in _LIST_SEPARATOR.split(match.group("labels")) if label.strip()]
@@ -536,21 +551,30 @@ def spend_plan(text: str) -> SpendPlan:
 
 
 def _budget_sentence(text: str) -> re.Match[str] | None:
-    """``_BUDGET_SENTENCE`` matched at the start of the text, tried only when the text holds one of
-    ``_BUDGET_WORDS``: the pattern tries every name length up to 60 before it fails (~20 µs on each
-    paragraph of a document; most paragraphs are no budget sentence and hold none of the words)."""
+    """``_BUDGET_SENTENCE`` matched at the start of the text, tried only when the text holds ``_YUAN``
+    and one of ``_BUDGET_WORDS`` (every match holds both): the pattern tries every name length up to
+    60 before it fails (~20 µs on each paragraph of a document; most paragraphs are no budget
+    sentence, and many that arrange something name no amount: ``做好…工作安排``)."""
+    if _YUAN not in text:
+        return None
     for word in _BUDGET_WORDS:
         if word in text:
             return _BUDGET_SENTENCE.match(text)
     return None
 
 
-def _sentence_project(folded: Folded, locator: Locator, heading: str | None) -> _Project | None:
+def _name_label(text: str) -> re.Match[str] | None:
+    """``_NAME_LABEL`` matched, tried only on a text holding ``_PROJECT_NAME`` (every match does)."""
+    return _NAME_LABEL.match(text) if _PROJECT_NAME in text else None
+
+
+def _sentence_project(folded: Folded, locator: Locator, heading_before: Callable[[], str | None]) -> _Project | None:
     """A project announced by a budget sentence, named by the heading before it when alike (or when
-    the sentence only says 该项目)."""
+    the sentence only says 该项目). The heading is read only for a budget sentence (few paragraphs)."""
     match = _budget_sentence(folded.text)
     if match is None or _PREAMBLE.match(match.group("name")):
         return None
+    heading = heading_before()
     name = folded.written_span(*match.span("name")).strip()
     subject = match.group("name").strip()
     alike = heading is not None and (
@@ -575,8 +599,17 @@ def document_title(text: str) -> str | None:
 
 
 def _title_of(folded: Folded) -> str | None:
-    if _ANY_TITLE_ENDING.search(folded.text) is None:
+    """``_title_in_cells``, asked only where a cell can end in one of ``_TITLE_ENDINGS``: a text
+    without cells (no ``|``) is one cell, so it must end in one (``…的公示``); a text with cells must
+    hold one somewhere. Most paragraphs are asked until a title is found, and fail here."""
+    text = folded.text
+    if not text.endswith(_TITLE_ENDINGS) and (_CELL_MARK not in text or _ANY_TITLE_ENDING.search(text) is None):
         return None
+    return _title_in_cells(folded)
+
+
+def _title_in_cells(folded: Folded) -> str | None:
+    """The name of the first cell that is a title (``_TITLE``, not a category), as written."""
     at = 0
     for cell in _TITLE_CELL.split(folded.text):
         start = folded.text.index(cell, at)
@@ -593,7 +626,9 @@ class _Reader:
 
     projects: list[_Project] = field(default_factory=list)
     current: _Project | None = None
-    heading: str | None = None
+    previous: tuple[Folded, int] | None = None
+    """The paragraph before and where its text starts after its list number: the heading it may be
+    is read only when asked (``heading``), for a budget sentence or a statement before any project."""
     level1: str | None = None
     in_targets: bool = False
     """Under a 绩效目标 heading: a list without categories there is read."""
@@ -601,6 +636,10 @@ class _Reader:
     """The first title before any project: names the project of statements nothing else names."""
     funding: tuple[str, str] | None = None
     """(amount, unit) first written before any project: the budget of that project."""
+
+    def heading(self) -> str | None:
+        """The name the paragraph before gives as a short heading line, or None (``_heading_stem``)."""
+        return _heading_stem(*self.previous) if self.previous is not None else None
 
     def _start(self, project: _Project) -> None:
         self.current = project
@@ -611,7 +650,7 @@ class _Reader:
     def _details(project: _Project, folded: Folded) -> None:
         """A line after a project's announcement: its ``预算资金：``, ``绩效目标：`` or spending plan."""
         text = folded.text
-        if project.budget_text is None and (budget := _BUDGET_LABEL.search(text)):
+        if project.budget_text is None and _YUAN in text and (budget := _BUDGET_LABEL.search(text)):
             project.budget_text, project.amount_unit = budget.group("amount"), budget.group("unit")
         elif project.goals is None and (goals := _GOALS_LABEL.match(text)):
             project.goals = folded.written_span(*goals.span("goals"))
@@ -621,8 +660,8 @@ class _Reader:
     def _unnamed_project(self, locator: Locator) -> _Project | None:
         """The project of statements before any announced one: named by the heading before them,
         else by the document's title with the funding written before (None with neither)."""
-        if self.heading is not None:
-            return _Project(name=self.heading, locator=locator)
+        if (heading := self.heading()) is not None:
+            return _Project(name=heading, locator=locator)
         if self.title is None:
             return None
         name, title_locator = self.title
@@ -639,7 +678,7 @@ class _Reader:
         self.current.add(items, locator)
 
     def _target_list(self, folded: Folded, start: int) -> list[ProseItem] | None:
-        label = _TARGET_LABEL.match(folded.text, start)
+        label = _TARGET_LABEL.match(folded.text, start) if _PERFORMANCE in folded.text else None
         if label is not None:
             return _target_list_items(folded, label.end())
         return _target_list_items(folded, start) if self.in_targets else None
@@ -656,14 +695,14 @@ class _Reader:
         if (level1 := _LEVEL1_HEADING.match(text, start)) is not None:
             self.level1 = folded.written_span(*level1.span("l1"))
             return True
-        elif start > 0 and _TARGET_HEADING.match(text, start) is not None:  # "七、绩效目标", not a form's cell
+        elif start > 0 and _PERFORMANCE in text and _TARGET_HEADING.match(text, start):  # 七、绩效目标, not a cell
             self.in_targets = True
         elif _NUMBERED_START.match(text):
             self.in_targets = False
         if self.current is None:
             if self.title is None and (title := _title_of(folded)) is not None:
                 self.title = (title, locator)
-            if self.funding is None and (funding := _FUNDING.search(text)) is not None:
+            if self.funding is None and _YUAN in text and (funding := _FUNDING.search(text)) is not None:
                 self.funding = (funding.group("amount"), funding.group("unit"))
         return False
 
@@ -673,13 +712,13 @@ class _Reader:
         sentence = _sentence_project(folded, locator, self.heading)
         if sentence is not None:
             self._start(sentence)
-        elif (label := _NAME_LABEL.match(folded.text)) is not None:
+        elif (label := _name_label(folded.text)) is not None:
             self._start(_Project(name=folded.written_span(*label.span("name")).strip(), locator=locator))
         elif (items := self._items(folded, start)) is not None:
             self._add(items, locator)
         elif not self._context(folded, locator, start) and self.current is not None:
             self._details(self.current, folded)
-        self.heading = _heading_stem(folded, start)
+        self.previous = (folded, start)
 
 
 def _is_table_line(raw: str) -> bool:
@@ -705,7 +744,7 @@ def _starts_block(text: str) -> bool:
         _COLON_STATEMENT.match(text)
         or _NUMBERED_START.match(text)
         or _budget_sentence(text)
-        or _NAME_LABEL.match(text)
+        or _name_label(text)
         or _LEVEL1_HEADING.match(text)
     )
 
@@ -742,16 +781,28 @@ class _Paragraph:
 def _text_lines(doc: RawDocument) -> Iterator[tuple[Locator, str] | None]:
     """The running text outside the tables, where it is: a binary reader's text blocks (PDF pages,
     Word paragraphs) when it gave tables, else the lines of a text file without its grid lines.
-    None for a line without running text (blank, or a grid line): it only ends a paragraph, so it
-    gets no locator (most lines of a tabular document are such)."""
+    None for a run of lines without running text (blank, or grid lines): it only ends a paragraph,
+    so it gets no locator and is given once for the whole run (most lines of a tabular document
+    are such, a table's lines one after the other)."""
+    in_gap = True  # nothing to end before the first text
     if any(isinstance(block, Row) for block in doc.blocks):
         for block in doc.blocks:
-            text = "" if isinstance(block, Row) else clean_text(block.text)
-            yield (block.locator, text) if text else None
+            if not isinstance(block, Row) and (text := clean_text(block.text)):
+                in_gap = False
+                yield block.locator, text
+            elif not in_gap:
+                in_gap = True
+                yield None
         return
     for number, raw in enumerate(doc.lines, start=1):
-        text = "" if _is_table_line(raw) else clean_text(raw)
-        yield (line_locator(number), text) if text else None
+        # A blank line and a line starting with a tab (a grid row, _is_table_line's first test) are
+        # told without a call: they are most lines, and a call costs several times the test.
+        if raw and raw[0] != "\t" and not _is_table_line(raw) and (text := clean_text(raw)):
+            in_gap = False
+            yield line_locator(number), text
+        elif not in_gap:
+            in_gap = True
+            yield None
 
 
 def _paragraphs(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
