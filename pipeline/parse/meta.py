@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from pipeline.core.labels import is_title
@@ -33,6 +34,8 @@ from pipeline.core.types import DocumentMeta, Extraction, RawDocument, Row
 
 YEAR_CENTURY: Final = 2000
 MAX_UNIT_NAME: Final = 40
+PLACES_REMEMBERED: Final = 1 << 10
+"""Distinct unit names whose place is remembered: one or a few per document."""
 TITLE_SEARCH_LINES: Final = 80
 """A document's year is stated in its title or first paragraphs; later years are about projects."""
 
@@ -50,11 +53,13 @@ _ORG_HINT: Final = re.compile("|".join(_ORG_WORDS))
 _MAY_NAME_ORG: Final = re.compile(f"[&{''.join(word[0] for word in _ORG_WORDS)}]")
 """A line without one of these characters names no unit (see ``may_keep``: the same test for any
 one organisation word, as one search)."""
-_MAY_START_WITH_CODE: Final = re.compile(rf"[{BLANKS}]*[\d{re.escape(MARKUP_STARTS)}]")
-"""A line that cleans to a coded unit line (``909001 …``) starts, after blanks, with a digit — or with
-markup that cleaning removes or turns into one (``<b>909001…``, ``&#57;…``, ``## 909001``, a bookmark,
-``$…$``): cleaning changes text only where markup starts and removes blanks, so a line starting with
-anything else (``项目 909001``) keeps that first character, which is no digit."""
+_MARKUP_START: Final = f"[{re.escape(MARKUP_STARTS)}]"
+_MAY_START_WITH_CODE: Final = re.compile(rf"(?:[{BLANKS}]*\d){{6}}|(?:[{BLANKS}]*\d){{0,5}}[{BLANKS}]*{_MARKUP_START}")
+"""A line that cleans to a coded unit line (``909001 …``) starts, after blanks, with six digits — or
+with markup among them, which cleaning removes or turns into one (``<b>909001…``, ``&#57;…``,
+``## 909001``, ``90<b>9001``, a bookmark, ``$…$``): cleaning changes text only from where markup
+starts and removes blanks, so a line whose first six characters but blanks hold anything else before
+markup (``1.综合…``, ``项目 909001``) keeps that character where the code's digits should be."""
 _MAY_HOLD_FIELD: Final = re.compile(r"[:：&]")
 """A line that holds a labelled unit (``编制单位：…``) has a colon, or an entity that may become one:
 cleaning removes characters and turns markup into spaces, and only ``&…;`` makes new ones."""
@@ -84,6 +89,15 @@ _YEAR_WORD: Final = "年"
 """Every way a line states its year writes 年 after it: a line that cannot clean to one (``may_keep``,
 most lines of a head) is not cleaned to look."""
 _TITLE_YEAR: Final = re.compile(rf"^[^\d]{{0,24}}?(20\d{{2}}){_YEAR_WORD}度?(?:部门|单位|项目|整体|预算)")
+_MAY_START_YEAR_LINE: Final = re.compile(rf"[{BLANKS}|]*[(（]|[{BLANKS}|]*{_MARKUP_START}")
+"""A line that cleans to a year line (``（2022年度）``) starts, after blanks and a grid's bars, with its
+bracket or with markup: cleaning changes text only from where markup starts and removes blanks (see
+``_MAY_START_WITH_CODE``), and the bars before the bracket are stripped."""
+_TITLE_START: Final = re.compile(rf"[{BLANKS}|]*(?:[\d附表]|{_MARKUP_START})")
+"""A numbered title (``1.…``, ``表三``, ``附表2``) starts, after blanks and a grid's bars, with a digit,
+附 or 表, or with markup that may clean to one (see ``_MAY_START_WITH_CODE``)."""
+_FORM_TITLE_CHARS: Final = "绩效表"
+"""Characters every form title holds (``绩效目标表``, ``绩效目标申报表``, ``绩效自评表``: ``FORM_TITLE``)."""
 _CODE_PREFIX: Final = re.compile(r"^(\d{6})(\d{2})[A-Z]")
 _YEAR_LINE: Final = re.compile(rf"^[(（](20\d{{2}}){_YEAR_WORD}度?[)）]$")
 _AMOUNT: Final = re.compile(r"\d{2,}\.\d{2}")
@@ -99,9 +113,10 @@ class Place:
     town: str | None
 
 
+@lru_cache(maxsize=PLACES_REMEMBERED)
 def place_from_name(name: str) -> Place:
     """甲县乙镇人民政府本级 → (甲县, 乙镇), also written ``…人民政府（本级）``; a county
-    department gives (county, None)."""
+    department gives (county, None). Remembered: a document names its unit above every table."""
     core = _TRAILING_QUALIFIER.sub("", compact(name))
     for suffix in _ORG_SUFFIXES:
         if core.endswith(suffix):
@@ -127,8 +142,8 @@ def unit_lines(lines: Iterable[str]) -> list[tuple[str | None, str]]:
         if match and _ORG_HINT.search(match.group(2)):
             found.append((match.group(1), match.group(2)))
             continue
-        if not _MAY_HOLD_FIELD.search(line):
-            continue  # no colon: no labelled unit (the line's prose is not split and cleaned field by field)
+        if not _MAY_HOLD_FIELD.search(line) or not _MAY_LABEL_UNIT.search(line):
+            continue  # no colon or no label's character: no field of the line holds a labelled unit, so it is not split
         for field in _FIELD_GAP.split(line):
             if not _MAY_HOLD_FIELD.search(field) or not _MAY_LABEL_UNIT.search(field):
                 continue  # the colon or the label is in another field of the line: this one is not cleaned
@@ -152,23 +167,52 @@ def labelled_units(lines: Iterable[str]) -> list[str]:
 
 
 def _most_common(values: Iterable[str | int | None]) -> str | int | None:
-    counted = Counter(v for v in values if v is not None)
-    return counted.most_common(1)[0][0] if counted else None
+    """The value given most often (the first of those given as often), None ignored: what
+    ``Counter(…).most_common(1)`` answers, without building a Counter for the few values of a document."""
+    counted: dict[str | int, int] = {}
+    for value in values:
+        if value is not None:
+            counted[value] = counted.get(value, 0) + 1
+    return max(counted, key=counted.__getitem__) if counted else None
+
+
+def _year_text(line: str) -> str:
+    """A head line as the year patterns read it: cleaned, without a grid's outer bars (``|（2022年度）|``)."""
+    return compact(line).strip("|")
 
 
 def _title_year(lines: Iterable[str]) -> int | None:
     """The year a form's year line states (``（2022年度）``), else the year in a title
-    (``2023年一般性项目绩效目标表``, ``2024 年部门预算绩效文本``), else a budget year in the first lines."""
-    texts = [compact(line).strip("|") if may_keep(line, _YEAR_WORD) else "" for line in lines]
+    (``2023年一般性项目绩效目标表``, ``2024 年部门预算绩效文本``), else a budget year in the first lines.
+
+    Each pass cleans only lines that can match it, and stops at its first match: a long line of a
+    grid's head (a tab row ``调委会工作经费  1.59  <p>目标一：…</p>``) is cleaned once at most, most often not."""
+    dated = [line for line in lines if may_keep(line, _YEAR_WORD)]
     found = (
-        next((m for text in texts if (m := _YEAR_LINE.match(text))), None)
-        or next(
-            (m for text in texts if is_title(text) and not _NUMBERED.match(text) and (m := _ANY_YEAR.search(text))),
+        next(
+            (m for line in dated if _MAY_START_YEAR_LINE.match(line) and (m := _YEAR_LINE.match(_year_text(line)))),
             None,
         )
-        or next((m for text in texts if (m := _TITLE_YEAR.search(text))), None)
+        or next(
+            (
+                m
+                for line in dated
+                if _may_be_title(line)
+                and is_title(text := _year_text(line))
+                and not _NUMBERED.match(text)
+                and (m := _ANY_YEAR.search(text))
+            ),
+            None,
+        )
+        or next((m for line in dated if (m := _TITLE_YEAR.search(_year_text(line)))), None)
     )
     return int(found.group(1)) if found else None
+
+
+def _may_be_title(line: str) -> bool:
+    """Whether the line can clean to a title (``is_title``): one that holds no form title's characters
+    and starts with no number, 附 or 表 cannot."""
+    return may_keep(line, _FORM_TITLE_CHARS) or _TITLE_START.match(line) is not None
 
 
 def _code_parts(codes: Iterable[str | None]) -> list[tuple[str, int]]:
