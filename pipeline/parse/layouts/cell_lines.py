@@ -59,7 +59,10 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
     """Rows rebuilt from runs: inside an indicator table, short runs are joined up to the header's width.
 
     A run that is an indicator header or names a form field starts a row of its own (each run is
-    asked once: a web-list document's runs are whole ``<p>`` lists of several thousand characters)."""
+    asked once: a web-list document's runs are whole ``<p>`` lists of several thousand characters).
+    Whether a run names a form field is asked only inside an indicator table (``width`` set): outside
+    one no run is pending, every run is a row of its own and ``width`` stays 0 whatever the answer —
+    so the label test, which reduces every cell of the run, runs only where it decides something."""
     blocks: list[Block] = []
     width = 0
     pending: _Run | None = None
@@ -74,7 +77,7 @@ def blocks_from_lines(lines: tuple[str, ...]) -> list[Block]:
         starts_row = True
         if find_indicator_header(item.cells) is not None:
             width = len(item.cells)
-        elif any(label_key(c) in FORM_LABELS for c in item.cells):
+        elif width and any(label_key(c) in FORM_LABELS for c in item.cells):
             width = 0
         else:
             starts_row = False

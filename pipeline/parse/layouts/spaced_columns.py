@@ -236,8 +236,15 @@ def _chunk_count(line: str) -> int:
     return sum(1 for piece in _GAP.split(line.replace("\f", "").rstrip()) if piece.strip())
 
 
+def _may_hold_gap(line: str) -> bool:
+    """Whether a line can hold a gap between two chunks: two spaces or an ideographic space, also
+    once its form feeds are removed (a space, a form feed and a space make a gap). Asked before
+    splitting: most lines of a document in another layout have no gap at all (``项目支出绩效目标表``)."""
+    return "  " in line or "\u3000" in line or ("\f" in line and "  " in line.replace("\f", ""))
+
+
 def _has_spaced_line(lines: tuple[str, ...]) -> bool:
-    return any(TAB not in line and _chunk_count(line) >= 2 for line in lines)
+    return any(TAB not in line and _may_hold_gap(line) and _chunk_count(line) >= 2 for line in lines)
 
 
 class SpacedColumnsLayout:
