@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from pipeline.core.labels import (
     ALL_HEADER_KEYS,
+    FORM_LABELS,
+    FORM_TITLE,
     cell_columns,
     find_indicator_header,
     header_columns,
@@ -41,9 +43,22 @@ from pipeline.core.text import (
     may_keep,
     strip_markup,
 )
-from pipeline.core.types import Locator, RawDocument, Row
+from pipeline.core.traditional import FOLD_TABLE, GLOSS, fold
+from pipeline.core.types import (
+    CORE_MARK,
+    Block,
+    IndicatorRecord,
+    Locator,
+    RawDocument,
+    Row,
+    TextLine,
+    line_locator,
+)
 from pipeline.parse import department
+from pipeline.parse.frames import _is_core
 from pipeline.parse.layouts import LAYOUTS, forms, prose_targets
+from pipeline.parse.layouts.cell_lines import _Run, _runs
+from pipeline.parse.layouts.cell_lines import blocks_from_lines as cell_line_blocks
 from pipeline.parse.layouts.forms import may_find_table, read_forms, text_unit
 from pipeline.parse.layouts.grid import GridLayout
 from pipeline.parse.layouts.html_list import (
@@ -57,11 +72,12 @@ from pipeline.parse.layouts.html_list import (
     split_glued,
     split_value,
 )
-from pipeline.parse.layouts.spaced_columns import _chunk_count, blocks_from_lines, chunks
+from pipeline.parse.layouts.spaced_columns import _chunk_count, _may_hold_gap, blocks_from_lines, chunks
 from pipeline.parse.layouts.tab_rows import blocks_from_lines as tab_blocks
 from pipeline.parse.meta import (
     _ANY_YEAR,
     _FIELD_GAP,
+    _FORM_TITLE_CHARS,
     _LABELLED_UNIT,
     _NUMBERED,
     _ORG_HINT,
@@ -571,3 +587,167 @@ UNIT_LABEL_PIECES = st.sampled_from(
 @example("编制单&#20301;：乙镇人民政府")
 def test_unit_lines_clean_only_fields_that_can_hold_a_unit_label(line: str) -> None:
     assert unit_lines([line]) == _unit_lines_of_every_line(line)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.from_regex(FORM_TITLE))
+def test_every_form_title_holds_the_characters_a_title_line_is_looked_for_by(text: str) -> None:
+    assert all(char in text for char in _FORM_TITLE_CHARS)
+
+
+HEAD_PIECES = st.sampled_from(
+    ["表三", "附表2", "绩效目标表", "绩效自评表", "|", "1.", "（2022年度）", "2023年部门预算"]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(st.lists(LINE_STARTS | HEAD_PIECES | YEAR_PIECES, max_size=6).map("".join), max_size=4))
+@example(["|（2022年度）|"])
+@example(["<b>1.2023年项目绩效目标表"])
+@example(["| 表 2023年"])
+def test_the_title_year_cleans_only_lines_that_can_match_a_pass(lines: list[str]) -> None:
+    """Each pass of ``_title_year`` skips lines by how they start (bars, blanks, markup before a bracket
+    or a number) or by the characters they lack: whatever starts the line, the year is the oracle's."""
+    assert _title_year(lines) == _title_year_of_every_line(lines)
+
+
+SPLIT_CODES = st.sampled_from(["9", "0", "1", " ", "<b>", "&#57;", "\u3000", "乙镇人民政府", "x", "."])
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(SPLIT_CODES, max_size=10).map("".join))
+@example("90<b>9001乙镇人民政府")
+@example("9 0 9 0 0 1 乙镇人民政府")
+@example("1.乙镇人民政府")
+def test_a_coded_unit_line_is_looked_for_only_where_six_digits_or_markup_start_it(line: str) -> None:
+    assert unit_lines([line]) == _unit_lines_of_every_line(line)
+
+
+@settings(max_examples=EXAMPLES)
+@given(
+    st.one_of(st.none(), st.lists(PIECES | st.sampled_from(["★", "&#9733;", "&starf;", " ★"]), max_size=6).map("".join))
+)
+@example("&#9733;项目完成率")
+@example("<b>★</b>项目完成率")
+def test_a_core_mark_is_looked_for_only_where_cleaning_can_keep_it(level3: str | None) -> None:
+    row = IndicatorRecord(1, 1, None, None, level3, None, None, None, Locator(line=1))
+    assert _is_core(row) == clean_text(level3).startswith(CORE_MARK)
+
+
+TITLE_PIECES = st.sampled_from(
+    [
+        "标题：",
+        "关于",
+        "2019年度",
+        "甲村道路项目",
+        "产出指标",
+        "绩效目标设定",
+        "绩效评价",
+        "的",
+        "公示",
+        "公告",
+        "报告",
+        "通知",
+        "告知",
+        "示",
+        " | ",
+        "|",
+        "，",
+        "數(shù)量",
+        " ",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(TITLE_PIECES, max_size=8).map("".join))
+@example("标题: | 关于甲村道路项目绩效目标设定的公示 |")
+@example("2019年度甲村道路工程绩效评价报告")
+def test_a_title_is_looked_for_only_where_a_cell_can_end_like_one(text: str) -> None:
+    folded = fold(text)
+    assert prose_targets._title_of(folded) == prose_targets._title_in_cells(folded)
+
+
+FOLD_PIECES = st.sampled_from(["數", "標", "(shù)", "(biāo)", "（xué）", "(A)", "(km)", "学生", "1606", "é", " ", "x"])
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(FOLD_PIECES, max_size=8).map("".join))
+@example("數(shù)量指標(biāo)")
+@example("学生(xué)")
+def test_fold_is_the_glosses_removed_and_the_text_translated(text: str) -> None:
+    folded = fold(text)
+    assert folded.text == GLOSS.sub("", text).translate(FOLD_TABLE)
+    assert folded.written_span(0, len(folded.text)) == text
+    assert (folded.origin is None) == (GLOSS.search(text) is None)
+
+
+def _cell_line_blocks_asking_every_run(lines: tuple[str, ...]) -> list[Block]:
+    """``cell_lines.blocks_from_lines`` as first written: every run is asked whether it names a form
+    field, inside an indicator table or not."""
+    blocks: list[Block] = []
+    width = 0
+    pending: _Run | None = None
+    for item in _runs(lines):
+        if isinstance(item, TextLine):
+            if pending is not None:
+                blocks.append(Row(tuple(pending.cells), line_locator(pending.first_line)))
+                pending = None
+            width = 0
+            blocks.append(item)
+            continue
+        starts_row = True
+        if find_indicator_header(item.cells) is not None:
+            width = len(item.cells)
+        elif any(label_key(c) in FORM_LABELS for c in item.cells):
+            width = 0
+        else:
+            starts_row = False
+        if pending is not None and not starts_row:
+            pending.cells.extend(item.cells)
+        else:
+            if pending is not None:
+                blocks.append(Row(tuple(pending.cells), line_locator(pending.first_line)))
+            pending = item
+        if len(pending.cells) >= width:
+            blocks.append(Row(tuple(pending.cells), line_locator(pending.first_line)))
+            pending = None
+    if pending is not None:
+        blocks.append(Row(tuple(pending.cells), line_locator(pending.first_line)))
+    return blocks
+
+
+CELL_LINES = st.sampled_from(
+    [
+        "\t一级指标",
+        "\t二级指标",
+        "\t三级指标",
+        "\t指标值",
+        "\t项目名称",
+        "\t主管部门",
+        "\t产出指标",
+        "\t数量指标",
+        "\t发放人数",
+        "\t≥95%",
+        "\t",
+        "",
+        " ",
+        "（续）",
+        "单位：万元",
+    ]
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(CELL_LINES, max_size=40))
+@example(["\t一级指标", "\t二级指标", "\t三级指标", "\t指标值", "", "\t产出指标", "", "\t项目名称", "", "\t≥95%"])
+def test_cell_line_runs_are_asked_for_form_labels_only_inside_a_table(lines: list[str]) -> None:
+    assert cell_line_blocks(tuple(lines)) == _cell_line_blocks_asking_every_run(tuple(lines))
+
+
+@settings(max_examples=EXAMPLES)
+@given(TEXT)
+@example("甲 \f 乙")  # a gap only once the form feed is removed
+def test_a_line_that_cannot_hold_a_gap_has_one_chunk_at_most(line: str) -> None:
+    assert _may_hold_gap(line) or _chunk_count(line) < 2
