@@ -132,6 +132,13 @@ def place_from_name(name: str) -> Place:
     return Place(county=county_match.group(1) if county_match else None, town=town)
 
 
+def _may_hold_labelled_unit(text: str) -> bool:
+    """Whether a line or a field of one can clean to a labelled unit (``编制单位：…``): it holds a colon
+    (``_MAY_HOLD_FIELD``) and a unit label's last character (``_MAY_LABEL_UNIT``), or entities that
+    may become them."""
+    return _MAY_HOLD_FIELD.search(text) is not None and _MAY_LABEL_UNIT.search(text) is not None
+
+
 def unit_lines(lines: Iterable[str]) -> list[tuple[str | None, str]]:
     """(unit code, unit name) of every line that names a budget unit; a labelled unit may have no code."""
     found: list[tuple[str | None, str]] = []
@@ -142,10 +149,10 @@ def unit_lines(lines: Iterable[str]) -> list[tuple[str | None, str]]:
         if match and _ORG_HINT.search(match.group(2)):
             found.append((match.group(1), match.group(2)))
             continue
-        if not _MAY_HOLD_FIELD.search(line) or not _MAY_LABEL_UNIT.search(line):
-            continue  # no colon or no label's character: no field of the line holds a labelled unit, so it is not split
+        if not _may_hold_labelled_unit(line):
+            continue  # no field of the line can hold one (each field is part of it), so it is not split
         for field in _FIELD_GAP.split(line):
-            if not _MAY_HOLD_FIELD.search(field) or not _MAY_LABEL_UNIT.search(field):
+            if not _may_hold_labelled_unit(field):
                 continue  # the colon or the label is in another field of the line: this one is not cleaned
             labelled = _LABELLED_UNIT.match(compact(field))
             if labelled and _ORG_HINT.search(labelled.group(2)):
