@@ -781,28 +781,18 @@ class _Paragraph:
 def _text_lines(doc: RawDocument) -> Iterator[tuple[Locator, str] | None]:
     """The running text outside the tables, where it is: a binary reader's text blocks (PDF pages,
     Word paragraphs) when it gave tables, else the lines of a text file without its grid lines.
-    None for a run of lines without running text (blank, or grid lines): it only ends a paragraph,
-    so it gets no locator and is given once for the whole run (most lines of a tabular document
-    are such, a table's lines one after the other)."""
-    in_gap = True  # nothing to end before the first text
+    None for a line without running text (blank, or a grid line): it only ends a paragraph, so it
+    gets no locator (most lines of a tabular document are such)."""
     if any(isinstance(block, Row) for block in doc.blocks):
         for block in doc.blocks:
-            if not isinstance(block, Row) and (text := clean_text(block.text)):
-                in_gap = False
-                yield block.locator, text
-            elif not in_gap:
-                in_gap = True
-                yield None
+            text = "" if isinstance(block, Row) else clean_text(block.text)
+            yield (block.locator, text) if text else None
         return
     for number, raw in enumerate(doc.lines, start=1):
         # A blank line and a line starting with a tab (a grid row, _is_table_line's first test) are
         # told without a call: they are most lines, and a call costs several times the test.
-        if raw and raw[0] != "\t" and not _is_table_line(raw) and (text := clean_text(raw)):
-            in_gap = False
-            yield line_locator(number), text
-        elif not in_gap:
-            in_gap = True
-            yield None
+        text = clean_text(raw) if raw and raw[0] != "\t" and not _is_table_line(raw) else ""
+        yield (line_locator(number), text) if text else None
 
 
 def _paragraphs(doc: RawDocument) -> Iterator[tuple[Locator, str]]:
