@@ -237,7 +237,7 @@ def _chunk_count(line: str) -> int:
 
 
 def _may_hold_gap(line: str) -> bool:
-    """Whether a line can hold a gap between two chunks: two spaces or an ideographic space, also
+    """Whether a line can hold a gap between two chunks (``_GAP``: two spaces or an ideographic space), also
     once its form feeds are removed (a space, a form feed and a space make a gap). Asked before
     splitting: most lines of a document in another layout have no gap at all (``项目支出绩效目标表``)."""
     return "  " in line or "\u3000" in line or ("\f" in line and "  " in line.replace("\f", ""))
